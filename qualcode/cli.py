@@ -1,0 +1,275 @@
+"""The command line: parse arguments, call the library, print the result. No logic of its own.
+
+Heavy modules (SQLAlchemy, importers, spaCy, Textual) are imported inside the commands so that
+``qualcode --help`` stays instant. Every error a user can fix is printed as one line
+``qualcode: error: ...``; anything unexpected is logged to a file whose path is printed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from . import __version__
+from .errors import QualcodeError
+
+if TYPE_CHECKING:
+    from .project import Project
+
+PROJECT = click.argument("project", metavar="PROJECT")
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"qualcode: error: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def _open(target: str, *, actor: str | None = None) -> Iterator[Project]:
+    from .project import Project
+
+    project = Project.open(target, actor=actor)
+    if project.migration and project.migration.backup:
+        click.echo(
+            f"qualcode: migrated {target} to schema {project.migration.after} "
+            f"(backup: {project.migration.backup})",
+            err=True,
+        )
+    try:
+        yield project
+    finally:
+        project.close()
+
+
+def _pairs(values: Sequence[str], what: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise QualcodeError(f"{what} '{item}' must look like NAME=VALUE")
+        out[key.strip()] = value.strip()
+    return out
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="qualcode")
+def cli() -> None:
+    """qualcode: code interview transcripts against a codebook, offline.
+
+    PROJECT is a project file (e.g. study.qualcode) or a database URL.
+    """
+
+
+# -- project -----------------------------------------------------------------------------------
+@cli.command()
+@PROJECT
+@click.option("--codebook", "codebook_path", type=click.Path(), help="YAML codebook to start with.")
+def init(project: str, codebook_path: str | None) -> None:
+    """Create a new project (one SQLite file)."""
+    from .codebook import load_codebook
+    from .project import Project
+
+    codebook = load_codebook(codebook_path) if codebook_path else None
+    with Project.create(project) as created:
+        if codebook is not None:
+            counts = created.import_codebook(codebook, source=str(codebook_path))
+            click.echo(f"created {project} with {counts['added']} codes from {codebook_path}")
+        else:
+            click.echo(f"created {project}")
+
+
+@cli.command("import")
+@PROJECT
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--kind", type=click.Choice(["interview", "focus-group", "notes", "survey-response"]))
+@click.option("--case", help="Case the documents belong to (created if new).")
+@click.option("--name", help="Document name (one file only; default: the file name's stem).")
+@click.option("--role", "roles", multiple=True, metavar="LABEL=ROLE",
+              help="Role of a speaker label: interviewer, participant, staff, other.")  # fmt: skip
+@click.option("--responses", type=click.Choice(["row", "column"]), default="row",
+              help="CSV/XLSX of answers: one document per row or per column.")  # fmt: skip
+@click.option("--text-column", "text_columns", multiple=True, help="Column(s) holding answers.")
+@click.option("--id-column", help="Column naming the respondent.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+def import_(
+    project: str,
+    files: tuple[str, ...],
+    kind: str | None,
+    case: str | None,
+    name: str | None,
+    roles: tuple[str, ...],
+    responses: str,
+    text_columns: tuple[str, ...],
+    id_column: str | None,
+    as_json: bool,
+) -> None:
+    """Import transcripts (txt, md, docx, vtt, srt, nlp, csv, xlsx). Each file imports whole or
+    not at all; the other files still import."""
+    from .importers.base import ImportOptions
+
+    options = ImportOptions(responses=responses, text_columns=text_columns, id_column=id_column)
+    with _open(project) as opened, contextlib.ExitStack() as stack:
+        progress = None
+        if sys.stderr.isatty() and len(files) > 1 and not as_json:
+            bar = stack.enter_context(
+                click.progressbar(length=len(files), label="importing", file=sys.stderr)
+            )
+
+            def progress(_done: int, _total: int, _path: str) -> None:
+                bar.update(1)
+
+        outcomes = opened.import_files(
+            files, kind=kind, case=case, name=name, roles=_pairs(roles, "--role"),
+            options=options, progress=progress,
+        )  # fmt: skip
+    if as_json:
+        _echo_json([o.to_json() for o in outcomes])
+    else:
+        for outcome in outcomes:
+            if outcome.error:
+                click.echo(f"qualcode: error: {outcome.error}", err=True)
+            for doc in outcome.documents:
+                click.echo(
+                    f"imported {doc.name}: {doc.words:,} words, {doc.turns:,} turns, "
+                    f"{doc.speakers} speakers ({doc.format}, {doc.kind})"
+                )
+            for warning in outcome.warnings:
+                click.echo(f"qualcode: warning: {outcome.path}: {warning}", err=True)
+    if any(o.error for o in outcomes):
+        sys.exit(1)
+
+
+@cli.command()
+@PROJECT
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def documents(project: str, as_json: bool) -> None:
+    """List the documents: name, kind, case, words, turns, speakers."""
+    with _open(project) as opened:
+        docs = opened.documents()
+    if as_json:
+        _echo_json([d.to_json() for d in docs])
+        return
+    if not docs:
+        click.echo("no documents yet (add some with: qualcode import PROJECT FILES...)")
+        return
+    width = max(len(d.name) for d in docs)
+    click.echo(f"{'name':<{width}}  {'kind':<15} {'case':<10} {'words':>7} {'turns':>6} speakers")
+    for d in docs:
+        click.echo(
+            f"{d.name:<{width}}  {d.kind:<15} {d.case or '-':<10} {d.words:>7,} {d.turns:>6} "
+            f"{d.speakers:>8}"
+        )
+
+
+@cli.command()
+@PROJECT
+@click.argument("document")
+@click.option("--turns", "show_turns", is_flag=True, help="List the turns with their offsets.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (text and turns).")
+def show(project: str, document: str, show_turns: bool, as_json: bool) -> None:
+    """Print a document's stored text (offsets in codings refer to it)."""
+    with _open(project) as opened:
+        text = opened.document_text(document)
+        turns = opened.turns(document) if (show_turns or as_json) else []
+    if as_json:
+        _echo_json({"name": document, "text": text, "turns": [t.to_json() for t in turns]})
+    elif show_turns:
+        for t in turns:
+            body = " ".join(text[t.body_start : t.end].split())
+            body = body if len(body) <= 70 else body[:67] + "..."
+            click.echo(f"{t.ordinal:>4} {t.start:>7}-{t.end:<7} {t.speaker or '-':<14} {body}")
+    else:
+        click.echo(text)
+
+
+# -- speakers ----------------------------------------------------------------------------------
+@cli.group()
+def speakers() -> None:
+    """List speakers; set a speaker's role or case."""
+
+
+@speakers.command("list")
+@PROJECT
+@click.option("--document", help="Only this document.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def speakers_list(project: str, document: str | None, as_json: bool) -> None:
+    """List speakers per document with role, case, turns and words."""
+    with _open(project) as opened:
+        rows = opened.speakers(document)
+    if as_json:
+        _echo_json([s.to_json() for s in rows])
+        return
+    for s in rows:
+        click.echo(
+            f"{s.document}: {s.label} ({s.role or '-'}; case {s.case or '-'}): "
+            f"{s.turns} turns, {s.words:,} words"
+        )
+
+
+@speakers.command("set")
+@PROJECT
+@click.argument("document")
+@click.argument("label")
+@click.option("--role", type=click.Choice(["interviewer", "participant", "staff", "other"]))
+@click.option("--case", help="Map the speaker to this case (created if new).")
+def speakers_set(project: str, document: str, label: str, role: str | None, case: str | None) -> None:
+    """Set the role of a speaker in a document, or map the speaker to a case."""
+    with _open(project) as opened:
+        s = opened.set_speaker(document, label, role=role, case=case)
+    click.echo(f"{s.document}: {s.label} is now {s.role or '-'}, case {s.case or '-'}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the CLI, turning errors into one-line messages."""
+    try:
+        status = cli.main(args=list(argv) if argv is not None else None, prog_name="qualcode",
+                          standalone_mode=False)  # fmt: skip
+        if isinstance(status, int) and status:
+            sys.exit(status)
+    except click.exceptions.Abort:
+        click.echo("qualcode: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except QualcodeError as exc:
+        _fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("qualcode: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # the last line of defence: log it, say where, no traceback
+        path = _log_crash()
+        _fail(f"internal error: {type(exc).__name__}: {exc} (details in {path})", 70)
+
+
+def _log_crash() -> str:
+    import traceback
+
+    try:
+        from platformdirs import user_log_dir
+
+        folder = Path(user_log_dir("qualcode", appauthor=False))
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "qualcode.log"
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(traceback.format_exc())
+        return str(path)
+    except OSError:
+        return "unavailable: the log folder cannot be written"
+
+
+# Registers the remaining commands on ``cli`` (imported last: it imports from this module).
+from . import cli_commands  # noqa: E402, F401

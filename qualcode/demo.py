@@ -1,0 +1,66 @@
+"""The demo: a fresh project from the sample codebook, transcripts and cases.
+
+The samples live beside the package in a source checkout (``codebooks/``, ``transcripts_sample/``);
+when qualcode runs elsewhere they are looked for in the current folder.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import NotFoundError
+
+SAMPLE_SUFFIXES = {".txt", ".md", ".docx", ".vtt", ".srt"}
+
+
+def sample_root() -> Path:
+    for root in (Path(__file__).resolve().parent.parent, Path.cwd()):
+        if (root / "codebooks" / "dussk.yaml").is_file() and (root / "transcripts_sample").is_dir():
+            return root
+    raise NotFoundError(
+        "the demo needs codebooks/dussk.yaml and transcripts_sample/ (run it from a qualcode "
+        "checkout)"
+    )
+
+
+def build_demo(
+    folder: Path | None = None, echo: Callable[[str], None] = print
+) -> tuple[Path, str]:
+    """Create the demo project; return its path and a short report of what it holds."""
+    from .codebook import load_codebook
+    from .project import Project
+
+    root = sample_root()
+    folder = folder or Path(tempfile.mkdtemp(prefix="qualcode-demo-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "demo.qualcode"
+    if path.exists():
+        raise NotFoundError(f"{path}: already exists; choose another --dir") from None
+    samples = root / "transcripts_sample"
+    files = sorted(p for p in samples.iterdir() if p.suffix.lower() in SAMPLE_SUFFIXES)
+    with Project.create(path, actor="demo") as project:
+        project.import_codebook(load_codebook(root / "codebooks" / "dussk.yaml"), source="dussk.yaml")
+        outcomes = project.import_files(
+            files, progress=lambda done, total, name: echo(f"  [{done}/{total}] {Path(name).name}")
+        )
+        failed = [o.error for o in outcomes if o.error]
+        if (samples / "cases.csv").is_file():
+            project.import_cases(samples / "cases.csv")
+        codings_file = samples / "demo_codings.csv"
+        if codings_file.is_file():
+            project.import_codings(codings_file)
+        docs = project.documents()
+        codes = project.codes()
+        cases = project.cases()
+        codings = project.codings()
+    lines = [
+        f"Demo project: {len(docs)} documents, {sum(d.words for d in docs):,} words, "
+        f"{len(codes)} codes, {len(cases)} cases, {len(codings)} codings.",
+        "",
+        f"{'document':<28} {'kind':<12} {'case':<6} {'words':>6} {'turns':>6}",
+    ]
+    lines += [f"{d.name:<28} {d.kind:<12} {d.case or '-':<6} {d.words:>6,} {d.turns:>6}" for d in docs]
+    lines += [f"could not import: {error}" for error in failed]
+    return path, "\n".join(lines)

@@ -1,0 +1,313 @@
+"""The project's codebook: resolving code references, listing, adding, editing, import/export.
+
+A code is addressed by its path from the root (``Theme/Sub``) or by its name alone where that is
+unique. Real names contain '/' (``Arc<T>/Rc<T>``), so the whole string is tried as a name first,
+then as a path split in every way the tree allows.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..codebook import Codebook, CodeSpec, format_path
+from ..errors import CodebookError, ConflictError, NotFoundError
+from ..store.models import Code, Coding
+from .core import ProjectCore
+from .records import CodeInfo
+
+EDITABLE = ("definition", "inclusion", "exclusion", "example", "keywords", "color", "codable")
+_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+@dataclass
+class CodeTree:
+    """All codes of a project, loaded once, with their paths."""
+
+    codes: list[Code]
+    children: dict[int | None, list[Code]] = field(default_factory=lambda: defaultdict(list))
+    paths: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for code in self.codes:
+            self.children[code.parent_id].append(code)
+        for siblings in self.children.values():
+            siblings.sort(key=lambda c: (c.position, c.id))
+
+        def visit(parent: int | None, prefix: tuple[str, ...]) -> None:
+            for child in self.children.get(parent, []):
+                self.paths[child.id] = (*prefix, child.name)
+                visit(child.id, self.paths[child.id])
+
+        visit(None, ())
+
+    def ordered(self) -> list[Code]:
+        """Depth-first, siblings by position: the order a codebook is read in."""
+        out: list[Code] = []
+
+        def visit(parent: int | None) -> None:
+            for child in self.children.get(parent, []):
+                out.append(child)
+                visit(child.id)
+
+        visit(None)
+        return out
+
+    def path(self, code: Code) -> str:
+        return format_path(self.paths[code.id])
+
+    def descendants(self, code: Code) -> list[Code]:
+        out: list[Code] = []
+        for child in self.children.get(code.id, []):
+            out.append(child)
+            out.extend(self.descendants(child))
+        return out
+
+    def resolve(self, ref: str) -> Code:
+        ref = ref.strip()
+        for fold in (False, True):
+            key = ref.casefold() if fold else ref
+            named = [c for c in self.codes if (c.name.casefold() if fold else c.name) == key]
+            if len(named) == 1:
+                return named[0]
+            matches = self._match(None, key, fold)
+            unique = {c.id: c for c in matches}
+            if len(unique) == 1:
+                return next(iter(unique.values()))
+            candidates = list(unique.values()) or named
+            if len(candidates) > 1:
+                listed = ", ".join(sorted(f"'{self.path(c)}'" for c in candidates))
+                raise ConflictError(f"code '{ref}' is ambiguous: it could be {listed}")
+        hint = ""
+        close = difflib.get_close_matches(
+            ref, [self.path(c) for c in self.codes] + [c.name for c in self.codes], n=1
+        )
+        if close:
+            hint = f" (did you mean '{close[0]}'?)"
+        raise NotFoundError(f"no code '{ref}' in the codebook{hint}")
+
+    def _match(self, parent: int | None, rest: str, fold: bool) -> list[Code]:
+        found: list[Code] = []
+        rest = rest.strip()
+        for child in self.children.get(parent, []):
+            name = child.name.casefold() if fold else child.name
+            if rest == name:
+                found.append(child)
+            elif rest.startswith(name):
+                tail = rest[len(name) :].lstrip()
+                if tail.startswith("/"):
+                    found.extend(self._match(child.id, tail[1:], fold))
+        return found
+
+
+def load_tree(session: Session) -> CodeTree:
+    return CodeTree(list(session.scalars(select(Code))))
+
+
+def _check_fields(fields: dict[str, Any], where: str) -> dict[str, Any]:
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise CodebookError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    color = fields.get("color")
+    if color is not None:
+        if not _COLOR.match(color):
+            raise CodebookError(f"{where}: colour '{color}' is not #RRGGBB")
+        if len(color) == 4:
+            color = "#" + "".join(ch * 2 for ch in color[1:])
+        fields["color"] = color.upper()
+    if "keywords" in fields:
+        fields["keywords"] = [str(k) for k in fields["keywords"]]
+    return fields
+
+
+class CodesMixin(ProjectCore):
+    def codes(self, *, include_archived: bool = True) -> list[CodeInfo]:
+        """Every code in codebook order, with its number of active codings."""
+        with self._read() as session:
+            tree = load_tree(session)
+            counts = dict(
+                session.execute(
+                    select(Coding.code_id, func.count())
+                    .where(Coding.deleted_at.is_(None))
+                    .group_by(Coding.code_id)
+                ).all()
+            )
+            return [
+                self._code_info(tree, c, counts.get(c.id, 0))
+                for c in tree.ordered()
+                if include_archived or not c.archived
+            ]
+
+    def code(self, ref: str) -> CodeInfo:
+        with self._read() as session:
+            tree = load_tree(session)
+            code = tree.resolve(ref)
+            count = session.scalar(
+                select(func.count())
+                .select_from(Coding)
+                .where(Coding.code_id == code.id, Coding.deleted_at.is_(None))
+            )
+            return self._code_info(tree, code, count or 0)
+
+    @staticmethod
+    def _code_info(tree: CodeTree, code: Code, codings: int) -> CodeInfo:
+        return CodeInfo(
+            path=tree.path(code),
+            names=tree.paths[code.id],
+            uuid=code.uuid,
+            definition=code.definition,
+            inclusion=code.inclusion,
+            exclusion=code.exclusion,
+            example=code.example,
+            keywords=tuple(code.keywords or ()),
+            color=code.color,
+            codable=code.codable,
+            archived=code.archived,
+            codings=codings,
+        )
+
+    def add_code(self, name: str, *, parent: str | None = None, **fields: Any) -> CodeInfo:
+        """Add a code under ``parent`` (a code reference) or at the top level."""
+        name = name.strip()
+        if not name:
+            raise CodebookError("a code name cannot be empty")
+        fields = _check_fields(dict(fields), f"code '{name}'")
+        with self._write() as session:
+            tree = load_tree(session)
+            parent_code = tree.resolve(parent) if parent else None
+            parent_id = parent_code.id if parent_code else None
+            code = self._insert_code(session, tree, parent_id, name, fields)
+            tree = load_tree(session)
+            return self._code_info(tree, tree.resolve(tree.path(code)), 0)
+
+    def _insert_code(
+        self,
+        session: Session,
+        tree: CodeTree,
+        parent_id: int | None,
+        name: str,
+        fields: dict[str, Any],
+    ) -> Code:
+        siblings = tree.children.get(parent_id, [])
+        if any(s.name == name for s in siblings):
+            where = format_path(tree.paths[parent_id]) if parent_id else "the top level"
+            raise ConflictError(f"a code named '{name}' already exists under {where}")
+        position = max((s.position for s in siblings), default=-1) + 1
+        code = Code(parent_id=parent_id, name=name, position=position, **fields)
+        session.add(code)
+        session.flush()
+        path = (*tree.paths.get(parent_id, ()), name) if parent_id else (name,)
+        tree.codes.append(code)
+        tree.children[parent_id].append(code)
+        tree.paths[code.id] = path
+        self._audit(session, "code.create", "code", code.uuid, path=format_path(path), **fields)
+        return code
+
+    def update_code(self, ref: str, *, name: str | None = None, **fields: Any) -> CodeInfo:
+        """Rename a code or change its definition fields; the audit keeps old and new values."""
+        fields = _check_fields(dict(fields), f"code '{ref}'")
+        with self._write() as session:
+            tree = load_tree(session)
+            code = tree.resolve(ref)
+            changes: dict[str, Any] = {}
+            if name is not None and name.strip() != code.name:
+                name = name.strip()
+                if not name:
+                    raise CodebookError("a code name cannot be empty")
+                if any(s.name == name for s in tree.children.get(code.parent_id, [])):
+                    raise ConflictError(f"a sibling of '{tree.path(code)}' is already '{name}'")
+                changes["name"] = [code.name, name]
+                code.name = name
+            for key, value in fields.items():
+                if getattr(code, key) != value:
+                    changes[key] = [getattr(code, key), value]
+                    setattr(code, key, value)
+            if changes:
+                self._audit(session, "code.update", "code", code.uuid, changes=changes)
+            session.flush()
+            tree = load_tree(session)
+            return self._code_info(tree, next(c for c in tree.codes if c.id == code.id), 0)
+
+    def import_codebook(self, codebook: Codebook, *, source: str = "") -> dict[str, int]:
+        """Merge a codebook in, matching codes by path: new codes are added, changed fields
+        updated, codes missing from the file left alone. One transaction."""
+        added = updated = unchanged = 0
+        with self._write() as session:
+            tree = load_tree(session)
+            by_path = {tree.paths[c.id]: c for c in tree.codes}
+            for path, spec in codebook.walk():
+                fields = _spec_fields(spec)
+                existing = by_path.get(tuple(path))
+                if existing is None:
+                    parent = by_path.get(tuple(path[:-1])) if len(path) > 1 else None
+                    code = self._insert_code(
+                        session, tree, parent.id if parent else None, spec.name, fields
+                    )
+                    by_path[tuple(path)] = code
+                    added += 1
+                    continue
+                changes = {
+                    k: [getattr(existing, k), v]
+                    for k, v in fields.items()
+                    if getattr(existing, k) != v
+                }
+                for key, (_old, new) in changes.items():
+                    setattr(existing, key, new)
+                if changes:
+                    self._audit(session, "code.update", "code", existing.uuid, changes=changes)
+                    updated += 1
+                else:
+                    unchanged += 1
+            self._audit(
+                session,
+                "codebook.import",
+                "project",
+                None,
+                source=source,
+                added=added,
+                updated=updated,
+                unchanged=unchanged,
+            )
+        return {"added": added, "updated": updated, "unchanged": unchanged}
+
+    def export_codebook(self, *, include_archived: bool = False) -> Codebook:
+        """The project's codebook as the YAML model (archived codes left out by default)."""
+        with self._read() as session:
+            tree = load_tree(session)
+
+            def build(parent: int | None) -> tuple[CodeSpec, ...]:
+                return tuple(
+                    CodeSpec(
+                        name=c.name,
+                        definition=c.definition,
+                        inclusion=c.inclusion,
+                        exclusion=c.exclusion,
+                        example=c.example,
+                        keywords=tuple(c.keywords or ()),
+                        color=c.color,
+                        codable=c.codable,
+                        children=build(c.id),
+                    )
+                    for c in tree.children.get(parent, [])
+                    if include_archived or not c.archived
+                )
+
+            return Codebook(codes=build(None), name=self.setting("codebook_name"))
+
+
+def _spec_fields(spec: CodeSpec) -> dict[str, Any]:
+    return {
+        "definition": spec.definition,
+        "inclusion": spec.inclusion,
+        "exclusion": spec.exclusion,
+        "example": spec.example,
+        "keywords": list(spec.keywords),
+        "color": spec.color,
+        "codable": spec.codable,
+    }

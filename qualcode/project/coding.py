@@ -1,0 +1,351 @@
+"""Applying and removing codes on spans of documents, listing codings, bulk import.
+
+Spans are code-point offsets into the stored text (Python ``str`` indices). A span may also be
+given as a quote: its first occurrence is used, first exactly, then ignoring differences in
+whitespace, case and typographic quotes and dashes (the offsets are still those of the text).
+Removing a coding keeps the row with ``deleted_at`` set, so undo and the audit trail can see it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import BadInputError, ConflictError, NotFoundError, QualcodeError
+from ..store.models import ORIGINS, Code, Coder, Coding, Document
+from .codes import CodeTree, CodesMixin, load_tree
+from .core import aware
+from .records import CodingInfo, CodingsImport
+
+# Same-length substitutions so a match in the folded text has the same offsets in the original.
+_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                       "\u2013": "-", "\u2014": "-", "\u00a0": " "})  # fmt: skip
+
+
+def find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """Offsets of the first occurrence of ``quote`` in ``text``, or None."""
+    quote = quote.strip()
+    if not quote:
+        return None
+    index = text.find(quote)
+    if index >= 0:
+        return index, index + len(quote)
+    words = quote.translate(_FOLD).split()
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    match = re.search(pattern, text.translate(_FOLD), flags=re.IGNORECASE)
+    return (match.start(), match.end()) if match else None
+
+
+@dataclass(frozen=True)
+class _Span:
+    document: Document
+    code: Code
+    coder: Coder
+    start: int
+    end: int
+
+
+class CodingMixin(CodesMixin):
+    def _resolve_span(
+        self,
+        session: Session,
+        tree: CodeTree,
+        *,
+        document: str,
+        code: str,
+        coder: str,
+        start: int | None,
+        end: int | None,
+        quote: str | None,
+        for_apply: bool,
+    ) -> _Span:
+        doc = session.scalar(select(Document).where(Document.name == document))
+        if doc is None:
+            raise NotFoundError(f"no document named '{document}' (see: qualcode documents)")
+        code_row = tree.resolve(code)
+        if for_apply and code_row.archived:
+            raise QualcodeError(f"code '{tree.path(code_row)}' is archived; restore it to use it")
+        if for_apply and not code_row.codable:
+            raise QualcodeError(f"code '{tree.path(code_row)}' groups other codes and is not codable")
+        coder_row = self._coder(session, coder, create=for_apply)
+        if quote is not None:
+            if start is not None or end is not None:
+                raise QualcodeError("give either a quote or start and end, not both")
+            found = find_quote(doc.text, quote)
+            if found is None:
+                short = quote if len(quote) <= 60 else quote[:57] + "..."
+                raise NotFoundError(f"document '{document}' does not contain \"{short}\"")
+            start, end = found
+        if start is None or end is None:
+            raise QualcodeError("give the span as start and end offsets, or as a quote")
+        if not 0 <= start < end <= len(doc.text):
+            raise QualcodeError(
+                f"span {start}-{end} is not inside document '{document}' "
+                f"(offsets run from 0 to {len(doc.text)}, and start must be before end)"
+            )
+        return _Span(doc, code_row, coder_row, start, end)
+
+    def _active(self, session: Session, span: _Span) -> Coding | None:
+        return session.scalar(
+            select(Coding).where(
+                Coding.document_id == span.document.id,
+                Coding.code_id == span.code.id,
+                Coding.coder_id == span.coder.id,
+                Coding.start == span.start,
+                Coding.end == span.end,
+                Coding.deleted_at.is_(None),
+            )
+        )
+
+    def apply_code(
+        self,
+        *,
+        document: str,
+        code: str,
+        coder: str,
+        start: int | None = None,
+        end: int | None = None,
+        quote: str | None = None,
+        origin: str = "manual",
+    ) -> CodingInfo:
+        """Code a span as ``coder`` (a new coder name is added). Committed when this returns.
+        An identical active coding (same document, code, coder and span) is a ConflictError."""
+        if origin not in ORIGINS:
+            raise QualcodeError(f"origin '{origin}' is not one of {', '.join(ORIGINS)}")
+        with self._write() as session:
+            tree = load_tree(session)
+            span = self._resolve_span(
+                session, tree, document=document, code=code, coder=coder,
+                start=start, end=end, quote=quote, for_apply=True,
+            )  # fmt: skip
+            if self._active(session, span) is not None:
+                raise ConflictError(
+                    f"'{tree.path(span.code)}' is already coded at {span.start}-{span.end} "
+                    f"in '{document}' by {span.coder.name}"
+                )
+            coding = self._insert_coding(session, span, origin)
+            return self._coding_info(coding, span.document, tree.path(span.code), span.coder.name)
+
+    def _insert_coding(self, session: Session, span: _Span, origin: str) -> Coding:
+        coding = Coding(
+            document_id=span.document.id,
+            code_id=span.code.id,
+            coder_id=span.coder.id,
+            start=span.start,
+            end=span.end,
+            origin=origin,
+        )
+        session.add(coding)
+        session.flush()
+        self._audit(
+            session,
+            "coding.apply",
+            "coding",
+            coding.uuid,
+            span.coder.name,
+            document=span.document.name,
+            code=span.code.uuid,
+            start=span.start,
+            end=span.end,
+            origin=origin,
+        )
+        return coding
+
+    def remove_code(
+        self,
+        *,
+        document: str,
+        code: str,
+        coder: str,
+        start: int | None = None,
+        end: int | None = None,
+        quote: str | None = None,
+    ) -> CodingInfo:
+        """Remove the coder's coding of that code on exactly that span (kept as deleted)."""
+        with self._write() as session:
+            tree = load_tree(session)
+            span = self._resolve_span(
+                session, tree, document=document, code=code, coder=coder,
+                start=start, end=end, quote=quote, for_apply=False,
+            )  # fmt: skip
+            coding = self._active(session, span)
+            if coding is None:
+                raise NotFoundError(
+                    f"{coder} has no coding of '{tree.path(span.code)}' at "
+                    f"{span.start}-{span.end} in '{document}'"
+                )
+            self._soft_delete(session, coding, span.coder.name)
+            return self._coding_info(coding, span.document, tree.path(span.code), span.coder.name)
+
+    def _soft_delete(self, session: Session, coding: Coding, actor: str) -> None:
+        coding.deleted_at = datetime.now(UTC)
+        self._audit(session, "coding.remove", "coding", coding.uuid, actor)
+
+    def remove_coding(self, uuid: str) -> CodingInfo:
+        """Remove one coding by its uuid (as the TUI does for the coding at the cursor)."""
+        return self._set_deleted(uuid, deleted=True)
+
+    def restore_coding(self, uuid: str) -> CodingInfo:
+        """Bring a removed coding back (undo of a removal)."""
+        return self._set_deleted(uuid, deleted=False)
+
+    def _set_deleted(self, uuid: str, *, deleted: bool) -> CodingInfo:
+        with self._write() as session:
+            coding = session.scalar(select(Coding).where(Coding.uuid == uuid))
+            if coding is None:
+                raise NotFoundError(f"no coding with id {uuid}")
+            if deleted and coding.deleted_at is None:
+                self._soft_delete(session, coding, coding.coder.name)
+            elif not deleted and coding.deleted_at is not None:
+                coding.deleted_at = None
+                self._audit(session, "coding.restore", "coding", coding.uuid, coding.coder.name)
+            tree = load_tree(session)
+            return self._coding_info(coding, coding.document, tree.path(coding.code), coding.coder.name)
+
+    @staticmethod
+    def _coding_info(coding: Coding, doc: Document, path: str, coder: str) -> CodingInfo:
+        return CodingInfo(
+            document=doc.name,
+            code=path,
+            coder=coder,
+            start=coding.start,
+            end=coding.end,
+            text=doc.text[coding.start : coding.end],
+            origin=coding.origin,
+            uuid=coding.uuid,
+            created_at=aware(coding.created_at),
+            deleted_at=aware(coding.deleted_at) if coding.deleted_at else None,
+        )
+
+    def codings(
+        self,
+        *,
+        document: str | None = None,
+        coder: str | None = None,
+        code: str | None = None,
+        include_deleted: bool = False,
+    ) -> list[CodingInfo]:
+        """Codings in document order, filtered by document, coder and code (exact code only)."""
+        with self._read() as session:
+            tree = load_tree(session)
+            query = select(Coding, Coder.name).join(Coder, Coding.coder_id == Coder.id)
+            if document is not None:
+                doc = session.scalar(select(Document).where(Document.name == document))
+                if doc is None:
+                    raise NotFoundError(f"no document named '{document}' (see: qualcode documents)")
+                query = query.where(Coding.document_id == doc.id)
+            if coder is not None:
+                query = query.where(Coder.name == coder)
+            if code is not None:
+                query = query.where(Coding.code_id == tree.resolve(code).id)
+            if not include_deleted:
+                query = query.where(Coding.deleted_at.is_(None))
+            rows = session.execute(query).all()
+            doc_ids = {c.document_id for c, _ in rows}
+            docs = {
+                d.id: d for d in session.scalars(select(Document).where(Document.id.in_(doc_ids)))
+            }
+            by_id = {c.id: c for c in tree.codes}
+            out = [
+                self._coding_info(c, docs[c.document_id], tree.path(by_id[c.code_id]), name)
+                for c, name in rows
+            ]
+            out.sort(key=lambda i: (i.document, i.start, i.end, i.code, i.coder))
+            return out
+
+    def import_codings(self, path: str | Path) -> CodingsImport:
+        """Apply every row of a CSV or XLSX (columns document, code, coder, and start+end or
+        quote; optional origin) in one transaction: all rows or, on any error, none."""
+        path = Path(path)
+        rows = _read_table(path)
+        errors: list[str] = []
+        applied = duplicates = 0
+        with self._write() as session:
+            tree = load_tree(session)
+            seen: set[tuple[int, int, int, int, int]] = set()
+            for line, row in rows:
+                try:
+                    origin = row.get("origin") or "imported"
+                    if origin not in ORIGINS:
+                        raise QualcodeError(f"origin '{origin}' is not one of {', '.join(ORIGINS)}")
+                    span = self._resolve_span(
+                        session, tree, document=row.get("document", ""), code=row.get("code", ""),
+                        coder=row.get("coder", ""), start=_int(row.get("start")),
+                        end=_int(row.get("end")), quote=row.get("quote") or None, for_apply=True,
+                    )  # fmt: skip
+                except (QualcodeError, ValueError) as exc:
+                    errors.append(f"line {line}: {exc}")
+                    if len(errors) >= 3:
+                        break
+                    continue
+                key = (span.document.id, span.code.id, span.coder.id, span.start, span.end)
+                if key in seen or self._active(session, span) is not None:
+                    duplicates += 1
+                    continue
+                seen.add(key)
+                self._insert_coding(session, span, origin)
+                applied += 1
+            if errors:
+                more = " (and maybe more)" if len(errors) >= 3 else ""
+                raise BadInputError(
+                    path, "; ".join(errors) + more, "nothing was imported; fix the rows and retry"
+                )
+            self._audit(
+                session, "codings.import", "project", None,
+                source=str(path), applied=applied, duplicates=duplicates,
+            )  # fmt: skip
+        return CodingsImport(str(path), applied, duplicates)
+
+
+def _int(value: str | None) -> int | None:
+    if value is None or not str(value).strip():
+        return None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"'{value}' is not a whole-number offset") from None
+
+
+def _read_table(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a CSV or XLSX with lower-cased column names, numbered as the user sees lines."""
+    if not path.exists():
+        raise BadInputError(path, "no such file")
+    if path.suffix.lower() == ".xlsx":
+        from ..importers.tabular import xlsx_rows
+
+        table, _warnings = xlsx_rows(path.read_bytes(), path)
+    else:
+        from ..importers.encoding import decode_bytes
+
+        text = decode_bytes(path.read_bytes(), path)
+        try:
+            table = list(csv.reader(io.StringIO(text)))
+        except csv.Error as exc:
+            raise BadInputError(path, f"not a readable CSV file ({exc})") from exc
+    if not table or not any(cell.strip() for cell in table[0]):
+        raise BadInputError(path, "the file is empty", "the first line must name the columns")
+    header = [h.strip().lower() for h in table[0]]
+    needed = {"document", "code", "coder"} - set(header)
+    if needed:
+        raise BadInputError(
+            path,
+            f"missing column(s) {', '.join(sorted(needed))}",
+            "columns: document, code, coder, and start+end or quote",
+        )
+    if "quote" not in header and not {"start", "end"} <= set(header):
+        raise BadInputError(path, "needs start and end columns, or a quote column")
+    rows = []
+    for line, cells in enumerate(table[1:], 2):
+        if not any(c.strip() for c in cells):
+            continue
+        rows.append((line, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header)}))
+    if not rows:
+        raise BadInputError(path, "no rows after the header")
+    return rows

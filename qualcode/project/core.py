@@ -1,0 +1,271 @@
+"""Opening, creating and closing a project; transactions, the audit trail and coders.
+
+Every user action runs in ``self._write()``: one transaction that takes the write lock up front,
+writes its audit event in the same transaction and commits before the method returns, so a
+caller that shows an action as done has it on disk.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from .. import __version__
+from ..errors import ConflictError, NotFoundError, QualcodeError, SchemaError
+from ..store import engine as store_engine
+from ..store.migrate import MigrationResult, migrate
+from ..store.models import CODER_ROLES, CONSENSUS_CODER, AuditEvent, Coder, Setting
+from .records import AuditEntry, CoderInfo
+
+
+def aware(value: datetime) -> datetime:
+    """SQLite hands timestamps back without a zone; they were written in UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def pairs(session: Session, query: Any) -> dict[Any, Any]:
+    """Run a two-column query and return it as a dict."""
+    return dict(session.execute(query).all())  # type: ignore[arg-type]
+
+
+def default_actor() -> str:
+    """Who the audit trail names when no coder is given: $QUALCODE_USER, else the login name."""
+    name = os.environ.get("QUALCODE_USER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+class ProjectCore:
+    """A connection to one project; use ``Project.create`` or ``Project.open``."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        name: str,
+        sqlite_path: Path | None,
+        actor: str | None,
+        migration: MigrationResult | None = None,
+    ) -> None:
+        self.engine = engine
+        self.name = name
+        """The path or password-free URL, for messages."""
+        self.sqlite_path = sqlite_path
+        self.actor = actor or default_actor()
+        """Named in the audit trail for actions that name no coder."""
+        self.migration = migration
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def create(cls, target: str | Path, *, actor: str | None = None) -> Self:
+        """Create a new, empty project at a path (one SQLite file) or a database URL."""
+        name = store_engine.display_name(target)
+        sqlite_path = None if store_engine.is_url(target) else Path(target)
+        if sqlite_path is not None:
+            if sqlite_path.exists():
+                raise ConflictError(f"{name}: already exists (open it, or choose another name)")
+            if not sqlite_path.parent.is_dir():
+                raise NotFoundError(f"{name}: the folder {sqlite_path.parent} does not exist")
+        engine = store_engine.make_engine(target)
+        try:
+            if store_engine.is_url(target) and _has_tables(engine):
+                raise ConflictError(f"{name}: the database is not empty")
+            result = migrate(engine, name)
+            project = cls(engine, name, sqlite_path, actor, result)
+            with project._write() as session:
+                now = datetime.now(UTC).isoformat()
+                for key, value in (("app", "qualcode"), ("created_at", now)):
+                    session.add(Setting(key=key, value=value))
+                session.add(Setting(key="created_by_version", value=__version__))
+                session.add(Setting(key="project_uuid", value=_uuid()))
+                session.add(Coder(name=CONSENSUS_CODER, role="consensus"))
+                project._audit(session, "project.create", "project", None, version=__version__)
+        except BaseException:
+            engine.dispose()
+            if sqlite_path is not None:
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+            raise
+        return project
+
+    @classmethod
+    def open(cls, target: str | Path, *, actor: str | None = None) -> Self:
+        """Open an existing project, migrating (after a backup) one written by an older qualcode."""
+        name = store_engine.display_name(target)
+        sqlite_path = None
+        if not store_engine.is_url(target):
+            sqlite_path = Path(target)
+            if not sqlite_path.exists():
+                raise NotFoundError(
+                    f"{name}: no such project (create one with: qualcode init {name})"
+                )
+            if sqlite_path.is_dir():
+                raise NotFoundError(f"{name}: is a folder, not a project file")
+            if not store_engine.looks_like_sqlite(sqlite_path):
+                raise SchemaError(f"{name}: not a qualcode project (not an SQLite database)")
+        engine = store_engine.make_engine(target)
+        try:
+            if not _has_tables(engine):
+                raise SchemaError(f"{name}: not a qualcode project (the database is empty)")
+            result = migrate(engine, name, sqlite_path)
+            project = cls(engine, name, sqlite_path, actor, result)
+            if project.setting("app") != "qualcode":
+                raise SchemaError(f"{name}: not a qualcode project")
+        except (OperationalError, DatabaseError) as exc:
+            engine.dispose()
+            raise SchemaError(f"{name}: cannot be read as a qualcode project ({exc.orig})") from exc
+        except BaseException:
+            engine.dispose()
+            raise
+        return project
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions --------------------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """One user action: commit on success, roll back everything on any error."""
+        session = self._sessions()
+        try:
+            session.connection(execution_options={store_engine.WRITE_OPTION: True})
+            yield session
+            session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            raise QualcodeError(f"{self.name}: the action was not saved ({exc.orig})") from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        session = self._sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def _audit(
+        self,
+        session: Session,
+        action: str,
+        entity_type: str,
+        entity_uuid: str | None,
+        actor: str | None = None,
+        **payload: Any,
+    ) -> None:
+        session.add(
+            AuditEvent(
+                actor=actor or self.actor,
+                action=action,
+                entity_type=entity_type,
+                entity_uuid=entity_uuid,
+                payload=payload,
+            )
+        )
+
+    # -- settings and the audit trail ------------------------------------------------------
+    def setting(self, key: str) -> str | None:
+        with self._read() as session:
+            row = session.get(Setting, key)
+            return row.value if row else None
+
+    def log(
+        self,
+        *,
+        limit: int | None = None,
+        actor: str | None = None,
+        action: str | None = None,
+        entity_uuid: str | None = None,
+    ) -> list[AuditEntry]:
+        """The audit trail, newest first, optionally filtered (``action`` may be a prefix)."""
+        query = select(AuditEvent).order_by(AuditEvent.id.desc())
+        if actor:
+            query = query.where(AuditEvent.actor == actor)
+        if action:
+            query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+        if entity_uuid:
+            query = query.where(AuditEvent.entity_uuid == entity_uuid)
+        if limit:
+            query = query.limit(limit)
+        with self._read() as session:
+            return [
+                AuditEntry(
+                    e.id, aware(e.at), e.actor, e.action, e.entity_type, e.entity_uuid, e.payload
+                )
+                for e in session.scalars(query)
+            ]
+
+    # -- coders ----------------------------------------------------------------------------
+    def coders(self) -> list[CoderInfo]:
+        with self._read() as session:
+            rows = session.scalars(select(Coder).order_by(Coder.name))
+            return [CoderInfo(c.name, c.role, c.uuid) for c in rows]
+
+    def add_coder(self, name: str, role: str = "coder") -> CoderInfo:
+        name = _clean_name(name, "coder")
+        if role not in CODER_ROLES or role == "consensus":
+            raise QualcodeError(f"coder role '{role}' is not one of: coder, supervisor")
+        with self._write() as session:
+            if session.scalar(select(Coder).where(Coder.name == name)):
+                raise ConflictError(f"coder '{name}' already exists")
+            coder = Coder(name=name, role=role)
+            session.add(coder)
+            session.flush()
+            self._audit(session, "coder.create", "coder", coder.uuid, name=name, role=role)
+            return CoderInfo(coder.name, coder.role, coder.uuid)
+
+    def _coder(self, session: Session, name: str, *, create: bool = True) -> Coder:
+        """The coder called ``name``; a new name becomes a coder (audited) unless create=False."""
+        name = _clean_name(name, "coder")
+        coder = session.scalar(select(Coder).where(Coder.name == name))
+        if coder is None:
+            if not create:
+                raise NotFoundError(f"no coder named '{name}'")
+            coder = Coder(name=name, role="coder")
+            session.add(coder)
+            session.flush()
+            self._audit(session, "coder.create", "coder", coder.uuid, name, name=name, role="coder")
+        return coder
+
+
+def _clean_name(name: str, what: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise QualcodeError(f"a {what} name cannot be empty")
+    return cleaned
+
+
+def _has_tables(engine: Engine) -> bool:
+    from sqlalchemy import inspect
+
+    return bool(inspect(engine).get_table_names())
+
+
+def _uuid() -> str:
+    import uuid
+
+    return str(uuid.uuid4())

@@ -1,0 +1,352 @@
+"""Documents: importing transcripts (one transaction per file), listing them, speakers and turns.
+
+A file either imports whole or leaves nothing behind: the importer parses it completely before
+anything is written, and everything it yields (documents, speakers, turns, cases) is stored in
+one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from ..errors import BadInputError, ConflictError, NotFoundError, QualcodeError
+from ..importers import default_role, read_file
+from ..importers.base import ImportOptions, ParsedDocument
+from ..store.models import DOCUMENT_KINDS, SPEAKER_ROLES, Case, Document, Speaker, Turn
+from .cases import CasesMixin
+from .core import aware, pairs
+from .records import DocumentInfo, ImportOutcome, SpeakerInfo, TurnInfo
+
+Progress = Callable[[int, int, str], None]
+"""Called as progress(done, total, path) after each file."""
+
+
+def count_words(text: str, turns: Sequence[tuple[int, int]]) -> int:
+    """Spoken words: whitespace-separated tokens in turn bodies (labels are not words said)."""
+    return sum(len(text[body:end].split()) for body, end in turns)
+
+
+class DocumentsMixin(CasesMixin):
+    def import_files(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        kind: str | None = None,
+        case: str | None = None,
+        name: str | None = None,
+        roles: Mapping[str, str] | None = None,
+        options: ImportOptions | None = None,
+        progress: Progress | None = None,
+    ) -> list[ImportOutcome]:
+        """Import each file in its own transaction; a bad file is reported, the rest go on."""
+        paths = list(paths)
+        if name is not None and len(paths) > 1:
+            raise QualcodeError("--name can only be given when importing one file")
+        outcomes: list[ImportOutcome] = []
+        for index, path in enumerate(paths, 1):
+            try:
+                docs = self.import_file(
+                    path, kind=kind, case=case, name=name, roles=roles, options=options
+                )
+                warnings = tuple(w for d in docs for w in d[1])
+                outcomes.append(ImportOutcome(str(path), tuple(d[0] for d in docs), None, warnings))
+            except QualcodeError as exc:
+                outcomes.append(ImportOutcome(str(path), (), str(exc)))
+            if progress:
+                progress(index, len(paths), str(path))
+        return outcomes
+
+    def import_file(
+        self,
+        path: str | Path,
+        *,
+        kind: str | None = None,
+        case: str | None = None,
+        name: str | None = None,
+        roles: Mapping[str, str] | None = None,
+        options: ImportOptions | None = None,
+    ) -> list[tuple[DocumentInfo, tuple[str, ...]]]:
+        """Parse one file and store what it holds; raises ``BadInputError`` naming the file."""
+        if kind is not None and kind not in DOCUMENT_KINDS:
+            raise QualcodeError(f"document kind '{kind}' is not one of {', '.join(DOCUMENT_KINDS)}")
+        for label, role in (roles or {}).items():
+            if role not in SPEAKER_ROLES:
+                raise QualcodeError(
+                    f"role '{role}' for speaker '{label}' is not one of {', '.join(SPEAKER_ROLES)}"
+                )
+        parsed = read_file(path, options)
+        if not parsed:
+            raise BadInputError(path, "no documents found in the file")
+        if name is not None and len(parsed) > 1:
+            raise BadInputError(path, f"holds {len(parsed)} documents, so --name cannot be used")
+        with self._write() as session:
+            stored = []
+            for doc in parsed:
+                info = self._store_parsed(
+                    session, path, doc, name or doc.name, kind, case, roles or {}
+                )
+                stored.append((info, doc.warnings))
+            return stored
+
+    def _store_parsed(
+        self,
+        session: Session,
+        path: str | Path,
+        doc: ParsedDocument,
+        name: str,
+        kind: str | None,
+        case: str | None,
+        roles: Mapping[str, str],
+    ) -> DocumentInfo:
+        name = " ".join(name.split())
+        if not name:
+            raise BadInputError(path, "the document name is empty", "give one with --name")
+        if session.scalar(select(Document.id).where(Document.name == name)):
+            raise BadInputError(
+                path, f"a document named '{name}' is already in the project", "use --name"
+            )
+        digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+        twin = session.scalar(select(Document.name).where(Document.sha256 == digest))
+        if twin:
+            raise BadInputError(path, f"the same text is already in the project as '{twin}'")
+        labels = [t.speaker for t in doc.turns if t.speaker is not None]
+        speaker_roles = {
+            label: roles.get(label) or default_role(label) for label in dict.fromkeys(labels)
+        }
+        non_interviewers = sum(1 for r in speaker_roles.values() if r != "interviewer")
+        document_kind = kind or doc.kind or ("focus-group" if non_interviewers >= 3 else "interview")
+        case_name = case or doc.case
+        case_row = self._case_row(session, case_name, create=True) if case_name else None
+        if doc.attributes and case_row is not None:
+            self._set_values(session, case_row, dict(doc.attributes))
+        words = count_words(doc.text, [(t.body_start, t.end) for t in doc.turns])
+        document = Document(
+            name=name,
+            kind=document_kind,
+            text=doc.text,
+            sha256=digest,
+            words=words,
+            source_name=Path(path).name,
+            source_format=doc.source_format,
+            case_id=case_row.id if case_row else None,
+        )
+        session.add(document)
+        session.flush()
+        speaker_ids: dict[str, int] = {}
+        for label, role in speaker_roles.items():
+            speaker_case = doc.speaker_cases.get(label)
+            case_id = self._case_row(session, speaker_case, create=True).id if speaker_case else None
+            speaker = Speaker(document_id=document.id, label=label, role=role, case_id=case_id)
+            session.add(speaker)
+            session.flush()
+            speaker_ids[label] = speaker.id
+        if doc.turns:
+            session.execute(
+                insert(Turn),
+                [
+                    {
+                        "document_id": document.id,
+                        "ordinal": i,
+                        "speaker_id": speaker_ids.get(t.speaker) if t.speaker else None,
+                        "start": t.start,
+                        "body_start": t.body_start,
+                        "end": t.end,
+                        "ts_start": t.ts_start,
+                        "ts_end": t.ts_end,
+                    }
+                    for i, t in enumerate(doc.turns)
+                ],
+            )
+        self._audit(
+            session,
+            "document.import",
+            "document",
+            document.uuid,
+            name=name,
+            source=str(path),
+            format=doc.source_format,
+            sha256=digest,
+            words=words,
+            turns=len(doc.turns),
+            speakers=len(speaker_ids),
+        )
+        return DocumentInfo(
+            name=name,
+            kind=document_kind,
+            words=words,
+            turns=len(doc.turns),
+            speakers=len(speaker_ids),
+            case=case_row.name if case_row else None,
+            uuid=document.uuid,
+            source=document.source_name,
+            format=doc.source_format,
+            sha256=digest,
+            imported_at=aware(document.imported_at),
+            characters=len(doc.text),
+        )
+
+    # -- reading ----------------------------------------------------------------------------
+    def documents(self) -> list[DocumentInfo]:
+        with self._read() as session:
+            turns = pairs(
+                session, (select(Turn.document_id, func.count()).group_by(Turn.document_id))
+            )
+            speakers = pairs(
+                session, (
+                    select(Speaker.document_id, func.count()).group_by(Speaker.document_id)
+                )
+            )
+            cases = pairs(session, (select(Case.id, Case.name)))
+            rows = session.execute(
+                select(
+                    Document.id,
+                    Document.name,
+                    Document.kind,
+                    Document.words,
+                    Document.case_id,
+                    Document.uuid,
+                    Document.source_name,
+                    Document.source_format,
+                    Document.sha256,
+                    Document.imported_at,
+                    func.length(Document.text),
+                ).order_by(Document.name)
+            )
+            return [
+                DocumentInfo(
+                    name=r.name,
+                    kind=r.kind,
+                    words=r.words,
+                    turns=turns.get(r.id, 0),
+                    speakers=speakers.get(r.id, 0),
+                    case=cases.get(r.case_id) if r.case_id else None,
+                    uuid=r.uuid,
+                    source=r.source_name,
+                    format=r.source_format,
+                    sha256=r.sha256,
+                    imported_at=aware(r.imported_at),
+                    characters=r[-1],
+                )
+                for r in rows
+            ]
+
+    def document(self, name: str) -> DocumentInfo:
+        for info in self.documents():
+            if info.name == name:
+                return info
+        raise self._no_document(name)
+
+    def _no_document(self, name: str) -> NotFoundError:
+        return NotFoundError(f"no document named '{name}' (see: qualcode documents)")
+
+    def _document_row(self, session: Session, name: str) -> Document:
+        doc = session.scalar(select(Document).where(Document.name == name))
+        if doc is None:
+            raise self._no_document(name)
+        return doc
+
+    def document_text(self, name: str) -> str:
+        with self._read() as session:
+            return self._document_row(session, name).text
+
+    def turns(self, name: str) -> list[TurnInfo]:
+        with self._read() as session:
+            doc = self._document_row(session, name)
+            speakers = {
+                s.id: s
+                for s in session.scalars(select(Speaker).where(Speaker.document_id == doc.id))
+            }
+            rows = session.scalars(
+                select(Turn).where(Turn.document_id == doc.id).order_by(Turn.ordinal)
+            )
+            return [
+                TurnInfo(
+                    t.ordinal,
+                    t.start,
+                    t.body_start,
+                    t.end,
+                    speakers[t.speaker_id].label if t.speaker_id else None,
+                    speakers[t.speaker_id].role if t.speaker_id else None,
+                    t.ts_start,
+                    t.ts_end,
+                )
+                for t in rows
+            ]
+
+    def speakers(self, document: str | None = None) -> list[SpeakerInfo]:
+        with self._read() as session:
+            query = select(Speaker, Document).join(Document, Speaker.document_id == Document.id)
+            if document is not None:
+                query = query.where(Speaker.document_id == self._document_row(session, document).id)
+            cases = pairs(session, (select(Case.id, Case.name)))
+            out = []
+            for speaker, doc in session.execute(query.order_by(Document.name, Speaker.id)):
+                spans = session.execute(
+                    select(Turn.body_start, Turn.end).where(Turn.speaker_id == speaker.id)
+                ).all()
+                out.append(
+                    SpeakerInfo(
+                        document=doc.name,
+                        label=speaker.label,
+                        role=speaker.role,
+                        case=cases.get(speaker.case_id) if speaker.case_id else None,
+                        turns=len(spans),
+                        words=count_words(doc.text, [(b, e) for b, e in spans]),
+                    )
+                )
+            return out
+
+    def set_speaker(
+        self,
+        document: str,
+        label: str,
+        *,
+        role: str | None = None,
+        case: str | None = None,
+    ) -> SpeakerInfo:
+        """Set a speaker's role and/or map the speaker to a case (created if new)."""
+        if role is not None and role not in SPEAKER_ROLES:
+            raise QualcodeError(f"role '{role}' is not one of {', '.join(SPEAKER_ROLES)}")
+        with self._write() as session:
+            doc = self._document_row(session, document)
+            speaker = session.scalar(
+                select(Speaker).where(Speaker.document_id == doc.id, Speaker.label == label)
+            )
+            if speaker is None:
+                known = ", ".join(
+                    session.scalars(select(Speaker.label).where(Speaker.document_id == doc.id))
+                )
+                raise NotFoundError(
+                    f"document '{document}' has no speaker '{label}' (speakers: {known or 'none'})"
+                )
+            changes: dict[str, object] = {}
+            if role is not None and role != speaker.role:
+                changes["role"] = [speaker.role, role]
+                speaker.role = role
+            if case is not None:
+                case_row = self._case_row(session, case, create=True)
+                if case_row.id != speaker.case_id:
+                    changes["case"] = case_row.name
+                    speaker.case_id = case_row.id
+            if changes:
+                self._audit(
+                    session,
+                    "speaker.update",
+                    "speaker",
+                    speaker.uuid,
+                    document=document,
+                    label=label,
+                    changes=changes,
+                )
+        return next(s for s in self.speakers(document) if s.label == label)
+
+    def speaker_label_counts(self) -> Counter[str]:
+        """How many documents each speaker label appears in (for role-mapping dialogs)."""
+        with self._read() as session:
+            return Counter(session.scalars(select(Speaker.label)))

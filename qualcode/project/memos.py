@@ -1,0 +1,134 @@
+"""Memos: a coder's free text on the project, a document, a code, a coding or a case."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import NotFoundError, QualcodeError
+from ..store.models import Case, Coder, Coding, Document, Memo
+from .codes import load_tree
+from .coding import CodingMixin
+from .core import aware, pairs
+from .records import MemoInfo
+
+MEMO_TARGETS = ("project", "document", "code", "coding", "case")
+
+
+class MemosMixin(CodingMixin):
+    def _memo_target(self, session: Session, target_type: str, target: str | None) -> dict[str, int]:
+        if target_type not in MEMO_TARGETS:
+            raise QualcodeError(f"a memo is on one of {', '.join(MEMO_TARGETS)}, not '{target_type}'")
+        if target_type == "project":
+            return {}
+        if not target:
+            raise QualcodeError(f"say which {target_type} the memo is on")
+        if target_type == "document":
+            row = session.scalar(select(Document.id).where(Document.name == target))
+        elif target_type == "code":
+            row = load_tree(session).resolve(target).id
+        elif target_type == "coding":
+            row = session.scalar(select(Coding.id).where(Coding.uuid == target))
+        else:
+            row = session.scalar(select(Case.id).where(Case.name == target))
+        if row is None:
+            raise NotFoundError(f"no {target_type} '{target}'")
+        return {f"{target_type}_id": row}
+
+    def add_memo(
+        self, text: str, *, coder: str, target_type: str = "project", target: str | None = None
+    ) -> MemoInfo:
+        if not text.strip():
+            raise QualcodeError("a memo cannot be empty")
+        with self._write() as session:
+            refs = self._memo_target(session, target_type, target)
+            coder_row = self._coder(session, coder)
+            memo = Memo(coder_id=coder_row.id, text=text, **refs)
+            session.add(memo)
+            session.flush()
+            self._audit(
+                session, "memo.create", "memo", memo.uuid, coder_row.name,
+                target_type=target_type, target=target, text=text,
+            )  # fmt: skip
+            uuid = memo.uuid
+        return self.memo(uuid)
+
+    def edit_memo(self, uuid: str, text: str, *, coder: str | None = None) -> MemoInfo:
+        if not text.strip():
+            raise QualcodeError("a memo cannot be empty (delete it instead)")
+        with self._write() as session:
+            memo = self._memo_row(session, uuid)
+            old = memo.text
+            memo.text = text
+            memo.updated_at = datetime.now(UTC)
+            self._audit(session, "memo.update", "memo", uuid, coder, old=old, new=text)
+        return self.memo(uuid)
+
+    def delete_memo(self, uuid: str, *, coder: str | None = None) -> None:
+        with self._write() as session:
+            memo = self._memo_row(session, uuid)
+            memo.deleted_at = datetime.now(UTC)
+            self._audit(session, "memo.delete", "memo", uuid, coder)
+
+    def restore_memo(self, uuid: str, *, coder: str | None = None) -> MemoInfo:
+        with self._write() as session:
+            memo = self._memo_row(session, uuid, include_deleted=True)
+            memo.deleted_at = None
+            self._audit(session, "memo.restore", "memo", uuid, coder)
+        return self.memo(uuid)
+
+    def _memo_row(self, session: Session, uuid: str, *, include_deleted: bool = False) -> Memo:
+        memo = session.scalar(select(Memo).where(Memo.uuid == uuid))
+        if memo is None or (memo.deleted_at is not None and not include_deleted):
+            raise NotFoundError(f"no memo with id {uuid} (see: qualcode memo list)")
+        return memo
+
+    def memo(self, uuid: str) -> MemoInfo:
+        return next((m for m in self.memos() if m.uuid == uuid), None) or _raise_missing(uuid)
+
+    def memos(
+        self, *, target_type: str | None = None, target: str | None = None, coder: str | None = None
+    ) -> list[MemoInfo]:
+        with self._read() as session:
+            tree = load_tree(session)
+            paths = {c.id: tree.path(c) for c in tree.codes}
+            docs = pairs(session, (select(Document.id, Document.name)))
+            cases = pairs(session, (select(Case.id, Case.name)))
+            codings = pairs(session, (select(Coding.id, Coding.uuid)))
+            query = (
+                select(Memo, Coder.name)
+                .join(Coder, Memo.coder_id == Coder.id)
+                .where(Memo.deleted_at.is_(None))
+                .order_by(Memo.created_at, Memo.id)
+            )
+            if coder:
+                query = query.where(Coder.name == coder)
+            out = []
+            for memo, coder_name in session.execute(query):
+                if memo.document_id is not None:
+                    kind, name = "document", docs[memo.document_id]
+                elif memo.code_id is not None:
+                    kind, name = "code", paths[memo.code_id]
+                elif memo.coding_id is not None:
+                    kind, name = "coding", codings[memo.coding_id]
+                elif memo.case_id is not None:
+                    kind, name = "case", cases[memo.case_id]
+                else:
+                    kind, name = "project", None
+                if target_type and kind != target_type:
+                    continue
+                if target is not None and name != target:
+                    continue
+                out.append(
+                    MemoInfo(
+                        memo.uuid, coder_name, kind, name, memo.text,
+                        aware(memo.created_at), aware(memo.updated_at),
+                    )  # fmt: skip
+                )
+            return out
+
+
+def _raise_missing(uuid: str) -> MemoInfo:
+    raise NotFoundError(f"no memo with id {uuid} (see: qualcode memo list)")
