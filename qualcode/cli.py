@@ -223,7 +223,9 @@ def speakers_list(project: str, document: str | None, as_json: bool) -> None:
 @click.argument("label")
 @click.option("--role", type=click.Choice(["interviewer", "participant", "staff", "other"]))
 @click.option("--case", help="Map the speaker to this case (created if new).")
-def speakers_set(project: str, document: str, label: str, role: str | None, case: str | None) -> None:
+def speakers_set(
+    project: str, document: str, label: str, role: str | None, case: str | None
+) -> None:
     """Set the role of a speaker in a document, or map the speaker to a case."""
     with _open(project) as opened:
         s = opened.set_speaker(document, label, role=role, case=case)

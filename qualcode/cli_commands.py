@@ -270,7 +270,7 @@ def codings(project: str, document: str | None, coder: str | None, code_ref: str
         excerpt = " ".join(r.text.split())
         excerpt = excerpt if len(excerpt) <= 50 else excerpt[:47] + "..."
         gone = " [removed]" if r.deleted_at else ""
-        click.echo(f"{r.document} {r.start}-{r.end} {r.code} ({r.coder}){gone}: \"{excerpt}\"")
+        click.echo(f'{r.document} {r.start}-{r.end} {r.code} ({r.coder}){gone}: "{excerpt}"')
 
 
 @cli.command("import-codings")
@@ -300,8 +300,12 @@ def _memo_target(document: str | None, code: str | None, coding: str | None,
 
 
 def _target_options(f):  # type: ignore[no-untyped-def]
-    for name, text in (("--case", "On this case."), ("--coding", "On this coding (its id)."),
-                       ("--code", "On this code."), ("--document", "On this document.")):  # fmt: skip
+    for name, text in (
+        ("--case", "On this case."),
+        ("--coding", "On this coding (its id)."),
+        ("--code", "On this code."),
+        ("--document", "On this document."),
+    ):
         f = click.option(name, help=text)(f)
     return f
 
@@ -388,8 +392,12 @@ def log(project: str, limit: int, actor: str | None, action: str | None, as_json
 
 # -- demo --------------------------------------------------------------------------------------
 @cli.command()
-@click.option("--dir", "folder", type=click.Path(file_okay=False),
-              help="Where to create the demo project (default: a fresh temporary folder).")  # fmt: skip
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False),
+    help="Where to create the demo project (default: a fresh temporary folder).",
+)
 def demo(folder: str | None) -> None:
     """Create a demo project from the sample codebook and transcripts, and tour it."""
     from .demo import build_demo

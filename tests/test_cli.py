@@ -64,7 +64,9 @@ def test_init_import_and_documents(run, study: str) -> None:  # type: ignore[no-
     assert len(turns) == 7 and "P01" in turns[2]
 
 
-def test_import_reports_each_file_and_fails_only_the_bad_ones(run, study: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_reports_each_file_and_fails_only_the_bad_ones(
+    run, study: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "good.txt").write_text("Interviewer: Hi.\n\nP05: Hello.\n", encoding="utf-8")
     (tmp_path / "old.doc").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 600)
     result = run("import", study, "good.txt", "old.doc", "--kind", "interview")
@@ -97,7 +99,8 @@ def test_code_codings_remove_and_log(run, study: str) -> None:  # type: ignore[n
 
 def test_errors_are_one_line_with_exit_status(run, study: str) -> None:  # type: ignore[no-untyped-def]
     cases = [
-        ("code", study, "--coder", "a", "--document", "interview", "--code", "Travel", "--quote", "bus"),
+        ("code", study, "--coder", "a", "--document", "interview", "--code", "Travel",
+         "--quote", "bus"),
         ("code", study, "--coder", "a", "--document", "nope", "--code", "Safety", "--quote", "bus"),
         ("code", study, "--coder", "a", "--document", "interview", "--code", "Safety"),
         ("documents", "missing.qualcode"),
@@ -138,7 +141,10 @@ def test_cases_speakers_coders_memos(run, study: str) -> None:  # type: ignore[n
     assert listed["P01"]["documents"] == ["interview"]
     assert run("speakers", "set", study, "interview", "Interviewer", "--role", "staff").code == 0
     speakers = run("speakers", "list", study, "--json").json()
-    assert {s["label"]: s["role"] for s in speakers} == {"Interviewer": "staff", "P01": "participant"}
+    assert {s["label"]: s["role"] for s in speakers} == {
+        "Interviewer": "staff",
+        "P01": "participant",
+    }
     assert run("coders", "add", study, "sue", "--role", "supervisor").code == 0
     assert "sue (supervisor)" in run("coders", "list", study).out
     added = run("memo", "add", study, "Think about travel", "--coder", "ann", "--code", "Barriers")
@@ -155,7 +161,9 @@ def test_cases_speakers_coders_memos(run, study: str) -> None:  # type: ignore[n
 
 def test_import_codings_command(run, study: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     sheet = tmp_path / "codings.csv"
-    sheet.write_text("document,code,coder,quote\ninterview,Safety,ann,Women only\n", encoding="utf-8")
+    sheet.write_text(
+        "document,code,coder,quote\ninterview,Safety,ann,Women only\n", encoding="utf-8"
+    )
     result = run("import-codings", study, str(sheet))
     assert result.code == 0 and "1 codings applied" in result.out
     sheet.write_text("document,code,coder,quote\ninterview,Nope,ann,x\n", encoding="utf-8")

@@ -140,7 +140,9 @@ def test_codings_json_shape(project: Project) -> None:
     )  # fmt: skip
 
 
-def test_bad_file_leaves_nothing_and_good_files_still_import(project: Project, tmp_path: Path) -> None:
+def test_bad_file_leaves_nothing_and_good_files_still_import(
+    project: Project, tmp_path: Path
+) -> None:
     good = tmp_path / "second.txt"
     good.write_text("Interviewer: Hi.\n\nP02: Hello there.\n", encoding="utf-8")
     empty = tmp_path / "empty.txt"
@@ -181,7 +183,9 @@ def test_import_codings_is_all_or_nothing(project: Project, tmp_path: Path) -> N
         "interview,Nope/Missing,bo,,,Lunch\n",
         encoding="utf-8",
     )
-    with pytest.raises(BadInputError, match=r"line 4: no code 'Nope/Missing'.*nothing was imported"):
+    with pytest.raises(
+        BadInputError, match=r"line 4: no code 'Nope/Missing'.*nothing was imported"
+    ):
         project.import_codings(sheet)
     assert project.codings() == []
     sheet.write_text(
@@ -282,7 +286,9 @@ _unicode_text = st.text(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(body=_unicode_text, cut=st.tuples(st.floats(0, 1), st.floats(0, 1)))
 def test_offsets_are_code_points_of_the_stored_text(
     fresh_project: Project, tmp_path: Path, body: str, cut: tuple[float, float]

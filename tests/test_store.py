@@ -47,7 +47,9 @@ def test_sqlite_settings(fresh_project: Project) -> None:
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_events SET actor = 'x'", "DELETE FROM audit_events"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_events SET actor = 'x'", "DELETE FROM audit_events"]
+)
 def test_audit_trail_refuses_update_and_delete(fresh_project: Project, statement: str) -> None:
     before = fresh_project.log()
     assert before, "creating a project is audited"

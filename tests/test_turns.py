@@ -31,7 +31,7 @@ def spoken(text: str, turns: tuple[ParsedTurn, ...]) -> list[tuple[str | None, s
         ("Dr. Smith [00:01:23]: fine", "Dr. Smith", "fine"),
         ("INTERVIEWER: so", "INTERVIEWER", "so"),
         ("MSM:\t\tWell, what", "MSM", "Well, what"),
-        ("Justin Florentine (Besu): You sound great.", "Justin Florentine (Besu)", "You sound great."),
+        ("Justin Florentine (Besu): Hi.", "Justin Florentine (Besu)", "Hi."),
         ("Luis Pinto | Besu: Claude can", "Luis Pinto | Besu", "Claude can"),
         ("Paweł: tak", "Paweł", "tak"),
         ("interviewer: lower case role", "interviewer", "lower case role"),

@@ -1,4 +1,4 @@
-"""Property tests for split_turns: rendered transcripts round trip; any text keeps the invariants."""
+"""Property tests for split_turns: rendered transcripts round trip; any text keeps invariants."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ without either continues the current speaker, as podcast SRTs label only a turn'
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -17,10 +18,10 @@ from qualcode.errors import BadInputError
 from qualcode.importers.assemble import Utterance, join_utterances
 from qualcode.importers.base import ImportOptions, ParsedDocument
 from qualcode.importers.encoding import decode_bytes, require_text
-from qualcode.importers.turns import label_problem, parse_timestamp
+from qualcode.importers.turns import label_problem
 
-_TIME = r"(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
-_TIMING = re.compile(rf"[ \t]*({_TIME})[ \t]*-->[ \t]*({_TIME})(?:[ \t].*)?")
+_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?"
+_TIMING = re.compile(rf"[ \t]*{_TIME}[ \t]*-->[ \t]*{_TIME}(?:[ \t].*)?")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>")
 _TAG = re.compile(r"</?(?:[A-Za-z][\w.]*|\d[\d:.]*)(?:[ \t][^<>\n]*)?>")
 _ASS_OVERRIDE = re.compile(r"\{\\[^{}\n]*\}")  # {\an8} positioning left in some SRT files
@@ -96,8 +97,8 @@ def _read_block(block: list[str], first_line: int, cues: list[_Cue], path: Path)
         return
     for position, index in enumerate(timings):
         match = _TIMING.fullmatch(block[index])
-        start = parse_timestamp(match.group(1)) if match else None
-        end = parse_timestamp(match.group(2)) if match else None
+        start = _seconds(*match.groups()[:4]) if match else None
+        end = _seconds(*match.groups()[4:]) if match else None
         if start is None or end is None:
             raise BadInputError(
                 path,
@@ -109,6 +110,14 @@ def _read_block(block: list[str], first_line: int, cues: list[_Cue], path: Path)
         if stop < len(block) and stop - 1 > index and block[stop - 1].strip().isdigit():
             stop -= 1
         cues.append(_Cue(start, end, tuple(block[index + 1:stop])))
+
+
+def _seconds(hours: str | None, minutes: str, seconds: str, fraction: str | None) -> float | None:
+    """Seconds of a cue time matched by ``_TIME``; None when minutes or seconds exceed 59."""
+    if int(seconds) > 59 or (hours is not None and int(minutes) > 59):
+        return None
+    whole = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
+    return whole + int(fraction) / 10 ** len(fraction) if fraction else float(whole)
 
 
 def _merge(cues: list[_Cue], options: ImportOptions) -> list[Utterance]:
@@ -143,10 +152,10 @@ def _segments(lines: tuple[str, ...], options: ImportOptions) -> list[tuple[str 
         voice = _VOICE.search(line)
         if voice:
             label = (voice.group(1) or "").strip() or None
-        text = html.unescape(_ASS_OVERRIDE.sub("", _TAG.sub("", line))).strip()
+        text = _clean(line)
         if label is None and index == 0:
             prefix = _PREFIX.match(text)
-            if prefix and label_problem(prefix.group(1).strip(), strict_case=False) is None:
+            if prefix and _usable_prefix(prefix.group(1).strip()):
                 label = prefix.group(1).strip()
                 text = text[prefix.end():]
         if not text:
@@ -157,3 +166,20 @@ def _segments(lines: tuple[str, ...], options: ImportOptions) -> list[tuple[str 
             speaker = None if label is None else options.speaker_names.get(label, label)
             pieces.append((speaker, text))
     return pieces
+
+
+def _clean(line: str) -> str:
+    """Cue text without markup; the checks skip the regexes on the usual tag-free line."""
+    if "<" in line:
+        line = _TAG.sub("", line)
+    if "{" in line:
+        line = _ASS_OVERRIDE.sub("", line)
+    if "&" in line:
+        line = html.unescape(line)
+    return line.strip()
+
+
+@functools.lru_cache(maxsize=4096)
+def _usable_prefix(label: str) -> bool:
+    # Cue starts are a strong signal, so one occurrence is enough; the name checks still apply.
+    return label_problem(label, strict_case=False) is None

@@ -110,7 +110,9 @@ class CasesMixin(ProjectCore):
             attribute = Attribute(name=name, type=type_)
             session.add(attribute)
             session.flush()
-            self._audit(session, "attribute.create", "attribute", attribute.uuid, name=name, type=type_)
+            self._audit(
+                session, "attribute.create", "attribute", attribute.uuid, name=name, type=type_
+            )
         return attribute
 
     def _set_values(self, session: Session, case: Case, values: dict[str, str]) -> None:
@@ -142,12 +144,16 @@ class CasesMixin(ProjectCore):
     # -- public API ---------------------------------------------------------------------------
     def define_attribute(self, name: str, type_: str) -> AttributeInfo:
         if type_ not in ATTRIBUTE_TYPES:
-            raise QualcodeError(f"attribute type '{type_}' is not one of {', '.join(ATTRIBUTE_TYPES)}")
+            raise QualcodeError(
+                f"attribute type '{type_}' is not one of {', '.join(ATTRIBUTE_TYPES)}"
+            )
         with self._write() as session:
             existing = session.scalar(select(Attribute).where(Attribute.name == name.strip()))
             if existing is not None:
                 if existing.type != type_:
-                    raise ConflictError(f"attribute '{existing.name}' already exists as {existing.type}")
+                    raise ConflictError(
+                        f"attribute '{existing.name}' already exists as {existing.type}"
+                    )
                 return AttributeInfo(existing.name, existing.type)
             attribute = Attribute(name=" ".join(name.split()), type=type_)
             session.add(attribute)
@@ -212,9 +218,7 @@ class CasesMixin(ProjectCore):
             out = []
             for case in session.scalars(select(Case).order_by(Case.name)):
                 values = {
-                    attributes[v.attribute_id].name: typed(
-                        v.value, attributes[v.attribute_id].type
-                    )
+                    attributes[v.attribute_id].name: typed(v.value, attributes[v.attribute_id].type)
                     for v in case.values
                 }
                 out.append(
@@ -247,10 +251,16 @@ class CasesMixin(ProjectCore):
         except OSError as exc:
             raise BadInputError(path, f"cannot read the file ({exc.strerror})") from exc
         text = decode_bytes(data, path)
-        rows = list(csv.DictReader(io.StringIO(text)))
-        if not rows:
+        try:
+            table = list(csv.reader(io.StringIO(text)))
+        except csv.Error as exc:
+            raise BadInputError(path, f"not a readable CSV file ({exc})") from exc
+        table = [r for r in table if any(cell.strip() for cell in r)]
+        if len(table) < 2:
             raise BadInputError(path, "no rows", "the first line must name the columns")
-        columns = [c.strip() for c in (rows[0].keys()) if c]
+        columns = [c.strip() for c in table[0]]
+        rows = [dict(zip(columns, r, strict=False)) for r in table[1:]]
+        columns = [c for c in columns if c]
         lower = {c.lower(): c for c in columns}
         if "case" not in lower:
             raise BadInputError(path, "no 'case' column", f"columns: {', '.join(columns)}")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import BadInputError, ConflictError, NotFoundError, QualcodeError
 from ..store.models import ORIGINS, Code, Coder, Coding, Document
-from .codes import CodeTree, CodesMixin, load_tree
+from .codes import CodesMixin, CodeTree, load_tree
 from .core import aware
 from .records import CodingInfo, CodingsImport
 
@@ -73,7 +73,9 @@ class CodingMixin(CodesMixin):
         if for_apply and code_row.archived:
             raise QualcodeError(f"code '{tree.path(code_row)}' is archived; restore it to use it")
         if for_apply and not code_row.codable:
-            raise QualcodeError(f"code '{tree.path(code_row)}' groups other codes and is not codable")
+            raise QualcodeError(
+                f"code '{tree.path(code_row)}' groups other codes and is not codable"
+            )
         coder_row = self._coder(session, coder, create=for_apply)
         if quote is not None:
             if start is not None or end is not None:
@@ -207,7 +209,9 @@ class CodingMixin(CodesMixin):
                 coding.deleted_at = None
                 self._audit(session, "coding.restore", "coding", coding.uuid, coding.coder.name)
             tree = load_tree(session)
-            return self._coding_info(coding, coding.document, tree.path(coding.code), coding.coder.name)
+            return self._coding_info(
+                coding, coding.document, tree.path(coding.code), coding.coder.name
+            )
 
     @staticmethod
     def _coding_info(coding: Coding, doc: Document, path: str, coder: str) -> CodingInfo:

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from ..errors import BadInputError, ConflictError, NotFoundError, QualcodeError
+from ..errors import BadInputError, NotFoundError, QualcodeError
 from ..importers import default_role, read_file
 from ..importers.base import ImportOptions, ParsedDocument
 from ..store.models import DOCUMENT_KINDS, SPEAKER_ROLES, Case, Document, Speaker, Turn
@@ -120,7 +120,9 @@ class DocumentsMixin(CasesMixin):
             label: roles.get(label) or default_role(label) for label in dict.fromkeys(labels)
         }
         non_interviewers = sum(1 for r in speaker_roles.values() if r != "interviewer")
-        document_kind = kind or doc.kind or ("focus-group" if non_interviewers >= 3 else "interview")
+        document_kind = (
+            kind or doc.kind or ("focus-group" if non_interviewers >= 3 else "interview")
+        )
         case_name = case or doc.case
         case_row = self._case_row(session, case_name, create=True) if case_name else None
         if doc.attributes and case_row is not None:
@@ -141,14 +143,17 @@ class DocumentsMixin(CasesMixin):
         speaker_ids: dict[str, int] = {}
         for label, role in speaker_roles.items():
             speaker_case = doc.speaker_cases.get(label)
-            case_id = self._case_row(session, speaker_case, create=True).id if speaker_case else None
+            case_id = (
+                self._case_row(session, speaker_case, create=True).id if speaker_case else None
+            )
             speaker = Speaker(document_id=document.id, label=label, role=role, case_id=case_id)
             session.add(speaker)
             session.flush()
             speaker_ids[label] = speaker.id
         if doc.turns:
-            session.execute(
-                insert(Turn),
+            # Core executemany (one prepared statement) rather than ORM bulk: 10x faster here.
+            session.connection().execute(
+                insert(Turn.__table__),
                 [
                     {
                         "document_id": document.id,
@@ -198,9 +203,7 @@ class DocumentsMixin(CasesMixin):
                 session, (select(Turn.document_id, func.count()).group_by(Turn.document_id))
             )
             speakers = pairs(
-                session, (
-                    select(Speaker.document_id, func.count()).group_by(Speaker.document_id)
-                )
+                session, (select(Speaker.document_id, func.count()).group_by(Speaker.document_id))
             )
             cases = pairs(session, (select(Case.id, Case.name)))
             rows = session.execute(

@@ -18,9 +18,13 @@ MEMO_TARGETS = ("project", "document", "code", "coding", "case")
 
 
 class MemosMixin(CodingMixin):
-    def _memo_target(self, session: Session, target_type: str, target: str | None) -> dict[str, int]:
+    def _memo_target(
+        self, session: Session, target_type: str, target: str | None
+    ) -> dict[str, int]:
         if target_type not in MEMO_TARGETS:
-            raise QualcodeError(f"a memo is on one of {', '.join(MEMO_TARGETS)}, not '{target_type}'")
+            raise QualcodeError(
+                f"a memo is on one of {', '.join(MEMO_TARGETS)}, not '{target_type}'"
+            )
         if target_type == "project":
             return {}
         if not target:
@@ -123,8 +127,13 @@ class MemosMixin(CodingMixin):
                     continue
                 out.append(
                     MemoInfo(
-                        memo.uuid, coder_name, kind, name, memo.text,
-                        aware(memo.created_at), aware(memo.updated_at),
+                        memo.uuid,
+                        coder_name,
+                        kind,
+                        name,
+                        memo.text,
+                        aware(memo.created_at),
+                        aware(memo.updated_at),
                     )  # fmt: skip
                 )
             return out
