@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualcode.errors import BadInputError
 from qualcode.importers import ImportOptions, ParsedDocument, read_file
+from qualcode.importers.cues import _parse_lines, _parse_regular, cue_seconds
 from qualcode.importers.validate import turn_problems
 
 DATA = Path(__file__).parent / "data"
@@ -132,6 +136,13 @@ def test_cue_prefix_that_is_a_sentence_is_not_a_speaker(tmp_path: Path) -> None:
     ]
 
 
+def test_cues_out_of_order_never_end_a_turn_before_it_starts(tmp_path: Path) -> None:
+    path = write(tmp_path, "order.srt", "1\n00:00:05,000 --> 00:00:06,000\nAnn: late\n\n"
+                                        "2\n00:00:01,000 --> 00:00:02,000\nearly\n")
+    turn = read_one(path).turns[0]
+    assert (turn.ts_start, turn.ts_end) == (5.0, 5.0)
+
+
 def test_unlabelled_subtitles_warn(tmp_path: Path) -> None:
     path = write(tmp_path, "plain.srt", "1\n00:00:01,000 --> 00:00:02,000\nhello\n\n"
                                         "2\n00:00:02,000 --> 00:00:03,000\n<b>world</b>\n")
@@ -139,3 +150,79 @@ def test_unlabelled_subtitles_warn(tmp_path: Path) -> None:
     assert turns_of(document) == [(None, "hello world")]
     assert document.text == "hello world"
     assert "no speaker names" in document.warnings[0]
+
+
+# --- the fast and the careful cue parsers agree --------------------------------------------------
+
+_cue_words = st.lists(
+    st.sampled_from(["hello", "Ça", "va", "5:00", "PM", "—", "🙂", "东京", "it's", "well,", "ok."]),
+    min_size=1, max_size=8,
+).map(" ".join)
+
+
+@st.composite
+def subtitle_files(draw: st.DrawFn) -> tuple[str, list[tuple[float, float, str | None, str]]]:
+    vtt = draw(st.booleans())
+    parts = ["WEBVTT\nKind: captions"] if vtt else []
+    cues = []
+    clock = draw(st.integers(0, 4000))
+    for number in range(1, draw(st.integers(1, 12)) + 1):
+        if vtt and draw(st.booleans()):
+            parts.append("NOTE " + draw(_cue_words))
+        start, end = clock, clock + draw(st.integers(0, 30))
+        clock = end + draw(st.integers(1, 5))
+        millis = draw(st.integers(0, 999))
+        speaker = draw(st.sampled_from([None, "Ann", "Bo Chen", "Zoë (Org)"]))
+        lines = draw(st.lists(_cue_words, min_size=1, max_size=3))
+        text = "\n".join(lines)
+        if speaker:
+            text = f"{speaker}: {text}"
+        stamp = _stamp_vtt if vtt else _stamp_srt
+        identifier = f"{number}\n" if not vtt or draw(st.booleans()) else ""
+        settings_text = " align:start" if vtt and draw(st.booleans()) else ""
+        parts.append(f"{identifier}{stamp(start, millis)} --> {stamp(end, millis)}"
+                     f"{settings_text}\n{text}")
+        cues.append((start + millis / 1000, end + millis / 1000, speaker, " ".join(lines)))
+    separator = draw(st.sampled_from(["\n\n", "\n\n\n", "\n  \n"]))
+    return separator.join(parts) + draw(st.sampled_from(["", "\n", "\n\n"])), cues
+
+
+def _stamp_srt(seconds: int, millis: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d},{millis:03d}"
+
+
+def _stamp_vtt(seconds: int, millis: int) -> str:
+    return _stamp_srt(seconds, millis).replace(",", ".")
+
+
+@settings(max_examples=300, deadline=None)
+@given(subtitle_files())
+def test_fast_and_careful_cue_parsers_agree(case: tuple[str, list]) -> None:
+    text, expected = case
+    careful = _parse_lines(text, Path("x.vtt"))
+    fast = _parse_regular(text)
+    if "\n  \n" not in text:  # whitespace-only separator lines send files to the careful parser
+        assert fast is not None
+    if fast is not None:
+        assert fast == careful
+    assert [(cue_seconds(start), cue_seconds(end)) for start, end, _ in careful] == [
+        (pytest.approx(start), pytest.approx(end)) for start, end, _, _ in expected
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(subtitle_files())
+def test_generated_subtitles_round_trip(case: tuple[str, list]) -> None:
+    text, expected = case
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "gen.srt"
+        path.write_text(text, encoding="utf-8")
+        document = read_one(path)
+    # Merge expected cues the way the importer does: unlabelled cues continue the speaker.
+    merged: list[list] = []
+    for _, _, speaker, words in expected:
+        if merged and (speaker is None or speaker == merged[-1][0]):
+            merged[-1][1] += " " + words
+        else:
+            merged.append([speaker, words])
+    assert turns_of(document) == [(speaker, words) for speaker, words in merged]

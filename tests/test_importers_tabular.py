@@ -235,3 +235,18 @@ def test_bad_nlp(tmp_path: Path, content: str, message: str) -> None:
     path.write_text(content, encoding="utf-8")
     with pytest.raises(BadInputError, match=message):
         read_file(path)
+
+
+def test_unknown_responses_option_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="'row' or 'column'"):
+        read_file(DATA / "responses.csv", ImportOptions(responses="sheet"))
+
+
+def test_xlsx_rows_is_usable_by_other_readers(tmp_path: Path) -> None:
+    from qualcode.importers.tabular import xlsx_rows
+
+    path = write_xlsx(tmp_path / "codings.xlsx", [["document", "code"], ["A", 3.0], [None, True]])
+    rows, warnings = xlsx_rows(path.read_bytes(), path)
+    assert rows == [["document", "code"], ["A", "3"], ["", "TRUE"]] and warnings == ()
+    with pytest.raises(BadInputError, match="not a valid .xlsx"):
+        xlsx_rows(b"junk" * 100, path)

@@ -214,8 +214,12 @@ def test_cases_with_typed_attributes(project: Project) -> None:
     project.set_case_attributes("P01", {"joined": "2024-03-05", "site": ""})
     assert project.case("P01").attributes["joined"] == "2024-03-05"
     assert "site" not in project.case("P01").attributes
-    project.set_speaker("interview", "P01", case="P01", role="participant")
+    project.set_speaker("interview", "P01", case="P01", role="staff")
     assert project.case("P01").speakers == ("interview: P01",)
+    actions = {e.action for e in project.log()}
+    assert {"case.create", "attribute.create", "case.attributes", "cases.import"} <= actions
+    [speaker_event] = project.log(action="speaker.update")
+    assert speaker_event.payload["changes"]["role"] == ["participant", "staff"]
 
 
 def test_memos_on_every_target(project: Project) -> None:

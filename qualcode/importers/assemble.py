@@ -8,15 +8,14 @@ turn), and the turn offsets fall out of the writing instead of being parsed back
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from qualcode.importers.base import ParsedTurn
 
 PARAGRAPH_SEPARATOR = "\n\n"
 
 
-@dataclass(frozen=True, slots=True)
-class Utterance:
+class Utterance(NamedTuple):
     """One turn's words, before they are placed in the document text."""
 
     speaker: str | None

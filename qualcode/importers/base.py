@@ -22,7 +22,7 @@ class ParsedTurn:
     body_start: int
     """First character of the spoken words, after the label and its separator."""
     speaker: str | None
-    """The label as written, without markup or colon (``**P03:**`` -> ``P03``); None if unlabelled."""
+    """The label without markup or colon (``**P03:**`` -> ``P03``); None if unlabelled."""
     ts_start: float | None = None
     """Seconds from the start of the recording, when the source gives it."""
     ts_end: float | None = None
@@ -41,7 +41,7 @@ class ParsedDocument:
     source_format: str
     """txt, md, docx, vtt, srt, nlp, csv-turns, xlsx-turns, csv-responses, xlsx-responses."""
     kind: str | None = None
-    """Suggested kind (interview, focus-group, notes, survey-response) or None to let the user say."""
+    """Suggested kind (interview, focus-group, notes, survey-response); None to guess."""
     case: str | None = None
     """Suggested case for the whole document (tabular responses)."""
     attributes: Mapping[str, str] = field(default_factory=dict)
@@ -61,7 +61,7 @@ class ImportOptions:
     text_columns: tuple[str, ...] = ()
     """Columns holding response text; empty = detect (columns of long text)."""
     id_column: str | None = None
-    """Column naming the respondent/case; None = detect (id, name, respondent, participant, case)."""
+    """Column naming the respondent; None = detect (id, name, respondent, participant, case)."""
     speaker_names: Mapping[str, str] = field(default_factory=dict)
     """Maps numeric/opaque speaker ids to names (e.g. Rev .nlp speaker ids)."""
 

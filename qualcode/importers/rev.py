@@ -101,4 +101,6 @@ def _utterance(
     speaker = None
     if speaker_id is not None:
         speaker = options.speaker_names.get(speaker_id, f"Speaker {speaker_id}")
+    if ts_start is not None and ts_end is not None and ts_end < ts_start:
+        ts_end = ts_start  # rows out of time order must not give a turn ending before it starts
     return Utterance(speaker, " ".join(words), ts_start, ts_end)

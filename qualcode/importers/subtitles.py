@@ -11,31 +11,19 @@ from __future__ import annotations
 import functools
 import html
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from qualcode.errors import BadInputError
 from qualcode.importers.assemble import Utterance, join_utterances
 from qualcode.importers.base import ImportOptions, ParsedDocument
+from qualcode.importers.cues import TIMING_HINT, Cue, cue_seconds, parse_cues
 from qualcode.importers.encoding import decode_bytes, require_text
 from qualcode.importers.turns import label_problem
 
-_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?"
-_TIMING = re.compile(rf"[ \t]*{_TIME}[ \t]*-->[ \t]*{_TIME}(?:[ \t].*)?")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>")
 _TAG = re.compile(r"</?(?:[A-Za-z][\w.]*|\d[\d:.]*)(?:[ \t][^<>\n]*)?>")
 _ASS_OVERRIDE = re.compile(r"\{\\[^{}\n]*\}")  # {\an8} positioning left in some SRT files
 _PREFIX = re.compile(r"([^\W_][^\n\t:：]{0,59}?)[ \t]*[:：][ \t]+(?=\S)")
-_LOOKS_TIMED = re.compile(r"^\s*\d+:\d\d[\d:.,]*\s*(?:-+>?|=+>|→|–|—|to)\s*\d+:\d\d")
-_SKIPPED_BLOCKS = ("WEBVTT", "NOTE", "STYLE", "REGION")
-_TIMING_HINT = "a cue timing looks like 00:01:02,345 --> 00:01:04,000"
-
-
-@dataclass(frozen=True, slots=True)
-class _Cue:
-    start: float
-    end: float
-    lines: tuple[str, ...]
 
 
 def read_subtitles(
@@ -44,10 +32,10 @@ def read_subtitles(
     """Read a .vtt or .srt file as one document of merged speaker turns."""
     text = decode_bytes(data, path)
     require_text(text, path)
-    cues = _parse_cues(text, path)
+    cues = parse_cues(text, path)
     if not cues:
         raise BadInputError(path, "no subtitle cues found",
-                            f"is this really a .{source_format} file? {_TIMING_HINT}")
+                            f"is this really a .{source_format} file? {TIMING_HINT}")
     utterances = _merge(cues, options)
     if not utterances:
         raise BadInputError(path, "the subtitle cues hold no text", "check that this is the "
@@ -60,94 +48,58 @@ def read_subtitles(
                            warnings=warnings)]
 
 
-def _parse_cues(text: str, path: Path) -> list[_Cue]:
-    cues: list[_Cue] = []
-    block: list[str] = []
-    first_line = 0
-    for number, line in enumerate([*text.split("\n"), ""], start=1):
-        if line.strip():
-            if not block:
-                first_line = number
-            block.append(line)
-        elif block:
-            _read_block(block, first_line, cues, path)
-            block = []
-    return cues
-
-
-def _read_block(block: list[str], first_line: int, cues: list[_Cue], path: Path) -> None:
-    head = block[0].strip()
-    if head.split(maxsplit=1)[0] in _SKIPPED_BLOCKS and "-->" not in head:
-        return
-    timings = [index for index, line in enumerate(block) if "-->" in line]
-    if not timings:
-        # A cue whose timing line is mistyped ("->", missing digits) must not vanish silently.
-        for index in (0, 1) if head.isdigit() else (0,):
-            if index < len(block) and _LOOKS_TIMED.search(block[index]):
-                raise BadInputError(
-                    path,
-                    f"line {first_line + index}: malformed cue timing "
-                    f"{block[index].strip()[:60]!r}",
-                    _TIMING_HINT,
-                )
-        if cues and not block[0].strip().isdigit():
-            # A blank line inside a cue's text: keep the words with the cue they belong to.
-            last = cues[-1]
-            cues[-1] = _Cue(last.start, last.end, (*last.lines, *block))
-        return
-    for position, index in enumerate(timings):
-        match = _TIMING.fullmatch(block[index])
-        start = _seconds(*match.groups()[:4]) if match else None
-        end = _seconds(*match.groups()[4:]) if match else None
-        if start is None or end is None:
-            raise BadInputError(
-                path,
-                f"line {first_line + index}: malformed cue timing {block[index].strip()[:60]!r}",
-                _TIMING_HINT,
-            )
-        stop = timings[position + 1] if position + 1 < len(timings) else len(block)
-        # Cues run together without a blank line: the next cue's number is not this one's text.
-        if stop < len(block) and stop - 1 > index and block[stop - 1].strip().isdigit():
-            stop -= 1
-        cues.append(_Cue(start, end, tuple(block[index + 1:stop])))
-
-
-def _seconds(hours: str | None, minutes: str, seconds: str, fraction: str | None) -> float | None:
-    """Seconds of a cue time matched by ``_TIME``; None when minutes or seconds exceed 59."""
-    if int(seconds) > 59 or (hours is not None and int(minutes) > 59):
-        return None
-    whole = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
-    return whole + int(fraction) / 10 ** len(fraction) if fraction else float(whole)
-
-
-def _merge(cues: list[_Cue], options: ImportOptions) -> list[Utterance]:
+def _merge(cues: list[Cue], options: ImportOptions) -> list[Utterance]:
     utterances: list[Utterance] = []
     speaker: str | None = None
     words: list[str] = []
-    ts_start = ts_end = 0.0
-
-    def flush() -> None:
-        if words:
-            utterances.append(Utterance(speaker, " ".join(words), ts_start, ts_end))
-
+    first = last = cues[0]
+    names = options.speaker_names
     for cue in cues:
-        for label, text in _segments(cue.lines, options):
+        text = cue[2]
+        if "<" in text or "{" in text or "&" in text:
+            pieces = _marked_up_segments(text[1:], options)
+        else:
+            # The common cue, kept inline for speed: plain text, maybe "Name:" on its first line.
+            text, _, rest = text[1:].partition("\n")
+            text = text.strip()
+            label = None
+            if ":" in text or "：" in text:
+                prefix = _PREFIX.match(text)
+                if prefix and _usable_prefix(name := prefix.group(1).strip()):
+                    label = names.get(name, name)
+                    text = text[prefix.end():]
+            if rest:
+                text = " ".join(part for part in (text, *map(str.strip, rest.split("\n")))
+                                if part)
+            pieces = [(label, text)] if text else []
+        for label, piece in pieces:
             if label is not None and label != speaker:
-                flush()
+                if words:
+                    utterances.append(_utterance(speaker, words, first, last))
                 speaker, words = label, []
             if not words:
-                ts_start = cue.start
-            words.append(text)
-            ts_end = cue.end
-    flush()
+                first = cue
+            words.append(piece)
+            last = cue
+    if words:
+        utterances.append(_utterance(speaker, words, first, last))
     return utterances
 
 
-def _segments(lines: tuple[str, ...], options: ImportOptions) -> list[tuple[str | None, str]]:
-    """Split a cue into (speaker or None, text) pieces; a voice tag may switch speaker mid-cue."""
+def _utterance(speaker: str | None, words: list[str], first: Cue, last: Cue) -> Utterance:
+    start = cue_seconds(first[0])
+    # Cues out of order (hand-edited files) must not give a turn that ends before it starts.
+    return Utterance(speaker, " ".join(words), start, max(start, cue_seconds(last[1])))
+
+
+def _marked_up_segments(
+    cue_text: str, options: ImportOptions
+) -> list[tuple[str | None, str]]:
+    """Split a cue with markup into (speaker or None, text) pieces; a voice tag may switch
+    speaker mid-cue."""
     pieces: list[tuple[str | None, str]] = []
     pending: str | None = None  # a voice tag alone on its line names the speaker of the next
-    for index, line in enumerate(lines):
+    for index, line in enumerate(cue_text.split("\n")):
         label, pending = pending, None
         voice = _VOICE.search(line)
         if voice:

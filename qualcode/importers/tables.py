@@ -133,7 +133,7 @@ def format_seconds(seconds: float) -> str:
     return f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
-def _guess_turn_columns(rows: list[list[str]]) -> tuple[int, int, int | None] | None:
+def _guess_turn_columns(rows: Sequence[Row]) -> tuple[int, int, int | None] | None:
     widths = {len(row) for row in rows}
     if len(widths) != 1 or widths.pop() not in (2, 3):
         return None
@@ -153,6 +153,6 @@ def _guess_turn_columns(rows: list[list[str]]) -> tuple[int, int, int | None] | 
     return speaker_at, text_at, time_at
 
 
-def _all_timestamps(rows: list[list[str]], index: int) -> bool:
+def _all_timestamps(rows: Sequence[Row], index: int) -> bool:
     values = [row[index] for row in rows if row[index]]
     return bool(values) and all(parse_timestamp(value) is not None for value in values)

@@ -52,8 +52,7 @@ def read_xlsx(
 ) -> list[ParsedDocument]:
     """Read the first non-empty sheet of an .xlsx workbook."""
     del source_format  # always "xlsx"
-    check_zip(data, path, ".xlsx", "an Excel workbook")
-    rows, warnings = _xlsx_rows(data, path)
+    rows, warnings = xlsx_rows(data, path)
     documents = _documents(path, rows, options, "xlsx")
     if warnings:
         documents = [_with_warnings(document, warnings) for document in documents]
@@ -83,7 +82,13 @@ def _sniff_delimiter(text: str) -> str:
     return best  # comma when nothing splits the header: a one-column table
 
 
-def _xlsx_rows(data: bytes, path: Path) -> tuple[list[Row], tuple[str, ...]]:
+def xlsx_rows(data: bytes, path: Path) -> tuple[list[Row], tuple[str, ...]]:
+    """Cell text of the first non-empty sheet of a workbook, and warnings about other sheets.
+
+    Public for other readers of spreadsheets (codings, case attributes); the zip is checked
+    first, and any failure inside openpyxl becomes a ``BadInputError``.
+    """
+    check_zip(data, path, ".xlsx", "an Excel workbook")
     import openpyxl  # imported here: slow to import and only needed for workbooks
 
     try:
@@ -104,7 +109,7 @@ def _xlsx_rows(data: bytes, path: Path) -> tuple[list[Row], tuple[str, ...]]:
         reason = " ".join(str(exc).split())[:120] or type(exc).__name__
         raise BadInputError(path, f"could not be read as .xlsx: {reason}",
                             "open it in Excel or LibreOffice and save it again") from exc
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     if chosen is not None and others:
         warnings = (f"read the sheet {chosen!r} only; other sheets were ignored: "
                     + ", ".join(repr(title) for title in others),)

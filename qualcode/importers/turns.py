@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from qualcode.importers.base import ParsedTurn
 
@@ -87,8 +87,9 @@ _SENTENCE_MARKS = frozenset('?!;"“”…')
 _WORD_EDGE = "()[]|.,'’-"
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
+class _Candidate(NamedTuple):
+    """A line that may start a turn (a NamedTuple: thousands are made per transcript)."""
+
     start: int
     label_end: int
     speaker: str

@@ -119,9 +119,11 @@ class DocumentsMixin(CasesMixin):
         speaker_roles = {
             label: roles.get(label) or default_role(label) for label in dict.fromkeys(labels)
         }
+        # Four or more people besides interviewers reads as a focus group; two hosts and a guest
+        # (a podcast, a paired interview) do not. --kind overrides the guess.
         non_interviewers = sum(1 for r in speaker_roles.values() if r != "interviewer")
         document_kind = (
-            kind or doc.kind or ("focus-group" if non_interviewers >= 3 else "interview")
+            kind or doc.kind or ("focus-group" if non_interviewers >= 4 else "interview")
         )
         case_name = case or doc.case
         case_row = self._case_row(session, case_name, create=True) if case_name else None
