@@ -203,7 +203,8 @@ def test_help_imports_neither_spacy_nor_textual() -> None:
 
 def test_console_script_runs_from_a_shell(tmp_path: Path) -> None:
     """The installed entry point, as a user types it (no in-process shortcuts)."""
-    exe = shutil.which("qualcode")
+    beside = Path(sys.executable).with_name("qualcode")
+    exe = str(beside) if beside.exists() else shutil.which("qualcode")
     if exe is None:
         pytest.skip("the qualcode command is not installed (pip install -e .)")
     out = subprocess.run([exe, "init", str(tmp_path / "s.qualcode")], capture_output=True,
