@@ -390,7 +390,18 @@ def log(project: str, limit: int, actor: str | None, action: str | None, as_json
         click.echo(f"{e.at:%Y-%m-%d %H:%M:%S} {e.actor} {e.action} {detail}")
 
 
-# -- demo --------------------------------------------------------------------------------------
+# -- the terminal UI ---------------------------------------------------------------------------
+@cli.command("open")
+@PROJECT
+@click.option("--coder", help="Code as this person (default: the name you gave last time).")
+@click.option("--document", help="Open this document straight away.")
+def open_(project: str, coder: str | None, document: str | None) -> None:
+    """Open a project in the terminal UI."""
+    from .tui import make_app
+
+    make_app(project, coder, document=document).run()
+
+
 @cli.command()
 @click.option(
     "--dir",
@@ -398,15 +409,25 @@ def log(project: str, limit: int, actor: str | None, action: str | None, as_json
     type=click.Path(file_okay=False),
     help="Where to create the demo project (default: a fresh temporary folder).",
 )
-def demo(folder: str | None) -> None:
-    """Create a demo project from the sample codebook and transcripts, and tour it."""
+@click.option("--coder", help="Code as this person (default: the name you gave last time).")
+@click.option("--no-ui", is_flag=True, help="Build the demo project and print a summary only.")
+def demo(folder: str | None, coder: str | None, no_ui: bool) -> None:
+    """Create a demo project from the sample codebook, transcripts and cases, and open it."""
     from .demo import build_demo
 
     project, report = build_demo(Path(folder) if folder else None, echo=click.echo)
-    click.echo(report)
-    click.echo(f"\nThe demo project is {project}. Try:\n"
-               f"  qualcode documents {project}\n"
-               f"  qualcode codebook show {project}\n"
-               f"  qualcode show {project} p01-amy --turns\n"
-               f"  qualcode codings {project}\n")  # fmt: skip
+    if no_ui:
+        click.echo(report)
+        click.echo(
+            f"\nThe demo project is {project}. Try:\n"
+            f"  qualcode open {project}\n"
+            f"  qualcode documents {project}\n"
+            f"  qualcode codebook show {project}\n"
+            f"  qualcode codings {project}\n"
+        )
+        return
+    from .tui import make_app
+
+    make_app(project, coder).run()
+    click.echo(f"The demo project is {project} (open it again with: qualcode open {project})")
     sys.stdout.flush()

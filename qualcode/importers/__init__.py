@@ -116,19 +116,34 @@ def _sniff(path: Path, data: bytes, suffix: str) -> None:
                 f"and save it as {suffix}",
             )
         if suffix == ".xls":
-            raise BadInputError(path, "legacy Excel .xls (Excel 97-2003) is not supported",
-                                "open it in Excel or LibreOffice and save it as .xlsx")
-        raise BadInputError(path, "legacy Word .doc (Word 97-2003) is not supported",
-                            "open it in Word or LibreOffice and save it as .docx")
+            raise BadInputError(
+                path,
+                "legacy Excel .xls (Excel 97-2003) is not supported",
+                "open it in Excel or LibreOffice and save it as .xlsx",
+            )
+        raise BadInputError(
+            path,
+            "legacy Word .doc (Word 97-2003) is not supported",
+            "open it in Word or LibreOffice and save it as .docx",
+        )
     if data.startswith(b"%PDF-"):
-        raise BadInputError(path, "PDF files are not supported",
-                            "copy the text into a .txt file or export the transcript as .docx")
+        raise BadInputError(
+            path,
+            "PDF files are not supported",
+            "copy the text into a .txt file or export the transcript as .docx",
+        )
     if data.startswith(b"{\\rtf"):
-        raise BadInputError(path, "RTF files are not supported",
-                            "open it in Word or LibreOffice and save it as .docx")
+        raise BadInputError(
+            path,
+            "RTF files are not supported",
+            "open it in Word or LibreOffice and save it as .docx",
+        )
     if data.startswith(_ZIP_MAGIC) and suffix in _READERS and suffix not in (".docx", ".xlsx"):
-        raise BadInputError(path, f"is a zip archive, not a {suffix} text file",
-                            "if it is a Word or Excel file, give it the .docx or .xlsx suffix")
+        raise BadInputError(
+            path,
+            f"is a zip archive, not a {suffix} text file",
+            "if it is a Word or Excel file, give it the .docx or .xlsx suffix",
+        )
 
 
 def _unsupported(path: Path, suffix: str) -> BadInputError:

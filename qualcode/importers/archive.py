@@ -24,8 +24,9 @@ def check_zip(data: bytes, path: Path, suffix: str, what: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise BadInputError(path, f"not a valid {suffix}",
-                            f"the file is damaged or is not {what}") from exc
+        raise BadInputError(
+            path, f"not a valid {suffix}", f"the file is damaged or is not {what}"
+        ) from exc
     total = sum(member.file_size for member in members)
     too_dense = any(
         member.file_size > _RATIO_FLOOR

@@ -35,14 +35,16 @@ def join_utterances(utterances: Iterable[Utterance]) -> tuple[str, tuple[ParsedT
         paragraph = prefix + utterance.words
         if parts:
             position += len(PARAGRAPH_SEPARATOR)
-        turns.append(ParsedTurn(
-            start=position,
-            end=position + len(paragraph),
-            body_start=position + len(prefix),
-            speaker=utterance.speaker,
-            ts_start=utterance.ts_start,
-            ts_end=utterance.ts_end,
-        ))
+        turns.append(
+            ParsedTurn(
+                start=position,
+                end=position + len(paragraph),
+                body_start=position + len(prefix),
+                speaker=utterance.speaker,
+                ts_start=utterance.ts_start,
+                ts_end=utterance.ts_end,
+            )
+        )
         parts.append(paragraph)
         position += len(paragraph)
     return PARAGRAPH_SEPARATOR.join(parts), tuple(turns)

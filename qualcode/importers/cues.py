@@ -111,10 +111,16 @@ def _read_block(block: list[str], first_line: int, cues: list[Cue], path: Path) 
         # Cues run together without a blank line: the next cue's number is not this one's text.
         if stop < len(block) and stop - 1 > index and block[stop - 1].strip().isdigit():
             stop -= 1
-        cues.append((match.group(1), match.group(2),
-                     "".join("\n" + line for line in block[index + 1:stop])))
+        cues.append(
+            (
+                match.group(1),
+                match.group(2),
+                "".join("\n" + line for line in block[index + 1 : stop]),
+            )
+        )
 
 
 def _bad_timing(path: Path, line: int, text: str) -> BadInputError:
-    return BadInputError(path, f"line {line}: malformed cue timing {text.strip()[:60]!r}",
-                         TIMING_HINT)
+    return BadInputError(
+        path, f"line {line}: malformed cue timing {text.strip()[:60]!r}", TIMING_HINT
+    )

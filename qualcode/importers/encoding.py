@@ -63,8 +63,11 @@ def _decode(data: bytes, path: str | Path) -> str:
 
 
 def _binary(path: str | Path) -> BadInputError:
-    return BadInputError(path, "looks like a binary file, not text",
-                         "import a .txt, .md, .docx, .vtt, .srt or .csv transcript")
+    return BadInputError(
+        path,
+        "looks like a binary file, not text",
+        "import a .txt, .md, .docx, .vtt, .srt or .csv transcript",
+    )
 
 
 def _not_binary(text: str, path: str | Path) -> str:
@@ -116,9 +119,11 @@ def _detect(data: bytes, path: str | Path) -> str:
     # (it picks cp1006 for "Café naïve"); Windows-1252 is by far the likeliest, so prefer it
     # whenever it is among the equally plausible readings.
     for match in matches:
-        if ("cp1252" in match.could_be_from_charset
-                and match.chaos <= best.chaos + 0.01
-                and match.coherence >= best.coherence - 0.05):
+        if (
+            "cp1252" in match.could_be_from_charset
+            and match.chaos <= best.chaos + 0.01
+            and match.coherence >= best.coherence - 0.05
+        ):
             chosen = match
             break
     text = str(chosen)
@@ -132,7 +137,8 @@ def _control_share(text: str) -> float:
     if not sample:
         return 0.0
     controls = sum(
-        1 for char in sample
+        1
+        for char in sample
         if char not in "\t\n\r\f" and unicodedata.category(char) in ("Cc", "Co", "Cn", "Cs")
     )
     return controls / len(sample)
@@ -142,8 +148,10 @@ def _check_line_length(text: str, path: str | Path) -> None:
     # Any line longer than the limit contains a whole aligned window of half the limit without
     # a newline; looking for one costs a few str.find calls instead of splitting every line.
     window = MAX_LINE_CHARS // 2
-    if all(text.find("\n", start, start + window) != -1 or len(text) - start < window
-           for start in range(0, len(text), window)):
+    if all(
+        text.find("\n", start, start + window) != -1 or len(text) - start < window
+        for start in range(0, len(text), window)
+    ):
         return
     longest = max(map(len, text.split("\n")))
     if longest > MAX_LINE_CHARS:

@@ -33,8 +33,10 @@ def response_documents(
     names = [value.strip() or f"column {index + 1}" for index, value in enumerate(header)]
     id_at = _id_column(path, names, options)
     text_columns = _text_columns(path, names, rows, id_at, options)
-    ids = [(cell(cells, id_at).strip() if id_at is not None else "") or f"row {number}"
-           for number, cells in rows]
+    ids = [
+        (cell(cells, id_at).strip() if id_at is not None else "") or f"row {number}"
+        for number, cells in rows
+    ]
     if options.responses == "row":
         return _per_row(path, names, rows, ids, id_at, text_columns, source_format)
     if options.responses == "column":
@@ -118,8 +120,11 @@ def _per_row(
             if parts:
                 position += 2
             block = f"{names[index]}\n{answer}"
-            turns.append(ParsedTurn(position, position + len(block),
-                                    position + len(names[index]) + 1, respondent))
+            turns.append(
+                ParsedTurn(
+                    position, position + len(block), position + len(names[index]) + 1, respondent
+                )
+            )
             parts.append(block)
             position += len(block)
         if not parts:
@@ -127,17 +132,23 @@ def _per_row(
         attributes = {
             names[index]: value.strip()
             for index, value in enumerate(cells)
-            if index < len(names) and index != id_at and index not in text_columns
-            and value.strip()
+            if index < len(names) and index != id_at and index not in text_columns and value.strip()
         }
         name = f"{path.stem}-{respondent}"
         if name in used:
             name = f"{name}-row{number}"  # duplicate ids must not collide as document names
         used.add(name)
-        documents.append(ParsedDocument(
-            name=name, text="\n\n".join(parts), turns=tuple(turns), source_format=source_format,
-            kind=RESPONSE_KIND, case=respondent, attributes=attributes,
-        ))
+        documents.append(
+            ParsedDocument(
+                name=name,
+                text="\n\n".join(parts),
+                turns=tuple(turns),
+                source_format=source_format,
+                kind=RESPONSE_KIND,
+                case=respondent,
+                attributes=attributes,
+            )
+        )
     if not documents:
         raise _no_answers(path, names, text_columns)
     return documents
@@ -161,11 +172,16 @@ def _per_column(
         if not utterances:
             continue
         text, turns = join_utterances(utterances)
-        documents.append(ParsedDocument(
-            name=names[index], text=text, turns=turns, source_format=source_format,
-            kind=RESPONSE_KIND,
-            speaker_cases={u.speaker: u.speaker for u in utterances if u.speaker},
-        ))
+        documents.append(
+            ParsedDocument(
+                name=names[index],
+                text=text,
+                turns=turns,
+                source_format=source_format,
+                kind=RESPONSE_KIND,
+                speaker_cases={u.speaker: u.speaker for u in utterances if u.speaker},
+            )
+        )
     if not documents:
         raise _no_answers(path, names, text_columns)
     return documents

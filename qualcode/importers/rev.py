@@ -29,8 +29,9 @@ def read_nlp(
     header = [name.strip().casefold() for name in lines[0].split("|")]
     missing = [name for name in _REQUIRED if name not in header]
     if missing:
-        raise BadInputError(path, f"not a Rev .nlp file: the header has no {missing[0]!r} column",
-                            _HINT)
+        raise BadInputError(
+            path, f"not a Rev .nlp file: the header has no {missing[0]!r} column", _HINT
+        )
     column = {name: index for index, name in reversed(list(enumerate(header)))}
     token_at, speaker_at = column["token"], column["speaker"]
     punct_at, prepunct_at = column.get("punctuation"), column.get("prepunctuation")
@@ -83,11 +84,13 @@ def _seconds(value: str, path: Path, line: int) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
-        raise BadInputError(path, f"line {line}: the time {value[:30]!r} is not a number of "
-                            "seconds", _HINT) from None
+        raise BadInputError(
+            path, f"line {line}: the time {value[:30]!r} is not a number of seconds", _HINT
+        ) from None
     if seconds != seconds or seconds in (float("inf"), float("-inf")):
-        raise BadInputError(path, f"line {line}: the time {value[:30]!r} is not a number of "
-                            "seconds", _HINT)
+        raise BadInputError(
+            path, f"line {line}: the time {value[:30]!r} is not a number of seconds", _HINT
+        )
     return seconds
 
 

@@ -34,18 +34,25 @@ def read_subtitles(
     require_text(text, path)
     cues = parse_cues(text, path)
     if not cues:
-        raise BadInputError(path, "no subtitle cues found",
-                            f"is this really a .{source_format} file? {TIMING_HINT}")
+        raise BadInputError(
+            path, "no subtitle cues found", f"is this really a .{source_format} file? {TIMING_HINT}"
+        )
     utterances = _merge(cues, options)
     if not utterances:
-        raise BadInputError(path, "the subtitle cues hold no text", "check that this is the "
-                            "right file")
+        raise BadInputError(
+            path, "the subtitle cues hold no text", "check that this is the right file"
+        )
     body, turns = join_utterances(utterances)
-    warnings = () if any(turn.speaker for turn in turns) else (
-        "no speaker names found in the cues: the whole file is one unlabelled turn",
+    warnings = (
+        ()
+        if any(turn.speaker for turn in turns)
+        else ("no speaker names found in the cues: the whole file is one unlabelled turn",)
     )
-    return [ParsedDocument(name=path.stem, text=body, turns=turns, source_format=source_format,
-                           warnings=warnings)]
+    return [
+        ParsedDocument(
+            name=path.stem, text=body, turns=turns, source_format=source_format, warnings=warnings
+        )
+    ]
 
 
 def _merge(cues: list[Cue], options: ImportOptions) -> list[Utterance]:
@@ -67,10 +74,9 @@ def _merge(cues: list[Cue], options: ImportOptions) -> list[Utterance]:
                 prefix = _PREFIX.match(text)
                 if prefix and _usable_prefix(name := prefix.group(1).strip()):
                     label = names.get(name, name)
-                    text = text[prefix.end():]
+                    text = text[prefix.end() :]
             if rest:
-                text = " ".join(part for part in (text, *map(str.strip, rest.split("\n")))
-                                if part)
+                text = " ".join(part for part in (text, *map(str.strip, rest.split("\n"))) if part)
             pieces = [(label, text)] if text else []
         for label, piece in pieces:
             if label is not None and label != speaker:
@@ -92,9 +98,7 @@ def _utterance(speaker: str | None, words: list[str], first: Cue, last: Cue) -> 
     return Utterance(speaker, " ".join(words), start, max(start, cue_seconds(last[1])))
 
 
-def _marked_up_segments(
-    cue_text: str, options: ImportOptions
-) -> list[tuple[str | None, str]]:
+def _marked_up_segments(cue_text: str, options: ImportOptions) -> list[tuple[str | None, str]]:
     """Split a cue with markup into (speaker or None, text) pieces; a voice tag may switch
     speaker mid-cue."""
     pieces: list[tuple[str | None, str]] = []
@@ -109,7 +113,7 @@ def _marked_up_segments(
             prefix = _PREFIX.match(text)
             if prefix and _usable_prefix(prefix.group(1).strip()):
                 label = prefix.group(1).strip()
-                text = text[prefix.end():]
+                text = text[prefix.end() :]
         if not text:
             pending = label
         elif pieces and label is None:

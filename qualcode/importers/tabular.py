@@ -34,16 +34,22 @@ def read_csv(
     text = decode_bytes(data, path)
     require_text(text, path)
     if "\x00" in text:
-        raise BadInputError(path, "contains NUL characters, so it is not a CSV text file",
-                            "export the table again as CSV (UTF-8)")
+        raise BadInputError(
+            path,
+            "contains NUL characters, so it is not a CSV text file",
+            "export the table again as CSV (UTF-8)",
+        )
     delimiter = "\t" if source_format == "tsv" else _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[Row] = []
     try:
         rows.extend(reader)
     except csv.Error as exc:
-        raise BadInputError(path, f"line {reader.line_num}: malformed CSV ({exc})",
-                            "check for a quote that is opened and never closed") from exc
+        raise BadInputError(
+            path,
+            f"line {reader.line_num}: malformed CSV ({exc})",
+            "check for a quote that is opened and never closed",
+        ) from exc
     return _documents(path, rows, options, "csv")
 
 
@@ -69,8 +75,13 @@ def _sniff_delimiter(text: str) -> str:
     best, best_score = ",", (0.0, 1)
     for delimiter in _DELIMITERS:
         try:
-            rows = [row for row in itertools.islice(
-                csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter), 50) if row]
+            rows = [
+                row
+                for row in itertools.islice(
+                    csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter), 50
+                )
+                if row
+            ]
         except csv.Error:
             continue
         if not rows or len(rows[0]) < 2:
@@ -97,8 +108,10 @@ def xlsx_rows(data: bytes, path: Path) -> tuple[list[Row], tuple[str, ...]]:
             rows: list[Row] = []
             chosen = None
             for sheet in workbook.worksheets:
-                rows = [[_cell_text(value) for value in row]
-                        for row in sheet.iter_rows(values_only=True)]
+                rows = [
+                    [_cell_text(value) for value in row]
+                    for row in sheet.iter_rows(values_only=True)
+                ]
                 if any(any(value.strip() for value in row) for row in rows):
                     chosen = sheet.title
                     break
@@ -107,12 +120,17 @@ def xlsx_rows(data: bytes, path: Path) -> tuple[list[Row], tuple[str, ...]]:
             workbook.close()
     except Exception as exc:  # openpyxl/lxml/zipfile raise many kinds on damaged input
         reason = " ".join(str(exc).split())[:120] or type(exc).__name__
-        raise BadInputError(path, f"could not be read as .xlsx: {reason}",
-                            "open it in Excel or LibreOffice and save it again") from exc
+        raise BadInputError(
+            path,
+            f"could not be read as .xlsx: {reason}",
+            "open it in Excel or LibreOffice and save it again",
+        ) from exc
     warnings: tuple[str, ...] = ()
     if chosen is not None and others:
-        warnings = (f"read the sheet {chosen!r} only; other sheets were ignored: "
-                    + ", ".join(repr(title) for title in others),)
+        warnings = (
+            f"read the sheet {chosen!r} only; other sheets were ignored: "
+            + ", ".join(repr(title) for title in others),
+        )
     return rows, warnings
 
 
@@ -136,16 +154,21 @@ def _documents(
     path: Path, rows: Sequence[Row], options: ImportOptions, family: str
 ) -> list[ParsedDocument]:
     # Row numbers as a spreadsheet shows them (header = 1), so "row 7" can be found in the file.
-    numbered = [(number, row) for number, row in enumerate(rows, start=1)
-                if any(value.strip() for value in row)]
+    numbered = [
+        (number, row)
+        for number, row in enumerate(rows, start=1)
+        if any(value.strip() for value in row)
+    ]
     if len(numbered) < 2:
-        raise BadInputError(path, "no rows", "the table needs a header row and at least one row "
-                            "of data")
+        raise BadInputError(
+            path, "no rows", "the table needs a header row and at least one row of data"
+        )
     (_, header), body = numbered[0], numbered[1:]
     columns = None if options.text_columns else find_turn_columns(header)
     if columns is not None:
-        document = turn_rows_document(path.stem, [row for _, row in body], columns, options,
-                                      f"{family}-turns")
+        document = turn_rows_document(
+            path.stem, [row for _, row in body], columns, options, f"{family}-turns"
+        )
         if not document.turns:
             raise BadInputError(path, "no rows", "the text column is empty in every row")
         return [document]

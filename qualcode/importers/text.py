@@ -29,5 +29,6 @@ def document_from_text(name: str, text: str, source_format: str) -> ParsedDocume
     """Split text into turns and wrap it as a document, warning when no speaker was found."""
     turns = split_turns(text)
     warnings = () if any(turn.speaker for turn in turns) else (NO_LABELS_WARNING,)
-    return ParsedDocument(name=name, text=text, turns=turns, source_format=source_format,
-                          warnings=warnings)
+    return ParsedDocument(
+        name=name, text=text, turns=turns, source_format=source_format, warnings=warnings
+    )

@@ -15,39 +15,239 @@ from typing import NamedTuple
 
 from qualcode.importers.base import ParsedTurn
 
-NON_SPEAKER_KEYS: frozenset[str] = frozenset({
-    "note", "notes", "nb", "ps", "pps", "re", "fwd", "cc", "date", "time", "day", "location",
-    "place", "venue", "site", "duration", "length", "title", "subtitle", "transcript",
-    "transcription", "interview", "project", "study", "break", "outro", "intro", "jingle",
-    "music", "source", "subject", "http", "https", "www", "email", "e-mail", "fictional",
-    "disclaimer", "copyright", "license", "licence", "id", "code", "file", "filename", "version",
-    "summary", "agenda", "abstract", "keywords", "tags", "topic", "topics", "session",
-    "recording", "recorded", "audio", "video", "language", "attendees", "participants",
-    "speakers", "interviewers", "present", "absent", "age", "gender", "ok", "okay", "fyi", "tbd",
-    "todo", "eta", "url", "edit", "edited", "update", "updated", "warning", "important",
-    "example", "section", "part", "chapter", "page", "ref", "reference",
-    "references", "link", "links", "contact", "phone", "tel", "address", "author", "guests",
-    "episode", "season", "show", "podcast", "kind", "type", "status",
-})
+NON_SPEAKER_KEYS: frozenset[str] = frozenset(
+    {
+        "note",
+        "notes",
+        "nb",
+        "ps",
+        "pps",
+        "re",
+        "fwd",
+        "cc",
+        "date",
+        "time",
+        "day",
+        "location",
+        "place",
+        "venue",
+        "site",
+        "duration",
+        "length",
+        "title",
+        "subtitle",
+        "transcript",
+        "transcription",
+        "interview",
+        "project",
+        "study",
+        "break",
+        "outro",
+        "intro",
+        "jingle",
+        "music",
+        "source",
+        "subject",
+        "http",
+        "https",
+        "www",
+        "email",
+        "e-mail",
+        "fictional",
+        "disclaimer",
+        "copyright",
+        "license",
+        "licence",
+        "id",
+        "code",
+        "file",
+        "filename",
+        "version",
+        "summary",
+        "agenda",
+        "abstract",
+        "keywords",
+        "tags",
+        "topic",
+        "topics",
+        "session",
+        "recording",
+        "recorded",
+        "audio",
+        "video",
+        "language",
+        "attendees",
+        "participants",
+        "speakers",
+        "interviewers",
+        "present",
+        "absent",
+        "age",
+        "gender",
+        "ok",
+        "okay",
+        "fyi",
+        "tbd",
+        "todo",
+        "eta",
+        "url",
+        "edit",
+        "edited",
+        "update",
+        "updated",
+        "warning",
+        "important",
+        "example",
+        "section",
+        "part",
+        "chapter",
+        "page",
+        "ref",
+        "reference",
+        "references",
+        "link",
+        "links",
+        "contact",
+        "phone",
+        "tel",
+        "address",
+        "author",
+        "guests",
+        "episode",
+        "season",
+        "show",
+        "podcast",
+        "kind",
+        "type",
+        "status",
+    }
+)
 """Header keys and markers that look like labels but never name a speaker (matched on the whole
 label, its first word or its last word, case-insensitively: ``Interview Date:`` is a header)."""
 
-FUNCTION_WORDS: frozenset[str] = frozenset({
-    "the", "a", "an", "and", "or", "but", "so", "if", "is", "are", "was", "were", "be", "been",
-    "to", "of", "in", "on", "at", "for", "with", "from", "by", "it", "its", "it's", "this",
-    "that", "these", "those", "what", "which", "when", "where", "why", "how", "i'm", "you",
-    "we", "they", "he", "she", "my", "your", "our", "their", "his", "there", "here", "said",
-    "says", "say", "like", "just", "think", "mean", "know", "then", "well", "yes", "no", "not",
-    "also", "as", "because", "about", "into", "than", "does", "did", "have", "has", "had",
-    "can", "could", "would", "should", "all", "some", "me", "us", "them", "following", "thing",
-    "things", "reason", "reasons", "point",
-})
+FUNCTION_WORDS: frozenset[str] = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "so",
+        "if",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "from",
+        "by",
+        "it",
+        "its",
+        "it's",
+        "this",
+        "that",
+        "these",
+        "those",
+        "what",
+        "which",
+        "when",
+        "where",
+        "why",
+        "how",
+        "i'm",
+        "you",
+        "we",
+        "they",
+        "he",
+        "she",
+        "my",
+        "your",
+        "our",
+        "their",
+        "his",
+        "there",
+        "here",
+        "said",
+        "says",
+        "say",
+        "like",
+        "just",
+        "think",
+        "mean",
+        "know",
+        "then",
+        "well",
+        "yes",
+        "no",
+        "not",
+        "also",
+        "as",
+        "because",
+        "about",
+        "into",
+        "than",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "can",
+        "could",
+        "would",
+        "should",
+        "all",
+        "some",
+        "me",
+        "us",
+        "them",
+        "following",
+        "thing",
+        "things",
+        "reason",
+        "reasons",
+        "point",
+    }
+)
 """Words that mark a candidate as part of a sentence (``So the point is:``), never a name."""
 
-_NAME_PARTICLES: frozenset[str] = frozenset({
-    "de", "da", "di", "del", "della", "der", "den", "des", "du", "dos", "das", "la", "le",
-    "van", "von", "ter", "ten", "bin", "ibn", "al", "el", "y", "zu", "af", "av",
-})
+_NAME_PARTICLES: frozenset[str] = frozenset(
+    {
+        "de",
+        "da",
+        "di",
+        "del",
+        "della",
+        "der",
+        "den",
+        "des",
+        "du",
+        "dos",
+        "das",
+        "la",
+        "le",
+        "van",
+        "von",
+        "ter",
+        "ten",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "y",
+        "zu",
+        "af",
+        "av",
+    }
+)
 """Lower-case parts of real names (``Ludwig van Beethoven``), allowed among capitalised words."""
 
 _ROLE = re.compile(
@@ -182,11 +382,12 @@ def split_turns(text: str) -> tuple[ParsedTurn, ...]:
         turns.append(ParsedTurn(leading[0], leading[1], leading[0], None))
     bounds = [c.start for c in accepted[1:]] + [len(text)]
     for candidate, limit in zip(accepted, bounds, strict=True):
-        end = candidate.start + len(text[candidate.start:limit].rstrip())
+        end = candidate.start + len(text[candidate.start : limit].rstrip())
         body = _NONSPACE.search(text, candidate.label_end, end)
         body_start = body.start() if body else end
-        turns.append(ParsedTurn(candidate.start, end, body_start, candidate.speaker,
-                                ts_start=candidate.ts))
+        turns.append(
+            ParsedTurn(candidate.start, end, body_start, candidate.speaker, ts_start=candidate.ts)
+        )
     return tuple(turns)
 
 
@@ -228,7 +429,7 @@ def _find_candidates(text: str) -> list[_Candidate]:
     found: list[_Candidate] = []
     for match in _LABEL.finditer(text):
         groups = match.groupdict()
-        raw = (groups["b1"] or groups["b2"] or groups["b3"] or groups["p"] or groups["o"])
+        raw = groups["b1"] or groups["b2"] or groups["b3"] or groups["p"] or groups["o"]
         speaker = raw.strip()
         verdict = verdicts.get(speaker)
         if verdict is None:
@@ -247,12 +448,14 @@ def _find_candidates(text: str) -> list[_Candidate]:
             or groups["b2"] is not None
             or bool(groups["bs"])  # ATLAS.ti writes "**Name**\" for a label on its own line
         )
-        found.append(_Candidate(
-            start=match.end("indent"),
-            label_end=match.end(),
-            speaker=speaker,
-            key=speaker_key(speaker),
-            strong=strong,
-            ts=parse_timestamp(stamp) if stamp else None,
-        ))
+        found.append(
+            _Candidate(
+                start=match.end("indent"),
+                label_end=match.end(),
+                speaker=speaker,
+                key=speaker_key(speaker),
+                strong=strong,
+                ts=parse_timestamp(stamp) if stamp else None,
+            )
+        )
     return found

@@ -22,9 +22,10 @@ def turn_problems(document: ParsedDocument) -> list[str]:
                 f"body_start={turn.body_start} end={turn.end} len={len(document.text)}"
             )
         if turn.start < previous_end:
-            problems.append(f"{where}: starts at {turn.start}, before the previous turn ends "
-                            f"at {previous_end}")
-        body = document.text[turn.body_start:turn.end]
+            problems.append(
+                f"{where}: starts at {turn.start}, before the previous turn ends at {previous_end}"
+            )
+        body = document.text[turn.body_start : turn.end]
         if body != body.strip():
             problems.append(f"{where}: the spoken words have surrounding whitespace")
         if turn.ts_start is not None and turn.ts_end is not None and turn.ts_end < turn.ts_start:

@@ -56,8 +56,11 @@ def _read_blocks(data: bytes, path: Path) -> list[str | list[Row]]:
             else:
                 blocks.append(item.text)
     except Exception as exc:  # python-docx/lxml/zipfile raise many kinds on damaged input
-        raise BadInputError(path, f"could not be read as .docx: {_reason(exc)}",
-                            "open it in Word or LibreOffice and save it again") from exc
+        raise BadInputError(
+            path,
+            f"could not be read as .docx: {_reason(exc)}",
+            "open it in Word or LibreOffice and save it again",
+        ) from exc
     return blocks
 
 

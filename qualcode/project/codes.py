@@ -11,6 +11,7 @@ import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..codebook import Codebook, CodeSpec, format_path
 from ..errors import CodebookError, ConflictError, NotFoundError
-from ..store.models import Code, Coding
+from ..store.models import Code, Coder, Coding
 from .core import ProjectCore
 from .records import CodeInfo
 
@@ -127,17 +128,15 @@ def _check_fields(fields: dict[str, Any], where: str) -> dict[str, Any]:
 
 
 class CodesMixin(ProjectCore):
-    def codes(self, *, include_archived: bool = True) -> list[CodeInfo]:
-        """Every code in codebook order, with its number of active codings."""
+    def codes(self, *, include_archived: bool = True, coder: str | None = None) -> list[CodeInfo]:
+        """Every code in codebook order, with its number of active codings (all coders', or
+        only ``coder``'s: blind coding shows a coder their own counts)."""
         with self._read() as session:
             tree = load_tree(session)
-            counts = dict(
-                session.execute(
-                    select(Coding.code_id, func.count())
-                    .where(Coding.deleted_at.is_(None))
-                    .group_by(Coding.code_id)
-                ).all()
-            )
+            query = select(Coding.code_id, func.count()).where(Coding.deleted_at.is_(None))
+            if coder is not None:
+                query = query.join(Coder, Coding.coder_id == Coder.id).where(Coder.name == coder)
+            counts = dict(session.execute(query.group_by(Coding.code_id)).all())
             return [
                 self._code_info(tree, c, counts.get(c.id, 0))
                 for c in tree.ordered()
@@ -233,6 +232,86 @@ class CodesMixin(ProjectCore):
             session.flush()
             tree = load_tree(session)
             return self._code_info(tree, next(c for c in tree.codes if c.id == code.id), 0)
+
+    def move_code(self, ref: str, parent: str | None) -> CodeInfo:
+        """Re-parent a code (with its children) under ``parent``, or to the top level."""
+        with self._write() as session:
+            tree = load_tree(session)
+            code = tree.resolve(ref)
+            new_parent = tree.resolve(parent) if parent else None
+            if new_parent is not None and (
+                new_parent.id == code.id or new_parent in tree.descendants(code)
+            ):
+                raise CodebookError(f"cannot move '{tree.path(code)}' under itself")
+            parent_id = new_parent.id if new_parent else None
+            if parent_id == code.parent_id:
+                return self._code_info(tree, code, 0)
+            if any(s.name == code.name for s in tree.children.get(parent_id, [])):
+                where = tree.path(new_parent) if new_parent else "the top level"
+                raise ConflictError(f"a code named '{code.name}' already exists under {where}")
+            old_path = tree.path(code)
+            code.parent_id = parent_id
+            code.position = max((s.position for s in tree.children.get(parent_id, [])), default=-1)
+            code.position += 1
+            session.flush()
+            tree = load_tree(session)
+            moved = next(c for c in tree.codes if c.id == code.id)
+            self._audit(session, "code.move", "code", code.uuid, old=old_path, new=tree.path(moved))
+            return self._code_info(tree, moved, 0)
+
+    def archive_code(self, ref: str, *, archived: bool = True) -> CodeInfo:
+        """Hide a code from coding without losing its codings (``archived=False`` restores it)."""
+        with self._write() as session:
+            tree = load_tree(session)
+            code = tree.resolve(ref)
+            if code.archived != archived:
+                code.archived = archived
+                action = "code.archive" if archived else "code.unarchive"
+                self._audit(session, action, "code", code.uuid, path=tree.path(code))
+            return self._code_info(tree, code, 0)
+
+    def merge_codes(self, source: str, target: str) -> CodeInfo:
+        """Fold ``source`` into ``target``: its codings and children move to ``target`` and
+        ``source`` is archived. A coding that would duplicate one already on ``target`` (same
+        document, coder and span) is removed instead (kept as deleted, so nothing is lost)."""
+        with self._write() as session:
+            tree = load_tree(session)
+            src, dst = tree.resolve(source), tree.resolve(target)
+            if src.id == dst.id or dst in tree.descendants(src):
+                raise CodebookError(f"cannot merge '{tree.path(src)}' into itself")
+            names = {c.name for c in tree.children.get(dst.id, [])}
+            clash = [c.name for c in tree.children.get(src.id, []) if c.name in names]
+            if clash:
+                raise ConflictError(
+                    f"'{tree.path(dst)}' already has children named {', '.join(clash)}"
+                )
+            existing = {
+                (c.document_id, c.coder_id, c.start, c.end)
+                for c in session.scalars(
+                    select(Coding).where(Coding.code_id == dst.id, Coding.deleted_at.is_(None))
+                )
+            }
+            moved = removed = 0
+            now = datetime.now(UTC)
+            for coding in session.scalars(select(Coding).where(Coding.code_id == src.id)):
+                key = (coding.document_id, coding.coder_id, coding.start, coding.end)
+                if coding.deleted_at is None and key in existing:
+                    coding.deleted_at = now
+                    removed += 1
+                existing.add(key)
+                coding.code_id = dst.id
+                moved += 1
+            for child in tree.children.get(src.id, []):
+                child.parent_id = dst.id
+            src.archived = True
+            self._audit(
+                session, "code.merge", "code", src.uuid,
+                source=tree.path(src), target=tree.path(dst), target_uuid=dst.uuid,
+                codings_moved=moved, duplicates_removed=removed,
+            )  # fmt: skip
+            session.flush()
+            tree = load_tree(session)
+            return self._code_info(tree, next(c for c in tree.codes if c.id == dst.id), 0)
 
     def import_codebook(self, codebook: Codebook, *, source: str = "") -> dict[str, int]:
         """Merge a codebook in, matching codes by path: new codes are added, changed fields

@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import BadInputError, ConflictError, NotFoundError, QualcodeError
-from ..store.models import ORIGINS, Code, Coder, Coding, Document
+from ..store.models import ORIGINS, Code, Coder, Coding, Document, Turn
 from .codes import CodesMixin, CodeTree, load_tree
 from .core import aware
 from .records import CodingInfo, CodingsImport
@@ -213,6 +215,36 @@ class CodingMixin(CodesMixin):
                 coding, coding.document, tree.path(coding.code), coding.coder.name
             )
 
+    def change_coding(
+        self,
+        uuid: str,
+        *,
+        code: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> CodingInfo:
+        """Give a coding another code or span, in one transaction: the old coding is removed
+        (kept as deleted) and a new one made, so undo and the audit trail see both."""
+        with self._write() as session:
+            tree = load_tree(session)
+            old = session.scalar(select(Coding).where(Coding.uuid == uuid))
+            if old is None or old.deleted_at is not None:
+                raise NotFoundError(f"no current coding with id {uuid}")
+            span = self._resolve_span(
+                session, tree, document=old.document.name,
+                code=code if code is not None else tree.path(old.code), coder=old.coder.name,
+                start=old.start if start is None else start, end=old.end if end is None else end,
+                quote=None, for_apply=True,
+            )  # fmt: skip
+            if self._active(session, span) is not None:
+                raise ConflictError(
+                    f"'{tree.path(span.code)}' is already coded at {span.start}-{span.end} "
+                    f"by {span.coder.name}"
+                )
+            self._soft_delete(session, old, old.coder.name)
+            new = self._insert_coding(session, span, old.origin)
+            return self._coding_info(new, span.document, tree.path(span.code), span.coder.name)
+
     @staticmethod
     def _coding_info(coding: Coding, doc: Document, path: str, coder: str) -> CodingInfo:
         return CodingInfo(
@@ -234,9 +266,11 @@ class CodingMixin(CodesMixin):
         document: str | None = None,
         coder: str | None = None,
         code: str | None = None,
+        coders: Sequence[str] | None = None,
         include_deleted: bool = False,
     ) -> list[CodingInfo]:
-        """Codings in document order, filtered by document, coder and code (exact code only)."""
+        """Codings in document order, filtered by document, coder (or several ``coders``) and
+        code (that code itself, not its descendants)."""
         with self._read() as session:
             tree = load_tree(session)
             query = select(Coding, Coder.name).join(Coder, Coding.coder_id == Coder.id)
@@ -247,6 +281,8 @@ class CodingMixin(CodesMixin):
                 query = query.where(Coding.document_id == doc.id)
             if coder is not None:
                 query = query.where(Coder.name == coder)
+            if coders is not None:
+                query = query.where(Coder.name.in_(list(coders)))
             if code is not None:
                 query = query.where(Coding.code_id == tree.resolve(code).id)
             if not include_deleted:
@@ -263,6 +299,45 @@ class CodingMixin(CodesMixin):
             ]
             out.sort(key=lambda i: (i.document, i.start, i.end, i.code, i.coder))
             return out
+
+    def progress(self, coder: str) -> dict[str, float]:
+        """Per document, the share of turns (by body) that ``coder`` has coded at least once."""
+        with self._read() as session:
+            spans: dict[int, list[tuple[int, int]]] = {}
+            rows = session.execute(
+                select(Coding.document_id, Coding.start, Coding.end)
+                .join(Coder, Coding.coder_id == Coder.id)
+                .where(Coder.name == coder, Coding.deleted_at.is_(None))
+            )
+            for doc_id, start, end in rows:
+                spans.setdefault(doc_id, []).append((start, end))
+            names = dict(session.execute(select(Document.id, Document.name)).all())
+            totals: dict[int, list[int]] = {doc_id: [0, 0] for doc_id in names}
+            turns = session.execute(
+                select(Turn.document_id, Turn.body_start, Turn.end).order_by(
+                    Turn.document_id, Turn.ordinal
+                )
+            )
+            # Per document: codings sorted by start with a running maximum of their ends, so a
+            # turn is covered when some coding starting before its end ends after its start.
+            index: dict[int, tuple[list[int], list[int]]] = {}
+            for doc_id, pieces in spans.items():
+                pieces.sort()
+                reach, top = [], -1
+                for _start, stop in pieces:
+                    top = max(top, stop)
+                    reach.append(top)
+                index[doc_id] = ([p[0] for p in pieces], reach)
+            for doc_id, body_start, end in turns:
+                totals[doc_id][1] += 1
+                starts, reach = index.get(doc_id, ([], []))
+                before = bisect_left(starts, end)
+                if before and reach[before - 1] > body_start:
+                    totals[doc_id][0] += 1
+            return {
+                names[doc_id]: (done / total if total else 0.0)
+                for doc_id, (done, total) in totals.items()
+            }
 
     def import_codings(self, path: str | Path) -> CodingsImport:
         """Apply every row of a CSV or XLSX (columns document, code, coder, and start+end or

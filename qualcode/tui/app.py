@@ -1,0 +1,110 @@
+"""The qualcode Textual app: one project, one coder, a stack of screens.
+
+``make_app`` is the one factory the CLI and the tests use. The app opens nothing at import time;
+the project is opened in ``make_app`` (fast: it only connects and checks the schema).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+
+from .. import settings
+from ..project import Project
+from .undo import UndoStack
+
+CSS_DIR = Path(__file__).parent
+
+
+class QualcodeApp(App[None]):
+    """Code transcripts against a codebook."""
+
+    TITLE = "qualcode"
+    CSS_PATH = [CSS_DIR / "app.tcss", CSS_DIR / "coding.tcss", CSS_DIR / "dialogs.tcss"]
+    BINDINGS = [
+        Binding("f1,question_mark", "help", "Keys", id="help"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(self, project: Project, coder: str | None, *, start_document: str | None = None):
+        super().__init__()
+        self.project = project
+        self.coder: str | None = coder
+        self.undo_stack = UndoStack()
+        self.start_document = start_document
+        self.sub_title = f"{project.name}"
+
+    # -- start-up ------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from .screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.coder is None:
+            from .screens.coder import CoderPrompt
+
+            self.push_screen(CoderPrompt(settings.remembered_coder()), self._set_coder)
+        else:
+            self._show_coder()
+
+    def _set_coder(self, name: str | None) -> None:
+        if not name:
+            self.exit()
+            return
+        self.coder = name
+        self.project.actor = name
+        settings.remember_coder(name)
+        self._show_coder()
+        self.screen.post_message(CoderChanged())
+
+    def _show_coder(self) -> None:
+        self.sub_title = f"{self.project.name} · coder: {self.coder}"
+
+    def on_unmount(self) -> None:
+        self.project.close()
+
+    # -- app-wide actions --------------------------------------------------------------------
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands plus every binding of the current screen, so each action is
+        in the palette with its key."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(
+                binding.description,
+                f"key: {self.get_key_display(binding) or key}",
+                partial(self._run_binding, active.node, binding.action),
+            )
+
+    async def _run_binding(self, node: object, action: str) -> None:
+        await self.run_action(action, node)  # type: ignore[arg-type]
+
+
+class CoderChanged(Message):
+    """Posted to the current screen when the coder is set (screens refresh their counts)."""
+
+
+def make_app(
+    target: str | Path,
+    coder: str | None = None,
+    *,
+    document: str | None = None,
+) -> QualcodeApp:
+    """Open the project and build the app; ``coder`` None asks for one (remembered)."""
+    project = Project.open(target, actor=coder)
+    return QualcodeApp(project, coder, start_document=document)

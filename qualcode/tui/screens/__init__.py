@@ -1,0 +1,1 @@
+"""The app's screens: home, coding, code picker, memo, codebook editor, import, help."""

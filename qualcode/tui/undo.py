@@ -1,0 +1,47 @@
+"""Undo and redo over coding and memo actions.
+
+Each entry holds two callables that call the project; both commit before they return, so the
+database is always the truth and undo is just another audited action. The stack lives for one
+app session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Step:
+    description: str
+    """Shown to the user: 'apply Travel', 'remove memo'."""
+    undo: Callable[[], object]
+    redo: Callable[[], object]
+
+
+@dataclass
+class UndoStack:
+    done: list[Step] = field(default_factory=list)
+    undone: list[Step] = field(default_factory=list)
+    limit: int = 500
+
+    def push(self, step: Step) -> None:
+        self.done.append(step)
+        del self.done[: -self.limit]
+        self.undone.clear()
+
+    def undo(self) -> Step | None:
+        if not self.done:
+            return None
+        step = self.done.pop()
+        step.undo()
+        self.undone.append(step)
+        return step
+
+    def redo(self) -> Step | None:
+        if not self.undone:
+            return None
+        step = self.undone.pop()
+        step.redo()
+        self.done.append(step)
+        return step
