@@ -38,7 +38,7 @@ class QualcodeApp(App[None]):
         self.coder: str | None = coder
         self.undo_stack = UndoStack()
         self.start_document = start_document
-        self.sub_title = f"{project.name}"
+        self.sub_title = self.project_label
 
     # -- start-up ------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -62,8 +62,15 @@ class QualcodeApp(App[None]):
         self._show_coder()
         self.screen.post_message(CoderChanged())
 
+    @property
+    def project_label(self) -> str:
+        """The project file's name (not its folder), or the URL without password."""
+        if self.project.sqlite_path is not None:
+            return self.project.sqlite_path.name
+        return self.project.name
+
     def _show_coder(self) -> None:
-        self.sub_title = f"{self.project.name} · coder: {self.coder}"
+        self.sub_title = f"{self.project_label} · coder: {self.coder}"
 
     def on_unmount(self) -> None:
         self.project.close()
