@@ -87,15 +87,19 @@ class QualcodeApp(App[None]):
         in the palette with its key."""
         yield from super().get_system_commands(screen)
         seen: set[str] = set()
-        for key, active in screen.active_bindings.items():
-            binding = active.binding
-            if not binding.description or binding.action in seen:
+        # Active bindings first (the focused widget's), then the screen's and the app's own,
+        # which a focused widget may shadow (enter on a table) but which are still actions.
+        candidates = [(a.node, a.binding) for a in screen.active_bindings.values()]
+        candidates += [(screen, b) for b in type(screen).BINDINGS if isinstance(b, Binding)]
+        candidates += [(self, b) for b in type(self).BINDINGS if isinstance(b, Binding)]
+        for node, binding in candidates:
+            if not binding.description or binding.description in seen:
                 continue
-            seen.add(binding.action)
+            seen.add(binding.description)
             yield SystemCommand(
                 binding.description,
-                f"key: {self.get_key_display(binding) or key}",
-                partial(self._run_binding, active.node, binding.action),
+                f"key: {self.get_key_display(binding)}",
+                partial(self._run_binding, node, binding.action),
             )
 
     async def _run_binding(self, node: object, action: str) -> None:

@@ -44,7 +44,8 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#documents", DataTable)
-        table.add_columns("Document", "Kind", "Case", "Group", "Words", "Coded")
+        # Most useful first: on an 80-column terminal the right-hand columns scroll.
+        table.add_columns("Document", "Coded", "Words", "Group", "Case", "Kind")
         self.refresh_data()
         table.focus()
         start = self.qapp.start_document
@@ -65,16 +66,24 @@ class HomeScreen(Screen[None]):
         selected = table.cursor_row
         table.clear()
         groups = {c.name: str(c.attributes.get("group", "")) for c in project.cases()}
+        # A focus group has no case of its own: show the groups of its speakers' cases.
+        speaker_groups: dict[str, set[str]] = {}
+        for speaker in project.speakers():
+            if speaker.case and groups.get(speaker.case):
+                speaker_groups.setdefault(speaker.document, set()).add(groups[speaker.case])
         progress = project.progress(coder) if coder else {}
         for doc in project.documents():
+            group = groups.get(doc.case or "", "") or ", ".join(
+                sorted(speaker_groups.get(doc.name, ()))
+            )
             share = progress.get(doc.name, 0.0)
             table.add_row(
                 doc.name,
-                doc.kind,
-                doc.case or "",
-                groups.get(doc.case or "", ""),
-                Text(f"{doc.words:,}", justify="right"),
                 Text(f"{share:4.0%}", justify="right"),
+                Text(f"{doc.words:,}", justify="right"),
+                group,
+                doc.case or "",
+                doc.kind,
                 key=doc.name,
             )
         if table.row_count:
@@ -86,8 +95,11 @@ class HomeScreen(Screen[None]):
         codes = self.qapp.project.codes(coder=self.qapp.coder, include_archived=False)
         colors = code_colors(codes)
         tree.clear()
+        tree.show_root = False
+        tree.guide_depth = 2
         tree.root.expand()
         nodes = {(): tree.root}
+        parents = {c.names[:-1] for c in codes}
         for code in codes:
             parent = nodes.get(code.names[:-1], tree.root)
             label = Text()
@@ -95,7 +107,10 @@ class HomeScreen(Screen[None]):
             label.append(code.name)
             if code.codings:
                 label.append(f"  {code.codings}", style="bold")
-            node = parent.add(label, data=code.path, expand=True)
+            if code.names in parents:
+                node = parent.add(label, data=code.path, expand=True)
+            else:
+                node = parent.add_leaf(label, data=code.path)
             nodes[code.names] = node
             if not code.codable:
                 node.label.stylize("italic")

@@ -1,0 +1,72 @@
+"""The app shell: home screen contents, the coder prompt (remembered), help and the palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Tree
+
+from qualcode import settings
+from qualcode.demo import build_demo
+from qualcode.tui import make_app
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("QUALCODE_CONFIG_DIR", str(tmp_path / "config"))
+    path, _report = build_demo(tmp_path / "demo", echo=lambda _line: None)
+    return path
+
+
+async def test_home_lists_documents_progress_and_codebook(demo_path: Path) -> None:
+    app = make_app(demo_path, coder="ann")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#documents", DataTable)
+        assert table.row_count == 9
+        names = [str(key.value) for key in table.rows]
+        assert "fg01-group" in names and "s02-psychologist" in names
+        progress = app.project.progress("ann")
+        row = table.get_row("p01-amy")
+        assert row[4] == "P01" and row[3] == "participant"
+        assert row[1].plain.strip() == f"{progress['p01-amy']:.0%}"
+        tree = app.screen.query_one("#codebook", Tree)
+        themes = list(tree.root.children)
+        assert len(themes) == 8
+        assert sum(1 + len(t.children) for t in themes) == 39
+        assert "coder: ann" in app.sub_title and "demo.qualcode" in app.sub_title
+
+
+async def test_coder_is_asked_once_and_remembered(demo_path: Path) -> None:
+    app = make_app(demo_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#coder-name", Input).value == ""
+        await pilot.press(*"Sam", "enter")
+        await pilot.pause()
+        assert app.coder == "Sam" and "coder: Sam" in app.sub_title
+    assert settings.remembered_coder() == "Sam"
+    again = make_app(demo_path)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert again.screen.query_one("#coder-name", Input).value == "Sam"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert again.coder == "Sam"
+
+
+async def test_help_lists_keys_and_palette_lists_actions(demo_path: Path) -> None:
+    app = make_app(demo_path, coder="ann")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Open", "Import", "Codebook", "Keys"} <= titles
+        await pilot.press("question_mark")
+        await pilot.pause()
+        keys = app.screen.query_one("#help-keys", DataTable)
+        described = {str(keys.get_row_at(i)[2]) for i in range(keys.row_count)}
+        assert {"Open", "Import", "Codebook", "Quit"} <= described
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one("#documents", DataTable)
