@@ -65,12 +65,15 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#documents", DataTable)
         selected = table.cursor_row
         table.clear()
-        groups = {c.name: str(c.attributes.get("group", "")) for c in project.cases()}
+        cases = project.cases()
+        groups = {c.name: str(c.attributes.get("group", "")) for c in cases}
         # A focus group has no case of its own: show the groups of its speakers' cases.
         speaker_groups: dict[str, set[str]] = {}
-        for speaker in project.speakers():
-            if speaker.case and groups.get(speaker.case):
-                speaker_groups.setdefault(speaker.document, set()).add(groups[speaker.case])
+        for case in cases:
+            for mapped in case.speakers:  # "document: label"; labels never hold a colon
+                document = mapped.rpartition(": ")[0]
+                if groups.get(case.name):
+                    speaker_groups.setdefault(document, set()).add(groups[case.name])
         progress = project.progress(coder) if coder else {}
         for doc in project.documents():
             group = groups.get(doc.case or "", "") or ", ".join(
