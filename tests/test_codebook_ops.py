@@ -84,3 +84,11 @@ def test_code_counts_for_one_coder(project: Project) -> None:
     counts = {c.path: c.codings for c in project.codes(coder="ann")}
     assert counts["Safety"] == 1
     assert {c.path: c.codings for c in project.codes()}["Safety"] == 2
+
+
+def test_codes_are_found_by_uuid_and_report_their_codings(project: Project) -> None:
+    project.apply_code(document="interview", code="Safety", coder="ann", quote="safe")
+    uuid = project.code("Safety").uuid
+    assert project.code(uuid).path == "Safety"
+    assert project.archive_code(uuid).codings == 1
+    assert project.move_code("Safety", "Barriers").codings == 1

@@ -72,6 +72,9 @@ class CodeTree:
 
     def resolve(self, ref: str) -> Code:
         ref = ref.strip()
+        by_uuid = next((c for c in self.codes if c.uuid == ref), None)
+        if by_uuid is not None:  # a uuid is never ambiguous, whatever the names hold
+            return by_uuid
         for fold in (False, True):
             key = ref.casefold() if fold else ref
             named = [c for c in self.codes if (c.name.casefold() if fold else c.name) == key]
@@ -155,6 +158,14 @@ class CodesMixin(ProjectCore):
             return self._code_info(tree, code, count or 0)
 
     @staticmethod
+    def _count(session: Session, code: Code) -> int:
+        return session.scalar(
+            select(func.count())
+            .select_from(Coding)
+            .where(Coding.code_id == code.id, Coding.deleted_at.is_(None))
+        ) or 0
+
+    @staticmethod
     def _code_info(tree: CodeTree, code: Code, codings: int) -> CodeInfo:
         return CodeInfo(
             path=tree.path(code),
@@ -183,7 +194,7 @@ class CodesMixin(ProjectCore):
             parent_id = parent_code.id if parent_code else None
             code = self._insert_code(session, tree, parent_id, name, fields)
             tree = load_tree(session)
-            return self._code_info(tree, tree.resolve(tree.path(code)), 0)
+            return self._code_info(tree, next(c for c in tree.codes if c.id == code.id), 0)
 
     def _insert_code(
         self,
@@ -231,7 +242,8 @@ class CodesMixin(ProjectCore):
                 self._audit(session, "code.update", "code", code.uuid, changes=changes)
             session.flush()
             tree = load_tree(session)
-            return self._code_info(tree, next(c for c in tree.codes if c.id == code.id), 0)
+            updated = next(c for c in tree.codes if c.id == code.id)
+            return self._code_info(tree, updated, self._count(session, updated))
 
     def move_code(self, ref: str, parent: str | None) -> CodeInfo:
         """Re-parent a code (with its children) under ``parent``, or to the top level."""
@@ -245,7 +257,7 @@ class CodesMixin(ProjectCore):
                 raise CodebookError(f"cannot move '{tree.path(code)}' under itself")
             parent_id = new_parent.id if new_parent else None
             if parent_id == code.parent_id:
-                return self._code_info(tree, code, 0)
+                return self._code_info(tree, code, self._count(session, code))
             if any(s.name == code.name for s in tree.children.get(parent_id, [])):
                 where = tree.path(new_parent) if new_parent else "the top level"
                 raise ConflictError(f"a code named '{code.name}' already exists under {where}")
@@ -257,7 +269,7 @@ class CodesMixin(ProjectCore):
             tree = load_tree(session)
             moved = next(c for c in tree.codes if c.id == code.id)
             self._audit(session, "code.move", "code", code.uuid, old=old_path, new=tree.path(moved))
-            return self._code_info(tree, moved, 0)
+            return self._code_info(tree, moved, self._count(session, moved))
 
     def archive_code(self, ref: str, *, archived: bool = True) -> CodeInfo:
         """Hide a code from coding without losing its codings (``archived=False`` restores it)."""
@@ -268,7 +280,7 @@ class CodesMixin(ProjectCore):
                 code.archived = archived
                 action = "code.archive" if archived else "code.unarchive"
                 self._audit(session, action, "code", code.uuid, path=tree.path(code))
-            return self._code_info(tree, code, 0)
+            return self._code_info(tree, code, self._count(session, code))
 
     def merge_codes(self, source: str, target: str) -> CodeInfo:
         """Fold ``source`` into ``target``: its codings and children move to ``target`` and
@@ -311,7 +323,8 @@ class CodesMixin(ProjectCore):
             )  # fmt: skip
             session.flush()
             tree = load_tree(session)
-            return self._code_info(tree, next(c for c in tree.codes if c.id == dst.id), 0)
+            merged = next(c for c in tree.codes if c.id == dst.id)
+            return self._code_info(tree, merged, self._count(session, merged))
 
     def import_codebook(self, codebook: Codebook, *, source: str = "") -> dict[str, int]:
         """Merge a codebook in, matching codes by path: new codes are added, changed fields

@@ -30,6 +30,7 @@ class QualcodeApp(App[None]):
     BINDINGS = [
         Binding("f1,question_mark", "help", "Keys", id="help"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("f2", "toggle_theme", "Light/dark", id="theme"),
     ]
 
     def __init__(self, project: Project, coder: str | None, *, start_document: str | None = None):
@@ -76,6 +77,9 @@ class QualcodeApp(App[None]):
         self.project.close()
 
     # -- app-wide actions --------------------------------------------------------------------
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 

@@ -1,0 +1,73 @@
+"""The coding screen's side panel: the selection, the codings at the cursor and their memos.
+
+Also the one-line labels other dialogs use for a coding or the pinned codes. Everything drawn
+from a transcript or a memo goes through ``safe_text`` first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ...project import CodingInfo, MemoInfo
+from .layout import safe_text
+
+FALLBACK_COLOR = "#999999"
+
+
+def coding_label(coding: CodingInfo, color: str, *, two_lines: bool = False) -> Text:
+    """A coding as its code (in its colour), coder and first words."""
+    words = safe_text(coding.text).split()
+    quote = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+    label = Text("■ ", style=color)
+    label.append(safe_text(coding.code), style="bold")
+    label.append("\n  " if two_lines else "  ")
+    label.append(coding.coder, style="italic")
+    label.append(f" · “{quote}”", style="dim")
+    return label
+
+
+def pinned_label(pinned: Sequence[str], palette: Mapping[str, str]) -> Text:
+    """The pinned codes with their digits, one a line."""
+    text = Text()
+    for number, path in enumerate(pinned, 1):
+        text.append(f"{number} ", style="bold")
+        text.append("■ ", style=palette.get(path, FALLBACK_COLOR))
+        text.append(safe_text(path) + "\n")
+    return text or Text("none yet (p pins the last code used)", style="italic")
+
+
+class CodingPanel(Static):
+    """What is selected and which codings cover the cursor, with the memos on them."""
+
+    def show(
+        self,
+        codings: Sequence[CodingInfo],
+        *,
+        selected_words: int | None,
+        memos: Mapping[str, Sequence[MemoInfo]],
+        palette: Mapping[str, str],
+        coders: Sequence[str] | None,
+        loading: bool = False,
+    ) -> None:
+        """``coders`` None shows every coder's memos; ``loading`` says the codings are not
+        known yet."""
+        panel = Text()
+        if selected_words is not None:
+            panel.append(f"Selected: {selected_words} words\n\n", style="bold")
+        if loading:
+            panel.append("Loading codings…", style="italic")
+        elif not codings:
+            panel.append("No coding here.\n", style="italic")
+        for coding in [] if loading else codings:
+            panel.append_text(
+                coding_label(coding, palette.get(coding.code, FALLBACK_COLOR), two_lines=True)
+            )
+            panel.append("\n")
+            for memo in memos.get(coding.uuid, ()):
+                if coders is None or memo.coder in coders:
+                    first = (safe_text(memo.text).splitlines() or [""])[0][:60]
+                    panel.append(f"  ✎ {memo.coder}: {first}\n")
+        self.update(panel, layout=False)  # its size is fixed by the layout: no reflow needed
