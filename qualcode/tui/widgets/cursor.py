@@ -63,8 +63,10 @@ class CursorView(ScrollView, can_focus=True):
                 id="transcript.turn_next"),
         Binding("left_curly_bracket", "turn(-1, True)", "Extend a turn back", show=False),
         Binding("right_curly_bracket", "turn(1, True)", "Extend a turn on", show=False),
-        Binding("s", "select_sentence", "Select sentence", id="transcript.select_sentence"),
-        Binding("t", "select_turn", "Select turn", id="transcript.select_turn"),
+        Binding("s", "select_sentence", "Sentence", tooltip="Select the sentence at the cursor",
+                id="transcript.select_sentence"),
+        Binding("t", "select_turn", "Turn", tooltip="Select what this turn's speaker says",
+                id="transcript.select_turn"),
         Binding("escape", "clear_selection", "Clear selection", show=False,
                 id="transcript.clear_selection"),
     ]  # fmt: skip
