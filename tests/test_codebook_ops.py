@@ -92,3 +92,14 @@ def test_codes_are_found_by_uuid_and_report_their_codings(project: Project) -> N
     assert project.code(uuid).path == "Safety"
     assert project.archive_code(uuid).codings == 1
     assert project.move_code("Safety", "Barriers").codings == 1
+
+
+def test_memos_follow_a_changed_coding_and_its_undo(project: Project) -> None:
+    first = project.apply_code(document="interview", code="Safety", coder="ann", quote="safe")
+    project.add_memo("why safe", coder="ann", target_type="coding", target=first.uuid)
+    changed = project.change_coding(first.uuid, code="Safety/Women-only")
+    [memo] = project.memos(target_type="coding")
+    assert memo.target == changed.uuid
+    gone, back = project.swap_codings(changed.uuid, first.uuid)
+    assert gone.deleted_at is not None and back.uuid == first.uuid and [c.uuid for c in project.codings()] == [first.uuid]
+    assert project.memos(target_type="coding", target=first.uuid)[0].text == "why safe"

@@ -70,3 +70,15 @@ async def test_help_lists_keys_and_palette_lists_actions(demo_path: Path) -> Non
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.query_one("#documents", DataTable)
+
+
+async def test_a_document_given_without_a_coder_opens_after_the_prompt(demo_path: Path) -> None:
+    from qualcode.tui.screens.coding import CodingScreen
+
+    app = make_app(demo_path, document="p02-becca")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert not isinstance(app.screen, CodingScreen)
+        await pilot.press(*"Kim", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen) and app.coder == "Kim"

@@ -159,11 +159,14 @@ class CodesMixin(ProjectCore):
 
     @staticmethod
     def _count(session: Session, code: Code) -> int:
-        return session.scalar(
-            select(func.count())
-            .select_from(Coding)
-            .where(Coding.code_id == code.id, Coding.deleted_at.is_(None))
-        ) or 0
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(Coding)
+                .where(Coding.code_id == code.id, Coding.deleted_at.is_(None))
+            )
+            or 0
+        )
 
     @staticmethod
     def _code_info(tree: CodeTree, code: Code, codings: int) -> CodeInfo:

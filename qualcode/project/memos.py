@@ -11,7 +11,7 @@ from ..errors import NotFoundError, QualcodeError
 from ..store.models import Case, Coder, Coding, Document, Memo
 from .codes import load_tree
 from .coding import CodingMixin
-from .core import aware, pairs
+from .core import aware
 from .records import MemoInfo
 
 MEMO_TARGETS = ("project", "document", "code", "coding", "case")
@@ -90,41 +90,69 @@ class MemosMixin(CodingMixin):
         return memo
 
     def memo(self, uuid: str) -> MemoInfo:
-        return next((m for m in self.memos() if m.uuid == uuid), None) or _raise_missing(uuid)
+        found = self._memo_infos(uuid=uuid)
+        if not found:
+            raise NotFoundError(f"no memo with id {uuid} (see: qualcode memo list)")
+        return found[0]
 
     def memos(
         self, *, target_type: str | None = None, target: str | None = None, coder: str | None = None
     ) -> list[MemoInfo]:
+        """Current memos, oldest first, filtered in SQL by what they are on and by coder."""
+        return self._memo_infos(target_type=target_type, target=target, coder=coder)
+
+    def _memo_infos(
+        self,
+        *,
+        target_type: str | None = None,
+        target: str | None = None,
+        coder: str | None = None,
+        uuid: str | None = None,
+    ) -> list[MemoInfo]:
         with self._read() as session:
             tree = load_tree(session)
-            paths = {c.id: tree.path(c) for c in tree.codes}
-            docs = pairs(session, (select(Document.id, Document.name)))
-            cases = pairs(session, (select(Case.id, Case.name)))
-            codings = pairs(session, (select(Coding.id, Coding.uuid)))
             query = (
-                select(Memo, Coder.name)
+                select(Memo, Coder.name, Document.name, Case.name, Coding.uuid)
                 .join(Coder, Memo.coder_id == Coder.id)
+                .outerjoin(Document, Memo.document_id == Document.id)
+                .outerjoin(Case, Memo.case_id == Case.id)
+                .outerjoin(Coding, Memo.coding_id == Coding.id)
                 .where(Memo.deleted_at.is_(None))
                 .order_by(Memo.created_at, Memo.id)
             )
+            if uuid is not None:
+                query = query.where(Memo.uuid == uuid)
             if coder:
                 query = query.where(Coder.name == coder)
+            columns = {
+                "document": Memo.document_id, "code": Memo.code_id,
+                "coding": Memo.coding_id, "case": Memo.case_id,
+            }  # fmt: skip
+            if target_type == "project":
+                for column in columns.values():
+                    query = query.where(column.is_(None))
+            elif target_type is not None:
+                if target_type not in columns:
+                    raise QualcodeError(f"a memo is on one of {', '.join(MEMO_TARGETS)}")
+                query = query.where(columns[target_type].is_not(None))
+                if target is not None:
+                    refs = self._memo_target(session, target_type, target)
+                    query = query.where(columns[target_type] == refs[f"{target_type}_id"])
             out = []
-            for memo, coder_name in session.execute(query):
+            for memo, coder_name, doc_name, case_name, coding_uuid in session.execute(query):
                 if memo.document_id is not None:
-                    kind, name = "document", docs[memo.document_id]
+                    kind, name = "document", doc_name
                 elif memo.code_id is not None:
-                    kind, name = "code", paths[memo.code_id]
+                    kind, name = (
+                        "code",
+                        tree.path(next(c for c in tree.codes if c.id == memo.code_id)),
+                    )
                 elif memo.coding_id is not None:
-                    kind, name = "coding", codings[memo.coding_id]
+                    kind, name = "coding", coding_uuid
                 elif memo.case_id is not None:
-                    kind, name = "case", cases[memo.case_id]
+                    kind, name = "case", case_name
                 else:
                     kind, name = "project", None
-                if target_type and kind != target_type:
-                    continue
-                if target is not None and name != target:
-                    continue
                 out.append(
                     MemoInfo(
                         memo.uuid,
@@ -137,7 +165,3 @@ class MemosMixin(CodingMixin):
                     )  # fmt: skip
                 )
             return out
-
-
-def _raise_missing(uuid: str) -> MemoInfo:
-    raise NotFoundError(f"no memo with id {uuid} (see: qualcode memo list)")

@@ -38,6 +38,10 @@ class QualcodeApp(App[None]):
         self.project = project
         self.coder: str | None = coder
         self.undo_stack = UndoStack()
+        self.recent_codes: list[str] = []
+        """Code paths applied this session, latest first (the picker lists them first)."""
+        self.pinned_codes: list[str] = []
+        """Code paths on the digit keys 1-9 (index + 1)."""
         self.start_document = start_document
         self.sub_title = self.project_label
 
@@ -62,6 +66,11 @@ class QualcodeApp(App[None]):
         settings.remember_coder(name)
         self._show_coder()
         self.screen.post_message(CoderChanged())
+        if self.start_document:
+            from .screens.coding import CodingScreen
+
+            document, self.start_document = self.start_document, None
+            self.push_screen(CodingScreen(document))
 
     @property
     def project_label(self) -> str:

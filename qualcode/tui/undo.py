@@ -33,15 +33,15 @@ class UndoStack:
     def undo(self) -> Step | None:
         if not self.done:
             return None
-        step = self.done.pop()
-        step.undo()
-        self.undone.append(step)
+        step = self.done[-1]
+        step.undo()  # may raise: then the step stays where it was
+        self.undone.append(self.done.pop())
         return step
 
     def redo(self) -> Step | None:
         if not self.undone:
             return None
-        step = self.undone.pop()
+        step = self.undone[-1]
         step.redo()
-        self.done.append(step)
+        self.done.append(self.undone.pop())
         return step

@@ -350,8 +350,8 @@ class CodingScreen(Screen[None], MemoActions):
         remember_code(self.app, new.code)
         self.record(
             f"recode '{old.code}' to '{new.code}'",
-            lambda: [project.remove_coding(new.uuid), project.restore_coding(old.uuid)],
-            lambda: [project.remove_coding(old.uuid), project.restore_coding(new.uuid)],
+            lambda: project.swap_codings(new.uuid, old.uuid),
+            lambda: project.swap_codings(old.uuid, new.uuid),
         )
         self.view.remove_coding(old.uuid)
         self.sync(new)

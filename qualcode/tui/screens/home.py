@@ -49,7 +49,7 @@ class HomeScreen(Screen[None]):
         self.refresh_data()
         table.focus()
         start = self.qapp.start_document
-        if start:
+        if start and self.qapp.coder:  # without a coder yet, the app opens it once one is given
             self.qapp.start_document = None
             self.open(start)
 
