@@ -101,5 +101,6 @@ def test_memos_follow_a_changed_coding_and_its_undo(project: Project) -> None:
     [memo] = project.memos(target_type="coding")
     assert memo.target == changed.uuid
     gone, back = project.swap_codings(changed.uuid, first.uuid)
-    assert gone.deleted_at is not None and back.uuid == first.uuid and [c.uuid for c in project.codings()] == [first.uuid]
+    assert gone.deleted_at is not None and back.uuid == first.uuid
+    assert [c.uuid for c in project.codings()] == [first.uuid]
     assert project.memos(target_type="coding", target=first.uuid)[0].text == "why safe"
