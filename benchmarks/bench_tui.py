@@ -104,23 +104,36 @@ def library_apply(path: Path, rounds: int) -> list[float]:
 
 async def ui(path: Path, rounds: int) -> dict[str, list[float]]:
     from qualcode.tui import make_app
+    from qualcode.tui.screens.coding import CodingScreen
 
     app = make_app(path, coder="bench")
-    results: dict[str, list[float]] = {"open": [], "pagedown": [], "apply": []}
+    results: dict[str, list[float]] = {"paint": [], "codings": [], "floor": []}
+    results |= {"pagedown": [], "apply": []}
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
+        # What Pilot itself costs: a key bound to nothing, pressed and waited for.
+        for _ in range(rounds):
+            started = time.perf_counter()
+            await pilot.press("f12")
+            await pilot.pause()
+            results["floor"].append(time.perf_counter() - started)
         table = app.screen.query_one("#documents")
         table.move_cursor(row=0)  # type: ignore[attr-defined]
         started = time.perf_counter()
         await pilot.press("enter")
         await pilot.pause()
-        results["open"].append(time.perf_counter() - started)
+        results["paint"].append(time.perf_counter() - started)
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        while screen.loading_codings:
+            await pilot.pause(0.01)
+        results["codings"].append(time.perf_counter() - started)
         for _ in range(rounds):
             started = time.perf_counter()
             await pilot.press("pagedown")
             await pilot.pause()
             results["pagedown"].append(time.perf_counter() - started)
-        app.pinned_codes = ["Theme 2/Code 2.2"]  # type: ignore[attr-defined]
+        app.pinned_codes = ["Theme 2/Code 2.2"]
         for _ in range(rounds):
             await pilot.press("pagedown", "s")
             await pilot.pause()
@@ -146,13 +159,20 @@ def main() -> None:
         print(f"library apply_code: median {statistics.median(lib) * 1000:.1f} ms, "
               f"p95 {p95(lib) * 1000:.1f} ms")  # fmt: skip
         results = asyncio.run(ui(path, args.rounds))
-        opened = results["open"][0]
-        print(f"open long transcript: {opened:.2f} s ({opened:.2f}/1.00 s goal = {opened:.0%})")
+        floor = statistics.median(results["floor"])
+        print(f"Pilot floor (press + pause of an unbound key): median {floor * 1000:.1f} ms; "
+              "'net' figures below subtract it")  # fmt: skip
+        paint, shown = results["paint"][0], results["codings"][0]
+        print(f"open long transcript: painted {paint:.2f} s (net {paint - floor:.2f} s), "
+              f"codings shown {shown:.2f} s (goal 1.00 s)")  # fmt: skip
         for name, goal in (("pagedown", 0.05), ("apply", 0.05)):
             values = results[name]
+            net = [v - floor for v in values]
             print(f"{name}: median {statistics.median(values) * 1000:.1f} ms, "
-                  f"p95 {p95(values) * 1000:.1f} ms (goal {goal * 1000:.0f} ms, "
-                  f"p95/goal {p95(values) / goal:.2f}x)")  # fmt: skip
+                  f"p95 {p95(values) * 1000:.1f} ms; net median "
+                  f"{statistics.median(net) * 1000:.1f} ms, net p95 {p95(net) * 1000:.1f} ms "
+                  f"(goal {goal * 1000:.0f} ms p95, "
+                  f"net p95/goal {p95(net) / goal:.2f}x)")  # fmt: skip
 
 
 if __name__ == "__main__":
