@@ -151,7 +151,12 @@ class TranscriptView(CursorView):
 
     def _label(self, line: Line, base: Style) -> list[Segment]:
         block = self.blocks[line.block]
-        label = self.shown[line.start : line.end].strip() or safe_text(block.speaker or "")
+        # The speaker's name, not the label as written: "**Name:**" or "[00:01:23] Name:" would
+        # repeat markup and the timestamp, which is drawn on its own below.
+        if block.speaker:
+            label = safe_text(block.speaker) + ":"
+        else:
+            label = self.shown[line.start : line.end].strip()
         style = base + self._style(ROLE_CLASSES.get(block.role or "", "transcript--speaker"))
         segments = [Segment(label, style)] if label else []
         if block.ts_start is not None:
