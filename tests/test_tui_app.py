@@ -82,3 +82,15 @@ async def test_a_document_given_without_a_coder_opens_after_the_prompt(demo_path
         await pilot.press(*"Kim", "enter")
         await pilot.pause()
         assert isinstance(app.screen, CodingScreen) and app.coder == "Kim"
+
+
+async def test_pinned_codes_are_remembered_per_project(demo_path: Path) -> None:
+    from qualcode.tui.screens.picker import toggle_pin
+
+    app = make_app(demo_path, coder="ann")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        toggle_pin(app, "Trauma and PTSD/PTSD screening")
+    again = make_app(demo_path, coder="ann")
+    assert again.pinned_codes == ["Trauma and PTSD/PTSD screening"]
+    again.project.close()

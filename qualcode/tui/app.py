@@ -40,8 +40,8 @@ class QualcodeApp(App[None]):
         self.undo_stack = UndoStack()
         self.recent_codes: list[str] = []
         """Code paths applied this session, latest first (the picker lists them first)."""
-        self.pinned_codes: list[str] = []
-        """Code paths on the digit keys 1-9 (index + 1)."""
+        self.pinned_codes: list[str] = self._load_pins()
+        """Code paths on the digit keys 1-9 (index + 1), kept per project in user settings."""
         self.start_document = start_document
         self.sub_title = self.project_label
 
@@ -81,6 +81,22 @@ class QualcodeApp(App[None]):
 
     def _show_coder(self) -> None:
         self.sub_title = f"{self.project_label} · coder: {self.coder}"
+
+    def _pins_key(self) -> str:
+        path = self.project.sqlite_path
+        return str(path.resolve()) if path is not None else self.project.name
+
+    def _load_pins(self) -> list[str]:
+        pins = settings.load().get("pins", {})
+        found = pins.get(self._pins_key(), []) if isinstance(pins, dict) else []
+        return [p for p in found if isinstance(p, str)][:9]
+
+    def save_pins(self) -> None:
+        """Remember this project's pinned codes for the next session."""
+        pins = settings.load().get("pins", {})
+        pins = pins if isinstance(pins, dict) else {}
+        pins[self._pins_key()] = list(self.pinned_codes)
+        settings.save({"pins": pins})
 
     def on_unmount(self) -> None:
         self.project.close()

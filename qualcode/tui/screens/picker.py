@@ -59,11 +59,19 @@ def toggle_pin(app: App[Any], path: str) -> str:
     pinned = pinned_codes(app)
     if path in pinned:
         pinned.remove(path)
+        _save_pins(app)
         return f"Unpinned '{path}'"
     if len(pinned) >= PINNED_SLOTS:
         return f"All {PINNED_SLOTS} digits are taken: unpin a code first"
     pinned.append(path)
+    _save_pins(app)
     return f"Pinned '{path}' to {len(pinned)}"
+
+
+def _save_pins(app: App[Any]) -> None:
+    save = getattr(app, "save_pins", None)
+    if callable(save):
+        save()
 
 
 def rank_codes(codes: Sequence[CodeInfo], query: str, recent: Sequence[str] = ()) -> list[CodeInfo]:
