@@ -10,7 +10,12 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "qualcode"
-FRONTS = {"qualcode/cli.py", "qualcode/cli_commands.py", "qualcode/__main__.py"}
+FRONTS = {
+    "qualcode/cli.py",
+    "qualcode/cli_commands.py",
+    "qualcode/cli_agreement.py",
+    "qualcode/__main__.py",
+}
 
 
 def _imports(path: Path) -> set[str]:

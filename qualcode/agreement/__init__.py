@@ -2,6 +2,8 @@
 
 ``data`` is a list of coders, each a list of values per unit (``None`` = not coded); see
 :mod:`qualcode.agreement.coefficients` for the definitions each coefficient follows.
+:mod:`qualcode.agreement.units` turns a project's codings into such tables (character,
+sentence, turn, document or segment units) and :mod:`qualcode.agreement.report` reports them.
 """
 
 from qualcode.agreement.bootstrap import bootstrap_ci

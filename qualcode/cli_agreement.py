@@ -1,0 +1,137 @@
+"""``qualcode agreement``: inter-coder agreement per code, printed or written to a file.
+
+The figures come from :func:`qualcode.agreement.report.agreement_report`; this module only
+parses the options and presents the report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from .cli import PROJECT, _echo_json, _open, cli
+
+
+def _names(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    return names or None
+
+
+def _number(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _ci(value: list[float | None] | None) -> str:
+    if not value or value[0] is None or value[1] is None:
+        return "-"
+    return f"[{value[0]:.2f}, {value[1]:.2f}]"
+
+
+def _print_table(report: dict[str, Any]) -> None:
+    def worst(entry: dict[str, Any]) -> tuple[int, float, str]:
+        alpha = entry["alpha"]
+        return (alpha is None, alpha if alpha is not None else 0.0, entry["code"])
+
+    entries = sorted(report["codes"], key=worst)
+    width = max([len(e["code"]) for e in entries] + [len("(overall)"), 4])
+    kappa = "κ" if len(report["coders"]) == 2 else "Fleiss κ"
+    click.echo(
+        f"  {'code':<{width}} {'units':>7} {'%':>6} {kappa:>8} {'α':>7} {'AC1':>7} "
+        f"{'α 95% CI':>15} {'disagree':>8}"
+    )
+    for entry in [*entries, {"code": "(overall)", **report["overall"]}]:
+        mark = "!" if entry["below_threshold"] else " "
+        percent = entry["percent_agreement"]
+        click.echo(
+            f"{mark} {entry['code']:<{width}} {entry['units']:>7,} "
+            f"{'-' if percent is None else f'{100 * percent:.1f}':>6} "
+            f"{_number(entry['kappa']):>8} {_number(entry['alpha']):>7} "
+            f"{_number(entry['ac1']):>7} {_ci(entry['alpha_ci']):>15} "
+            f"{entry['disagreements']:>8,}"
+        )
+    p = report["parameters"]
+    includes = f" ({p['code_includes']})" if p["codes"] != "all" else ""
+    codes = "all, each by itself" if p["codes"] == "all" else ", ".join(p["codes"]) + includes
+    overlap = f"; overlap >= {p['overlap_threshold']}" if p["overlap_threshold"] else ""
+    click.echo(
+        f"\nunit: {p['unit']}{overlap}; coders: {', '.join(p['coders'])}; "
+        f"documents ({p['documents_chosen']}): {', '.join(p['documents'])}; codes: {codes}; "
+        f"! = alpha below {p['alpha_threshold']}; {p['missing']}"
+    )
+
+
+@cli.command()
+@PROJECT
+@click.option("--coders", required=True, metavar="A,B[,C]", help="Coders to compare (2 or more).")
+@click.option(
+    "--unit",
+    type=click.Choice(["character", "sentence", "turn", "document", "segment"]),
+    default="sentence",
+    show_default=True,
+    help="What one unit of comparison is.",
+)
+@click.option("--codes", metavar="PATH,...", help="Codes (or themes) to compare; default: all.")
+@click.option(
+    "--documents", metavar="NAME,...", help="Documents; default: those every coder has coded."
+)
+@click.option(
+    "--leaves-only",
+    is_flag=True,
+    help="A theme stands for its leaf codes only (default: itself and descendants).",
+)
+@click.option(
+    "--threshold",
+    type=float,
+    default=0.667,
+    show_default=True,
+    help="Mark codes whose Krippendorff's alpha is below this.",
+)
+@click.option(
+    "--overlap",
+    type=float,
+    default=0.5,
+    show_default=True,
+    help="Segment unit: least overlap / longer coding for two codings to match.",
+)
+@click.option("--no-ci", is_flag=True, help="Skip the bootstrap interval for alpha.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write a CSV file.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="Write an XLSX file.")
+def agreement(
+    project: str,
+    coders: str,
+    unit: str,
+    codes: str | None,
+    documents: str | None,
+    leaves_only: bool,
+    threshold: float,
+    overlap: float,
+    no_ci: bool,
+    as_json: bool,
+    csv_path: str | None,
+    xlsx_path: str | None,
+) -> None:
+    """Inter-coder agreement per code and over codes: % agreement, kappa (Cohen's for two
+    coders, Fleiss' for more), Krippendorff's alpha with a bootstrap CI, Gwet's AC1."""
+    from .agreement.report import agreement_report, write_csv, write_xlsx
+
+    with _open(project) as opened:
+        report = agreement_report(
+            opened, coders=_names(coders) or [], unit=unit, documents=_names(documents),
+            codes=_names(codes), descendants="leaves" if leaves_only else True,
+            overlap=overlap, threshold=threshold, ci=not no_ci,
+        )  # fmt: skip
+    if csv_path:
+        write_csv(report, csv_path)
+    if xlsx_path:
+        write_xlsx(report, xlsx_path)
+    if as_json:
+        _echo_json(report)
+    elif csv_path or xlsx_path:
+        written = " and ".join(p for p in (csv_path, xlsx_path) if p)
+        click.echo(f"wrote {written} ({len(report['codes'])} codes, unit: {unit})")
+    else:
+        _print_table(report)
