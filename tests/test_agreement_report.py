@@ -208,3 +208,15 @@ def test_demo_sentence_report(tmp_path: Path) -> None:
     print(f"demo sentence report (ann, ben; 500 bootstrap resamples per code): {elapsed:.3f} s")
     assert report["overall"]["units"] > 0 and report["overall"]["alpha"] is not None
     assert report["overall"]["codes"] == len(report["codes"]) > 0
+
+
+def test_character_units_get_no_misleading_interval(tmp_path: Path) -> None:
+    from qualcode.demo import build_demo
+
+    path, _ = build_demo(tmp_path / "demo", echo=lambda _line: None)
+    with Project.open(path) as project:
+        report = agreement_report(
+            project, coders=["ann", "ben"], unit="character", documents=["p01-amy"]
+        )
+    assert report["overall"]["alpha_ci"] is None
+    assert "not independent" in report["parameters"]["alpha_ci"]

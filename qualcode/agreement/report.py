@@ -97,8 +97,15 @@ def table_report(
     seed: int = 0,
     n_boot: int = 500,
 ) -> dict[str, Any]:
-    """The report of a unit table (the pure part of :func:`agreement_report`)."""
+    """The report of a unit table (the pure part of :func:`agreement_report`).
+
+    No interval is given for character units: neighbouring characters are not independent, so
+    resampling them as if they were would give an interval far narrower than the truth."""
     coders = list(table.coders)
+    no_ci_reason = None
+    if ci and table.unit == "character":
+        ci = False
+        no_ci_reason = "not computed for character units: characters are not independent units"
     parameters = table.parameters()
     parameters.update(
         kappa="Cohen's kappa" if len(coders) == 2 else "Fleiss' kappa",
@@ -108,7 +115,7 @@ def table_report(
         alpha_ci=(
             {"method": "percentile bootstrap over units", "level": CI_LEVEL,
              "resamples": n_boot, "seed": seed}
-            if ci else None
+            if ci else no_ci_reason
         ),
     )  # fmt: skip
     rows = []
