@@ -43,6 +43,10 @@ async def test_coder_is_asked_once_and_remembered(demo_path: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert app.screen.query_one("#coder-name", Input).value == ""
+        # Blind coding: behind the prompt, home shows nobody's counts (the demo has ann's, ben's).
+        tree = app.screen_stack[-2].query_one("#codebook", Tree)
+        labels = [str(n.label) for t in tree.root.children for n in (t, *t.children)]
+        assert labels and not any(label.rstrip()[-1].isdigit() for label in labels)
         await pilot.press(*"Sam", "enter")
         await pilot.pause()
         assert app.coder == "Sam" and "coder: Sam" in app.sub_title

@@ -108,7 +108,8 @@ class HomeScreen(Screen[None]):
             label = Text()
             label.append("■ ", style=colors[code.path])
             label.append(code.name)
-            if code.codings:
+            # Blind coding: counts are the coder's own, and none show before a coder is known.
+            if code.codings and self.qapp.coder:
                 label.append(f"  {code.codings}", style="bold")
             if code.names in parents:
                 node = parent.add(label, data=code.path, expand=True)
