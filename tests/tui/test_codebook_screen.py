@@ -118,6 +118,7 @@ async def test_bad_colour_is_refused(demo: Path) -> None:
 
 
 async def test_move_under_another_theme_and_back_to_top(demo: Path) -> None:
+    codings = stored(demo, WORK).codings
     app = make_app(demo, coder="ann")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_editor(pilot)
@@ -134,7 +135,7 @@ async def test_move_under_another_theme_and_back_to_top(demo: Path) -> None:
         await pilot.pause()
         assert screen.current.path == "Work–score–use cycle"
         moves = app.project.log(action="code.move")
-    assert stored(demo, "Work–score–use cycle").codings == 4
+    assert stored(demo, "Work–score–use cycle").codings == codings > 0
     assert [m.payload["new"] for m in moves] == ["Work–score–use cycle", moved]
 
 
