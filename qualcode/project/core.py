@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from .. import __version__
 from ..errors import ConflictError, NotFoundError, QualcodeError, SchemaError
 from ..store import engine as store_engine
-from ..store.migrate import MigrationResult, migrate
-from ..store.models import CODER_ROLES, CONSENSUS_CODER, AuditEvent, Coder, Setting
+from ..store.migrate import MigrationResult, has_tables, migrate
+from ..store.models import CODER_ROLES, CONSENSUS_CODER, AuditEvent, Coder, Setting, new_uuid
 from .records import AuditEntry, CoderInfo
 
 
@@ -81,7 +81,7 @@ class ProjectCore:
                 raise NotFoundError(f"{name}: the folder {sqlite_path.parent} does not exist")
         engine = store_engine.make_engine(target)
         try:
-            if store_engine.is_url(target) and _has_tables(engine):
+            if store_engine.is_url(target) and has_tables(engine):
                 raise ConflictError(f"{name}: the database is not empty")
             result = migrate(engine, name)
             project = cls(engine, name, sqlite_path, actor, result)
@@ -90,7 +90,7 @@ class ProjectCore:
                 for key, value in (("app", "qualcode"), ("created_at", now)):
                     session.add(Setting(key=key, value=value))
                 session.add(Setting(key="created_by_version", value=__version__))
-                session.add(Setting(key="project_uuid", value=_uuid()))
+                session.add(Setting(key="project_uuid", value=new_uuid()))
                 session.add(Coder(name=CONSENSUS_CODER, role="consensus"))
                 project._audit(session, "project.create", "project", None, version=__version__)
         except BaseException:
@@ -118,7 +118,7 @@ class ProjectCore:
                 raise SchemaError(f"{name}: not a qualcode project (not an SQLite database)")
         engine = store_engine.make_engine(target)
         try:
-            if not _has_tables(engine):
+            if not has_tables(engine):
                 raise SchemaError(f"{name}: not a qualcode project (the database is empty)")
             result = migrate(engine, name, sqlite_path)
             project = cls(engine, name, sqlite_path, actor, result)
@@ -257,15 +257,3 @@ def _clean_name(name: str, what: str) -> str:
     if not cleaned:
         raise QualcodeError(f"a {what} name cannot be empty")
     return cleaned
-
-
-def _has_tables(engine: Engine) -> bool:
-    from sqlalchemy import inspect
-
-    return bool(inspect(engine).get_table_names())
-
-
-def _uuid() -> str:
-    import uuid
-
-    return str(uuid.uuid4())

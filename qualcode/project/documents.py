@@ -8,7 +8,6 @@ one transaction.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -350,8 +349,3 @@ class DocumentsMixin(CasesMixin):
                     changes=changes,
                 )
         return next(s for s in self.speakers(document) if s.label == label)
-
-    def speaker_label_counts(self) -> Counter[str]:
-        """How many documents each speaker label appears in (for role-mapping dialogs)."""
-        with self._read() as session:
-            return Counter(session.scalars(select(Speaker.label)))
