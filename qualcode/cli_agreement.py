@@ -21,7 +21,10 @@ def _names(value: str | None) -> list[str] | None:
 
 
 def _number(value: float | None, digits: int = 3) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
+    if value is None:
+        return "-"
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text  # no "-0.000"
 
 
 def _ci(value: list[float | None] | None) -> str:
@@ -52,6 +55,8 @@ def _print_table(report: dict[str, Any]) -> None:
             f"{_number(entry['ac1']):>7} {_ci(entry['alpha_ci']):>15} "
             f"{entry['disagreements']:>8,}"
         )
+    if len(report["coders"]) > 2:
+        _print_pairwise(report, entries, width)
     p = report["parameters"]
     includes = f" ({p['code_includes']})" if p["codes"] != "all" else ""
     codes = "all, each by itself" if p["codes"] == "all" else ", ".join(p["codes"]) + includes
@@ -61,6 +66,30 @@ def _print_table(report: dict[str, Any]) -> None:
         f"documents ({p['documents_chosen']}): {', '.join(p['documents'])}; codes: {codes}; "
         f"! = alpha below {p['alpha_threshold']}; {p['missing']}"
     )
+
+
+def _print_pairwise(report: dict[str, Any], entries: list[dict[str, Any]], width: int) -> None:
+    """Each pair of coders: the overall figures, then alpha per code (worst first, as above)."""
+    overall = report["overall"].get("pairwise", [])
+    if not overall:
+        return
+    click.echo("\npairs of coders, over all codes:")
+    click.echo(f"  {'pair':<20} {'%':>6} {'κ':>7} {'α':>7} {'AC1':>7} {'disagree':>8}")
+    for pair in overall:
+        percent = pair["percent_agreement"]
+        click.echo(
+            f"  {' & '.join(pair['coders']):<20} "
+            f"{'-' if percent is None else f'{100 * percent:.1f}':>6} "
+            f"{_number(pair['kappa']):>7} {_number(pair['alpha']):>7} {_number(pair['ac1']):>7} "
+            f"{pair['disagreements']:>8,}"
+        )
+    names = [" & ".join(pair["coders"]) for pair in overall]
+    click.echo("\nα per code and pair of coders:")
+    click.echo(f"  {'code':<{width}} " + " ".join(f"{n:>14}" for n in names))
+    for entry in entries:
+        alphas = [_number(pair["alpha"]) for pair in entry.get("pairwise", [])]
+        if alphas:
+            click.echo(f"  {entry['code']:<{width}} " + " ".join(f"{a:>14}" for a in alphas))
 
 
 @cli.command()

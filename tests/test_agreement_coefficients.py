@@ -389,3 +389,19 @@ def test_bootstrap_rejects_bad_settings() -> None:
         bootstrap_ci(percent_agreement, KRIPPENDORFF_BINARY, level=95)
     with pytest.raises(AgreementError, match="functools.partial"):
         bootstrap_ci(krippendorff_alpha, KRIPPENDORFF_BINARY, level="ordinal")
+
+
+def test_integer_arrays_take_the_counting_path_with_the_same_results() -> None:
+    # Presence tables (small non-negative integers) are numbered by counting, not sorting;
+    # the categories and every coefficient must be what the general path gives.
+    rng = np.random.default_rng(7)
+    table = rng.integers(0, 3, size=(3, 500)).astype(np.int8)
+    table[:, :5] = 2  # a category that is not 0 or 1, with gaps below it elsewhere
+    fast = ReliabilityData.from_values(table)
+    slow = ReliabilityData.from_values(table.astype(np.float64))
+    assert fast.categories == slow.categories == (0, 1, 2)
+    assert np.array_equal(fast.codes, slow.codes)
+    assert krippendorff_alpha(fast) == pytest.approx(krippendorff_alpha(slow), abs=1e-12)
+    assert fleiss_kappa(fast) == pytest.approx(fleiss_kappa(slow), abs=1e-12)
+    sparse = np.array([[0, 5, 5], [5, 5, 0]], dtype=np.int64)  # values with unused gaps
+    assert ReliabilityData.from_values(sparse).categories == (0, 5)

@@ -220,3 +220,21 @@ def test_character_units_get_no_misleading_interval(tmp_path: Path) -> None:
         )
     assert report["overall"]["alpha_ci"] is None
     assert "not independent" in report["parameters"]["alpha_ci"]
+
+
+def test_cli_text_shows_each_pair_of_coders(
+    small: Project,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = str(small.sqlite_path)
+    small.close()
+    code, out, err = run(capsys, "agreement", path, "--coders", "ann,ben,cy", "--no-ci",
+                         "--codes", "Access/Bus,Feelings")  # fmt: skip
+    assert code == 0, err
+    assert "pairs of coders, over all codes:" in out
+    for pair in ("ann & ben", "ann & cy", "ben & cy"):
+        assert pair in out
+    per_code = out.split("α per code and pair of coders:")[1].splitlines()
+    bus = next(line for line in per_code if "Access/Bus" in line)
+    assert len(bus.split()) == 4  # the code, then alpha for each of the three pairs
+    assert "-0.000" not in out

@@ -20,6 +20,7 @@ import math
 import numbers
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -118,12 +119,26 @@ class ReliabilityData:
                 "dimension(s)"
             )
         _check_shape(array.shape[0], [array.shape[1]] * array.shape[0])
+        if array.dtype.kind in "biu" and array.size:
+            # Small non-negative integers (presence tables): number categories by counting,
+            # which is much faster than sorting a million values.
+            low, high = int(array.min()), int(array.max())
+            if low >= 0 and high < 1024:
+                seen = np.flatnonzero(np.bincount(array.ravel(), minlength=high + 1))
+                renumber = np.full(high + 1, -1, dtype=np.int64)
+                renumber[seen] = np.arange(seen.size)
+                return cls(codes=renumber[array], categories=tuple(seen.tolist()))
         values = array.astype(np.float64, copy=False) if array.dtype.kind == "f" else array
         present = ~np.isnan(values) if values.dtype.kind == "f" else np.ones(array.shape, bool)
         categories, inverse = np.unique(values[present], return_inverse=True)
         codes = np.full(array.shape, -1, dtype=np.int64)
         codes[present] = inverse
         return cls(codes=codes, categories=tuple(categories.tolist()))
+
+    @cached_property
+    def unit_counts(self) -> _UnitCounts:
+        """The per-unit category counts every coefficient starts from (computed once)."""
+        return _unit_counts(self)
 
     def take_units(self, indices: np.ndarray) -> ReliabilityData:
         """The same coders and categories on the units at ``indices`` (repeats allowed)."""
@@ -168,9 +183,12 @@ def _unit_counts(ratings: ReliabilityData) -> _UnitCounts:
     codes = ratings.codes
     n_units = ratings.n_units
     n_categories = max(len(ratings.categories), 1)
-    present = codes >= 0
-    unit = np.broadcast_to(np.arange(n_units, dtype=np.int64), codes.shape)[present]
-    keys = unit * n_categories + codes[present]
+    base = np.arange(n_units, dtype=np.int64) * n_categories
+    if codes.size and int(codes.min()) >= 0:  # complete data: no mask to apply
+        keys = (codes + base).ravel()
+    else:
+        present = codes >= 0
+        keys = np.broadcast_to(base, codes.shape)[present] + codes[present]
     if n_units * n_categories <= _DENSE_CELLS:
         table = np.bincount(keys, minlength=n_units * n_categories)
         keys = np.flatnonzero(table)
@@ -207,7 +225,7 @@ def percent_agreement(data: Data) -> float:
     this is the share of units (coded by both) on which they agree.
     """
     ratings = ReliabilityData.from_values(data)
-    counts = _unit_counts(ratings)
+    counts = ratings.unit_counts
     return _percent_agreement(counts, _pairable(counts, "percent agreement"))
 
 
@@ -261,7 +279,7 @@ def scott_pi(data: Data) -> float:
 
 def _fleiss(data: Data, name: str) -> float:
     ratings = ReliabilityData.from_values(data)
-    counts = _unit_counts(ratings)
+    counts = ratings.unit_counts
     pairable = _pairable(counts, name)
     observed = _percent_agreement(counts, pairable)
     in_pairable = pairable[counts.unit]
@@ -301,7 +319,7 @@ def brennan_prediger(data: Data, categories: Iterable[Hashable] | None = None) -
     codebook's codes, say), or else the number of distinct values observed.
     """
     ratings = ReliabilityData.from_values(data)
-    counts = _unit_counts(ratings)
+    counts = ratings.unit_counts
     pairable = _pairable(counts, "Brennan-Prediger coefficient")
     q = _number_of_categories(ratings, counts, categories)
     if q < 2:
@@ -324,7 +342,7 @@ def gwet_ac1(data: Data, categories: Iterable[Hashable] | None = None) -> float:
     number observed.
     """
     ratings = ReliabilityData.from_values(data)
-    counts = _unit_counts(ratings)
+    counts = ratings.unit_counts
     pairable = _pairable(counts, "Gwet's AC1")
     q = _number_of_categories(ratings, counts, categories)
     if q < 2:
@@ -361,7 +379,7 @@ def krippendorff_alpha(data: Data, level: Level | str = "nominal") -> float:
             f"unknown level of measurement {level!r}; use one of {', '.join(LEVELS)}"
         )
     ratings = ReliabilityData.from_values(data)
-    counts = _unit_counts(ratings)
+    counts = ratings.unit_counts
     pairable = _pairable(counts, "Krippendorff's alpha")
     keep = pairable[counts.unit]
     unit, category, count = counts.unit[keep], counts.category[keep], counts.count[keep]
