@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from .documents import DocumentsMixin
 from .memos import MemosMixin
+from .reconcile import ReconcileMixin
 from .records import (
     AttributeInfo,
     AuditEntry,
@@ -23,6 +24,7 @@ from .records import (
     CoderInfo,
     CodingInfo,
     CodingsImport,
+    DecisionInfo,
     DocumentInfo,
     ImportOutcome,
     MemoInfo,
@@ -31,7 +33,7 @@ from .records import (
 )
 
 
-class Project(MemosMixin, DocumentsMixin):
+class Project(ReconcileMixin, MemosMixin, DocumentsMixin):
     """An open qualcode project (a SQLite file or a database URL)."""
 
 
@@ -43,6 +45,7 @@ __all__ = [
     "CoderInfo",
     "CodingInfo",
     "CodingsImport",
+    "DecisionInfo",
     "DocumentInfo",
     "ImportOutcome",
     "MemoInfo",

@@ -137,7 +137,9 @@ class CodingMixin(CodesMixin):
             coding = self._insert_coding(session, span, origin)
             return self._coding_info(coding, span.document, tree.path(span.code), span.coder.name)
 
-    def _insert_coding(self, session: Session, span: _Span, origin: str) -> Coding:
+    def _insert_coding(
+        self, session: Session, span: _Span, origin: str, actor: str | None = None
+    ) -> Coding:
         coding = Coding(
             document_id=span.document.id,
             code_id=span.code.id,
@@ -153,7 +155,7 @@ class CodingMixin(CodesMixin):
             "coding.apply",
             "coding",
             coding.uuid,
-            span.coder.name,
+            actor or span.coder.name,
             document=span.document.name,
             code=span.code.uuid,
             start=span.start,

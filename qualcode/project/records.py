@@ -170,3 +170,27 @@ class CodingsImport(Record):
     path: str
     applied: int
     duplicates: int
+
+
+@dataclass(frozen=True)
+class DecisionInfo(Record):
+    """A supervisor's reconcile decision (see :mod:`qualcode.project.reconcile`)."""
+
+    uuid: str
+    code: str
+    """Path of the code whose disagreement was decided."""
+    code_uuid: str
+    document: str
+    start: int
+    end: int
+    """The region decided: where the compared coders' codings of the code overlap."""
+    choice: str
+    """``coder`` (one coder's version), ``all``, ``neither``, ``edit`` or ``agreed``."""
+    chosen_coder: str | None
+    coders: tuple[str, ...]
+    unit: str
+    codings: tuple[str, ...]
+    """UUIDs of the consensus codings the decision made."""
+    decided_by: str
+    created_at: datetime
+    superseded_at: datetime | None = None

@@ -48,6 +48,7 @@ ORIGINS = ("manual", "suggestion", "autocode", "consensus", "imported")
 ATTRIBUTE_TYPES = ("text", "integer", "float", "boolean", "date")
 SUGGESTION_STATUSES = ("pending", "accepted", "rejected")
 CONSENSUS_CODER = "consensus"
+RECONCILE_CHOICES = ("coder", "all", "neither", "edit", "agreed")
 
 
 def new_uuid() -> str:
@@ -324,6 +325,44 @@ class Suggestion(Base):
     )
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReconcileDecision(Base):
+    """A supervisor's decision on one disagreement: which version of a code's codings in one
+    region of a document becomes the consensus coder's (schema 0003).
+
+    The region is where the compared coders' codings of the code overlap each other; a later
+    decision on the same region supersedes this one (``superseded_at``), so the history stays.
+    """
+
+    __tablename__ = "reconcile_decisions"
+    __table_args__ = (
+        CheckConstraint(
+            "choice IN ('coder', 'all', 'neither', 'edit', 'agreed')", name="reconcile_choice"
+        ),
+        Index("ix_reconcile_decisions_code_document", "code_id", "document_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"), nullable=False)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), nullable=False
+    )
+    start: Mapped[int] = mapped_column(Integer, nullable=False)
+    end: Mapped[int] = mapped_column(Integer, nullable=False)
+    choice: Mapped[str] = mapped_column(String(20), nullable=False)
+    chosen_coder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coders.id", ondelete="SET NULL"), nullable=True
+    )
+    """The coder whose version was accepted (choice ``coder``)."""
+    coders: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    """Names of the coders whose codings were compared."""
+    unit: Mapped[str] = mapped_column(String(20), nullable=False, default="sentence")
+    codings: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    """UUIDs of the consensus codings this decision made."""
+    decided_by: Mapped[str] = mapped_column(String(200), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class AuditEvent(Base):
