@@ -656,7 +656,12 @@ def dump_codebook(codebook: Codebook) -> str:
         return "".join(parts) + "codes: []\n"
     # Each theme dumped on its own, so a blank line can separate themes without touching the
     # inside of any text; indenting every line alike keeps the YAML meaning unchanged.
-    themes = [textwrap.indent(_to_yaml([data]), "  ") for data in _codes_data(codebook.codes, ())]
+    # Every line that is not empty: textwrap's default skips lines of Unicode whitespace only
+    # (a no-break space), which would then fall outside their block and break the YAML.
+    themes = [
+        textwrap.indent(_to_yaml([data]), "  ", predicate=lambda line: bool(line.strip("\r\n")))
+        for data in _codes_data(codebook.codes, ())
+    ]
     return "".join(parts) + "codes:\n" + "\n".join(themes)
 
 

@@ -993,3 +993,9 @@ def test_module_imports_no_ui_or_database() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_round_trip_of_a_line_of_unicode_whitespace_in_a_block() -> None:
+    # Found by hypothesis: a no-break space alone on a line of a multi-line example.
+    book = Codebook(codes=(CodeSpec(name="yes", example="\n\xa0", codable=False),))
+    assert parse_codebook(dump_codebook(book)) == book
