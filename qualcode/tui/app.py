@@ -26,7 +26,12 @@ class QualcodeApp(App[None]):
     """Code transcripts against a codebook."""
 
     TITLE = "qualcode"
-    CSS_PATH = [CSS_DIR / "app.tcss", CSS_DIR / "coding.tcss", CSS_DIR / "dialogs.tcss"]
+    CSS_PATH = [
+        CSS_DIR / "app.tcss",
+        CSS_DIR / "coding.tcss",
+        CSS_DIR / "dialogs.tcss",
+        CSS_DIR / "reconcile.tcss",
+    ]
     BINDINGS = [
         Binding("f1,question_mark", "help", "Keys", id="help"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),

@@ -35,3 +35,15 @@ def test_picker(snap_compare, demo_path: Path, size: tuple[int, int]) -> None:  
 @pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
 def test_codebook_editor(snap_compare, demo_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app(demo_path, coder="ann"), terminal_size=size, press=["e", "down"])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+def test_agreement(snap_compare, demo_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo_path, coder="sue")
+    assert snap_compare(app, terminal_size=size, press=["a", "wait:500"])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+def test_reconcile(snap_compare, demo_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo_path, coder="sue")
+    assert snap_compare(app, terminal_size=size, press=["a", "wait:500", "enter", "wait:500"])

@@ -18,6 +18,8 @@ SCREENS = (
     ("Code picker", "qualcode.tui.screens.picker", "CodePicker"),
     ("Codebook editor", "qualcode.tui.screens.codebook", "CodebookScreen"),
     ("Import", "qualcode.tui.screens.importer", "ImportScreen"),
+    ("Agreement", "qualcode.tui.screens.agreement", "AgreementScreen"),
+    ("Reconcile", "qualcode.tui.screens.reconcile", "ReconcileScreen"),
 )
 
 

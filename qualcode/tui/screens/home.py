@@ -24,6 +24,7 @@ class HomeScreen(Screen[None]):
         Binding("enter", "open_document", "Open", id="open", show=True),
         Binding("i", "import_files", "Import", id="import"),
         Binding("e", "edit_codebook", "Codebook", id="codebook"),
+        Binding("a", "agreement", "Agreement", id="agreement"),
         Binding("r", "refresh", "Refresh", id="refresh"),
     ]
 
@@ -145,6 +146,11 @@ class HomeScreen(Screen[None]):
         from .codebook import CodebookScreen
 
         self.app.push_screen(CodebookScreen())
+
+    def action_agreement(self) -> None:
+        from .agreement import AgreementScreen
+
+        self.app.push_screen(AgreementScreen())
 
     def action_refresh(self) -> None:
         self.refresh_data()

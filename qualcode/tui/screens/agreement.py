@@ -1,0 +1,212 @@
+"""Inter-coder agreement per code, worst first, for a supervisor; Enter opens the reconcile
+queue of the highlighted code.
+
+The figures are :func:`qualcode.agreement.report.agreement_report`'s (the same as
+``qualcode agreement``), computed in a worker thread.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label
+from textual.worker import get_current_worker
+
+from ...agreement.report import ALPHA_GOOD, ALPHA_TENTATIVE
+from ...agreement.units import UNITS
+from ...errors import QualcodeError
+from ...store.models import CONSENSUS_CODER
+
+if TYPE_CHECKING:
+    from ..app import QualcodeApp
+
+
+def _figure(value: float | None) -> Text:
+    if value is None:
+        return Text("-", justify="right", style="dim")
+    text = f"{value:.3f}"
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    return Text(text, justify="right")
+
+
+def _alpha_cell(value: float | None) -> Text:
+    cell = _figure(value)
+    if value is not None:
+        if value < ALPHA_TENTATIVE:
+            cell.stylize("bold red")
+            cell = Text("! ", style="bold red") + cell
+        elif value >= ALPHA_GOOD:
+            cell.stylize("green")
+    return cell
+
+
+def worst_first(entry: dict[str, Any]) -> tuple[bool, float, str]:
+    """Codes with a figure first, lowest alpha first; undefined ones (nobody used the code)
+    at the end."""
+    alpha = entry["alpha"]
+    return (alpha is None, alpha if alpha is not None else 0.0, entry["code"])
+
+
+class AgreementScreen(Screen[None]):
+    """The agreement table of the chosen coders and unit."""
+
+    BINDINGS = [
+        Binding("enter", "reconcile", "Reconcile", id="agreement.reconcile", show=True),
+        Binding("u", "unit", "Unit", id="agreement.unit"),
+        Binding("c", "choose_coders", "Coders", id="agreement.coders"),
+        Binding("r", "refresh", "Refresh", id="agreement.refresh"),
+        Binding("escape,q", "back", "Back", id="agreement.back"),
+    ]
+
+    def __init__(self, coders: list[str] | None = None, unit: str = "sentence") -> None:
+        super().__init__()
+        self.coders = coders
+        self.unit = unit
+        self.report: dict[str, Any] | None = None
+        self.rows: list[dict[str, Any]] = []
+
+    @property
+    def qapp(self) -> QualcodeApp:
+        return cast("QualcodeApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="agreement-params", classes="pane-title")
+        yield DataTable(id="agreement-table", cursor_type="row", zebra_stripes=True)
+        yield Label("", id="agreement-status", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#agreement-table", DataTable)
+        table.add_columns("Code", "Units", "%", "κ", "α", "AC1", "α 95% CI", "Disagree", "Decided")
+        table.focus()
+        self.compute()
+
+    def on_screen_resume(self) -> None:
+        if self.report is not None:
+            self.compute()  # decisions may have changed in the reconcile queue
+
+    # -- computing -----------------------------------------------------------------------------
+    def compute(self) -> None:
+        self.query_one("#agreement-status", Label).update("Computing agreement…")
+        self._compute(self.coders, self.unit)
+
+    @work(thread=True, group="agreement", exclusive=True, exit_on_error=False)
+    def _compute(self, coders: list[str] | None, unit: str) -> None:
+        from ...agreement.report import agreement_report
+
+        project = self.qapp.project
+        try:
+            if coders is None:
+                used = {c.coder for c in project.codings()}
+                coders = sorted(used - {CONSENSUS_CODER})
+            if len(coders) < 2:
+                raise QualcodeError(
+                    "agreement needs two coders with codings; "
+                    f"this project has {len(coders)} ({', '.join(coders) or 'none'})"
+                )
+            report = agreement_report(project, coders=coders, unit=unit)
+            decided: dict[str, int] = {}
+            for decision in project.decisions():
+                if set(decision.coders) == set(coders):
+                    decided[decision.code] = decided.get(decision.code, 0) + 1
+        except QualcodeError as exc:
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._failed, str(exc), coders)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, report, coders, decided)
+
+    def _failed(self, message: str, coders: list[str] | None) -> None:
+        self.coders = coders
+        self._params()
+        self.query_one("#agreement-status", Label).update(message)
+        self.notify(message, severity="error")
+
+    def _show(self, report: dict[str, Any], coders: list[str], decided: dict[str, int]) -> None:
+        if not self.is_attached:
+            return
+        self.coders, self.report = coders, report
+        table = self.query_one("#agreement-table", DataTable)
+        selected = table.cursor_row
+        table.clear()
+        self.rows = sorted(report["codes"], key=worst_first)
+        for entry in self.rows:
+            ci = entry.get("alpha_ci") or [None, None]
+            interval = "-" if ci[0] is None else f"[{ci[0]:.2f}, {ci[1]:.2f}]"
+            percent = entry["percent_agreement"]
+            table.add_row(
+                entry["code"],
+                Text(f"{entry['units']:,}", justify="right"),
+                Text("-" if percent is None else f"{100 * percent:.1f}", justify="right"),
+                _figure(entry["kappa"]),
+                _alpha_cell(entry["alpha"]),
+                _figure(entry["ac1"]),
+                Text(interval, justify="right"),
+                Text(f"{entry['disagreements']:,}", justify="right"),
+                Text(str(decided.get(entry["code"], "")), justify="right"),
+                key=entry["code"],
+            )
+        if table.row_count:
+            table.move_cursor(row=min(max(selected, 0), table.row_count - 1))
+        self._params()
+        overall = report["overall"]
+        kappa = "κ" if len(coders) == 2 else "Fleiss' κ"
+        self.query_one("#agreement-status", Label).update(
+            f"Overall: α {_figure(overall['alpha'])}, {kappa} {_figure(overall['kappa'])}, "
+            f"{overall['units']:,} units.  ! = α below {ALPHA_TENTATIVE}; green = α ≥ "
+            f"{ALPHA_GOOD}.  Documents: {len(report['documents'])} coded by every coder."
+        )
+
+    def _params(self) -> None:
+        coders = ", ".join(self.coders or []) or "(every coder with codings)"
+        self.query_one("#agreement-params", Label).update(
+            f"Agreement · coders: {coders} · unit: {self.unit} · worst first"
+        )
+
+    # -- actions ---------------------------------------------------------------------------
+    def action_reconcile(self) -> None:
+        table = self.query_one("#agreement-table", DataTable)
+        if not self.rows or self.coders is None:
+            self.notify("Nothing to reconcile yet.", severity="warning")
+            return
+        entry = self.rows[table.cursor_row]
+        from .reconcile import ReconcileScreen
+
+        self.app.push_screen(ReconcileScreen(entry["code"], list(self.coders), self.unit))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_reconcile()
+
+    def action_unit(self) -> None:
+        self.unit = UNITS[(UNITS.index(self.unit) + 1) % len(UNITS)]
+        self._params()
+        self.compute()
+
+    def action_choose_coders(self) -> None:
+        from .prompts import AskText
+
+        current = ",".join(self.coders or [])
+        self.app.push_screen(
+            AskText("Coders to compare, separated by commas:", value=current), self._coders_given
+        )
+
+    def _coders_given(self, value: str | None) -> None:
+        if value is None:
+            return
+        names = [n.strip() for n in value.split(",") if n.strip()]
+        self.coders = list(dict.fromkeys(names)) or None
+        self.compute()
+
+    def action_refresh(self) -> None:
+        self.compute()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

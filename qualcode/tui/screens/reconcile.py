@@ -1,0 +1,390 @@
+"""The reconcile queue of one code: each disagreement in context with who coded what, and the
+supervisor's decision on it.
+
+Keys: a digit keeps that coder's version, ``b`` keeps every coder's (merged), ``n`` keeps
+neither, ``e`` edits the span (arrows move its end by a word, shift+arrows its start), ``z``
+takes the decision back. Each decision is committed (as consensus codings) before the screen
+shows it; the queue opens at the first undecided disagreement, so work resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Static
+from textual.worker import get_current_worker
+
+from ...agreement import reconcile as rec
+from ...errors import QualcodeError
+from ...project import CodeInfo, DecisionInfo, TurnInfo
+from ..colors import PALETTE
+from ..widgets.layout import safe_text
+
+if TYPE_CHECKING:
+    from ..app import QualcodeApp
+
+CONTEXT = 400
+"""Characters of context shown on each side of a region when no turn bounds it."""
+
+_WORD = re.compile(r"\S+")
+
+
+class Body(VerticalScroll, can_focus=False):
+    """Scrolls with the mouse; never takes focus, so the arrows and digits reach the screen."""
+
+
+def describe(decision: DecisionInfo | None) -> str:
+    if decision is None:
+        return "Not decided yet."
+    what = {
+        "coder": f"{decision.chosen_coder}'s version",
+        "all": "every coder's version (merged)",
+        "neither": "neither: not coded",
+        "edit": "an edited span",
+        "agreed": "the coders' agreed codings",
+    }[decision.choice]
+    when = decision.created_at.strftime("%Y-%m-%d %H:%M")
+    return f"Decided: {what} — by {decision.decided_by}, {when} UTC"
+
+
+class ReconcileScreen(Screen[None]):
+    """One code's disagreements, one at a time."""
+
+    BINDINGS = [
+        *(
+            Binding(
+                str(n),
+                f"keep({n})",
+                "Keep a coder's version" if n == 1 else f"Keep coder {n}'s version",
+                show=n == 1,
+                key_display="1-9" if n == 1 else None,
+                id=f"reconcile.coder{n}",
+            )
+            for n in range(1, 10)
+        ),  # fmt: skip
+        Binding("b", "keep_all", "Keep all", id="reconcile.all"),
+        Binding("n", "keep_neither", "Neither", id="reconcile.neither"),
+        Binding("e", "edit", "Edit span", id="reconcile.edit"),
+        Binding("z", "undo", "Undo decision", id="reconcile.undo"),
+        Binding("down,j", "step(1)", "Next", id="reconcile.next"),
+        Binding("up,k", "step(-1)", "Previous", id="reconcile.previous"),
+        Binding("tab", "next_open", "Next open", id="reconcile.open"),
+        Binding("A", "accept_agreed", "Accept agreed", id="reconcile.agreed"),
+        Binding("escape,q", "back", "Back", id="reconcile.back"),
+        Binding("right", "move('end', 1)", "Span end →", show=False, id="reconcile.end-right"),
+        Binding("left", "move('end', -1)", "Span end ←", show=False, id="reconcile.end-left"),
+        Binding(
+            "shift+right",
+            "move('start', 1)",
+            "Span start →",
+            show=False,
+            id="reconcile.start-right",
+        ),
+        Binding(
+            "shift+left", "move('start', -1)", "Span start ←", show=False, id="reconcile.start-left"
+        ),
+        Binding("enter", "keep_edit", "Keep the edited span", show=False, id="reconcile.keep"),
+    ]
+
+    def __init__(self, code: str, coders: list[str], unit: str = "sentence") -> None:
+        super().__init__()
+        self.code = code
+        self.coders = coders
+        self.unit = unit
+        self.queue: rec.Queue | None = None
+        self.items: list[rec.Item] = []
+        self.index = 0
+        self.texts: dict[str, str] = {}
+        self.turns: dict[str, list[TurnInfo]] = {}
+        self.info: CodeInfo | None = None
+        self.editing: tuple[int, int] | None = None
+
+    @property
+    def qapp(self) -> QualcodeApp:
+        return cast("QualcodeApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label(self.code, id="reconcile-title", classes="pane-title")
+        yield Static("", id="reconcile-definition")
+        with Body(id="reconcile-body"):
+            yield Static("Loading the disagreements…", id="reconcile-context")
+            yield Static("", id="reconcile-versions")
+        yield Static("", id="reconcile-decision")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load()
+
+    # -- loading ---------------------------------------------------------------------------
+    @work(thread=True, group="reconcile", exclusive=True, exit_on_error=False)
+    def _load(self) -> None:
+        project = self.qapp.project
+        try:
+            queue = rec.reconcile_queue(project, code=self.code, coders=self.coders, unit=self.unit)
+            texts = {d: project.document_text(d) for d in queue.documents}
+            turns = {d: project.turns(d) for d in queue.documents}
+            info = project.code(self.code)
+        except QualcodeError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._loaded, queue, texts, turns, info)
+
+    def _loaded(
+        self,
+        queue: rec.Queue,
+        texts: dict[str, str],
+        turns: dict[str, list[TurnInfo]],
+        info: CodeInfo,
+    ) -> None:
+        if not self.is_attached:
+            return
+        self.queue, self.texts, self.turns, self.info = queue, texts, turns, info
+        self.items = list(queue.items)
+        first = queue.first_open()
+        self.index = first if first is not None else 0
+        definition = Text(safe_text(info.definition or "(no definition)"), style="italic")
+        if info.exclusion:
+            definition.append("  Exclude: ", style="bold")
+            definition.append(safe_text(info.exclusion))
+        self.query_one("#reconcile-definition", Static).update(definition)
+        self._draw()
+
+    # -- drawing -------------------------------------------------------------------------------
+    @property
+    def current(self) -> rec.Item | None:
+        return self.items[self.index] if self.items else None
+
+    def decided(self) -> int:
+        return sum(1 for item in self.items if item.decision is not None)
+
+    def _draw(self) -> None:
+        queue, item = self.queue, self.current
+        if queue is None:
+            return
+        agreed = len(queue.agreed)
+        progress = f"{self.decided()} of {len(self.items)} decided"
+        if item is None:
+            self.query_one("#reconcile-title", Label).update(
+                f"{self.code} · no disagreements ({agreed} agreed region(s); A accepts them)"
+            )
+            self.query_one("#reconcile-context", Static).update(
+                "The coders agree on every unit of this code."
+            )
+            self.query_one("#reconcile-versions", Static).update("")
+            self.query_one("#reconcile-decision", Static).update("")
+            return
+        self.query_one("#reconcile-title", Label).update(
+            f"{self.code} · disagreement {self.index + 1} of {len(self.items)} · {progress} · "
+            f"{item.document} · unit: {self.unit}"
+        )
+        self.query_one("#reconcile-context", Static).update(self._context_text(item))
+        self.query_one("#reconcile-versions", Static).update(self._versions_text(item))
+        if self.editing is not None:
+            start, end = self.editing
+            words = len(self.texts[item.document][start:end].split())
+            status = Text(
+                f"Editing the span ({words} words): ←/→ move its end by a word, shift+←/→ its "
+                "start; Enter keeps it, Escape cancels.",
+                style="bold",
+            )
+        else:
+            status = Text(describe(item.decision))
+            status.append(
+                "   Keys: 1-9 keep that coder's version · b all · n neither · e edit · z undo",
+                style="dim",
+            )
+        self.query_one("#reconcile-decision", Static).update(status)
+
+    def _context_bounds(self, item: rec.Item) -> tuple[int, int]:
+        """The context shown: the turns the region is in, else up to CONTEXT characters."""
+        text = self.texts[item.document]
+        start = max(0, item.start - CONTEXT)
+        end = min(len(text), item.end + CONTEXT)
+        for turn in self.turns.get(item.document, []):
+            if turn.start <= item.start < turn.end:
+                start = turn.start
+            if turn.start < item.end <= turn.end:
+                end = turn.end
+        if item.end - item.start < 3 * CONTEXT:  # keep long turns readable
+            start = max(start, item.start - CONTEXT)
+            end = min(end, item.end + CONTEXT)
+        return start, end
+
+    def _context_text(self, item: rec.Item) -> Text:
+        text = self.texts[item.document]
+        start, end = self._context_bounds(item)
+        shown = Text(safe_text(text[start:end]), style="dim")
+        shown.stylize("not dim", item.start - start, item.end - start)
+        for s, e in item.disagreeing:
+            shown.stylize("underline", max(s, start) - start, min(e, end) - start)
+        if self.editing is not None:
+            s, e = self.editing
+            shown.stylize("reverse", s - start, e - start)
+        prefix = Text("… " if start > 0 else "", style="dim")
+        suffix = Text(" …" if end < len(text) else "", style="dim")
+        return prefix + shown + suffix
+
+    def _versions_text(self, item: rec.Item) -> Text:
+        text = self.texts[item.document]
+        out = Text()
+        for number, version in enumerate(item.versions, 1):
+            color = PALETTE[(number - 1) % len(PALETTE)]
+            out.append(f"{number} ", style="bold")
+            out.append(f"{version.coder:<12}", style=f"bold {color}")
+            if not version.excerpts:
+                out.append("did not code this\n", style="italic dim")
+                continue
+            for i, (path, start, end) in enumerate(version.excerpts):
+                if i:
+                    out.append(" " * 14)
+                quote = " ".join(safe_text(text[start:end]).split())
+                if len(quote) > 240:
+                    quote = quote[:120] + " … " + quote[-110:]
+                out.append(f"“{quote}”", style=color)
+                label = "" if path == self.code else f"  [{path}]"
+                out.append(f"  {start}-{end}{label}\n", style="dim")
+        return out
+
+    # -- deciding --------------------------------------------------------------------------
+    def _decide(self, choice: str, **options: object) -> None:
+        item, queue = self.current, self.queue
+        if item is None or queue is None:
+            self.notify("There is nothing to decide here.", severity="warning")
+            return
+        try:
+            decision = rec.decide(
+                self.qapp.project, queue, item, choice, supervisor=self.qapp.coder or "supervisor",
+                **options,  # type: ignore[arg-type]
+            )  # fmt: skip
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        # Committed: only now does the screen show it.
+        self.items[self.index] = replace(item, decision=decision)
+        made = len(decision.codings)
+        self.notify(f"{describe(decision).split(' — ')[0]}; {made} consensus coding(s).")
+        following = self._next_open()
+        if following is not None:
+            self.index = following
+        self._draw()
+
+    def _next_open(self) -> int | None:
+        n = len(self.items)
+        for step in range(1, n + 1):
+            index = (self.index + step) % n
+            if self.items[index].decision is None:
+                return index
+        return None
+
+    def action_keep(self, number: int) -> None:
+        if self.editing is not None or self.current is None:
+            return
+        if number > len(self.coders):
+            self.notify(f"There are {len(self.coders)} coders: press 1 to {len(self.coders)}.",
+                        severity="warning")  # fmt: skip
+            return
+        self._decide("coder", coder=self.current.versions[number - 1].coder)
+
+    def action_keep_all(self) -> None:
+        if self.editing is None:
+            self._decide("all")
+
+    def action_keep_neither(self) -> None:
+        if self.editing is None:
+            self._decide("neither")
+
+    def action_undo(self) -> None:
+        item = self.current
+        if item is None or item.decision is None:
+            self.notify("This disagreement has no decision to take back.", severity="warning")
+            return
+        try:
+            self.qapp.project.undo_decision(item.decision.uuid, supervisor=self.qapp.coder or "")
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.items[self.index] = replace(item, decision=None)
+        self.notify("Decision taken back; its consensus codings are removed.")
+        self._draw()
+
+    # -- editing the span ------------------------------------------------------------------
+    def action_edit(self) -> None:
+        item = self.current
+        if item is None:
+            return
+        spans = [(s, e) for _, s, e in item.merged()]
+        self.editing = (min(s for s, _ in spans), max(e for _, e in spans)) if spans else (
+            item.start, item.end)  # fmt: skip
+        self._draw()
+
+    def _words(self, document: str) -> list[tuple[int, int]]:
+        return [(m.start(), m.end()) for m in _WORD.finditer(self.texts[document])]
+
+    def action_move(self, edge: str, step: int) -> None:
+        item = self.current
+        if self.editing is None or item is None:
+            return
+        start, end = self.editing
+        words = self._words(item.document)
+        if edge == "end":
+            ends = [e for _, e in words if e > start]
+            later = [e for e in ends if e > end] if step > 0 else [e for e in ends if e < end]
+            if later:
+                end = later[0] if step > 0 else later[-1]
+        else:
+            starts = [s for s, _ in words if s < end]
+            moved = (
+                [s for s in starts if s > start] if step > 0 else [s for s in starts if s < start]
+            )
+            if moved:
+                start = moved[0] if step > 0 else moved[-1]
+        self.editing = (start, end)
+        self._draw()
+
+    def action_keep_edit(self) -> None:
+        if self.editing is not None:
+            span, self.editing = self.editing, None
+            self._decide("edit", span=span)
+
+    # -- moving ----------------------------------------------------------------------------
+    def action_step(self, step: int) -> None:
+        if self.items and self.editing is None:
+            self.index = (self.index + step) % len(self.items)
+            self._draw()
+
+    def action_next_open(self) -> None:
+        following = self._next_open()
+        if following is None:
+            self.notify("Every disagreement of this code is decided.")
+        else:
+            self.index = following
+            self._draw()
+
+    def action_accept_agreed(self) -> None:
+        queue = self.queue
+        if queue is None:
+            return
+        try:
+            done = rec.accept_agreed(self.qapp.project, queue, supervisor=self.qapp.coder or "")
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"Accepted {done} agreed region(s) as consensus codings.")
+        self._load()
+
+    def action_back(self) -> None:
+        if self.editing is not None:
+            self.editing = None
+            self._draw()
+            return
+        self.app.pop_screen()
