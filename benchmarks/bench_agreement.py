@@ -7,7 +7,8 @@ sentence-unit report on the demo project.
    level, ours and the package's, in the same run: the values (must be equal) and the times
    (goal: ours <= 2x the package's), best of several rounds.
 2. ``agreement_report`` with sentence units for two coders (ann, ben) over the demo project
-   (goal <= 1 s), with and without the bootstrap interval.
+   (goal <= 1 s), with and without the bootstrap interval; then character units, and the
+   reconcile queue of every code for three coders (what the supervisor's Enter opens).
 Needs the test extra: ``pip install -e '.[test]'``.
 """
 
@@ -76,6 +77,32 @@ def demo_report(rounds: int) -> None:
                 state = "on" if ci else "off"
                 print(f"sentence report, ann vs ben, demo ({words:,} words, {units:,} pooled "
                       f"units), CI {state}: {seconds:.3f} s (goal 1 s)")  # fmt: skip
+            seconds, report = best_of(
+                1, lambda: agreement_report(project, coders=["ann", "ben"], unit="character")
+            )
+            print(f"character report, ann vs ben, demo ({report['overall']['units']:,} pooled "
+                  f"units, no CI): {seconds:.3f} s")  # fmt: skip
+            reconcile_queues(project, rounds)
+
+
+def reconcile_queues(project, rounds: int) -> None:  # type: ignore[no-untyped-def]
+    """Opening the reconcile queue of each code, as the supervisor's Enter does."""
+    from qualcode.agreement.reconcile import reconcile_queue
+
+    codes = [c.path for c in project.codes() if c.codable]
+    coders = ["ann", "ben", "cat"]
+    timings = []
+    items = 0
+    for code in codes:
+        seconds, queue = best_of(
+            rounds, lambda code=code: reconcile_queue(project, code=code, coders=coders)
+        )
+        timings.append(seconds)
+        items += len(queue.items)
+    timings.sort()
+    median, slowest = timings[len(timings) // 2] * 1000, timings[-1] * 1000
+    print(f"reconcile queue, 3 coders, {len(codes)} codes ({items} disagreements): "
+          f"median {median:.0f} ms, slowest {slowest:.0f} ms")  # fmt: skip
 
 
 def main() -> None:
