@@ -282,7 +282,23 @@ class CodingMixin(CodesMixin):
             uuid=coding.uuid,
             created_at=aware(coding.created_at),
             deleted_at=aware(coding.deleted_at) if coding.deleted_at else None,
+            favourite=coding.favourite,
         )
+
+    def set_favourite(self, uuid: str, favourite: bool = True) -> CodingInfo:
+        """Mark (or unmark) a coding as a favourite quote for the write-up; audited."""
+        with self._write() as session:
+            coding = session.scalar(select(Coding).where(Coding.uuid == uuid))
+            if coding is None:
+                raise NotFoundError(f"no coding with id {uuid}")
+            if coding.favourite != favourite:
+                coding.favourite = favourite
+                self._audit(session, "coding.favourite", "coding", coding.uuid,
+                            favourite=favourite)  # fmt: skip
+            tree = load_tree(session)
+            return self._coding_info(
+                coding, coding.document, tree.path(coding.code), coding.coder.name
+            )
 
     def codings(
         self,
@@ -300,7 +316,7 @@ class CodingMixin(CodesMixin):
             # Plain columns, not ORM objects: a view of 10,000+ codings loads several times faster.
             query = select(
                 Coding.uuid, Coding.document_id, Coding.code_id, Coder.name, Coding.start,
-                Coding.end, Coding.origin, Coding.created_at, Coding.deleted_at,
+                Coding.end, Coding.origin, Coding.created_at, Coding.deleted_at, Coding.favourite,
             ).join(Coder, Coding.coder_id == Coder.id)  # fmt: skip
             if document is not None:
                 doc_id = session.scalar(select(Document.id).where(Document.name == document))
@@ -334,6 +350,7 @@ class CodingMixin(CodesMixin):
                     uuid=r.uuid,
                     created_at=aware(r.created_at),
                     deleted_at=aware(r.deleted_at) if r.deleted_at else None,
+                    favourite=r.favourite,
                 )
                 for r in rows
             ]

@@ -110,6 +110,8 @@ class CodingInfo(Record):
     uuid: str
     created_at: datetime
     deleted_at: datetime | None = None
+    favourite: bool = False
+    """Marked as a quote to use in the write-up (``f`` in the coding screen)."""
 
 
 @dataclass(frozen=True)

@@ -297,3 +297,29 @@ async def test_x_asks_which_coding_when_several_are_at_the_cursor(demo_path: Pat
         await pilot.pause()
         left = {c.uuid for c in stored(demo_path, document="p01-amy", coder="ann")}
         assert second.uuid not in left and len(left) == len(mine) - 1
+
+
+async def test_f_marks_a_favourite_quote_and_undo_unmarks_it(demo_path: Path) -> None:
+    app = make_app(demo_path, coder="ann", document="p01-amy")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        [travel] = stored(demo_path, document="p01-amy", coder="ann", code=TRAVEL)
+        assert not travel.favourite
+        await search(pilot, "proper dinner")
+        await pilot.press("escape", "f")
+        await pilot.pause()
+        [marked] = stored(demo_path, document="p01-amy", coder="ann", code=TRAVEL)
+        assert marked.uuid == travel.uuid and marked.favourite
+        assert screen_of(app).view.marks.get(travel.uuid).favourite  # type: ignore[union-attr]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        [unmarked] = stored(demo_path, document="p01-amy", coder="ann", code=TRAVEL)
+        assert not unmarked.favourite
+        await pilot.press("f", "f")  # on, then off again
+        await pilot.pause()
+        assert not stored(demo_path, document="p01-amy", coder="ann", code=TRAVEL)[0].favourite
+    with Project.open(demo_path) as project:
+        assert [e.payload["favourite"] for e in project.log(action="coding.favourite")][:2] == [
+            False,
+            True,
+        ]

@@ -58,6 +58,7 @@ class CodingScreen(Screen[None], MemoActions):
         Binding("x,delete", "remove", "Remove", id="coding.remove"),
         Binding("r", "recode", "Recode", id="coding.recode"),
         Binding("m", "memo", "Memo", id="coding.memo"),
+        Binding("f", "favourite", "Favourite quote", show=False, id="coding.favourite"),
         Binding("M", "document_memo", "Document memo", show=False, id="coding.document_memo"),
         Binding("slash", "search", "Search", id="coding.search"),
         Binding("n", "search_step(1)", "Next match", show=False, id="coding.search_next"),
@@ -326,6 +327,24 @@ class CodingScreen(Screen[None], MemoActions):
         )
         self.sync(info)
         self.notify(f"Removed '{info.code}' (ctrl+z brings it back)")
+
+    def action_favourite(self) -> None:
+        self._choose("mark as a favourite quote", self._favourite)
+
+    def _favourite(self, uuid: str) -> None:
+        project = self.qapp.project
+        old = self.view.marks.get(uuid)
+        marked = not (old.favourite if old is not None else False)
+        info = self._call(partial(project.set_favourite, uuid, marked))
+        if info is None:
+            return
+        self.record(
+            "favourite quote" if marked else "not a favourite quote",
+            lambda: project.set_favourite(uuid, not marked),
+            lambda: project.set_favourite(uuid, marked),
+        )
+        self.sync(info)
+        self.notify("★ A favourite quote for the write-up" if marked else "No longer a favourite")
 
     def action_recode(self) -> None:
         self._choose("recode", self._recode)

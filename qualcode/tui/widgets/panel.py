@@ -23,6 +23,8 @@ def coding_label(coding: CodingInfo, color: str, *, two_lines: bool = False) -> 
     quote = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
     label = Text("■ ", style=color)
     label.append(safe_text(coding.code), style="bold")
+    if coding.favourite:
+        label.append(" ★", style="bold yellow")
     label.append("\n  " if two_lines else "  ")
     label.append(coding.coder, style="italic")
     label.append(f" · “{quote}”", style="dim")
