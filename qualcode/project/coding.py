@@ -8,23 +8,20 @@ Removing a coding keeps the row with ``deleted_at`` set, so undo and the audit t
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..errors import BadInputError, ConflictError, NotFoundError, QualcodeError
+from ..errors import ConflictError, NotFoundError, QualcodeError
 from ..store.models import ORIGINS, Code, Coder, Coding, Document, Memo, Turn
 from .codes import CodesMixin, CodeTree, load_tree
 from .core import aware
-from .records import CodingInfo, CodingsImport
+from .records import CodingInfo
 
 # Same-length substitutions so a match in the folded text has the same offsets in the original.
 _FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
@@ -395,93 +392,3 @@ class CodingMixin(CodesMixin):
                 names[doc_id]: (done / total if total else 0.0)
                 for doc_id, (done, total) in totals.items()
             }
-
-    def import_codings(self, path: str | Path) -> CodingsImport:
-        """Apply every row of a CSV or XLSX (columns document, code, coder, and start+end or
-        quote; optional origin) in one transaction: all rows or, on any error, none."""
-        path = Path(path)
-        rows = _read_table(path)
-        errors: list[str] = []
-        applied = duplicates = 0
-        with self._write() as session:
-            tree = load_tree(session)
-            seen: set[tuple[int, int, int, int, int]] = set()
-            for line, row in rows:
-                try:
-                    origin = row.get("origin") or "imported"
-                    if origin not in ORIGINS:
-                        raise QualcodeError(f"origin '{origin}' is not one of {', '.join(ORIGINS)}")
-                    span = self._resolve_span(
-                        session, tree, document=row.get("document", ""), code=row.get("code", ""),
-                        coder=row.get("coder", ""), start=_int(row.get("start")),
-                        end=_int(row.get("end")), quote=row.get("quote") or None, for_apply=True,
-                    )  # fmt: skip
-                except (QualcodeError, ValueError) as exc:
-                    errors.append(f"line {line}: {exc}")
-                    if len(errors) >= 3:
-                        break
-                    continue
-                key = (span.document.id, span.code.id, span.coder.id, span.start, span.end)
-                if key in seen or self._active(session, span) is not None:
-                    duplicates += 1
-                    continue
-                seen.add(key)
-                self._insert_coding(session, span, origin)
-                applied += 1
-            if errors:
-                more = " (and maybe more)" if len(errors) >= 3 else ""
-                raise BadInputError(
-                    path, "; ".join(errors) + more, "nothing was imported; fix the rows and retry"
-                )
-            self._audit(
-                session, "codings.import", "project", None,
-                source=str(path), applied=applied, duplicates=duplicates,
-            )  # fmt: skip
-        return CodingsImport(str(path), applied, duplicates)
-
-
-def _int(value: str | None) -> int | None:
-    if value is None or not str(value).strip():
-        return None
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise ValueError(f"'{value}' is not a whole-number offset") from None
-
-
-def _read_table(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a CSV or XLSX with lower-cased column names, numbered as the user sees lines."""
-    if not path.exists():
-        raise BadInputError(path, "no such file")
-    if path.suffix.lower() == ".xlsx":
-        from ..importers.tabular import xlsx_rows
-
-        table, _warnings = xlsx_rows(path.read_bytes(), path)
-    else:
-        from ..importers.encoding import decode_bytes
-
-        text = decode_bytes(path.read_bytes(), path)
-        try:
-            table = list(csv.reader(io.StringIO(text)))
-        except csv.Error as exc:
-            raise BadInputError(path, f"not a readable CSV file ({exc})") from exc
-    if not table or not any(cell.strip() for cell in table[0]):
-        raise BadInputError(path, "the file is empty", "the first line must name the columns")
-    header = [h.strip().lower() for h in table[0]]
-    needed = {"document", "code", "coder"} - set(header)
-    if needed:
-        raise BadInputError(
-            path,
-            f"missing column(s) {', '.join(sorted(needed))}",
-            "columns: document, code, coder, and start+end or quote",
-        )
-    if "quote" not in header and not {"start", "end"} <= set(header):
-        raise BadInputError(path, "needs start and end columns, or a quote column")
-    rows = []
-    for line, cells in enumerate(table[1:], 2):
-        if not any(c.strip() for c in cells):
-            continue
-        rows.append((line, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header)}))
-    if not rows:
-        raise BadInputError(path, "no rows after the header")
-    return rows
