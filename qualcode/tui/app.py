@@ -30,7 +30,7 @@ class QualcodeApp(App[None]):
         CSS_DIR / "app.tcss",
         CSS_DIR / "coding.tcss",
         CSS_DIR / "dialogs.tcss",
-        CSS_DIR / "reconcile.tcss",
+        CSS_DIR / "review.tcss",
     ]
     BINDINGS = [
         Binding("f1,question_mark", "help", "Keys", id="help"),

@@ -9,10 +9,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from qualcode.tui import make_app
 
 SIZES = [(120, 40), (80, 24)]
+
+
+def keys_then_workers(*keys: str):  # type: ignore[no-untyped-def]
+    """Press each key, and after each wait until the screen's workers are done: screens that
+    compute in a worker are snapped with their figures, however busy the machine is."""
+
+    async def run(pilot: Pilot[None]) -> None:
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+
+    return run
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
@@ -40,10 +55,16 @@ def test_codebook_editor(snap_compare, demo_path: Path, size: tuple[int, int]) -
 @pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
 def test_agreement(snap_compare, demo_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_path, coder="sue")
-    assert snap_compare(app, terminal_size=size, press=["a", "wait:500"])
+    assert snap_compare(app, terminal_size=size, run_before=keys_then_workers("a"))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
 def test_reconcile(snap_compare, demo_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_path, coder="sue")
-    assert snap_compare(app, terminal_size=size, press=["a", "wait:500", "enter", "wait:500"])
+    assert snap_compare(app, terminal_size=size, run_before=keys_then_workers("a", "enter"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+def test_reports(snap_compare, demo_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo_path, coder="sue")
+    assert snap_compare(app, terminal_size=size, run_before=keys_then_workers("t"))

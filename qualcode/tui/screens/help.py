@@ -20,6 +20,7 @@ SCREENS = (
     ("Import", "qualcode.tui.screens.importer", "ImportScreen"),
     ("Agreement", "qualcode.tui.screens.agreement", "AgreementScreen"),
     ("Reconcile", "qualcode.tui.screens.reconcile", "ReconcileScreen"),
+    ("Theme reports", "qualcode.tui.screens.reports", "ReportsScreen"),
 )
 
 

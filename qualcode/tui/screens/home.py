@@ -25,6 +25,7 @@ class HomeScreen(Screen[None]):
         Binding("i", "import_files", "Import", id="import"),
         Binding("e", "edit_codebook", "Codebook", id="codebook"),
         Binding("a", "agreement", "Agreement", id="agreement"),
+        Binding("t", "reports", "Theme reports", id="reports"),
         Binding("r", "refresh", "Refresh", id="refresh"),
     ]
 
@@ -151,6 +152,11 @@ class HomeScreen(Screen[None]):
         from .agreement import AgreementScreen
 
         self.app.push_screen(AgreementScreen())
+
+    def action_reports(self) -> None:
+        from .reports import ReportsScreen
+
+        self.app.push_screen(ReportsScreen())
 
     def action_refresh(self) -> None:
         self.refresh_data()
