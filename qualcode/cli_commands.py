@@ -45,8 +45,26 @@ def codebook_show(project: str, as_json: bool, full: bool) -> None:
 @codebook.command("import")
 @PROJECT
 @click.argument("file", type=click.Path())
-def codebook_import(project: str, file: str) -> None:
-    """Merge a YAML codebook into the project (codes matched by path; new ones added)."""
+@click.option("--coder", help="For .qdc: who writes the memos made from code sets.")
+def codebook_import(project: str, file: str, coder: str | None) -> None:
+    """Merge a YAML or REFI-QDA (.qdc) codebook into the project (codes matched by path; new
+    ones added)."""
+    if Path(file).suffix.lower() == ".qdc":
+        from .interop import import_qdc
+
+        with _open(project) as opened:
+            summary = import_qdc(opened, file, coder=coder)
+        unchanged = summary.matched["codes"] - summary.updated["codes"]
+        memos = summary.added["memos"]
+        click.echo(
+            f"{file}: {summary.added['codes']} codes added, {summary.updated['codes']} updated, "
+            f"{unchanged} unchanged" + (f", {memos} memos from code sets" if memos else "")
+        )
+        for line in summary.warnings:
+            click.echo(f"qualcode: warning: {file}: {line}", err=True)
+        for line in summary.skipped:
+            click.echo(f"qualcode: skipped: {file}: {line}", err=True)
+        return
     from .codebook import load_codebook
 
     book = load_codebook(file)
@@ -63,7 +81,15 @@ def codebook_import(project: str, file: str) -> None:
 @click.option("-o", "--output", type=click.Path(), help="Write to this file (default: stdout).")
 @click.option("--include-archived", is_flag=True, help="Keep archived codes.")
 def codebook_export(project: str, output: str | None, include_archived: bool) -> None:
-    """Write the codebook as YAML (the same shape ``codebook import`` reads)."""
+    """Write the codebook as YAML (the same shape ``codebook import`` reads), or as REFI-QDA
+    when the output file ends in .qdc."""
+    if output and Path(output).suffix.lower() == ".qdc":
+        from .interop import export_qdc
+
+        with _open(project) as opened:
+            written = export_qdc(opened, output, include_archived=include_archived)
+        click.echo(f"wrote {written.counts['codes']} codes to {output}")
+        return
     from .codebook import dump_codebook, save_codebook
 
     with _open(project) as opened:

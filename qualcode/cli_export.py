@@ -39,8 +39,12 @@ def _share(value: str) -> float:
     return number / 100 if text.endswith("%") or number >= 1 else number
 
 
+#: Not a report: the whole project for NVivo, ATLAS.ti or MAXQDA (``qualcode.interop``).
+EXCHANGE = "qdpx"
+
+
 @cli.command("export")
-@click.argument("report", type=click.Choice(REPORT_NAMES))
+@click.argument("report", type=click.Choice([*REPORT_NAMES, EXCHANGE]))
 @PROJECT
 @click.option(
     "-o",
@@ -136,7 +140,8 @@ def export(
 ) -> None:
     """Write a report: frequencies (per code and theme, --by a case attribute), crosstab
     (code x group), matrix (code x case), cooccurrence, quotes (per theme), saturation
-    (Guest, Namey & Chen 2020), codebook (appendix), or all of them in one file.
+    (Guest, Namey & Chen 2020), codebook (appendix), or all of them in one file. 'qdpx'
+    writes the whole project as REFI-QDA for NVivo, ATLAS.ti or MAXQDA (as export-qdpx).
 
     \b
     Examples:
@@ -144,6 +149,18 @@ def export(
       qualcode export quotes study.qualcode -o quotes.docx --per-code 3 --select central
       qualcode export cooccurrence study.qualcode -o together.png --mode turn
     """
+    if report == EXCHANGE:
+        if not output:
+            raise QualcodeError("export qdpx needs the file to write: -o FILE.qdpx")
+        from .interop import export_qdpx
+
+        with _open(project) as opened:
+            summary = export_qdpx(opened, output)
+        for line in summary.lines():
+            click.echo(line)
+        for warning in summary.warnings:
+            click.echo(f"qualcode: warning: {output}: {warning}", err=True)
+        return
     from .reports import build
     from .reports import export as write_report
 

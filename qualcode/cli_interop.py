@@ -1,0 +1,107 @@
+"""REFI-QDA on the command line: ``import-qdpx`` and ``export-qdpx``.
+
+``.qdc`` codebooks go through ``codebook import`` and ``codebook export`` (by file suffix). Like
+the other command modules this only parses, calls ``qualcode.interop`` and prints; lxml and the
+project are imported inside the commands so ``qualcode --help`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .cli import PROJECT, _echo_json, _open, cli
+
+
+def _progress(enabled: bool) -> Callable[[int, int, str], None] | None:
+    """A one-line status on stderr, at most four times a second, when stderr is a terminal."""
+    if not enabled or not sys.stderr.isatty():
+        return None
+    last = [0.0]
+
+    def report(done: int, total: int, what: str) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.25 and done < total:
+            return
+        last[0] = now
+        line = f"{what[:60]} {done}/{total}"
+        click.echo(f"\r{line:<75}", err=True, nl=False)
+
+    return report
+
+
+def _clear(progress: object) -> None:
+    if progress is not None:
+        click.echo("\r" + " " * 75 + "\r", err=True, nl=False)
+
+
+def _report(summary: Any, file: str) -> None:
+    for line in summary.lines():
+        click.echo(line)
+    for warning in summary.warnings:
+        click.echo(f"qualcode: warning: {file}: {warning}", err=True)
+    for skipped in summary.skipped:
+        click.echo(f"qualcode: skipped: {file}: {skipped}", err=True)
+
+
+@cli.command("import-qdpx")
+@click.argument("file", type=click.Path())
+@click.option("-o", "--output", "target", required=True, metavar="PROJECT",
+              help="The project to import into; created if it does not exist.")  # fmt: skip
+@click.option("--coder", help="Who wrote codings and notes the file names no user for.")
+@click.option("--json", "as_json", is_flag=True, help="Print the import summary as JSON.")
+def import_qdpx_command(file: str, target: str, coder: str | None, as_json: bool) -> None:
+    """Import a REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder...; or a bare
+    .qde) with its codes, documents, coders, codings, memos, cases and variables. All or
+    nothing: a file that cannot be read leaves the project as it was."""
+    from .interop import import_qdpx, import_qdpx_new
+    from .store import engine
+
+    progress = _progress(not as_json)
+    try:
+        if engine.is_url(target) or Path(target).exists():
+            with _open(target) as opened:
+                summary = import_qdpx(opened, file, coder=coder, progress=progress)
+            created = False
+        else:
+            summary = import_qdpx_new(file, target, coder=coder, progress=progress)
+            created = True
+    finally:
+        _clear(progress)
+    if created and not as_json:
+        click.echo(f"created {target}")
+    if as_json:
+        _echo_json(summary.to_json())
+    else:
+        _report(summary, file)
+
+
+@cli.command("export-qdpx")
+@PROJECT
+@click.option("-o", "--output", required=True, type=click.Path(), help="The .qdpx file to write.")
+@click.option("--utf16", is_flag=True,
+              help="Positions in UTF-16 units, as NVivo counts, not code points.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+def export_qdpx_command(project: str, output: str, utf16: bool, as_json: bool) -> None:
+    """Export the project as REFI-QDA (.qdpx): codes, documents, every coder's codings, memos,
+    cases and attributes, for NVivo, ATLAS.ti, MAXQDA or another qualcode."""
+    from .interop import export_qdpx
+
+    progress = _progress(not as_json)
+    try:
+        with _open(project) as opened:
+            summary = export_qdpx(opened, output, progress=progress, utf16=utf16)
+    finally:
+        _clear(progress)
+    if as_json:
+        _echo_json(summary.to_json())
+        return
+    for line in summary.lines():
+        click.echo(line)
+    for warning in summary.warnings:
+        click.echo(f"qualcode: warning: {output}: {warning}", err=True)

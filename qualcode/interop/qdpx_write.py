@@ -1,0 +1,377 @@
+"""Exporting a project as a ``.qdpx``: ``project.qde`` (valid against Project-mrt2019.xsd),
+each document's text as ``sources/<uuid>.txt`` (UTF-8) and ``qualcode.json`` (see ``extras``).
+
+Every row keeps its uuid as its GUID, so exporting twice gives the same GUIDs and an imported
+project exports with the GUIDs it came with. Codings on the same span become one
+``PlainTextSelection`` (its GUID derived from the document and the span) with a ``Coding`` per
+code and coder; positions are code points, or UTF-16 units on request for tools that count
+so. Memos become notes: ``NoteRef`` on their code, document or coding, on the project, and a
+``Link`` from the note for memos on cases (a REFI case cannot hold a ``NoteRef``).
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from lxml import etree  # type: ignore[import-untyped]
+from sqlalchemy import select
+
+from ..project.codes import load_tree
+from ..store.models import (
+    Attribute,
+    AttributeValue,
+    Case,
+    Coder,
+    Coding,
+    Document,
+    Memo,
+    Speaker,
+    Turn,
+)  # fmt: skip
+from . import extras
+from .files import write_atomically
+from .qdc import ORIGIN, code_elements
+from .refi_xml import GUID_NAMESPACE, PROJECT_NS, format_datetime, has_unsafe, xml_safe
+from .summary import ExportSummary
+
+Progress = Callable[[int, int, str], None]
+TYPES = {"text": "Text", "integer": "Integer", "float": "Float", "boolean": "Boolean",
+         "date": "Date"}  # fmt: skip
+VALUE_TAGS = {"text": "TextValue", "integer": "IntegerValue", "float": "FloatValue",
+              "boolean": "BooleanValue", "date": "DateValue"}  # fmt: skip
+
+
+_TAGS: dict[str, str] = {}
+
+
+def _tag(name: str) -> str:
+    tag = _TAGS.get(name)
+    if tag is None:
+        tag = _TAGS[name] = f"{{{PROJECT_NS}}}{name}"
+    return tag
+
+
+def _sub(parent: etree._Element, tag: str, /, **attributes: str) -> etree._Element:
+    return etree.SubElement(parent, _tag(tag), attributes)
+
+
+def export_qdpx(
+    project: Any, path: str | Path, *, progress: Progress | None = None, utf16: bool = False
+) -> ExportSummary:
+    """Write the whole project (all coders' active codings, memos, cases) to ``path``."""
+    path = Path(path)
+    summary = ExportSummary(str(path))
+    with project._read() as session:  # ORM code rows expire when the read ends: build inside
+        rows = _Rows(session)
+        data, files = _build(Path(project.name).stem, rows, summary, progress, utf16)
+        sidecar = extras.dump(rows.extras())
+
+    def write(handle: Any) -> None:
+        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("project.qde", data)
+            for name, content in files.items():
+                archive.writestr(name, content)
+            archive.writestr(extras.NAME, sidecar)
+
+    write_atomically(path, write)
+    summary.counts = {
+        "codes": len(rows.tree.codes), "documents": len(rows.documents), "coders": len(rows.coders),
+        "codings": len(rows.codings), "memos": len(rows.memos), "cases": len(rows.cases),
+        "attributes": len(rows.attributes),
+    }  # fmt: skip
+    return summary
+
+
+def _build(
+    name: str, rows: _Rows, summary: ExportSummary, progress: Progress | None, utf16: bool
+) -> tuple[bytes, dict[str, bytes]]:
+    """``project.qde`` and the files beside it."""
+    root = etree.Element(_tag("Project"), nsmap={None: PROJECT_NS})
+    root.set("name", name or "qualcode project")
+    root.set("origin", ORIGIN + (" (UTF-16 offsets)" if utf16 else ""))
+    root.set("modifiedDateTime", format_datetime(datetime.now(UTC)))
+    memos = rows.memos_by_target()
+    users = _sub(root, "Users")
+    for coder in rows.coders:
+        _sub(users, "User", guid=coder.uuid, name=xml_safe(coder.name)[0])
+    if rows.tree.codes:
+        book = _sub(_sub(root, "CodeBook"), "Codes")
+        code_notes = {
+            code_id: [m.uuid for m in found]
+            for code_id, found in memos["code"].items()
+            if code_id is not None
+        }
+        code_elements(book, _tag, rows.tree.children.get(None, []),
+                      lambda c: rows.tree.children.get(c.id, []), code_notes,
+                      summary.warnings.append)  # fmt: skip
+    _variables_and_cases(root, rows)
+    files: dict[str, bytes] = {}
+    if rows.documents:
+        sources = _sub(root, "Sources")
+        for index, document in enumerate(rows.documents, 1):
+            _source(sources, document, rows, memos, utf16, files)
+            if progress:
+                progress(index, len(rows.documents), document.name)
+    _notes(root, rows, memos, files)
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data, files
+
+
+class _Rows:
+    """Everything exported, read in one transaction as plain rows."""
+
+    def __init__(self, session: Any) -> None:
+        self.tree = load_tree(session)
+        self.coders = list(
+            session.execute(
+                select(Coder.id, Coder.uuid, Coder.name, Coder.role).order_by(Coder.name)
+            )
+        )
+        self.attributes = list(
+            session.execute(
+                select(
+                    Attribute.id,
+                    Attribute.uuid,
+                    Attribute.name,
+                    Attribute.type,
+                    Attribute.description,
+                ).order_by(Attribute.name)
+            )
+        )
+        self.cases = list(
+            session.execute(
+                select(Case.id, Case.uuid, Case.name, Case.description).order_by(Case.name)
+            )
+        )
+        self.values = list(
+            session.execute(
+                select(AttributeValue.case_id, AttributeValue.attribute_id, AttributeValue.value)
+            )
+        )
+        self.documents = list(
+            session.execute(
+                select(
+                    Document.id,
+                    Document.uuid,
+                    Document.name,
+                    Document.kind,
+                    Document.text,
+                    Document.source_name,
+                    Document.source_format,
+                    Document.imported_at,
+                    Document.case_id,
+                ).order_by(Document.name)
+            )
+        )
+        self.speakers = list(
+            session.execute(
+                select(
+                    Speaker.id, Speaker.document_id, Speaker.label, Speaker.role, Speaker.case_id
+                ).order_by(Speaker.document_id, Speaker.id)
+            )
+        )
+        self.turns = list(
+            session.execute(
+                select(
+                    Turn.document_id,
+                    Turn.start,
+                    Turn.body_start,
+                    Turn.end,
+                    Turn.speaker_id,
+                    Turn.ts_start,
+                    Turn.ts_end,
+                ).order_by(Turn.document_id, Turn.ordinal)
+            )
+        )
+        self.codings = list(
+            session.execute(
+                select(
+                    Coding.id,
+                    Coding.uuid,
+                    Coding.document_id,
+                    Coding.code_id,
+                    Coding.coder_id,
+                    Coding.start,
+                    Coding.end,
+                    Coding.origin,
+                    Coding.favourite,
+                    Coding.created_at,
+                )
+                .where(Coding.deleted_at.is_(None))
+                .order_by(Coding.document_id, Coding.start, Coding.end, Coding.id)
+            )
+        )
+        self.memos = list(session.execute(select(
+            Memo.uuid, Memo.coder_id, Memo.document_id, Memo.code_id, Memo.coding_id,
+            Memo.case_id, Memo.text, Memo.created_at, Memo.updated_at,
+        ).where(Memo.deleted_at.is_(None)).order_by(Memo.created_at, Memo.id)))  # fmt: skip
+        self._by_document: dict[int, list[Any]] = defaultdict(list)
+        for coding in self.codings:
+            self._by_document[coding.document_id].append(coding)
+        self.coder_uuid = {c.id: c.uuid for c in self.coders}
+        self.case_uuid = {c.id: c.uuid for c in self.cases}
+        self.code_uuid = {c.id: c.uuid for c in self.tree.codes}
+
+    def codings_of(self, document_id: int) -> list[Any]:
+        return self._by_document.get(document_id, [])
+
+    def memos_by_target(self) -> dict[str, dict[int | None, list[Any]]]:
+        out: dict[str, dict[int | None, list[Any]]] = {
+            k: defaultdict(list) for k in ("project", "document", "code", "coding", "case")
+        }
+        for memo in self.memos:
+            for kind in ("document", "code", "coding", "case"):
+                target = getattr(memo, f"{kind}_id")
+                if target is not None:
+                    out[kind][target].append(memo)
+                    break
+            else:
+                out["project"][None].append(memo)
+        return out
+
+    def extras(self) -> dict[str, Any]:
+        by_document: dict[int, list[Any]] = defaultdict(list)
+        for speaker in self.speakers:
+            by_document[speaker.document_id].append(speaker)
+        turns: dict[int, list[Any]] = defaultdict(list)
+        for turn in self.turns:
+            turns[turn.document_id].append(turn)
+        documents = {}
+        for doc in self.documents:
+            index = {s.id: i for i, s in enumerate(by_document[doc.id])}
+            documents[doc.uuid] = {
+                "kind": doc.kind, "source_name": doc.source_name,
+                "source_format": doc.source_format,
+                "speakers": [[s.label, s.role, self.case_uuid.get(s.case_id)]
+                             for s in by_document[doc.id]],
+                "turns": [[t.start, t.body_start, t.end, index.get(t.speaker_id), t.ts_start,
+                           t.ts_end] for t in turns[doc.id]],
+            }  # fmt: skip
+        return {
+            "codes": {c.uuid: {"definition": c.definition, "inclusion": c.inclusion,
+                               "exclusion": c.exclusion, "example": c.example,
+                               "keywords": list(c.keywords or []), "archived": c.archived}
+                      for c in self.tree.codes},
+            "coders": {c.uuid: c.role for c in self.coders if c.role != "coder"},
+            "documents": documents,
+            "codings": {
+                "origin": {c.uuid: c.origin for c in self.codings if c.origin != "manual"},
+                "favourite": [c.uuid for c in self.codings if c.favourite],
+            },
+        }  # fmt: skip
+
+
+def _variables_and_cases(root: etree._Element, rows: _Rows) -> None:
+    attributes = {a.id: a for a in rows.attributes}
+    if rows.attributes:
+        variables = _sub(root, "Variables")
+        for attribute in rows.attributes:
+            element = _sub(
+                variables,
+                "Variable",
+                guid=attribute.uuid,
+                name=xml_safe(attribute.name)[0],
+                typeOfVariable=TYPES[attribute.type],
+            )
+            if attribute.description:
+                _sub(element, "Description").text = xml_safe(attribute.description)[0]
+    if not rows.cases:
+        return
+    values: dict[int, list[Any]] = defaultdict(list)
+    for value in rows.values:
+        values[value.case_id].append(value)
+    members: dict[int, list[str]] = defaultdict(list)
+    for doc in rows.documents:
+        if doc.case_id is not None:
+            members[doc.case_id].append(doc.uuid)
+    cases = _sub(root, "Cases")
+    for case in rows.cases:
+        element = _sub(cases, "Case", guid=case.uuid, name=xml_safe(case.name)[0])
+        if case.description:
+            _sub(element, "Description").text = xml_safe(case.description)[0]
+        for value in sorted(values[case.id], key=lambda v: attributes[v.attribute_id].name):
+            attribute = attributes[value.attribute_id]
+            holder = _sub(element, "VariableValue")
+            _sub(holder, "VariableRef", targetGUID=attribute.uuid)
+            text = value.value
+            if attribute.type == "float":
+                text = format(Decimal(text), "f")
+            _sub(holder, VALUE_TAGS[attribute.type]).text = xml_safe(text)[0]
+        for document in members[case.id]:
+            _sub(element, "SourceRef", targetGUID=document)
+
+
+def _source(
+    sources: etree._Element,
+    document: Any,
+    rows: _Rows,
+    memos: dict[str, Any],
+    utf16: bool,
+    files: dict[str, bytes],
+) -> None:
+    from .offsets import utf16_units
+
+    units = utf16_units(document.text) if utf16 else None
+    element = _sub(sources, "TextSource", guid=document.uuid, name=xml_safe(document.name)[0],
+                   plainTextPath=f"internal://{document.uuid}.txt",
+                   creationDateTime=format_datetime(document.imported_at))  # fmt: skip
+    files[f"sources/{document.uuid}.txt"] = document.text.encode("utf-8", "surrogatepass")
+    spans: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    for coding in rows.codings_of(document.id):
+        spans[(coding.start, coding.end)].append(coding)
+    for (start, end), codings in spans.items():
+        first = min(codings, key=lambda c: c.created_at)
+        selection = _sub(
+            element, "PlainTextSelection",
+            guid=str(uuid_module.uuid5(GUID_NAMESPACE, f"{document.uuid}:{start}:{end}")),
+            startPosition=str(int(units[start]) if units is not None else start),
+            endPosition=str(int(units[end]) if units is not None else end),
+            creatingUser=rows.coder_uuid[first.coder_id],
+            creationDateTime=format_datetime(first.created_at),
+        )  # fmt: skip
+        for coding in codings:
+            tag = _sub(selection, "Coding", guid=coding.uuid,
+                       creatingUser=rows.coder_uuid[coding.coder_id],
+                       creationDateTime=format_datetime(coding.created_at))  # fmt: skip
+            _sub(tag, "CodeRef", targetGUID=rows.code_uuid[coding.code_id])
+            for memo in memos["coding"].get(coding.id, []):
+                _sub(tag, "NoteRef", targetGUID=memo.uuid)
+    for memo in memos["document"].get(document.id, []):
+        _sub(element, "NoteRef", targetGUID=memo.uuid)
+
+
+def _notes(
+    root: etree._Element, rows: _Rows, memos: dict[str, Any], files: dict[str, bytes]
+) -> None:
+    if not rows.memos:
+        return
+    notes = _sub(root, "Notes")
+    for memo in rows.memos:
+        first_line = " ".join(memo.text.split())
+        name = first_line if len(first_line) <= 50 else first_line[:49] + "…"
+        element = _sub(notes, "Note", guid=memo.uuid, name=xml_safe(name)[0],
+                       creatingUser=rows.coder_uuid[memo.coder_id],
+                       creationDateTime=format_datetime(memo.created_at),
+                       modifiedDateTime=format_datetime(memo.updated_at))  # fmt: skip
+        if has_unsafe(memo.text):
+            # Characters XML cannot carry exactly: the text goes in a file instead.
+            files[f"sources/{memo.uuid}.txt"] = memo.text.encode("utf-8", "surrogatepass")
+            element.set("plainTextPath", f"internal://{memo.uuid}.txt")
+        else:
+            _sub(element, "PlainTextContent").text = memo.text
+    case_memos = [m for found in memos["case"].values() for m in found]
+    if case_memos:
+        links = _sub(root, "Links")
+        for memo in case_memos:
+            _sub(links, "Link", guid=str(uuid_module.uuid5(GUID_NAMESPACE, f"link:{memo.uuid}")),
+                 name="memo", direction="OneWay", originGUID=memo.uuid,
+                 targetGUID=rows.case_uuid[memo.case_id])  # fmt: skip
+    for memo in memos["project"].get(None, []):
+        _sub(root, "NoteRef", targetGUID=memo.uuid)
