@@ -9,7 +9,6 @@ shows it; the queue opens at the first undecided disagreement, so work resumes w
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
@@ -26,15 +25,11 @@ from ...agreement import reconcile as rec
 from ...errors import QualcodeError
 from ...project import CodeInfo, DecisionInfo, TurnInfo
 from ..colors import PALETTE
+from ..widgets.excerpt import context_text, move_edge
 from ..widgets.layout import safe_text
 
 if TYPE_CHECKING:
     from ..app import QualcodeApp
-
-CONTEXT = 400
-"""Characters of context shown on each side of a region when no turn bounds it."""
-
-_WORD = re.compile(r"\S+")
 
 
 class Body(VerticalScroll, can_focus=False):
@@ -205,34 +200,11 @@ class ReconcileScreen(Screen[None]):
             )
         self.query_one("#reconcile-decision", Static).update(status)
 
-    def _context_bounds(self, item: rec.Item) -> tuple[int, int]:
-        """The context shown: the turns the region is in, else up to CONTEXT characters."""
-        text = self.texts[item.document]
-        start = max(0, item.start - CONTEXT)
-        end = min(len(text), item.end + CONTEXT)
-        for turn in self.turns.get(item.document, []):
-            if turn.start <= item.start < turn.end:
-                start = turn.start
-            if turn.start < item.end <= turn.end:
-                end = turn.end
-        if item.end - item.start < 3 * CONTEXT:  # keep long turns readable
-            start = max(start, item.start - CONTEXT)
-            end = min(end, item.end + CONTEXT)
-        return start, end
-
     def _context_text(self, item: rec.Item) -> Text:
-        text = self.texts[item.document]
-        start, end = self._context_bounds(item)
-        shown = Text(safe_text(text[start:end]), style="dim")
-        shown.stylize("not dim", item.start - start, item.end - start)
-        for s, e in item.disagreeing:
-            shown.stylize("underline", max(s, start) - start, min(e, end) - start)
-        if self.editing is not None:
-            s, e = self.editing
-            shown.stylize("reverse", s - start, e - start)
-        prefix = Text("… " if start > 0 else "", style="dim")
-        suffix = Text(" …" if end < len(text) else "", style="dim")
-        return prefix + shown + suffix
+        return context_text(
+            self.texts[item.document], self.turns.get(item.document, []), item.start, item.end,
+            underline=item.disagreeing, reverse=self.editing,
+        )  # fmt: skip
 
     def _versions_text(self, item: rec.Item) -> Text:
         text = self.texts[item.document]
@@ -327,28 +299,11 @@ class ReconcileScreen(Screen[None]):
             item.start, item.end)  # fmt: skip
         self._draw()
 
-    def _words(self, document: str) -> list[tuple[int, int]]:
-        return [(m.start(), m.end()) for m in _WORD.finditer(self.texts[document])]
-
     def action_move(self, edge: str, step: int) -> None:
         item = self.current
         if self.editing is None or item is None:
             return
-        start, end = self.editing
-        words = self._words(item.document)
-        if edge == "end":
-            ends = [e for _, e in words if e > start]
-            later = [e for e in ends if e > end] if step > 0 else [e for e in ends if e < end]
-            if later:
-                end = later[0] if step > 0 else later[-1]
-        else:
-            starts = [s for s, _ in words if s < end]
-            moved = (
-                [s for s in starts if s > start] if step > 0 else [s for s in starts if s < start]
-            )
-            if moved:
-                start = moved[0] if step > 0 else moved[-1]
-        self.editing = (start, end)
+        self.editing = move_edge(self.texts[item.document], self.editing, edge, step)
         self._draw()
 
     def action_keep_edit(self) -> None:
