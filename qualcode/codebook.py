@@ -14,10 +14,7 @@ are caught, and nothing but plain text, lists and mappings is accepted.
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import stat
-import tempfile
 import textwrap
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -28,7 +25,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from qualcode.errors import CodebookError
+from qualcode.errors import CodebookError, QualcodeError
+from qualcode.files import write_atomically
 
 __all__ = [
     "CODE_KEYS",
@@ -673,20 +671,9 @@ def save_codebook(codebook: Codebook, path: str | Path) -> None:
     except CodebookError as exc:
         raise CodebookError(f"{path}: {exc.message}") from None
     try:
-        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-        # A temporary file in the same folder, renamed over the target: an interrupted save
-        # leaves the old codebook intact instead of half a file.
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(data)
-            os.chmod(temp_name, mode)
-            os.replace(temp_name, path)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise CodebookError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
+        write_atomically(path, lambda handle: handle.write(data))
+    except QualcodeError as exc:
+        raise CodebookError(exc.message) from None
 
 
 def _to_yaml(data: object) -> str:

@@ -187,7 +187,8 @@ def test_a_failed_write_keeps_the_old_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(writers, "write_csv", half)
-    with pytest.raises(QualcodeError, match="f.csv: cannot write \\(No space left on device\\)"):
+    full = "f.csv: cannot write the file \\(No space left on device\\)"
+    with pytest.raises(QualcodeError, match=full):
         export(study, "frequencies", target)
     assert target.read_text() == "the old export\n"
     assert [p.name for p in tmp_path.iterdir()] == ["f.csv"]

@@ -229,8 +229,8 @@ def code_elements(
 
 def write_qdc(project: Any, path: str | Path, *, include_archived: bool = False) -> int:
     """Write the project's codebook as a ``.qdc`` (atomically); returns the number of codes."""
+    from ..files import write_atomically
     from ..project.codes import load_tree
-    from .files import write_atomically
 
     path = Path(path)
     with project._read() as session:

@@ -23,6 +23,7 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]
 from sqlalchemy import select
 
+from ..files import write_atomically
 from ..project.codes import load_tree
 from ..store.models import (
     Attribute,
@@ -36,7 +37,6 @@ from ..store.models import (
     Turn,
 )  # fmt: skip
 from . import extras
-from .files import write_atomically
 from .qdc import ORIGIN, code_elements
 from .refi_xml import GUID_NAMESPACE, PROJECT_NS, format_datetime, has_unsafe, xml_safe
 from .summary import ExportSummary

@@ -14,12 +14,12 @@ from __future__ import annotations
 import csv
 import json
 import os
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..errors import QualcodeError
+from ..files import replace_atomically
 from .tables import Report, Table, parameter_rows
 
 FORMATS = (".csv", ".xlsx", ".md", ".docx", ".json", ".png", ".svg")
@@ -61,23 +61,7 @@ def check_target(path: str | Path) -> Path:
 
 def atomic(path: str | Path, write: Callable[[Path], object]) -> Path:
     """Call ``write`` on a temporary file beside ``path``, then rename it into place."""
-    target = check_target(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    # A name of our own, created with open(): unlike mkstemp's 0600 it gets the usual
-    # permissions (the umask), like any file the user writes.
-    temporary = folder / f".{target.name}.{uuid.uuid4().hex[:8]}.part{target.suffix}"
-    try:
-        temporary.open("xb").close()
-    except OSError as exc:
-        raise QualcodeError(f"{target}: cannot write ({exc.strerror})") from exc
-    try:
-        write(temporary)
-        os.replace(temporary, target)
-    except OSError as exc:
-        raise QualcodeError(f"{target}: cannot write ({exc.strerror or exc})") from exc
-    finally:
-        temporary.unlink(missing_ok=True)
-    return target
+    return replace_atomically(check_target(path), write)
 
 
 def write(report: Report, path: str | Path, **chart: Any) -> Path:

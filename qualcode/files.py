@@ -1,0 +1,53 @@
+"""Writing a file in one step: a temporary file beside the target, renamed over it.
+
+Every file qualcode writes for the user (codebooks, reports, REFI-QDA exports) goes through
+here, so an interrupted or failed write leaves the old file (or none), never half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import QualcodeError
+
+
+def replace_atomically(path: str | Path, write: Callable[[Path], object]) -> Path:
+    """Call ``write`` with the path of a temporary file beside ``path``, then rename it to
+    ``path``. The file keeps the permissions of the file it replaces, or gets the usual ones
+    (the umask), like any file the user writes. Errors become one-line ``QualcodeError``s."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise QualcodeError(f"{target}: the folder {folder} does not exist")
+    if target.is_dir():
+        raise QualcodeError(f"{target}: is a folder; give a file name")
+    temporary = folder / f".{target.name}.{uuid.uuid4().hex[:8]}.part{target.suffix}"
+    try:
+        temporary.open("xb").close()
+        if target.exists():
+            os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
+    except OSError as exc:
+        raise QualcodeError(f"{target}: cannot write the file ({exc.strerror or exc})") from None
+    try:
+        write(temporary)
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise QualcodeError(f"{target}: cannot write the file ({exc.strerror or exc})") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
+
+
+def write_atomically(path: str | Path, write: Callable[[BinaryIO], object]) -> Path:
+    """:func:`replace_atomically` for a writer that takes an open binary file."""
+
+    def to_file(temporary: Path) -> None:
+        with temporary.open("wb") as handle:
+            write(handle)
+
+    return replace_atomically(path, to_file)
