@@ -66,6 +66,7 @@ class CodingScreen(Screen[None], MemoActions):
         Binding("u", "uncoded", "Uncoded", tooltip="Next turn with no coding of yours",
                 id="coding.uncoded"),
         Binding("v", "coders", "Coders", id="coding.coders"),
+        Binding("S", "suggestions", "Suggestions", id="coding.suggestions"),
         Binding("p", "pin", "Pin last code", show=False, id="coding.pin"),
         Binding("ctrl+z", "history(True)", "Undo", id="coding.undo"),
         Binding("ctrl+y", "history(False)", "Redo", show=False, id="coding.redo"),
@@ -142,6 +143,11 @@ class CodingScreen(Screen[None], MemoActions):
 
     def on_coder_changed(self, _message: object) -> None:
         self.shown_coders = [self.coder]
+        self._reload()
+
+    def reload_codings(self) -> None:
+        """Load the shown codings again (after another screen coded this document)."""
+        self._changes += 1
         self._reload()
 
     def _reload(self) -> None:
@@ -327,6 +333,11 @@ class CodingScreen(Screen[None], MemoActions):
         )
         self.sync(info)
         self.notify(f"Removed '{info.code}' (ctrl+z brings it back)")
+
+    def action_suggestions(self) -> None:
+        from .suggestions import SuggestionsScreen
+
+        self.app.push_screen(SuggestionsScreen(self.document))
 
     def action_favourite(self) -> None:
         self._choose("mark as a favourite quote", self._favourite)

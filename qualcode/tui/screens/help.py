@@ -21,6 +21,7 @@ SCREENS = (
     ("Agreement", "qualcode.tui.screens.agreement", "AgreementScreen"),
     ("Reconcile", "qualcode.tui.screens.reconcile", "ReconcileScreen"),
     ("Theme reports", "qualcode.tui.screens.reports", "ReportsScreen"),
+    ("Suggestions", "qualcode.tui.screens.suggestions", "SuggestionsScreen"),
 )
 
 

@@ -26,6 +26,7 @@ class HomeScreen(Screen[None]):
         Binding("e", "edit_codebook", "Codebook", id="codebook"),
         Binding("a", "agreement", "Agreement", id="agreement"),
         Binding("t", "reports", "Theme reports", id="reports"),
+        Binding("s", "suggestions", "Suggestions", id="suggestions"),
         Binding("r", "refresh", "Refresh", id="refresh"),
     ]
 
@@ -152,6 +153,11 @@ class HomeScreen(Screen[None]):
         from .agreement import AgreementScreen
 
         self.app.push_screen(AgreementScreen())
+
+    def action_suggestions(self) -> None:
+        from .suggestions import SuggestionsScreen
+
+        self.app.push_screen(SuggestionsScreen())
 
     def action_reports(self) -> None:
         from .reports import ReportsScreen
