@@ -96,3 +96,17 @@ async def test_export_dialog_writes_the_file_or_says_why_not(
             assert isinstance(app.screen, ExportDialog)  # stays open with the reason
             assert any("unknown format" in n.message for n in app._notifications)
             assert not target.exists()
+
+
+@pytest.mark.parametrize("width", [30, 40, 72])
+def test_the_bar_chart_fits_its_pane(demo_path: Path, width: int) -> None:
+    from qualcode.tui.screens.reports import bars
+
+    with Project.open(demo_path) as project:
+        report = frequencies(project, by="group")
+    chart = bars(report, width)
+    lines = chart.plain.splitlines()
+    assert all(len(line) <= width for line in lines), max(lines, key=len)
+    # the longest bar is the theme and group with the most codings
+    most = max(r.codings for r in report.rows if r.level == 0 and r.group != "(all)")
+    assert any(line.rstrip().endswith(f" {most}") and "█" in line for line in lines)

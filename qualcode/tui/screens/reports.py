@@ -41,29 +41,34 @@ REPORT_CHOICES = (
 )
 
 
-def bars(report: FrequencyReport, width: int = BAR) -> Text:
-    """Horizontal bars of each theme's codings, one per group (or one without a grouping)."""
+def bars(report: FrequencyReport, width: int = 60) -> Text:
+    """Horizontal bars of each theme's codings, one per group (or one without a grouping),
+    fitted to ``width`` columns: the theme's name on its own line, then its bars."""
     groups = [g for g in report.groups if g != "(all)"] if report.by else [None]
-    themes = [r for r in report.rows if r.level == 0 and r.group == (groups[0])]
+    themes = [r for r in report.rows if r.level == 0 and r.group == groups[0]]
     if not themes:
         return Text("No codings to chart yet.", style="dim")
     values = {(r.code, r.group): r.codings for r in report.rows if r.level == 0}
     most = max(values.values()) or 1
-    name_width = min(34, max(len(t.code) for t in themes))
-    out = Text()
-    out.append(f"Codings per theme{' by ' + report.by if report.by else ''}\n\n", style="bold")
+    label = min(12, max((len(g) for g in groups if g), default=0))
+    digits = len(f"{most:,}")
+    room = max(5, min(BAR, width - 2 - (label + 1 if label else 0) - digits - 2))
+    out = Text(f"Codings per theme{' by ' + report.by if report.by else ''}\n", style="bold")
     for theme in themes:
-        name = theme.code if len(theme.code) <= name_width else theme.code[: name_width - 1] + "…"
+        name = theme.code if len(theme.code) <= width else theme.code[: width - 1] + "…"
+        out.append(f"\n{name}\n")
         for i, group in enumerate(groups):
+            color = PALETTE[i % len(PALETTE)]
             value = values.get((theme.code, group), 0)
-            cells = value / most * width
+            cells = value / most * room
             whole = int(cells)
             bar = "█" * whole + ("▌" if cells - whole >= 0.5 else "")
-            out.append(f"{name if i == 0 else '':<{name_width}} ")
+            out.append("  ")
             if group is not None:
-                out.append(f"{group[:10]:<10} ", style=PALETTE[i % len(PALETTE)])
-            out.append(bar or "▏", style=PALETTE[i % len(PALETTE)])
-            out.append(f" {value}\n")
+                shown = group if len(group) <= label else group[: label - 1] + "…"
+                out.append(f"{shown:<{label}} ", style=color)
+            out.append(bar or "▏", style=color)
+            out.append(f" {value:,}\n")
     return out
 
 
@@ -169,13 +174,22 @@ class ReportsScreen(Screen[None]):
                     *(Text(f"{v:,}", justify="right") for v in (row.speakers, row.words)),
                     key=row.code,
                 )  # fmt: skip
-        self.query_one("#reports-chart", Static).update(bars(report))
+        self._chart()
         coders = report.parameters.get("coders", "")
         coders = ", ".join(coders) if isinstance(coders, list | tuple) else str(coders)
         self.query_one("#reports-status", Label).update(
             f"Coders: {coders}. Codings = coded segments: overlapping codings of a code (or of a "
             "theme's codes) count once. x exports any report; the rules are in docs/reports.md."
         )
+
+    def _chart(self) -> None:
+        if self.report is not None:
+            pane = self.query_one("#reports-chart-pane", VerticalScroll)
+            width = pane.scrollable_content_region.width or 60
+            self.query_one("#reports-chart", Static).update(bars(self.report, width - 3))
+
+    def on_resize(self) -> None:
+        self._chart()
 
     @staticmethod
     def _code_label(path: str, level: int) -> Text:
