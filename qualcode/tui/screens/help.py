@@ -22,6 +22,7 @@ SCREENS = (
     ("Reconcile", "qualcode.tui.screens.reconcile", "ReconcileScreen"),
     ("Theme reports", "qualcode.tui.screens.reports", "ReportsScreen"),
     ("Suggestions", "qualcode.tui.screens.suggestions", "SuggestionsScreen"),
+    ("Audit trail", "qualcode.tui.screens.audit", "AuditScreen"),
 )
 
 

@@ -27,6 +27,7 @@ class HomeScreen(Screen[None]):
         Binding("a", "agreement", "Agreement", id="agreement"),
         Binding("t", "reports", "Theme reports", id="reports"),
         Binding("s", "suggestions", "Suggestions", id="suggestions"),
+        Binding("l", "audit", "Audit log", id="audit"),
         Binding("r", "refresh", "Refresh", id="refresh"),
     ]
 
@@ -153,6 +154,11 @@ class HomeScreen(Screen[None]):
         from .agreement import AgreementScreen
 
         self.app.push_screen(AgreementScreen())
+
+    def action_audit(self) -> None:
+        from .audit import AuditScreen
+
+        self.app.push_screen(AuditScreen())
 
     def action_suggestions(self) -> None:
         from .suggestions import SuggestionsScreen
