@@ -17,23 +17,15 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import best_of  # noqa: E402  (benchmarks/timing.py)
+
 from qualcode.agreement import krippendorff_alpha  # noqa: E402
-
-
-def best_of(rounds: int, call):  # type: ignore[no-untyped-def]
-    best, value = float("inf"), None
-    for _ in range(rounds):
-        started = time.perf_counter()
-        value = call()
-        best = min(best, time.perf_counter() - started)
-    return best, value
 
 
 def alpha_race(units: int, coders: int, missing: float, rounds: int) -> None:

@@ -24,6 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import best_of  # noqa: E402  (benchmarks/timing.py)
+
 from qualcode import Project  # noqa: E402
 
 WORDS = [
@@ -32,15 +34,6 @@ WORDS = [
     "travel", "money", "morning", "night", "work", "score", "use", "help", "talk", "worker",
     "felt", "women", "came", "went", "said", "could", "would", "never", "always", "😀",
 ]  # fmt: skip
-
-
-def best_of(rounds: int, call):  # type: ignore[no-untyped-def]
-    best, value = float("inf"), None
-    for _ in range(rounds):
-        started = time.perf_counter()
-        value = call()
-        best = min(best, time.perf_counter() - started)
-    return best, value
 
 
 def round_trip(project_path: Path, folder: Path, rounds: int, label: str) -> None:

@@ -30,6 +30,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import best_of  # noqa: E402  (benchmarks/timing.py)
+
 from qualcode import Project  # noqa: E402
 
 THEMES, SUBCODES, CASES, TURNS = 20, 9, 300, 60
@@ -215,15 +217,6 @@ LEFT JOIN attribute_values v ON v.case_id = d.case_id
 WHERE c.deleted_at IS NULL
 GROUP BY c.code_id, v.value
 """
-
-
-def best_of(rounds: int, call):  # type: ignore[no-untyped-def]
-    best, value = float("inf"), None
-    for _ in range(rounds):
-        started = time.perf_counter()
-        value = call()
-        best = min(best, time.perf_counter() - started)
-    return best, value
 
 
 def race(path: Path, rounds: int) -> None:

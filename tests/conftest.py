@@ -40,3 +40,17 @@ def project(project_path: Path, tmp_path: Path) -> Iterator[Project]:
         outcome = created.import_files([source])[0]
         assert outcome.error is None, outcome.error
         yield created
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run ``qualcode ARGS`` in this process as the console script does: (exit code, stdout,
+    stderr)."""
+    from qualcode.cli import main
+
+    code = 0
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

@@ -21,8 +21,8 @@ from qualcode.agreement.report import (
     write_csv,
     write_xlsx,
 )
-from qualcode.cli import main
 
+from .conftest import run_cli as run
 from .test_agreement_units import small  # noqa: F401  (fixture)
 
 CODE_KEYS = {
@@ -150,16 +150,6 @@ def test_csv_and_xlsx_read_back(small: Project, tmp_path: Path) -> None:  # noqa
     assert sheet.cell(2, 3).value == 7
     params = {r[0]: r[1] for r in book["parameters"].iter_rows(min_row=2, values_only=True)}
     assert params["unit"] == "sentence" and params["coders"] == "ann, ben, cy"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_cli_json_end_to_end(

@@ -12,12 +12,12 @@ import pytest
 
 import qualcode.cli_export as cli_export
 from qualcode import Project
-from qualcode.cli import main
 from qualcode.errors import QualcodeError
 from qualcode.reports import MEASURES, REPORTS, Table, export, frequencies
 from qualcode.reports.charts import label
 from qualcode.reports.office import write_xlsx
 
+from .conftest import run_cli as run
 from .test_reports_counts import study, study_path  # noqa: F401  (fixtures)
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -203,16 +203,6 @@ def test_progress_is_reported(study: Project, tmp_path: Path) -> None:  # noqa: 
 
 
 # -- the command line ----------------------------------------------------------------------
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_cli_writes_every_format(
