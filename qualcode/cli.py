@@ -274,5 +274,5 @@ def _log_crash() -> str:
 
 
 # Registers the remaining commands on ``cli`` (imported last: it imports from this module).
-from . import cli_agreement, cli_commands, cli_export, cli_interop  # noqa: E402, F401
+from . import cli_agreement, cli_backups, cli_commands, cli_export, cli_interop  # noqa: E402, F401
 from . import cli_suggest as cli_suggest  # noqa: E402, F401

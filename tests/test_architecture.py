@@ -14,6 +14,7 @@ FRONTS = {
     "qualcode/cli.py",
     "qualcode/cli_commands.py",
     "qualcode/cli_agreement.py",
+    "qualcode/cli_backups.py",
     "qualcode/cli_suggest.py",
     "qualcode/cli_export.py",
     "qualcode/cli_interop.py",

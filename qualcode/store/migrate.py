@@ -1,15 +1,14 @@
 """Bring a project's schema to the version this program knows, safely.
 
 A new project is created by running every migration from an empty database (the same path an
-old project takes). An older project is first backed up beside itself, then migrated in one
-transaction. A project written by a newer qualcode is refused: guessing would risk its data.
+old project takes). An older project is first backed up into its backup folder (see
+:mod:`qualcode.backups`), then migrated in one transaction. A project written by a newer qualcode
+is refused: guessing would risk its data.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -18,6 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
+from ..backups import backup as backup_file
 from ..errors import SchemaError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -70,7 +70,9 @@ def migrate(engine: Engine, name: str, sqlite_path: Path | None = None) -> Migra
                 f"{name}: this project was written by a newer qualcode (schema {before}); "
                 "upgrade qualcode to open it"
             ) from exc
-    backup = backup_sqlite(sqlite_path, f"schema-{before}") if before and sqlite_path else None
+    backup = None
+    if before and sqlite_path:
+        backup = backup_file(sqlite_path, f"before-migration-from-{before}")
     config = _config()
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
@@ -89,19 +91,3 @@ def migrate(engine: Engine, name: str, sqlite_path: Path | None = None) -> Migra
             if sqlite:
                 connection.invalidate()  # the pool hands out a fresh connection, keys ON
     return MigrationResult(before, head, backup)
-
-
-def backup_sqlite(path: Path, reason: str) -> Path:
-    """Copy a live SQLite project with the online backup API (consistent even in WAL mode)."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    target = path.with_name(f"{path.stem}.backup-{reason}-{stamp}{path.suffix}")
-    source = sqlite3.connect(path)
-    try:
-        dest = sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
-    return target

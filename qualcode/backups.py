@@ -1,0 +1,220 @@
+"""Backups of a project file: made, listed and restored with SQLite's online backup API.
+
+A project ``study.qualcode`` keeps its backups in the folder ``study.qualcode.backups/`` beside it,
+one self-contained SQLite file per backup, named by the UTC time and the reason it was made:
+``20261125T211500Z-before-migration-from-0001.qualcode``. The backup API copies a consistent
+snapshot even while the project is open and being written (WAL mode included). A backup is
+written under a temporary name and renamed when complete, so a crash never leaves a half-written
+file that looks like a backup.
+
+Restoring first backs up the current file (reason ``before-restore``), then writes the backup
+into a temporary file beside the project and renames it over the project, so the project is
+always either the old file or the restored one. Only project files are covered: a database
+server (a URL) is backed up with its own tools.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .errors import ConflictError, NotFoundError, QualcodeError
+from .store.engine import display_name, is_url, looks_like_sqlite
+
+STAMP = "%Y%m%dT%H%M%SZ"
+_NAME = re.compile(r"^(?P<stamp>\d{8}T\d{6}Z)-(?P<reason>[a-z0-9-]+?)(?:\.(?P<n>\d+))?$")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created: datetime
+    """When the backup was made (UTC, to the second, read from the file name)."""
+    reason: str
+    size: int
+    """Bytes."""
+
+
+def backup_folder(project_path: str | Path) -> Path:
+    """Where the backups of a project file are kept: ``<project>.backups`` beside it."""
+    path = _project_file(project_path)
+    return path.with_name(f"{path.name}.backups")
+
+
+def backup(project_path: str | Path, reason: str = "manual") -> Path:
+    """Copy a project file (open or not) into its backup folder; return the new file."""
+    path = _project_file(project_path)
+    if not path.is_file():
+        raise NotFoundError(f"{path}: no such project file to back up")
+    if not looks_like_sqlite(path):
+        raise QualcodeError(f"{path}: not an SQLite database, so not backed up")
+    folder = backup_folder(path)
+    folder.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime(STAMP)
+    stem, suffix = f"{stamp}-{_slug(reason)}", path.suffix or ".qualcode"
+    # Backups made within the same second are numbered .2, .3, ... in the order they were made.
+    number = len(list(folder.glob(f"{stamp}-*"))) + 1
+    target = folder / (f"{stem}.{number}{suffix}" if number > 1 else f"{stem}{suffix}")
+    while target.exists():
+        number += 1
+        target = folder / f"{stem}.{number}{suffix}"
+    partial = folder / f".{target.name}.partial"
+    try:
+        _copy(path, partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, target)
+    _fsync_folder(folder)
+    return target
+
+
+def list_backups(project_path: str | Path) -> list[BackupInfo]:
+    """The backups of a project file, oldest first (the project itself need not exist)."""
+    folder = backup_folder(project_path)
+    if not folder.is_dir():
+        return []
+    found: list[tuple[datetime, int, BackupInfo]] = []
+    for entry in folder.iterdir():
+        match = _NAME.match(entry.stem)
+        if match is None or entry.name.startswith(".") or not entry.is_file():
+            continue
+        created = datetime.strptime(match["stamp"], STAMP).replace(tzinfo=UTC)
+        info = BackupInfo(entry, created, match["reason"], entry.stat().st_size)
+        found.append((created, int(match["n"] or 1), info))
+    return [info for *_, info in sorted(found, key=lambda item: item[:2])]
+
+
+def find_backup(project_path: str | Path, backup_path: str | Path) -> Path:
+    """A backup given by its path, or by its file name in the project's backup folder."""
+    given = Path(backup_path)
+    if given.is_file():
+        return given
+    in_folder = backup_folder(project_path) / given.name
+    if given.name == str(backup_path) and in_folder.is_file():
+        return in_folder
+    raise NotFoundError(
+        f"{backup_path}: no such backup (list them with: qualcode backups list {project_path})"
+    )
+
+
+def check_backup(backup_path: str | Path) -> None:
+    """Raise unless the file is an intact qualcode project (``PRAGMA integrity_check``)."""
+    path = Path(backup_path)
+    problem = _problem(path)
+    if problem:
+        raise QualcodeError(f"{path}: damaged or not a qualcode project ({problem}); not used")
+
+
+def restore(project_path: str | Path, backup_path: str | Path) -> Path | None:
+    """Replace a project file by a backup, atomically, after backing up the current file.
+
+    Returns that ``before-restore`` backup (None when there was no project file to keep).
+    Refuses a backup that fails ``PRAGMA integrity_check``, and a project open elsewhere.
+    """
+    path = _project_file(project_path)
+    source = find_backup(path, backup_path)
+    check_backup(source)
+    if not path.parent.is_dir():
+        raise NotFoundError(f"{path}: the folder {path.parent} does not exist")
+    kept = None
+    if path.exists():
+        _leave_wal(path)
+        kept = backup(path, "before-restore")
+    restoring = path.with_name(f".{path.name}.restoring")
+    try:
+        _copy(source, restoring)
+        for leftover in ("-wal", "-shm", "-journal"):
+            Path(f"{path}{leftover}").unlink(missing_ok=True)
+        os.replace(restoring, path)
+    except BaseException:
+        restoring.unlink(missing_ok=True)
+        raise
+    _fsync_folder(path.parent)
+    return kept
+
+
+def _project_file(project_path: str | Path) -> Path:
+    if is_url(project_path):
+        raise QualcodeError(
+            f"{display_name(project_path)}: backups cover project files only; "
+            "back up a database server with its own tools"
+        )
+    return Path(project_path)
+
+
+def _slug(reason: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-")[:60].strip("-")
+    return slug or "manual"
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy with the backup API into a new, single-file (rollback journal) database on disk."""
+    target.unlink(missing_ok=True)
+    try:
+        reader = sqlite3.connect(source, timeout=30)
+        try:
+            writer = sqlite3.connect(target)
+            try:
+                reader.backup(writer)
+                # The copy inherits WAL mode; a backup is better as one self-contained file.
+                writer.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                writer.close()
+        finally:
+            reader.close()
+    except sqlite3.Error as exc:
+        raise QualcodeError(f"{source}: cannot be copied to {target} ({exc})") from exc
+    handle = os.open(target, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename durable (not possible, nor needed, on every platform)."""
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+
+def _leave_wal(path: Path) -> None:
+    """Fold the write-ahead log into the file; this needs the project closed everywhere else."""
+    try:
+        connection = sqlite3.connect(path, timeout=2)
+        try:
+            mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        raise ConflictError(f"{path}: in use ({exc}); close it everywhere, then restore") from exc
+    if mode != "delete":
+        raise ConflictError(f"{path}: open in another program; close it there, then restore")
+
+
+def _problem(path: Path) -> str | None:
+    if not path.is_file():
+        return "no such file"
+    if not looks_like_sqlite(path):
+        return "not an SQLite database"
+    try:
+        connection = sqlite3.connect(path)
+        try:
+            rows = connection.execute("PRAGMA integrity_check").fetchall()
+            if rows != [("ok",)]:
+                return "integrity check: " + " ".join(str(rows[0][0]).split())
+            app = connection.execute("SELECT value FROM settings WHERE key = 'app'").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        return str(exc)
+    return None if app == ("qualcode",) else "no qualcode settings"
