@@ -80,11 +80,12 @@ def parse_xml(data: bytes, path: str | Path) -> etree._Element:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        message = str(exc.msg or exc).split(", line ")[0]
+        # libxml2 messages can end in a newline; the user gets one line.
+        message = " ".join(str(exc.msg or exc).split(", line ")[0].split())
         line = f" at line {exc.lineno}" if exc.lineno else ""
         raise BadInputError(path, f"not well-formed XML{line}: {message}") from None
     except ValueError as exc:  # e.g. an encoding declaration lxml cannot use
-        raise BadInputError(path, f"cannot be read as XML: {exc}") from None
+        raise BadInputError(path, f"cannot be read as XML: {' '.join(str(exc).split())}") from None
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
         raise BadInputError(path, "refused: the XML declares entities")

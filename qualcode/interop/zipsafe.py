@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import stat
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from ..errors import BadInputError
@@ -63,7 +64,7 @@ class QdpxArchive:
         try:
             with self._zip.open(member) as handle:
                 data = handle.read(limit + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
             raise BadInputError(
                 self.path, f"member '{member.filename}' is damaged ({exc})", "export it again"
             ) from None
