@@ -52,3 +52,12 @@ async def test_newest_first_and_both_filters(demo_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, AuditScreen)
+
+
+def test_details_name_codes_by_their_path() -> None:
+    from qualcode.tui.screens.audit import details
+
+    paths = {"f627aa60-c613-4314-8951-f96000000000": "Engagement barriers/Travel and distance"}
+    line = details({"document": "p01-amy", "code": next(iter(paths)), "start": 3}, paths)
+    assert line == "document=p01-amy code=Engagement barriers/Travel and distance start=3"
+    assert "code=f627aa60" in details({"code": next(iter(paths))})

@@ -31,10 +31,12 @@ KINDS = ("everything", "coding", "code", "memo", "reconcile", "suggestion", "imp
 """Action prefixes ``k`` cycles through."""
 
 
-def details(payload: dict[str, Any]) -> str:
-    """A payload as short ``key=value`` pairs, one line."""
+def details(payload: dict[str, Any], paths: dict[str, str] | None = None) -> str:
+    """A payload as short ``key=value`` pairs, one line; code uuids (``paths``) read as paths."""
     parts = []
     for key, value in payload.items():
+        if paths and isinstance(value, str) and value in paths:
+            value = paths[value]
         if isinstance(value, list | dict):
             value = json.dumps(value, ensure_ascii=False)
         text = str(value)
@@ -55,6 +57,8 @@ class AuditScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[AuditEntry] = []
+        self.paths: dict[str, str] = {}
+        """Code uuid -> path, so the details name codes the way people do."""
         self.kind = KINDS[0]
         self.text = ""
 
@@ -79,15 +83,16 @@ class AuditScreen(Screen[None]):
     def _load(self) -> None:
         try:
             entries = self.qapp.project.log(limit=LIMIT)
+            paths = {c.uuid: c.path for c in self.qapp.project.codes(include_archived=True)}
         except QualcodeError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._loaded, entries)
+            self.app.call_from_thread(self._loaded, entries, paths)
 
-    def _loaded(self, entries: list[AuditEntry]) -> None:
+    def _loaded(self, entries: list[AuditEntry], paths: dict[str, str]) -> None:
         if self.is_attached:
-            self.entries = entries
+            self.entries, self.paths = entries, paths
             self._fill()
 
     def shown(self) -> list[AuditEntry]:
@@ -100,7 +105,7 @@ class AuditScreen(Screen[None]):
             if words:
                 haystack = " ".join(
                     (entry.actor, entry.action, entry.entity_type, entry.entity_uuid or "",
-                     details(entry.payload))
+                     details(entry.payload, self.paths))
                 ).casefold()  # fmt: skip
                 if not all(w in haystack for w in words):
                     continue
@@ -118,7 +123,7 @@ class AuditScreen(Screen[None]):
                 Text(safe_text(entry.actor)),
                 Text(entry.action, style="bold"),
                 on,
-                Text(safe_text(details(entry.payload)), style="dim"),
+                Text(safe_text(details(entry.payload, self.paths)), style="dim"),
             )
         more = f" (the newest {LIMIT:,})" if len(self.entries) >= LIMIT else ""
         self.query_one("#audit-params", Label).update(
