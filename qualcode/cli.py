@@ -10,7 +10,8 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,31 @@ PROJECT = click.argument("project", metavar="PROJECT")
 
 def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def _status_line(enabled: bool = True) -> Iterator[Callable[[int, int, str], None] | None]:
+    """A one-line ``done/total what`` status on stderr, at most four times a second, when
+    stderr is a terminal; yields the ``progress`` callable the library takes (or None), and
+    clears the line when the work ends, however it ends."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    last = [0.0, 0]  # time of the last update, width of the line shown
+
+    def report(done: int, total: int, what: str) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.25 and done < total:
+            return
+        line = f"{done}/{total} {what}"[:78]
+        click.echo("\r" + line.ljust(int(last[1])), err=True, nl=False)
+        last[:] = [now, len(line)]
+
+    try:
+        yield report
+    finally:
+        if last[1]:
+            click.echo("\r" + " " * int(last[1]) + "\r", err=True, nl=False)
 
 
 def _fail(message: str, code: int = 1) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from .cli import PROJECT, _echo_json, _open, cli
+from .formats import figure as _figure
 
 
 def _names(value: str | None) -> list[str] | None:
@@ -20,13 +21,6 @@ def _names(value: str | None) -> list[str] | None:
     return names or None
 
 
-def _number(value: float | None, digits: int = 3) -> str:
-    if value is None:
-        return "-"
-    text = f"{value:.{digits}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text  # no "-0.000"
-
-
 def _ci(value: list[float | None] | None) -> str:
     if not value or value[0] is None or value[1] is None:
         return "-"
@@ -34,11 +28,9 @@ def _ci(value: list[float | None] | None) -> str:
 
 
 def _print_table(report: dict[str, Any]) -> None:
-    def worst(entry: dict[str, Any]) -> tuple[int, float, str]:
-        alpha = entry["alpha"]
-        return (alpha is None, alpha if alpha is not None else 0.0, entry["code"])
+    from .agreement.report import worst_first
 
-    entries = sorted(report["codes"], key=worst)
+    entries = sorted(report["codes"], key=worst_first)
     width = max([len(e["code"]) for e in entries] + [len("(overall)"), 4])
     kappa = "κ" if len(report["coders"]) == 2 else "Fleiss κ"
     click.echo(
@@ -51,8 +43,8 @@ def _print_table(report: dict[str, Any]) -> None:
         click.echo(
             f"{mark} {entry['code']:<{width}} {entry['units']:>7,} "
             f"{'-' if percent is None else f'{100 * percent:.1f}':>6} "
-            f"{_number(entry['kappa']):>8} {_number(entry['alpha']):>7} "
-            f"{_number(entry['ac1']):>7} {_ci(entry['alpha_ci']):>15} "
+            f"{_figure(entry['kappa']):>8} {_figure(entry['alpha']):>7} "
+            f"{_figure(entry['ac1']):>7} {_ci(entry['alpha_ci']):>15} "
             f"{entry['disagreements']:>8,}"
         )
     if len(report["coders"]) > 2:
@@ -80,14 +72,14 @@ def _print_pairwise(report: dict[str, Any], entries: list[dict[str, Any]], width
         click.echo(
             f"  {' & '.join(pair['coders']):<20} "
             f"{'-' if percent is None else f'{100 * percent:.1f}':>6} "
-            f"{_number(pair['kappa']):>7} {_number(pair['alpha']):>7} {_number(pair['ac1']):>7} "
+            f"{_figure(pair['kappa']):>7} {_figure(pair['alpha']):>7} {_figure(pair['ac1']):>7} "
             f"{pair['disagreements']:>8,}"
         )
     names = [" & ".join(pair["coders"]) for pair in overall]
     click.echo("\nα per code and pair of coders:")
     click.echo(f"  {'code':<{width}} " + " ".join(f"{n:>14}" for n in names))
     for entry in entries:
-        alphas = [_number(pair["alpha"]) for pair in entry.get("pairwise", [])]
+        alphas = [_figure(pair["alpha"]) for pair in entry.get("pairwise", [])]
         if alphas:
             click.echo(f"  {entry['code']:<{width}} " + " ".join(f"{a:>14}" for a in alphas))
 

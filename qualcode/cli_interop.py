@@ -7,37 +7,12 @@ project are imported inside the commands so ``qualcode --help`` stays cheap.
 
 from __future__ import annotations
 
-import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .cli import PROJECT, _echo_json, _open, cli
-
-
-def _progress(enabled: bool) -> Callable[[int, int, str], None] | None:
-    """A one-line status on stderr, at most four times a second, when stderr is a terminal."""
-    if not enabled or not sys.stderr.isatty():
-        return None
-    last = [0.0]
-
-    def report(done: int, total: int, what: str) -> None:
-        now = time.monotonic()
-        if now - last[0] < 0.25 and done < total:
-            return
-        last[0] = now
-        line = f"{what[:60]} {done}/{total}"
-        click.echo(f"\r{line:<75}", err=True, nl=False)
-
-    return report
-
-
-def _clear(progress: object) -> None:
-    if progress is not None:
-        click.echo("\r" + " " * 75 + "\r", err=True, nl=False)
+from .cli import PROJECT, _echo_json, _open, _status_line, cli
 
 
 def _report(summary: Any, file: str) -> None:
@@ -62,8 +37,7 @@ def import_qdpx_command(file: str, target: str, coder: str | None, as_json: bool
     from .interop import import_qdpx, import_qdpx_new
     from .store import engine
 
-    progress = _progress(not as_json)
-    try:
+    with _status_line(not as_json) as progress:
         if engine.is_url(target) or Path(target).exists():
             with _open(target) as opened:
                 summary = import_qdpx(opened, file, coder=coder, progress=progress)
@@ -71,8 +45,6 @@ def import_qdpx_command(file: str, target: str, coder: str | None, as_json: bool
         else:
             summary = import_qdpx_new(file, target, coder=coder, progress=progress)
             created = True
-    finally:
-        _clear(progress)
     if created and not as_json:
         click.echo(f"created {target}")
     if as_json:
@@ -92,12 +64,8 @@ def export_qdpx_command(project: str, output: str, utf16: bool, as_json: bool) -
     cases and attributes, for NVivo, ATLAS.ti, MAXQDA or another qualcode."""
     from .interop import export_qdpx
 
-    progress = _progress(not as_json)
-    try:
-        with _open(project) as opened:
-            summary = export_qdpx(opened, output, progress=progress, utf16=utf16)
-    finally:
-        _clear(progress)
+    with _status_line(not as_json) as progress, _open(project) as opened:
+        summary = export_qdpx(opened, output, progress=progress, utf16=utf16)
     if as_json:
         _echo_json(summary.to_json())
         return

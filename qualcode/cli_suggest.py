@@ -6,39 +6,15 @@ The work is done by :mod:`qualcode.nlp.suggest`, imported inside the command so 
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
 
-from .cli import PROJECT, _echo_json, _open, cli
+from .cli import PROJECT, _echo_json, _open, _status_line, cli
+from .formats import figure as _figure
 
 TEXT_LIMIT = 50
 JSON_KEYS = ("document", "code", "start", "end", "text", "score", "engine", "explanation")
-
-
-def _progress() -> tuple[Callable[[int, int, str], None] | None, Callable[[], None]]:
-    """A one-line progress report on a terminal's stderr, and how to clear it."""
-    if not sys.stderr.isatty():
-        return None, lambda: None
-    width = 0
-
-    def show(done: int, total: int, message: str) -> None:
-        nonlocal width
-        line = f"{done}/{total} {message}"[:78]
-        click.echo("\r" + line.ljust(width), nl=False, err=True)
-        width = len(line)
-
-    def clear() -> None:
-        if width:
-            click.echo("\r" + " " * width + "\r", nl=False, err=True)
-
-    return show, clear
-
-
-def _number(value: float | None, digits: int = 3) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
 
 
 def _print_evaluation(report: dict[str, Any]) -> None:
@@ -54,9 +30,9 @@ def _print_evaluation(report: dict[str, Any]) -> None:
     for name, entry in engines.items():
         micro = entry["micro"]
         click.echo(
-            f"  {name:<9} {report['thresholds'][name]:>9} {_number(micro['precision']):>9} "
-            f"{_number(micro['recall']):>7} {_number(micro['f1']):>6} "
-            f"{_number(entry['macro']['f1']):>8}"
+            f"  {name:<9} {report['thresholds'][name]:>9} {_figure(micro['precision']):>9} "
+            f"{_figure(micro['recall']):>7} {_figure(micro['f1']):>6} "
+            f"{_figure(entry['macro']['f1']):>8}"
         )
     width = max([len(p) for p in report["codes"]] + [4])
     click.echo("\nper code (combined; keywords = the keyword-only baseline):")
@@ -66,9 +42,9 @@ def _print_evaluation(report: dict[str, Any]) -> None:
     for path in report["codes"]:
         entry = combined[path]
         click.echo(
-            f"  {path:<{width}} {entry['gold']:>5} {_number(entry['precision'], 2):>9} "
-            f"{_number(entry['recall'], 2):>7} {_number(entry['f1'], 2):>6} "
-            f"{_number(keywords[path]['f1'], 2):>11}"
+            f"  {path:<{width}} {entry['gold']:>5} {_figure(entry['precision'], 2):>9} "
+            f"{_figure(entry['recall'], 2):>7} {_figure(entry['f1'], 2):>6} "
+            f"{_figure(keywords[path]['f1'], 2):>11}"
         )
 
 
@@ -128,18 +104,14 @@ def suggest_command(
     """
     from .nlp import suggest as engine
 
-    show, clear = (None, lambda: None) if as_json else _progress()
-    with _open(project) as opened:
-        try:
-            if evaluate:
-                report = engine.evaluate(opened, coder, folds=folds, progress=show)
-            else:
-                found = engine.suggest(
-                    opened, document=document, code=code_ref, coder=coder,
-                    min_score=min_score, progress=show,
-                )  # fmt: skip
-        finally:
-            clear()
+    with _open(project) as opened, _status_line(not as_json) as show:
+        if evaluate:
+            report = engine.evaluate(opened, coder, folds=folds, progress=show)
+        else:
+            found = engine.suggest(
+                opened, document=document, code=code_ref, coder=coder,
+                min_score=min_score, progress=show,
+            )  # fmt: skip
     if evaluate:
         if as_json:
             _echo_json(report)

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Item", "Queue", "Version", "accept_agreed", "decide", "reconcile_queue"]
 
+Row = tuple[int, int, str, str]
+"""A coding in a region: start, end, coder, code path."""
+
 
 @dataclass(frozen=True)
 class Version:
@@ -144,14 +147,14 @@ def reconcile_queue(
     decided = {
         (d.document, d.start, d.end): d for d in project.decisions(code=chosen.code)
     }
+    by_document: dict[str, list[Row]] = defaultdict(list)
+    for c in project.codings(coders=list(names)):  # one read for every document
+        if c.code in members:
+            by_document[c.document].append((c.start, c.end, c.coder, c.code))
     items: list[Item] = []
     agreed: list[Item] = []
     for document in table.documents:
-        excerpts = [
-            (c.start, c.end, c.coder, c.code)
-            for c in project.codings(document=document, coders=list(names))
-            if c.code in members
-        ]
+        excerpts = by_document.get(document, [])
         for region in _regions(excerpts, bad.get(document, []), unit, len(names)):
             start, end, rows, disagreeing = region
             versions = tuple(
@@ -166,9 +169,6 @@ def reconcile_queue(
     return Queue(
         chosen.code, chosen.members, names, unit, table.documents, tuple(items), tuple(agreed)
     )
-
-
-Row = tuple[int, int, str, str]  # start, end, coder, code path
 
 
 def _regions(

@@ -47,6 +47,7 @@ __all__ = [
     "alpha_interval",
     "table_report",
     "write_csv",
+    "worst_first",
     "write_xlsx",
 ]
 
@@ -135,6 +136,13 @@ def table_report(
         "codes": rows,
         "overall": {"codes": len(rows), **overall},
     }
+
+
+def worst_first(entry: dict[str, Any]) -> tuple[bool, float, str]:
+    """Sort key for a report's code entries: lowest alpha first, codes whose alpha is undefined
+    (say nobody used the code) last."""
+    alpha = entry["alpha"]
+    return (alpha is None, alpha if alpha is not None else 0.0, entry["code"])
 
 
 def _join(first: str, rest: str | None) -> str:

@@ -191,9 +191,7 @@ class CasesMixin(ProjectCore):
     def assign_document(self, document: str, case: str | None) -> None:
         """Map a whole document to a case (created if new); None removes the mapping."""
         with self._write() as session:
-            doc = session.scalar(select(Document).where(Document.name == document))
-            if doc is None:
-                raise NotFoundError(f"no document named '{document}' (see: qualcode documents)")
+            doc = self._document_row(session, document)
             case_row = self._case_row(session, case, create=True) if case else None
             doc.case_id = case_row.id if case_row else None
             self._audit(

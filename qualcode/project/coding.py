@@ -65,9 +65,7 @@ class CodingMixin(CodesMixin):
         quote: str | None,
         for_apply: bool,
     ) -> _Span:
-        doc = session.scalar(select(Document).where(Document.name == document))
-        if doc is None:
-            raise NotFoundError(f"no document named '{document}' (see: qualcode documents)")
+        doc = self._document_row(session, document)
         code_row = tree.resolve(code)
         if for_apply and code_row.archived:
             raise QualcodeError(f"code '{tree.path(code_row)}' is archived; restore it to use it")

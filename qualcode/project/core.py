@@ -23,7 +23,15 @@ from .. import __version__
 from ..errors import ConflictError, NotFoundError, QualcodeError, SchemaError
 from ..store import engine as store_engine
 from ..store.migrate import MigrationResult, has_tables, migrate
-from ..store.models import CODER_ROLES, CONSENSUS_CODER, AuditEvent, Coder, Setting, new_uuid
+from ..store.models import (
+    CODER_ROLES,
+    CONSENSUS_CODER,
+    AuditEvent,
+    Coder,
+    Document,
+    Setting,
+    new_uuid,
+)
 from .records import AuditEntry, CoderInfo
 
 
@@ -186,6 +194,16 @@ class ProjectCore:
                 payload=payload,
             )
         )
+
+    # -- documents by name (every mixin looks them up the same way) ----------------------------
+    def _no_document(self, name: str) -> NotFoundError:
+        return NotFoundError(f"no document named '{name}' (see: qualcode documents)")
+
+    def _document_row(self, session: Session, name: str) -> Document:
+        doc = session.scalar(select(Document).where(Document.name == name))
+        if doc is None:
+            raise self._no_document(name)
+        return doc
 
     # -- settings and the audit trail ------------------------------------------------------
     def setting(self, key: str) -> str | None:

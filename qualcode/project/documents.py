@@ -246,15 +246,6 @@ class DocumentsMixin(CasesMixin):
                 return info
         raise self._no_document(name)
 
-    def _no_document(self, name: str) -> NotFoundError:
-        return NotFoundError(f"no document named '{name}' (see: qualcode documents)")
-
-    def _document_row(self, session: Session, name: str) -> Document:
-        doc = session.scalar(select(Document).where(Document.name == name))
-        if doc is None:
-            raise self._no_document(name)
-        return doc
-
     def document_text(self, name: str) -> str:
         with self._read() as session:
             return self._document_row(session, name).text

@@ -134,12 +134,6 @@ class ReconcileMixin(CodingMixin):
             return [self._decision_info(session, tree, d) for d in session.scalars(query)]
 
     # -- helpers -------------------------------------------------------------------------------
-    def _document_row(self, session: Session, name: str) -> Document:
-        doc = session.scalar(select(Document).where(Document.name == name))
-        if doc is None:
-            raise NotFoundError(f"no document named '{name}' (see: qualcode documents)")
-        return doc
-
     def _consensus(self, session: Session) -> Coder:
         coder = session.scalar(select(Coder).where(Coder.name == CONSENSUS_CODER))
         if coder is None:  # a project made before the consensus coder existed

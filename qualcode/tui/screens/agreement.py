@@ -17,9 +17,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 from textual.worker import get_current_worker
 
-from ...agreement.report import ALPHA_GOOD, ALPHA_TENTATIVE
+from ...agreement.report import ALPHA_GOOD, ALPHA_TENTATIVE, worst_first
 from ...agreement.units import UNITS
 from ...errors import QualcodeError
+from ...formats import figure
 from ...store.models import CONSENSUS_CODER
 
 if TYPE_CHECKING:
@@ -27,12 +28,7 @@ if TYPE_CHECKING:
 
 
 def _figure(value: float | None) -> Text:
-    if value is None:
-        return Text("-", justify="right", style="dim")
-    text = f"{value:.3f}"
-    if text.startswith("-") and float(text) == 0:
-        text = text[1:]
-    return Text(text, justify="right")
+    return Text(figure(value), justify="right", style="dim" if value is None else "")
 
 
 def _alpha_cell(value: float | None) -> Text:
@@ -44,13 +40,6 @@ def _alpha_cell(value: float | None) -> Text:
         elif value >= ALPHA_GOOD:
             cell.stylize("green")
     return cell
-
-
-def worst_first(entry: dict[str, Any]) -> tuple[bool, float, str]:
-    """Codes with a figure first, lowest alpha first; undefined ones (nobody used the code)
-    at the end."""
-    alpha = entry["alpha"]
-    return (alpha is None, alpha if alpha is not None else 0.0, entry["code"])
 
 
 class AgreementScreen(Screen[None]):

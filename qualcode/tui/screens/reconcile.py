@@ -16,7 +16,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 from textual.worker import get_current_worker
@@ -25,15 +24,11 @@ from ...agreement import reconcile as rec
 from ...errors import QualcodeError
 from ...project import CodeInfo, DecisionInfo, TurnInfo
 from ..colors import PALETTE
-from ..widgets.excerpt import context_text, move_edge
+from ..widgets.excerpt import ExcerptScroll, context_text, move_edge
 from ..widgets.layout import safe_text
 
 if TYPE_CHECKING:
     from ..app import QualcodeApp
-
-
-class Body(VerticalScroll, can_focus=False):
-    """Scrolls with the mouse; never takes focus, so the arrows and digits reach the screen."""
 
 
 def describe(decision: DecisionInfo | None) -> str:
@@ -110,7 +105,7 @@ class ReconcileScreen(Screen[None]):
         yield Header()
         yield Label(self.code, id="reconcile-title", classes="pane-title")
         yield Static("", id="reconcile-definition")
-        with Body(id="reconcile-body"):
+        with ExcerptScroll(id="reconcile-body"):
             yield Static("Loading the disagreements…", id="reconcile-context")
             yield Static("", id="reconcile-versions")
         yield Static("", id="reconcile-decision")

@@ -15,14 +15,13 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from ...errors import QualcodeError
 from ...project import TurnInfo
-from ..widgets.excerpt import context_text, move_edge
+from ..widgets.excerpt import ExcerptScroll, context_text, move_edge
 from ..widgets.layout import safe_text
 
 if TYPE_CHECKING:
@@ -35,10 +34,6 @@ MIN_SCORE = 0.5
 gives more suggestions than sentences (``qualcode suggest --min-score`` goes lower)."""
 
 ORDERS = ("best first", "per document", "per code")
-
-
-class Body(VerticalScroll, can_focus=False):
-    """Scrolls with the mouse; never takes focus, so the keys reach the screen."""
 
 
 @dataclass
@@ -96,7 +91,7 @@ class SuggestionsScreen(Screen[None]):
         yield Header()
         yield Label("Suggestions", id="suggest-title", classes="pane-title")
         yield ProgressBar(total=1, show_eta=False, id="suggest-progress")
-        with Body(id="suggest-body"):
+        with ExcerptScroll(id="suggest-body"):
             yield Static("", id="suggest-why")
             yield Static("", id="suggest-context")
         yield Static("", id="suggest-status")

@@ -1,5 +1,6 @@
 """An excerpt shown in its context, and a span moved word by word: shared by the review screens
-(the reconcile queue and the suggestion queue). Pure functions of text and offsets, no Textual."""
+(the reconcile queue and the suggestion queue): the scroll they sit in, and pure functions of
+text and offsets."""
 
 from __future__ import annotations
 
@@ -7,9 +8,16 @@ import re
 from collections.abc import Iterable, Sequence
 
 from rich.text import Text
+from textual.containers import VerticalScroll
 
 from ...project import TurnInfo
 from .layout import safe_text
+
+
+class ExcerptScroll(VerticalScroll, can_focus=False):
+    """Scrolls with the mouse but never takes focus, so the arrows and letter keys reach the
+    review screen's bindings."""
+
 
 AROUND = 400
 """Characters of context on each side of an excerpt when no turn bounds it (or a turn is long)."""
