@@ -7,6 +7,9 @@ snapshot even while the project is open and being written (WAL mode included). A
 written under a temporary name and renamed when complete, so a crash never leaves a half-written
 file that looks like a backup.
 
+A backup of an encrypted project is encrypted with the same passphrase (SQLCipher's backup API
+copies pages between two connections keyed alike), so no plaintext copy is ever written.
+
 Restoring first backs up the current file (reason ``before-restore``), then writes the backup
 into a temporary file beside the project and renames it over the project, so the project is
 always either the old file or the restored one. Only project files are covered: a database
@@ -24,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import ConflictError, NotFoundError, QualcodeError
+from .store import cipher
 from .store.engine import display_name, is_url, looks_like_sqlite
 
 STAMP = "%Y%m%dT%H%M%SZ"
@@ -46,12 +50,17 @@ def backup_folder(project_path: str | Path) -> Path:
     return path.with_name(f"{path.name}.backups")
 
 
-def backup(project_path: str | Path, reason: str = "manual") -> Path:
-    """Copy a project file (open or not) into its backup folder; return the new file."""
+def backup(
+    project_path: str | Path, reason: str = "manual", *, passphrase: str | None = None
+) -> Path:
+    """Copy a project file (open or not) into its backup folder; return the new file.
+
+    An encrypted project needs its ``passphrase``; the backup is encrypted with it."""
     path = _project_file(project_path)
     if not path.is_file():
         raise NotFoundError(f"{path}: no such project file to back up")
-    if not looks_like_sqlite(path):
+    passphrase = _needed(path, passphrase)
+    if passphrase is None and not looks_like_sqlite(path):
         raise QualcodeError(f"{path}: not an SQLite database, so not backed up")
     folder = backup_folder(path)
     folder.mkdir(exist_ok=True)
@@ -65,7 +74,7 @@ def backup(project_path: str | Path, reason: str = "manual") -> Path:
         target = folder / f"{stem}.{number}{suffix}"
     partial = folder / f".{target.name}.partial"
     try:
-        _copy(path, partial)
+        _copy(path, partial, passphrase)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -103,15 +112,17 @@ def find_backup(project_path: str | Path, backup_path: str | Path) -> Path:
     )
 
 
-def check_backup(backup_path: str | Path) -> None:
+def check_backup(backup_path: str | Path, *, passphrase: str | None = None) -> None:
     """Raise unless the file is an intact qualcode project (``PRAGMA integrity_check``)."""
     path = Path(backup_path)
-    problem = _problem(path)
+    problem = _problem(path, _needed(path, passphrase) if path.is_file() else None)
     if problem:
         raise QualcodeError(f"{path}: damaged or not a qualcode project ({problem}); not used")
 
 
-def restore(project_path: str | Path, backup_path: str | Path) -> Path | None:
+def restore(
+    project_path: str | Path, backup_path: str | Path, *, passphrase: str | None = None
+) -> Path | None:
     """Replace a project file by a backup, atomically, after backing up the current file.
 
     Returns that ``before-restore`` backup (None when there was no project file to keep).
@@ -119,16 +130,18 @@ def restore(project_path: str | Path, backup_path: str | Path) -> Path | None:
     """
     path = _project_file(project_path)
     source = find_backup(path, backup_path)
-    check_backup(source)
+    source_key = _needed(source, passphrase)
+    check_backup(source, passphrase=source_key)
     if not path.parent.is_dir():
         raise NotFoundError(f"{path}: the folder {path.parent} does not exist")
     kept = None
     if path.exists():
-        _leave_wal(path)
-        kept = backup(path, "before-restore")
+        current_key = _needed(path, passphrase)
+        _leave_wal(path, current_key)
+        kept = backup(path, "before-restore", passphrase=current_key)
     restoring = path.with_name(f".{path.name}.restoring")
     try:
-        _copy(source, restoring)
+        _copy(source, restoring, source_key)
         for leftover in ("-wal", "-shm", "-journal"):
             Path(f"{path}{leftover}").unlink(missing_ok=True)
         os.replace(restoring, path)
@@ -153,13 +166,41 @@ def _slug(reason: str) -> str:
     return slug or "manual"
 
 
-def _copy(source: Path, target: Path) -> None:
-    """Copy with the backup API into a new, single-file (rollback journal) database on disk."""
+def _needed(path: Path, passphrase: str | None) -> str | None:
+    """The passphrase to use for ``path``: None for a plain file, an error if it is missing."""
+    if not cipher.is_encrypted(path):
+        return None
+    if not passphrase:
+        raise cipher.EncryptionError(
+            f"{path}: encrypted; give its passphrase at the prompt or in {cipher.PASSPHRASE_ENV}"
+        )
+    return passphrase
+
+
+def _connect(path: Path, passphrase: str | None, timeout: float = 30) -> sqlite3.Connection:
+    if passphrase is None:
+        return sqlite3.connect(path, timeout=timeout)
+    connection: sqlite3.Connection = cipher.cipher_module().connect(str(path), timeout=timeout)
+    cipher.apply_key(connection, passphrase)
+    return connection
+
+
+def _errors(passphrase: str | None) -> tuple[type[Exception], ...]:
+    if passphrase is None:
+        return (sqlite3.Error,)
+    return (sqlite3.Error, cipher.cipher_module().Error)
+
+
+def _copy(source: Path, target: Path, passphrase: str | None = None) -> None:
+    """Copy with the backup API into a new, single-file (rollback journal) database on disk,
+    keyed with the same passphrase as the source when it is encrypted."""
     target.unlink(missing_ok=True)
+    if passphrase is not None:
+        cipher.check_passphrase(source, passphrase)
     try:
-        reader = sqlite3.connect(source, timeout=30)
+        reader = _connect(source, passphrase)
         try:
-            writer = sqlite3.connect(target)
+            writer = _connect(target, passphrase)
             try:
                 reader.backup(writer)
                 # The copy inherits WAL mode; a backup is better as one self-contained file.
@@ -168,7 +209,7 @@ def _copy(source: Path, target: Path) -> None:
                 writer.close()
         finally:
             reader.close()
-    except sqlite3.Error as exc:
+    except _errors(passphrase) as exc:
         raise QualcodeError(f"{source}: cannot be copied to {target} ({exc})") from exc
     handle = os.open(target, os.O_RDONLY)
     try:
@@ -187,27 +228,27 @@ def _fsync_folder(folder: Path) -> None:
             os.close(handle)
 
 
-def _leave_wal(path: Path) -> None:
+def _leave_wal(path: Path, passphrase: str | None = None) -> None:
     """Fold the write-ahead log into the file; this needs the project closed everywhere else."""
     try:
-        connection = sqlite3.connect(path, timeout=2)
+        connection = _connect(path, passphrase, timeout=2)
         try:
             mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
         finally:
             connection.close()
-    except sqlite3.Error as exc:
+    except _errors(passphrase) as exc:
         raise ConflictError(f"{path}: in use ({exc}); close it everywhere, then restore") from exc
     if mode != "delete":
         raise ConflictError(f"{path}: open in another program; close it there, then restore")
 
 
-def _problem(path: Path) -> str | None:
+def _problem(path: Path, passphrase: str | None = None) -> str | None:
     if not path.is_file():
         return "no such file"
-    if not looks_like_sqlite(path):
+    if passphrase is None and not looks_like_sqlite(path):
         return "not an SQLite database"
     try:
-        connection = sqlite3.connect(path)
+        connection = _connect(path, passphrase)
         try:
             rows = connection.execute("PRAGMA integrity_check").fetchall()
             if rows != [("ok",)]:
@@ -215,6 +256,6 @@ def _problem(path: Path) -> str | None:
             app = connection.execute("SELECT value FROM settings WHERE key = 'app'").fetchone()
         finally:
             connection.close()
-    except sqlite3.Error as exc:
-        return str(exc)
+    except _errors(passphrase) as exc:
+        return str(exc) if passphrase is None else f"{exc} (or a different passphrase)"
     return None if app == ("qualcode",) else "no qualcode settings"

@@ -61,11 +61,42 @@ def _fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+def _passphrase(target: str, *, new: bool = False) -> str | None:
+    """The passphrase for an encrypted project file (None for a plain one or a URL): from
+    $QUALCODE_PASSPHRASE, else asked without echo. ``new`` asks twice, for a file to encrypt."""
+    from .store import cipher
+
+    if "://" in target or not (new or cipher.is_encrypted(target)):
+        return None
+    found = cipher.passphrase_from_env()
+    if found:
+        return found
+    if not sys.stdin.isatty():
+        raise cipher.EncryptionError(
+            f"{target}: a passphrase is needed; set {cipher.PASSPHRASE_ENV}, or run in a "
+            "terminal to be asked"
+        )
+    try:
+        given = click.prompt(
+            f"{'new ' if new else ''}passphrase for {target}",
+            hide_input=True,
+            confirmation_prompt=new,
+            err=True,
+        )
+    except click.Abort:
+        raise cipher.EncryptionError(
+            f"{target}: no passphrase given (type it at the prompt or set {cipher.PASSPHRASE_ENV})"
+        ) from None
+    if not given:
+        raise cipher.EncryptionError(f"{target}: the passphrase is empty")
+    return str(given)
+
+
 @contextmanager
 def _open(target: str, *, actor: str | None = None) -> Iterator[Project]:
     from .project import Project
 
-    project = Project.open(target, actor=actor)
+    project = Project.open(target, actor=actor, passphrase=_passphrase(target))
     if project.migration and project.migration.backup:
         click.echo(
             f"qualcode: migrated {target} to schema {project.migration.after} "
@@ -101,13 +132,21 @@ def cli() -> None:
 @cli.command()
 @PROJECT
 @click.option("--codebook", "codebook_path", type=click.Path(), help="YAML codebook to start with.")
-def init(project: str, codebook_path: str | None) -> None:
+@click.option("--encrypt", is_flag=True,
+              help="Encrypt the file (SQLCipher); asks for a passphrase, or reads "
+                   "QUALCODE_PASSPHRASE. Needs: pip install 'qualcode[encryption]'.")  # fmt: skip
+def init(project: str, codebook_path: str | None, encrypt: bool) -> None:
     """Create a new project (one SQLite file)."""
     from .codebook import load_codebook
     from .project import Project
+    from .store import cipher
 
     codebook = load_codebook(codebook_path) if codebook_path else None
-    with Project.create(project) as created:
+    passphrase = None
+    if encrypt:
+        cipher.cipher_module()  # say a missing extra before asking for a passphrase
+        passphrase = _passphrase(project, new=True)
+    with Project.create(project, passphrase=passphrase) as created:
         if codebook is not None:
             counts = created.import_codebook(codebook, source=str(codebook_path))
             click.echo(f"created {project} with {counts['added']} codes from {codebook_path}")
@@ -301,4 +340,4 @@ def _log_crash() -> str:
 
 # Registers the remaining commands on ``cli`` (imported last: it imports from this module).
 from . import cli_agreement, cli_backups, cli_commands, cli_export, cli_interop  # noqa: E402, F401
-from . import cli_suggest as cli_suggest  # noqa: E402, F401
+from . import cli_privacy, cli_suggest  # noqa: E402, F401

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from .cli import PROJECT, _echo_json, cli
+from .cli import PROJECT, _echo_json, _passphrase, cli
 
 
 def _size(size: int) -> str:
@@ -58,7 +58,8 @@ def create(project: str, reason: str) -> None:
     """Back up PROJECT now (safe while it is open in qualcode)."""
     from .backups import backup
 
-    click.echo(f"backed up {project} to {backup(project, reason)}")
+    made = backup(project, reason, passphrase=_passphrase(project))
+    click.echo(f"backed up {project} to {made}")
 
 
 @backups_group.command("restore")
@@ -72,7 +73,10 @@ def restore(project: str, backup: str) -> None:
     """
     from .backups import restore as restore_backup
 
-    kept = restore_backup(project, backup)
+    from .backups import find_backup
+
+    key = _passphrase(project) or _passphrase(str(find_backup(project, backup)))
+    kept = restore_backup(project, backup, passphrase=key)
     click.echo(f"restored {project} from {backup}")
     if kept is not None:
         click.echo(f"the project as it was before is kept in {kept}")

@@ -422,10 +422,20 @@ def log(project: str, limit: int, actor: str | None, action: str | None, as_json
 @click.option("--coder", help="Code as this person (default: the name you gave last time).")
 @click.option("--document", help="Open this document straight away.")
 def open_(project: str, coder: str | None, document: str | None) -> None:
-    """Open a project in the terminal UI."""
+    """Open a project in the terminal UI (asks for the passphrase of an encrypted one)."""
     from .tui import make_app
+    from .tui.unlock import passphrase_for
 
-    make_app(project, coder, document=document).run()
+    passphrase = passphrase_for(project)
+    if passphrase is None and cipher_needed(project):
+        return
+    make_app(project, coder, document=document, passphrase=passphrase).run()
+
+
+def cipher_needed(project: str) -> bool:
+    from .store import cipher
+
+    return "://" not in project and cipher.is_encrypted(project)
 
 
 @cli.command()

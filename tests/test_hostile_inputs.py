@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import os
 import sqlite3
 import struct
 import time
@@ -421,7 +422,8 @@ def test_valid_seeds_read(fuzz_dir: Path) -> None:
 
 
 FUZZ = settings(
-    max_examples=300,
+    # QUALCODE_FUZZ_EXAMPLES=20000 for a long soak by hand; CI runs the default
+    max_examples=int(os.environ.get("QUALCODE_FUZZ_EXAMPLES", "300")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -13,6 +13,17 @@ from pathlib import Path
 from qualcode.errors import BadInputError
 from qualcode.importers.base import MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO
 
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,  # an unknown zip version, compression method or strong encryption
+    RuntimeError,  # an encrypted member
+    OSError,
+    ValueError,
+    EOFError,
+)
+"""What ``zipfile`` raises on a damaged, foreign or encrypted archive."""
+
 _RATIO_FLOOR = 10 * 1024 * 1024
 """Members smaller than this may be highly compressed (repetitive XML) without being a bomb."""
 
@@ -23,7 +34,7 @@ def check_zip(data: bytes, path: Path, suffix: str, what: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise BadInputError(
             path, f"not a valid {suffix}", f"the file is damaged or is not {what}"
         ) from exc

@@ -16,7 +16,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from ..errors import BadInputError
-from ..importers.archive import check_zip
+from ..importers.archive import ZIP_ERRORS, check_zip
 from ..importers.base import MAX_UNZIPPED_BYTES
 
 MAX_MEMBERS = 20_000
@@ -64,7 +64,7 @@ class QdpxArchive:
         try:
             with self._zip.open(member) as handle:
                 data = handle.read(limit + 1)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+        except (*ZIP_ERRORS, zlib.error) as exc:
             raise BadInputError(
                 self.path, f"member '{member.filename}' is damaged ({exc})", "export it again"
             ) from None

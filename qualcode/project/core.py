@@ -19,9 +19,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .. import __version__
+from .. import __version__, backups
 from ..errors import ConflictError, NotFoundError, QualcodeError, SchemaError
+from ..store import cipher
 from ..store import engine as store_engine
+from ..store.cipher import EncryptionError
 from ..store.migrate import MigrationResult, has_tables, migrate
 from ..store.models import (
     CODER_ROLES,
@@ -66,6 +68,7 @@ class ProjectCore:
         sqlite_path: Path | None,
         actor: str | None,
         migration: MigrationResult | None = None,
+        passphrase: str | None = None,
     ) -> None:
         self.engine = engine
         self.name = name
@@ -74,25 +77,34 @@ class ProjectCore:
         self.actor = actor or default_actor()
         """Named in the audit trail for actions that name no coder."""
         self.migration = migration
+        self._passphrase = passphrase
+        """Held in memory only, for the backups and pseudonym keys of an encrypted project."""
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
-    def create(cls, target: str | Path, *, actor: str | None = None) -> Self:
-        """Create a new, empty project at a path (one SQLite file) or a database URL."""
+    def create(
+        cls, target: str | Path, *, actor: str | None = None, passphrase: str | None = None
+    ) -> Self:
+        """Create a new, empty project at a path (one SQLite file) or a database URL; with a
+        ``passphrase`` the file is encrypted (SQLCipher)."""
         name = store_engine.display_name(target)
         sqlite_path = None if store_engine.is_url(target) else Path(target)
+        if passphrase is not None and sqlite_path is None:
+            raise EncryptionError(f"{name}: only project files are encrypted by qualcode")
+        if passphrase is not None:
+            cipher.cipher_module()  # a missing extra is reported before anything is written
         if sqlite_path is not None:
             if sqlite_path.exists():
                 raise ConflictError(f"{name}: already exists (open it, or choose another name)")
             if not sqlite_path.parent.is_dir():
                 raise NotFoundError(f"{name}: the folder {sqlite_path.parent} does not exist")
-        engine = store_engine.make_engine(target)
+        engine = store_engine.make_engine(target, passphrase)
         try:
             if store_engine.is_url(target) and has_tables(engine):
                 raise ConflictError(f"{name}: the database is not empty")
             result = migrate(engine, name)
-            project = cls(engine, name, sqlite_path, actor, result)
+            project = cls(engine, name, sqlite_path, actor, result, passphrase)
             with project._write() as session:
                 now = datetime.now(UTC).isoformat()
                 for key, value in (("app", "qualcode"), ("created_at", now)):
@@ -110,8 +122,13 @@ class ProjectCore:
         return project
 
     @classmethod
-    def open(cls, target: str | Path, *, actor: str | None = None) -> Self:
-        """Open an existing project, migrating (after a backup) one written by an older qualcode."""
+    def open(
+        cls, target: str | Path, *, actor: str | None = None, passphrase: str | None = None
+    ) -> Self:
+        """Open an existing project, migrating (after a backup) one written by an older qualcode.
+
+        An encrypted project file needs its ``passphrase``; a plain one ignores it.
+        """
         name = store_engine.display_name(target)
         sqlite_path = None
         if not store_engine.is_url(target):
@@ -122,14 +139,25 @@ class ProjectCore:
                 )
             if sqlite_path.is_dir():
                 raise NotFoundError(f"{name}: is a folder, not a project file")
-            if not store_engine.looks_like_sqlite(sqlite_path):
+            if cipher.is_encrypted(sqlite_path):
+                if not passphrase:
+                    raise EncryptionError(
+                        f"{name}: encrypted (or not a project); give its passphrase at the "
+                        f"prompt or in {cipher.PASSPHRASE_ENV}"
+                    )
+                cipher.check_passphrase(sqlite_path, passphrase)
+            elif not store_engine.looks_like_sqlite(sqlite_path):
                 raise SchemaError(f"{name}: not a qualcode project (not an SQLite database)")
-        engine = store_engine.make_engine(target)
+            else:
+                passphrase = None
+        else:
+            passphrase = None
+        engine = store_engine.make_engine(target, passphrase)
         try:
             if not has_tables(engine):
                 raise SchemaError(f"{name}: not a qualcode project (the database is empty)")
-            result = migrate(engine, name, sqlite_path)
-            project = cls(engine, name, sqlite_path, actor, result)
+            result = migrate(engine, name, sqlite_path, passphrase)
+            project = cls(engine, name, sqlite_path, actor, result, passphrase)
             if project.setting("app") != "qualcode":
                 raise SchemaError(f"{name}: not a qualcode project")
         except (OperationalError, DatabaseError) as exc:
@@ -142,6 +170,17 @@ class ProjectCore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @property
+    def encrypted(self) -> bool:
+        return self._passphrase is not None
+
+    def backup(self, reason: str) -> Path | None:
+        """Back up the project file into its backup folder (encrypted as the project is);
+        None for a database server, which is backed up with its own tools."""
+        if self.sqlite_path is None:
+            return None
+        return backups.backup(self.sqlite_path, reason, passphrase=self._passphrase)
 
     def __enter__(self) -> Self:
         return self

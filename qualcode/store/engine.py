@@ -14,8 +14,10 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import QueuePool
 
 from ..errors import QualcodeError
+from . import cipher
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 WRITE_OPTION = "qualcode_write"
@@ -35,8 +37,9 @@ def display_name(target: str | Path) -> str:
     return str(target)
 
 
-def make_engine(target: str | Path) -> Engine:
-    """Create the engine for a project path or URL (no connection is made yet)."""
+def make_engine(target: str | Path, passphrase: str | None = None) -> Engine:
+    """Create the engine for a project path or URL (no connection is made yet); with a
+    ``passphrase``, the project file is (or will be) encrypted with SQLCipher."""
     if is_url(target):
         try:
             url = make_url(str(target))
@@ -52,14 +55,25 @@ def make_engine(target: str | Path) -> Engine:
             raise QualcodeError(
                 f"{display_name(target)}: the database driver is not installed ({exc.name})"
             ) from exc
+    if passphrase is not None:
+        return _sqlite_engine(f"sqlite:///{Path(target)}", passphrase)
     return _sqlite_engine(f"sqlite:///{Path(target)}")
 
 
-def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": 30})
+def _sqlite_engine(url: str, passphrase: str | None = None) -> Engine:
+    if passphrase is None:
+        engine = create_engine(url, connect_args={"timeout": 30})
+    else:
+        # The pysqlite dialect over the SQLCipher module (same API, same exceptions); the key
+        # is the first statement on every new connection, in _on_connect below.
+        engine = create_engine(
+            url, module=cipher.cipher_module(), poolclass=QueuePool, connect_args={"timeout": 30}
+        )
 
-    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "connect", insert=True)
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        if passphrase is not None:
+            cipher.apply_key(dbapi_connection, passphrase)
         # Take transaction control away from the sqlite3 module; "begin" below opens them.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()

@@ -53,7 +53,9 @@ def has_tables(engine: Engine) -> bool:
     return bool(inspect(engine).get_table_names())
 
 
-def migrate(engine: Engine, name: str, sqlite_path: Path | None = None) -> MigrationResult:
+def migrate(
+    engine: Engine, name: str, sqlite_path: Path | None = None, passphrase: str | None = None
+) -> MigrationResult:
     """Upgrade to the newest schema; back up an existing SQLite project first."""
     script = ScriptDirectory.from_config(_config())
     head = head_revision()
@@ -72,7 +74,9 @@ def migrate(engine: Engine, name: str, sqlite_path: Path | None = None) -> Migra
             ) from exc
     backup = None
     if before and sqlite_path:
-        backup = backup_file(sqlite_path, f"before-migration-from-{before}")
+        backup = backup_file(
+            sqlite_path, f"before-migration-from-{before}", passphrase=passphrase
+        )
     config = _config()
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"

@@ -68,7 +68,8 @@ class QualcodeApp(App[None]):
             return
         self.coder = name
         self.project.actor = name
-        settings.remember_coder(name)
+        if not self.project.encrypted:  # an encrypted project leaves no names in plain files
+            settings.remember_coder(name)
         self._show_coder()
         self.screen.post_message(CoderChanged())
         if self.start_document:
@@ -92,12 +93,17 @@ class QualcodeApp(App[None]):
         return str(path.resolve()) if path is not None else self.project.name
 
     def _load_pins(self) -> list[str]:
+        if self.project.encrypted:
+            return []
         pins = settings.load().get("pins", {})
         found = pins.get(self._pins_key(), []) if isinstance(pins, dict) else []
         return [p for p in found if isinstance(p, str)][:9]
 
     def save_pins(self) -> None:
-        """Remember this project's pinned codes for the next session."""
+        """Remember this project's pinned codes for the next session (not for an encrypted
+        project: code names stay inside the encrypted file)."""
+        if self.project.encrypted:
+            return
         pins = settings.load().get("pins", {})
         pins = pins if isinstance(pins, dict) else {}
         pins[self._pins_key()] = list(self.pinned_codes)
@@ -149,7 +155,9 @@ def make_app(
     coder: str | None = None,
     *,
     document: str | None = None,
+    passphrase: str | None = None,
 ) -> QualcodeApp:
-    """Open the project and build the app; ``coder`` None asks for one (remembered)."""
-    project = Project.open(target, actor=coder)
+    """Open the project and build the app; ``coder`` None asks for one (remembered).
+    An encrypted project needs its ``passphrase`` (see :mod:`qualcode.tui.unlock`)."""
+    project = Project.open(target, actor=coder, passphrase=passphrase)
     return QualcodeApp(project, coder, start_document=document)

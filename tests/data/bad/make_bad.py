@@ -82,6 +82,16 @@ def declare_huge(data: bytes, member: str, size: int = 0x7FFF_FFFF) -> bytes:
     return bytes(out)
 
 
+def patch_central(data: bytes, offset: int, fmt: str, value: int) -> bytes:
+    """Rewrite one field (at ``offset`` in every central directory header) of a zip."""
+    out = bytearray(data)
+    start = 0
+    while (start := out.find(b"PK\x01\x02", start)) != -1:
+        struct.pack_into(fmt, out, start + offset, value)
+        start += 4
+    return bytes(out)
+
+
 BILLION_LAUGHS = (
     '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
     + "".join(
@@ -130,6 +140,11 @@ def corpus() -> dict[str, bytes]:
             "Interviewer: Where is it?", "P01: Outside.", extra={"../../evil": "pwned"}
         ),
         "empty_body.docx": minimal_docx(),
+        # zip features Python cannot read: a future format version, an encrypted member
+        "zip_version.docx": patch_central(minimal_docx("P01: hi"), 6, "<H", 64),
+        "zip_encrypted.docx": patch_central(minimal_docx("P01: hi"), 8, "<H", 1),
+        "zip_version.qdpx": patch_central(zipped({"project.qde": project("hi")}), 6, "<H", 64),
+        "zip_encrypted.qdpx": patch_central(zipped({"project.qde": project("hi")}), 8, "<H", 1),
         "not_zip.docx": b"PK\x03\x04" + noise(200),
         "empty.txt": b"",
         "whitespace.txt": b" \n\t\r\n  ",
