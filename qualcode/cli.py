@@ -109,6 +109,31 @@ def _open(target: str, *, actor: str | None = None) -> Iterator[Project]:
         project.close()
 
 
+@contextmanager
+def _shareable(opened: Project, names: str | None) -> Iterator[Project]:
+    """The project itself, or (``--pseudonymise NAMES``) a pseudonymised copy in memory: names
+    from the list, speaker labels and patterns replaced with the labels of the project's key."""
+    if names is None:
+        yield opened
+        return
+    from .privacy.names import load_names
+    from .privacy.pseudonymise import plan_for
+
+    plan = plan_for(opened, load_names(names), key=opened.pseudonym_key(), candidates=False)
+    copy = opened.pseudonymised_copy(plan)
+    try:
+        yield copy  # type: ignore[misc]
+    finally:
+        copy.close()
+
+
+PSEUDONYMISE = click.option(
+    "--pseudonymise", "names", metavar="NAMES.csv", type=click.Path(dir_okay=False),
+    help="Replace the names in this list, speaker names and contact details in what is "
+         "written (the project is not changed).",
+)  # fmt: skip
+
+
 def _pairs(values: Sequence[str], what: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in values:
@@ -339,5 +364,12 @@ def _log_crash() -> str:
 
 
 # Registers the remaining commands on ``cli`` (imported last: it imports from this module).
-from . import cli_agreement, cli_backups, cli_commands, cli_export, cli_interop  # noqa: E402, F401
-from . import cli_privacy, cli_suggest  # noqa: E402, F401
+from . import (  # noqa: E402, F401  # noqa: E402, F401
+    cli_agreement,
+    cli_backups,
+    cli_commands,
+    cli_export,
+    cli_interop,
+    cli_privacy,
+    cli_suggest,
+)

@@ -71,9 +71,8 @@ def restore(project: str, backup: str) -> None:
     The current file is backed up first (reason before-restore). Close the project everywhere
     before restoring; a damaged backup is refused.
     """
-    from .backups import restore as restore_backup
-
     from .backups import find_backup
+    from .backups import restore as restore_backup
 
     key = _passphrase(project) or _passphrase(str(find_backup(project, backup)))
     kept = restore_backup(project, backup, passphrase=key)

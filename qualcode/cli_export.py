@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from .cli import PROJECT, _echo_json, _open, cli
+from .cli import PROJECT, PSEUDONYMISE, _echo_json, _open, _shareable, cli
 from .errors import QualcodeError
 
 # The same names as qualcode.reports.REPORTS and MEASURES (a test checks): repeated here so
@@ -120,6 +120,7 @@ EXCHANGE = "qdpx"
     show_default=True,
     help="crosstab cells and the bars of frequency charts.",
 )
+@PSEUDONYMISE
 def export(
     report: str,
     project: str,
@@ -137,6 +138,7 @@ def export(
     run: int,
     threshold: str,
     measure: str,
+    names: str | None,
 ) -> None:
     """Write a report: frequencies (per code and theme, --by a case attribute), crosstab
     (code x group), matrix (code x case), cooccurrence, quotes (per theme), saturation
@@ -148,14 +150,15 @@ def export(
       qualcode export frequencies study.qualcode -o themes.xlsx --by group
       qualcode export quotes study.qualcode -o quotes.docx --per-code 3 --select central
       qualcode export cooccurrence study.qualcode -o together.png --mode turn
+      qualcode export quotes study.qualcode -o share.docx --pseudonymise names.csv
     """
     if report == EXCHANGE:
         if not output:
             raise QualcodeError("export qdpx needs the file to write: -o FILE.qdpx")
         from .interop import export_qdpx
 
-        with _open(project) as opened:
-            summary = export_qdpx(opened, output)
+        with _open(project) as opened, _shareable(opened, names) as shared:
+            summary = export_qdpx(shared, output)
         for line in summary.lines():
             click.echo(line)
         for warning in summary.warnings:
@@ -179,9 +182,9 @@ def export(
         "threshold": _share(threshold),
         "measure": measure,
     }
-    with _open(project) as opened:
+    with _open(project) as opened, _shareable(opened, names) as shared:
         if output is None:
-            _echo_json(build(opened, report, **options).to_json())
+            _echo_json(build(shared, report, **options).to_json())
             return
-        written = write_report(opened, report, output, **options)
+        written = write_report(shared, report, output, **options)
     click.echo(f"wrote {written} ({report}{f' by {by}' if by else ''})")

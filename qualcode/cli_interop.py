@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from .cli import PROJECT, _echo_json, _open, _status_line, cli
+from .cli import PROJECT, PSEUDONYMISE, _echo_json, _open, _shareable, _status_line, cli
 
 
 def _report(summary: Any, file: str) -> None:
@@ -59,13 +59,20 @@ def import_qdpx_command(file: str, target: str, coder: str | None, as_json: bool
 @click.option("--utf16", is_flag=True,
               help="Positions in UTF-16 units, as NVivo counts, not code points.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
-def export_qdpx_command(project: str, output: str, utf16: bool, as_json: bool) -> None:
+@PSEUDONYMISE
+def export_qdpx_command(
+    project: str, output: str, utf16: bool, as_json: bool, names: str | None
+) -> None:
     """Export the project as REFI-QDA (.qdpx): codes, documents, every coder's codings, memos,
     cases and attributes, for NVivo, ATLAS.ti, MAXQDA or another qualcode."""
     from .interop import export_qdpx
 
-    with _status_line(not as_json) as progress, _open(project) as opened:
-        summary = export_qdpx(opened, output, progress=progress, utf16=utf16)
+    with (
+        _status_line(not as_json) as progress,
+        _open(project) as opened,
+        _shareable(opened, names) as shared,
+    ):
+        summary = export_qdpx(shared, output, progress=progress, utf16=utf16)
     if as_json:
         _echo_json(summary.to_json())
         return

@@ -110,7 +110,9 @@ def test_wrong_missing_passphrase_and_missing_extra_are_one_line(
     monkeypatch.setenv(cipher.PASSPHRASE_ENV, "not it")
     code, out, err = run_cli(capsys, "documents", str(path))
     assert code == 1 and out == ""
-    assert err == f"qualcode: error: {path}: wrong passphrase, or not an encrypted qualcode project\n"
+    assert (
+        err == f"qualcode: error: {path}: wrong passphrase, or not an encrypted qualcode project\n"
+    )
     monkeypatch.delenv(cipher.PASSPHRASE_ENV)
     code, _out, err = run_cli(capsys, "codings", str(path))  # stdin is not a terminal here
     assert code == 1 and len(err.splitlines()) == 1 and "QUALCODE_PASSPHRASE" in err
@@ -152,7 +154,9 @@ def test_encrypt_decrypt_and_change_keep_everything(
     monkeypatch.setenv(cipher.PASSPHRASE_ENV, PASS)
     code, out, _err = run_cli(capsys, "encrypt", str(path))
     assert (code, out) == (0, f"encrypted {path} and 1 backup\n")
-    assert cipher.is_encrypted(path) and all(cipher.is_encrypted(b.path) for b in list_backups(path))
+    assert cipher.is_encrypted(path) and all(
+        cipher.is_encrypted(b.path) for b in list_backups(path)
+    )
     assert dump(path, PASS) == original
     assert run_cli(capsys, "encrypt", str(path))[2].endswith("already encrypted\n")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from .documents import DocumentsMixin
 from .memos import MemosMixin
+from .pseudonyms import PseudonymiseResult, PseudonymsMixin
 from .reconcile import ReconcileMixin
 from .records import (
     AttributeInfo,
@@ -33,7 +34,7 @@ from .records import (
 )
 
 
-class Project(ReconcileMixin, MemosMixin, DocumentsMixin):
+class Project(PseudonymsMixin, ReconcileMixin, MemosMixin, DocumentsMixin):
     """An open qualcode project (a SQLite file or a database URL)."""
 
 
@@ -50,6 +51,7 @@ __all__ = [
     "ImportOutcome",
     "MemoInfo",
     "Project",
+    "PseudonymiseResult",
     "SpeakerInfo",
     "TurnInfo",
 ]

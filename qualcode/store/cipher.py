@@ -78,7 +78,7 @@ def passphrase_from_env() -> str | None:
     return value if value else None
 
 
-def _literal(passphrase: str) -> str:
+def literal(passphrase: str) -> str:
     return "'" + passphrase.replace("'", "''") + "'"
 
 
@@ -88,7 +88,7 @@ def apply_key(connection: Any, passphrase: str) -> None:
         raise EncryptionError("the passphrase is empty")
     if "\x00" in passphrase:
         raise EncryptionError("the passphrase contains a NUL character")
-    connection.execute(f"PRAGMA key = {_literal(passphrase)}")
+    connection.execute(f"PRAGMA key = {literal(passphrase)}")
     connection.execute("PRAGMA temp_store = MEMORY")
 
 
@@ -142,9 +142,7 @@ def _convert_all(path: Path, old: str | None, new: str | None) -> list[Path]:
     files = [path]
     folder = backup_folder(path)
     if folder.is_dir():
-        files += sorted(
-            p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-        )
+        files += sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     converted: list[Path] = []
     for file in files:
         if file != path and (old is None) == is_encrypted(file):
@@ -165,7 +163,7 @@ def convert(source: Path, target: Path, old: str | None, new: str | None) -> Non
         try:
             if old is None:
                 connection.execute("PRAGMA temp_store = MEMORY")
-            key = _literal(new) if new else "''"
+            key = literal(new) if new else "''"
             connection.execute(f"ATTACH DATABASE ? AS converted KEY {key}", (str(partial),))
             connection.execute("SELECT sqlcipher_export('converted')")
             version = connection.execute("PRAGMA main.user_version").fetchone()[0]

@@ -1,0 +1,1 @@
+"""Privacy: pseudonymisation (names lists, detection, plans, the key file)."""
