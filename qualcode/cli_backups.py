@@ -22,7 +22,8 @@ def _size(size: int) -> str:
 def backups_group() -> None:
     """Copies of a project file, kept in the folder PROJECT.backups beside it.
 
-    qualcode also makes one before it upgrades an older project's schema and before a restore.
+    qualcode also makes one before it upgrades an older project's schema, before a code merge,
+    before pseudonymisation and before a restore.
     """
 
 

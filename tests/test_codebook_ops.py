@@ -41,6 +41,12 @@ def test_merge_moves_codings_and_archives_the_source(project: Project) -> None:
     assert (event.payload["codings_moved"], event.payload["duplicates_removed"]) == (2, 1)
     with pytest.raises(CodebookError, match="into itself"):
         project.merge_codes("Barriers", "Barriers/Food")
+    # A bulk change: the file was backed up first, holding the codings as they were.
+    from qualcode.backups import list_backups
+
+    [made] = [b for b in list_backups(project.sqlite_path) if b.reason == "before-code-merge"][:1]
+    with Project.open(made.path) as before:
+        assert {c.code for c in before.codings()} == {"Barriers/Food", "Barriers/Travel"}
 
 
 def test_archived_codes_cannot_be_applied_until_restored(project: Project) -> None:

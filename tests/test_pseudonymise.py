@@ -64,7 +64,9 @@ def rewrites(draw: st.DrawFn) -> tuple[str, list[tuple[int, int, str]], int, int
 
 
 @given(rewrites())
-def test_offsets_cover_the_same_words(case: tuple[str, list[tuple[int, int, str]], int, int]) -> None:
+def test_offsets_cover_the_same_words(
+    case: tuple[str, list[tuple[int, int, str]], int, int],
+) -> None:
     """A span that does not cut a replaced span covers exactly the rewritten words; one that
     cuts it grows to cover the whole label (never half a label)."""
     text, spans, s, e = case
@@ -184,9 +186,7 @@ EXPORTS = [
 def readable_text(path: Path) -> str:
     if path.suffix in (".docx", ".xlsx", ".qdpx"):
         with zipfile.ZipFile(path) as archive:
-            return " ".join(
-                archive.read(n).decode("utf-8", "replace") for n in archive.namelist()
-            )
+            return " ".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
     return path.read_text(encoding="utf-8")
 
 

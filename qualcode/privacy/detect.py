@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from rapidfuzz.distance import Levenshtein
-
 MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
@@ -224,6 +222,8 @@ def fuzzy_variants(
 ) -> dict[str, str]:
     """Words within one edit (names of 4-6 letters) or two (longer) of a listed spelling, not
     English words themselves: word -> the key (case-folded canonical name) it is a variant of."""
+    from rapidfuzz.distance import Levenshtein  # on first use: `import qualcode` stays light
+
     found: dict[str, str] = {}
     single = {s: key for s, key in spellings.items() if " " not in s and len(s) >= 4}
     for word in set(words):

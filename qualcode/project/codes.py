@@ -288,7 +288,12 @@ class CodesMixin(ProjectCore):
     def merge_codes(self, source: str, target: str) -> CodeInfo:
         """Fold ``source`` into ``target``: its codings and children move to ``target`` and
         ``source`` is archived. A coding that would duplicate one already on ``target`` (same
-        document, coder and span) is removed instead (kept as deleted, so nothing is lost)."""
+        document, coder and span) is removed instead (kept as deleted, so nothing is lost).
+        The project file is backed up first (``before-code-merge``)."""
+        with self._read() as session:  # a bad reference fails before a backup is made
+            tree = load_tree(session)
+            tree.resolve(source), tree.resolve(target)
+        self.backup("before-code-merge")
         with self._write() as session:
             tree = load_tree(session)
             src, dst = tree.resolve(source), tree.resolve(target)

@@ -23,6 +23,7 @@ SCREENS = (
     ("Theme reports", "qualcode.tui.screens.reports", "ReportsScreen"),
     ("Suggestions", "qualcode.tui.screens.suggestions", "SuggestionsScreen"),
     ("Audit trail", "qualcode.tui.screens.audit", "AuditScreen"),
+    ("Pseudonymise", "qualcode.tui.screens.pseudonymise", "PseudonymiseScreen"),
 )
 
 

@@ -25,10 +25,11 @@ class HomeScreen(Screen[None]):
         Binding("i", "import_files", "Import", id="import"),
         Binding("e", "edit_codebook", "Codebook", id="codebook"),
         Binding("a", "agreement", "Agreement", id="agreement"),
-        Binding("t", "reports", "Theme reports", id="reports"),
+        Binding("t", "reports", "Reports", id="reports"),
         Binding("s", "suggestions", "Suggestions", id="suggestions"),
-        Binding("l", "audit", "Audit log", id="audit"),
-        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("l", "audit", "Audit", id="audit"),
+        Binding("p", "pseudonymise", "Pseudonyms", id="pseudonymise"),
+        Binding("r", "refresh", "Refresh", id="refresh", show=False),
     ]
 
     @property
@@ -159,6 +160,11 @@ class HomeScreen(Screen[None]):
         from .audit import AuditScreen
 
         self.app.push_screen(AuditScreen())
+
+    def action_pseudonymise(self) -> None:
+        from .pseudonymise import PseudonymiseScreen
+
+        self.app.push_screen(PseudonymiseScreen())
 
     def action_suggestions(self) -> None:
         from .suggestions import SuggestionsScreen
