@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .project import Project
 
 PROJECT = click.argument("project", metavar="PROJECT")
+T = TypeVar("T")
 
 
 def _echo_json(data: Any) -> None:
@@ -92,11 +93,39 @@ def _passphrase(target: str, *, new: bool = False) -> str | None:
     return str(given)
 
 
+def _server_password(target: str, problem: QualcodeError) -> str:
+    """Ask for a database server's password (no echo); without a terminal, the problem stands."""
+    if not sys.stdin.isatty():
+        raise problem
+    from .store.engine import display_name
+
+    try:
+        given = click.prompt(f"password for {display_name(target)}", hide_input=True, err=True)
+    except click.Abort:
+        raise problem from None
+    return str(given)
+
+
+def _with_password(target: str, connect: Callable[[str | None], T]) -> T:
+    """``connect(None)``; if the server wants a password, ask once and ``connect(password)``."""
+    from .store.engine import PasswordNeeded
+
+    try:
+        return connect(None)
+    except PasswordNeeded as exc:
+        return connect(_server_password(target, exc))
+
+
 @contextmanager
 def _open(target: str, *, actor: str | None = None) -> Iterator[Project]:
     from .project import Project
 
-    project = Project.open(target, actor=actor, passphrase=_passphrase(target))
+    passphrase = _passphrase(target)
+    project = _with_password(
+        target,
+        lambda password: Project.open(target, actor=actor, passphrase=passphrase,
+                                      password=password),  # fmt: skip
+    )
     if project.migration and project.migration.backup:
         click.echo(
             f"qualcode: migrated {target} to schema {project.migration.after} "
@@ -171,7 +200,10 @@ def init(project: str, codebook_path: str | None, encrypt: bool) -> None:
     if encrypt:
         cipher.cipher_module()  # say a missing extra before asking for a passphrase
         passphrase = _passphrase(project, new=True)
-    with Project.create(project, passphrase=passphrase) as created:
+    made = _with_password(
+        project, lambda password: Project.create(project, passphrase=passphrase, password=password)
+    )
+    with made as created:
         if codebook is not None:
             counts = created.import_codebook(codebook, source=str(codebook_path))
             click.echo(f"created {project} with {counts['added']} codes from {codebook_path}")

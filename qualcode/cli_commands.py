@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .cli import PROJECT, _echo_json, _open, _pairs, cli
+from .cli import PROJECT, _echo_json, _open, _pairs, _with_password, cli
 from .errors import QualcodeError
 
 
@@ -429,7 +429,12 @@ def open_(project: str, coder: str | None, document: str | None) -> None:
     passphrase = passphrase_for(project)
     if passphrase is None and cipher_needed(project):
         return
-    make_app(project, coder, document=document, passphrase=passphrase).run()
+    app = _with_password(
+        project,
+        lambda password: make_app(project, coder, document=document, passphrase=passphrase,
+                                  password=password),  # fmt: skip
+    )
+    app.run()
 
 
 def cipher_needed(project: str) -> bool:

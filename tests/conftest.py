@@ -54,3 +54,61 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
         code = exc.code if isinstance(exc.code, int) else 1
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+# -- PostgreSQL --------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    """A PostgreSQL superuser URL: $QUALCODE_TEST_PG_URL, else a throwaway cluster started here
+    (tests/pg_cluster.py). Without a server the tests skip, saying why, except where
+    $QUALCODE_REQUIRE_PG is set (CI), where they fail."""
+    import os
+    import subprocess
+    import tempfile
+
+    from . import pg_cluster
+
+    def unavailable(reason: str) -> None:
+        if os.environ.get("QUALCODE_REQUIRE_PG"):
+            pytest.fail(f"PostgreSQL is required here (QUALCODE_REQUIRE_PG) but {reason}")
+        pytest.skip(f"no PostgreSQL server: {reason}")
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        unavailable("the driver psycopg is not installed (pip install -e '.[test]')")
+    given = os.environ.get("QUALCODE_TEST_PG_URL")
+    if given:
+        yield given
+        return
+    folder = Path(tempfile.mkdtemp(prefix="qualcode-pg-"))
+    try:
+        url = pg_cluster.start(folder)
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
+        detail = getattr(exc, "stderr", "") or str(exc)
+        shutil.rmtree(folder, ignore_errors=True)
+        unavailable(f"none could be started ({' '.join(str(detail).split())[:200]})")
+    try:
+        yield url
+    finally:
+        pg_cluster.stop(folder)
+
+
+@pytest.fixture
+def pg_url(pg_admin_url: str) -> Iterator[str]:
+    """A new, empty database on the test server for one test, dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"qc_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

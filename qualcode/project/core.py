@@ -84,7 +84,12 @@ class ProjectCore:
     # -- opening -------------------------------------------------------------------------
     @classmethod
     def create(
-        cls, target: str | Path, *, actor: str | None = None, passphrase: str | None = None
+        cls,
+        target: str | Path,
+        *,
+        actor: str | None = None,
+        passphrase: str | None = None,
+        password: str | None = None,
     ) -> Self:
         """Create a new, empty project at a path (one SQLite file) or a database URL; with a
         ``passphrase`` the file is encrypted (SQLCipher)."""
@@ -99,8 +104,10 @@ class ProjectCore:
                 raise ConflictError(f"{name}: already exists (open it, or choose another name)")
             if not sqlite_path.parent.is_dir():
                 raise NotFoundError(f"{name}: the folder {sqlite_path.parent} does not exist")
-        engine = store_engine.make_engine(target, passphrase)
+        engine = store_engine.make_engine(target, passphrase, password=password)
         try:
+            if store_engine.is_url(target):
+                store_engine.check_connection(engine, name)
             if store_engine.is_url(target) and has_tables(engine):
                 raise ConflictError(f"{name}: the database is not empty")
             result = migrate(engine, name)
@@ -123,11 +130,17 @@ class ProjectCore:
 
     @classmethod
     def open(
-        cls, target: str | Path, *, actor: str | None = None, passphrase: str | None = None
+        cls,
+        target: str | Path,
+        *,
+        actor: str | None = None,
+        passphrase: str | None = None,
+        password: str | None = None,
     ) -> Self:
         """Open an existing project, migrating (after a backup) one written by an older qualcode.
 
-        An encrypted project file needs its ``passphrase``; a plain one ignores it.
+        An encrypted project file needs its ``passphrase``; a plain one ignores it. ``password``
+        is for a database server (else PGPASSWORD or ~/.pgpass, as libpq reads them).
         """
         name = store_engine.display_name(target)
         sqlite_path = None
@@ -152,8 +165,10 @@ class ProjectCore:
                 passphrase = None
         else:
             passphrase = None
-        engine = store_engine.make_engine(target, passphrase)
+        engine = store_engine.make_engine(target, passphrase, password=password)
         try:
+            if sqlite_path is None:
+                store_engine.check_connection(engine, name)
             if not has_tables(engine):
                 raise SchemaError(f"{name}: not a qualcode project (the database is empty)")
             result = migrate(engine, name, sqlite_path, passphrase)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import QueuePool
 
 from ..errors import QualcodeError
@@ -37,9 +37,37 @@ def display_name(target: str | Path) -> str:
     return str(target)
 
 
-def make_engine(target: str | Path, passphrase: str | None = None) -> Engine:
+class ConnectionProblem(QualcodeError):
+    """The database server cannot be reached or refuses us."""
+
+
+class PasswordNeeded(ConnectionProblem):
+    """The server wants a password that was not given (or a different one)."""
+
+
+PASSWORD_HINTS = ("password authentication failed", "no password supplied", "password is required")
+
+
+def check_connection(engine: Engine, name: str) -> None:
+    """Connect once, turning a failure into one line (PasswordNeeded when it is the password)."""
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        detail = " ".join(str(exc.orig).split()) if exc.orig else str(exc)
+        if any(hint in detail.lower() for hint in PASSWORD_HINTS):
+            raise PasswordNeeded(
+                f"{name}: the server wants a password (set PGPASSWORD, or type it when asked)"
+            ) from None
+        raise ConnectionProblem(f"{name}: cannot connect ({detail[:300]})") from None
+
+
+def make_engine(
+    target: str | Path, passphrase: str | None = None, *, password: str | None = None
+) -> Engine:
     """Create the engine for a project path or URL (no connection is made yet); with a
-    ``passphrase``, the project file is (or will be) encrypted with SQLCipher."""
+    ``passphrase``, the project file is (or will be) encrypted with SQLCipher; ``password``
+    goes to the database server (it is kept out of the URL anyone sees)."""
     if is_url(target):
         try:
             url = make_url(str(target))
@@ -47,6 +75,8 @@ def make_engine(target: str | Path, passphrase: str | None = None) -> Engine:
             raise QualcodeError(
                 f"{display_name(target)}: not a valid database URL ({exc})"
             ) from exc
+        if password is not None:
+            url = url.set(password=password)
         if url.get_backend_name() == "sqlite":
             return _sqlite_engine(url.render_as_string(hide_password=False))
         try:

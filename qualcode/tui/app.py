@@ -156,8 +156,9 @@ def make_app(
     *,
     document: str | None = None,
     passphrase: str | None = None,
+    password: str | None = None,
 ) -> QualcodeApp:
     """Open the project and build the app; ``coder`` None asks for one (remembered).
     An encrypted project needs its ``passphrase`` (see :mod:`qualcode.tui.unlock`)."""
-    project = Project.open(target, actor=coder, passphrase=passphrase)
+    project = Project.open(target, actor=coder, passphrase=passphrase, password=password)
     return QualcodeApp(project, coder, start_document=document)
