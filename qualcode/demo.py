@@ -6,6 +6,7 @@ when qualcode runs elsewhere they are looked for in the current folder.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -62,6 +63,8 @@ def build_demo(folder: Path | None = None, echo: Callable[[str], None] = print) 
             project.import_codings(codings_file)
         docs = project.documents()
         codes = project.codes()
+        if (samples / "names.csv").is_file():  # the pseudonymise screen (p) finds it there
+            shutil.copyfile(samples / "names.csv", folder / "names.csv")
         cases = project.cases()
         codings = project.codings()
     lines = [

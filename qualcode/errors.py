@@ -47,5 +47,9 @@ class ConflictError(QualcodeError):
     """The action clashes with what the project already holds (a name taken, a duplicate)."""
 
 
+class NotAllowed(QualcodeError):
+    """The acting coder's role does not allow the action (see docs/teams.md)."""
+
+
 class SchemaError(QualcodeError):
     """The project file cannot be opened with this version of qualcode."""

@@ -154,8 +154,11 @@ def test_cases_speakers_coders_memos(run, study: str) -> None:  # type: ignore[n
         ("code", "Barriers", "Think about travel")
     ]
     uuid = memos[0]["uuid"]
-    assert run("memo", "edit", study, uuid, "Changed").code == 0
-    assert run("memo", "delete", study, uuid).code == 0
+    # With a supervisor the project is a team project: a memo is changed by its author only.
+    refused = run("memo", "edit", study, uuid, "Changed", "--coder", "bo")
+    assert refused.code == 1 and "bo may not edit the memos of ann" in refused.err
+    assert run("memo", "edit", study, uuid, "Changed", "--coder", "ann").code == 0
+    assert run("memo", "delete", study, uuid, "--coder", "sue").code == 0
     assert run("memo", "list", study, "--json").json() == []
 
 

@@ -192,6 +192,7 @@ class CodesMixin(ProjectCore):
             raise CodebookError("a code name cannot be empty")
         fields = _check_fields(dict(fields), f"code '{name}'")
         with self._write() as session:
+            self._require_supervisor(session, "change the codebook")
             tree = load_tree(session)
             parent_code = tree.resolve(parent) if parent else None
             parent_id = parent_code.id if parent_code else None
@@ -226,6 +227,7 @@ class CodesMixin(ProjectCore):
         """Rename a code or change its definition fields; the audit keeps old and new values."""
         fields = _check_fields(dict(fields), f"code '{ref}'")
         with self._write() as session:
+            self._require_supervisor(session, "change the codebook")
             tree = load_tree(session)
             code = tree.resolve(ref)
             changes: dict[str, Any] = {}
@@ -251,6 +253,7 @@ class CodesMixin(ProjectCore):
     def move_code(self, ref: str, parent: str | None) -> CodeInfo:
         """Re-parent a code (with its children) under ``parent``, or to the top level."""
         with self._write() as session:
+            self._require_supervisor(session, "change the codebook")
             tree = load_tree(session)
             code = tree.resolve(ref)
             new_parent = tree.resolve(parent) if parent else None
@@ -277,6 +280,7 @@ class CodesMixin(ProjectCore):
     def archive_code(self, ref: str, *, archived: bool = True) -> CodeInfo:
         """Hide a code from coding without losing its codings (``archived=False`` restores it)."""
         with self._write() as session:
+            self._require_supervisor(session, "change the codebook")
             tree = load_tree(session)
             code = tree.resolve(ref)
             if code.archived != archived:
@@ -291,6 +295,7 @@ class CodesMixin(ProjectCore):
         document, coder and span) is removed instead (kept as deleted, so nothing is lost).
         The project file is backed up first (``before-code-merge``)."""
         with self._read() as session:  # a bad reference fails before a backup is made
+            self._require_supervisor(session, "change the codebook")
             tree = load_tree(session)
             tree.resolve(source), tree.resolve(target)
         self.backup("before-code-merge")
@@ -339,6 +344,7 @@ class CodesMixin(ProjectCore):
         updated, codes missing from the file left alone. One transaction."""
         added = updated = unchanged = 0
         with self._write() as session:
+            self._require_supervisor(session, "change the codebook")
             tree = load_tree(session)
             by_path = {tree.paths[c.id]: c for c in tree.codes}
             for path, spec in codebook.walk():

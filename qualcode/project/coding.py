@@ -119,6 +119,7 @@ class CodingMixin(CodesMixin):
         if origin not in ORIGINS:
             raise QualcodeError(f"origin '{origin}' is not one of {', '.join(ORIGINS)}")
         with self._write() as session:
+            self._require_own(session, " ".join(coder.split()), "code in the name")
             tree = load_tree(session)
             span = self._resolve_span(
                 session, tree, document=document, code=code, coder=coder,
@@ -171,6 +172,7 @@ class CodingMixin(CodesMixin):
     ) -> CodingInfo:
         """Remove the coder's coding of that code on exactly that span (kept as deleted)."""
         with self._write() as session:
+            self._require_own(session, " ".join(coder.split()), "remove the codings")
             tree = load_tree(session)
             span = self._resolve_span(
                 session, tree, document=document, code=code, coder=coder,
@@ -202,6 +204,7 @@ class CodingMixin(CodesMixin):
             coding = session.scalar(select(Coding).where(Coding.uuid == uuid))
             if coding is None:
                 raise NotFoundError(f"no coding with id {uuid}")
+            self._require_own(session, coding.coder.name, "change the codings")
             if deleted and coding.deleted_at is None:
                 self._soft_delete(session, coding, coding.coder.name)
             elif not deleted and coding.deleted_at is not None:
@@ -227,6 +230,7 @@ class CodingMixin(CodesMixin):
             old = session.scalar(select(Coding).where(Coding.uuid == uuid))
             if old is None or old.deleted_at is not None:
                 raise NotFoundError(f"no current coding with id {uuid}")
+            self._require_own(session, old.coder.name, "change the codings")
             span = self._resolve_span(
                 session, tree, document=old.document.name,
                 code=code if code is not None else tree.path(old.code), coder=old.coder.name,
@@ -252,6 +256,8 @@ class CodingMixin(CodesMixin):
             back = session.scalar(select(Coding).where(Coding.uuid == restore))
             if gone is None or back is None:
                 raise NotFoundError(f"no coding with id {remove if gone is None else restore}")
+            for owner in (gone.coder.name, back.coder.name):
+                self._require_own(session, owner, "change the codings")
             if gone.deleted_at is None:
                 self._soft_delete(session, gone, gone.coder.name)
             if back.deleted_at is not None:
@@ -286,6 +292,7 @@ class CodingMixin(CodesMixin):
             coding = session.scalar(select(Coding).where(Coding.uuid == uuid))
             if coding is None:
                 raise NotFoundError(f"no coding with id {uuid}")
+            self._require_own(session, coding.coder.name, "mark the quotes")
             if coding.favourite != favourite:
                 coding.favourite = favourite
                 self._audit(session, "coding.favourite", "coding", coding.uuid,

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import __version__, backups
-from ..errors import ConflictError, NotFoundError, QualcodeError, SchemaError
+from ..errors import ConflictError, NotAllowed, NotFoundError, QualcodeError, SchemaError
 from ..store import cipher
 from ..store import engine as store_engine
 from ..store.cipher import EncryptionError
@@ -291,6 +291,42 @@ class ProjectCore:
                 for e in session.scalars(query)
             ]
 
+    # -- roles -----------------------------------------------------------------------------
+    # A project becomes a team project when it has a supervisor. From then on the library
+    # enforces the roles: only supervisors change the codebook, the coders, the blinding and
+    # reconcile; a coder changes only their own codings and memos. Before that, whoever works
+    # on the file may do everything (one researcher, or a file copied to each coder).
+    def _team(self, session: Session) -> bool:
+        supervisor = select(Coder.id).where(Coder.role == "supervisor").limit(1)
+        return session.scalar(supervisor) is not None
+
+    def _is_supervisor(self, session: Session, name: str | None = None) -> bool:
+        role = session.scalar(select(Coder.role).where(Coder.name == (name or self.actor)))
+        return role == "supervisor"
+
+    def _require_supervisor(self, session: Session, what: str) -> None:
+        if self._team(session) and not self._is_supervisor(session):
+            raise NotAllowed(f"only a supervisor may {what}; {self.actor} is not one")
+
+    def _require_own(self, session: Session, owner: str | None, what: str) -> None:
+        """A coder acts on their own codings and memos only (supervisors on anyone's)."""
+        if owner is None or owner == self.actor or not self._team(session):
+            return
+        if not self._is_supervisor(session):
+            raise NotAllowed(
+                f"{self.actor} may not {what} of {owner}; only a supervisor may change "
+                "another coder's work"
+            )
+
+    def role(self, name: str | None = None) -> str | None:
+        """The role of a coder (the acting one by default); None for an unknown name."""
+        with self._read() as session:
+            return session.scalar(select(Coder.role).where(Coder.name == (name or self.actor)))
+
+    def is_team(self) -> bool:
+        with self._read() as session:
+            return self._team(session)
+
     # -- coders ----------------------------------------------------------------------------
     def coders(self) -> list[CoderInfo]:
         with self._read() as session:
@@ -302,6 +338,7 @@ class ProjectCore:
         if role not in CODER_ROLES or role == "consensus":
             raise QualcodeError(f"coder role '{role}' is not one of: coder, supervisor")
         with self._write() as session:
+            self._require_supervisor(session, "add coders")
             if session.scalar(select(Coder).where(Coder.name == name)):
                 raise ConflictError(f"coder '{name}' already exists")
             coder = Coder(name=name, role=role)

@@ -64,6 +64,7 @@ class MemosMixin(CodingImportMixin):
             raise QualcodeError("a memo cannot be empty (delete it instead)")
         with self._write() as session:
             memo = self._memo_row(session, uuid)
+            self._require_own(session, memo.coder.name, "edit the memos")
             old = memo.text
             memo.text = text
             memo.updated_at = datetime.now(UTC)
@@ -73,6 +74,7 @@ class MemosMixin(CodingImportMixin):
     def delete_memo(self, uuid: str, *, coder: str | None = None) -> None:
         with self._write() as session:
             memo = self._memo_row(session, uuid)
+            self._require_own(session, memo.coder.name, "delete the memos")
             memo.deleted_at = datetime.now(UTC)
             self._audit(session, "memo.delete", "memo", uuid, coder)
 

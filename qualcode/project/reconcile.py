@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import NotFoundError, QualcodeError
+from ..errors import NotAllowed, NotFoundError, QualcodeError
 from ..store.models import (
     CONSENSUS_CODER,
     RECONCILE_CHOICES,
@@ -68,6 +68,7 @@ class ReconcileMixin(CodingMixin):
                     f"region {start}-{end} is not inside document '{document}' "
                     f"(0 to {len(doc.text)})"
                 )
+            self._require_judge(session, supervisor)
             judge = self._coder(session, supervisor)
             chosen = self._coder(session, chosen_coder, create=False) if chosen_coder else None
             consensus = self._consensus(session)
@@ -106,6 +107,7 @@ class ReconcileMixin(CodingMixin):
                 raise NotFoundError(f"no reconcile decision {uuid}")
             if decision.superseded_at is not None:
                 raise QualcodeError("that decision was already taken back or replaced")
+            self._require_judge(session, supervisor)
             judge = self._coder(session, supervisor)
             self._retire(session, decision, datetime.now(UTC), judge.name)
             self._audit(
@@ -134,6 +136,16 @@ class ReconcileMixin(CodingMixin):
             return [self._decision_info(session, tree, d) for d in session.scalars(query)]
 
     # -- helpers -------------------------------------------------------------------------------
+    def _require_judge(self, session: Session, supervisor: str) -> None:
+        """In a team project only a supervisor reconciles, in their own name."""
+        if not self._team(session):
+            return
+        name = " ".join(supervisor.split())
+        if not self._is_supervisor(session, name) or (
+            name != self.actor and not self._is_supervisor(session)
+        ):
+            raise NotAllowed(f"only a supervisor may reconcile; {name} is not one")
+
     def _consensus(self, session: Session) -> Coder:
         coder = session.scalar(select(Coder).where(Coder.name == CONSENSUS_CODER))
         if coder is None:  # a project made before the consensus coder existed
