@@ -396,12 +396,13 @@ def _log_crash() -> str:
 
 
 # Registers the remaining commands on ``cli`` (imported last: it imports from this module).
-from . import (  # noqa: E402, F401  # noqa: E402, F401
+from . import (  # noqa: E402, F401
     cli_agreement,
     cli_backups,
     cli_commands,
     cli_export,
     cli_interop,
     cli_privacy,
+    cli_roles,
     cli_suggest,
 )

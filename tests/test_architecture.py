@@ -16,6 +16,7 @@ FRONTS = {
     "qualcode/cli_agreement.py",
     "qualcode/cli_backups.py",
     "qualcode/cli_privacy.py",
+    "qualcode/cli_roles.py",
     "qualcode/cli_suggest.py",
     "qualcode/cli_export.py",
     "qualcode/cli_interop.py",

@@ -174,3 +174,28 @@ def _read(fd: int) -> bytes:
         return os.read(fd, 4096)
     except OSError:  # the child closed the terminal
         return b""
+
+
+def test_conflicts_a_team_hits(pg_url: str) -> None:
+    with Project.create(pg_url, actor="lead") as lead:
+        lead.import_codebook(load_codebook(CODEBOOK))
+        lead.import_files(SAMPLE[:1])
+        document = lead.documents()[0].name
+        turns = lead.turns(document)[1:4]
+    with Project.open(pg_url, actor="ann") as ann, Project.open(pg_url, actor="ben") as ben:
+        # Two people edit one definition: the last write wins, both versions are audited.
+        ann.update_code("Travel support", definition="Ann's wording")
+        ben.update_code("Travel support", definition="Ben's wording")
+        assert ann.code("Travel support").definition == "Ben's wording"
+        edits = [e.payload["changes"]["definition"][1] for e in ann.log(action="code.update")]
+        assert sorted(edits) == ["Ann's wording", "Ben's wording"]
+        # A code merged away while ann codes with it: her codings follow; the old code is
+        # refused with a clear message, nothing lost.
+        made = ann.apply_code(document=document, code="Travel support", coder="ann",
+                              start=turns[0].body_start, end=turns[0].end)  # fmt: skip
+        ben.merge_codes("Travel support", "Lunch and food at the group")
+        [moved] = [c for c in ann.codings(coder="ann") if c.uuid == made.uuid]
+        assert moved.code.endswith("Lunch and food at the group")
+        with pytest.raises(Exception, match="is archived; restore it to use it"):
+            ann.apply_code(document=document, code="Travel support", coder="ann",
+                           start=turns[1].body_start, end=turns[1].end)  # fmt: skip

@@ -83,6 +83,7 @@ def agreement_report(
     alpha is below ``threshold`` are flagged; ``ci`` adds a percentile bootstrap interval for
     alpha from ``n_boot`` resamples of units with ``seed``.
     """
+    project.require_unblinded("see agreement")
     table = unit_table(
         project, coders=coders, unit=unit, documents=documents, codes=codes,
         descendants=descendants, threshold=overlap,

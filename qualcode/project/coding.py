@@ -314,6 +314,10 @@ class CodingMixin(CodesMixin):
         """Codings in document order, filtered by document, coder (or several ``coders``) and
         code (that code itself, not its descendants)."""
         with self._read() as session:
+            if self._blind_for_actor(session):  # only one's own codings while coding is blind
+                if coder not in (None, self.actor) or (coders and self.actor not in coders):
+                    return []
+                coder, coders = self.actor, None
             tree = load_tree(session)
             # Plain columns, not ORM objects: a view of 10,000+ codings loads several times faster.
             query = select(

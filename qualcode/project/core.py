@@ -15,9 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
-from sqlalchemy import Engine, select
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import __version__, backups
 from ..errors import ConflictError, NotAllowed, NotFoundError, QualcodeError, SchemaError
@@ -74,7 +76,7 @@ class ProjectCore:
         self.name = name
         """The path or password-free URL, for messages."""
         self.sqlite_path = sqlite_path
-        self.actor = actor or default_actor()
+        self.actor = actor or _url_user(name) or default_actor()
         """Named in the audit trail for actions that name no coder."""
         self.migration = migration
         self._passphrase = passphrase
@@ -215,6 +217,16 @@ class ProjectCore:
         except OperationalError as exc:
             session.rollback()
             raise QualcodeError(f"{self.name}: the action was not saved ({exc.orig})") from exc
+        except (DBAPIError, StaleDataError) as exc:
+            session.rollback()
+            # On PostgreSQL with roles (qualcode.teams.access) the server itself refuses: a
+            # privilege error, or row security hiding a row from an UPDATE (0 rows matched).
+            if isinstance(exc, StaleDataError) or getattr(exc.orig, "sqlstate", "") == "42501":
+                raise NotAllowed(
+                    f"{self.name}: the database refused this action to {self.actor} "
+                    "(not their own work, or not a supervisor); nothing was saved"
+                ) from exc
+            raise
         except BaseException:
             session.rollback()
             raise
@@ -264,6 +276,19 @@ class ProjectCore:
         with self._read() as session:
             row = session.get(Setting, key)
             return row.value if row else None
+
+    def changes_since(self, after: int | None) -> tuple[int, list[str]]:
+        """The newest audit entry's id, and who made the entries after ``after`` (None: just
+        the id). Every change is audited, so this is how a screen learns that other coders
+        (or another program) changed the project: one indexed query, cheap to poll."""
+        with self._read() as session:
+            newest = session.scalar(select(func.max(AuditEvent.id))) or 0
+            if after is None or newest <= after:
+                return newest, []
+            actors = session.scalars(
+                select(AuditEvent.actor).where(AuditEvent.id > after).distinct().limit(50)
+            ).all()
+            return newest, list(actors)
 
     def log(
         self,
@@ -318,6 +343,45 @@ class ProjectCore:
                 "another coder's work"
             )
 
+    # -- blind coding --------------------------------------------------------------------
+    # While a team project is blind, a coder sees only their own codings: not in the coding
+    # view, not in suggestions learnt from others, not in agreement or reports. Supervisors
+    # see everything and unblind the project when the coding is done.
+    def _blind_for_actor(self, session: Session) -> bool:
+        blind = session.get(Setting, "blind")
+        if blind is None or blind.value != "on" or not self._team(session):
+            return False
+        return not self._is_supervisor(session)
+
+    def blind_for_actor(self) -> bool:
+        """True when the acting coder may see only their own codings."""
+        with self._read() as session:
+            return self._blind_for_actor(session)
+
+    def require_unblinded(self, what: str) -> None:
+        if self.blind_for_actor():
+            raise NotAllowed(
+                f"{self.name}: coding is blind, so only a supervisor may {what} until a "
+                "supervisor unblinds the project"
+            )
+
+    def set_blind(self, on: bool = True) -> None:
+        """Blind (or unblind) the coders of a team project; supervisors only."""
+        with self._write() as session:
+            if not self._team(session):
+                raise QualcodeError(
+                    f"{self.name}: blind coding needs a supervisor (qualcode coders add NAME "
+                    "--role supervisor)"
+                )
+            self._require_supervisor(session, "blind or unblind the coders")
+            row = session.get(Setting, "blind")
+            value = "on" if on else "off"
+            if row is None:
+                session.add(Setting(key="blind", value=value))
+            else:
+                row.value = value
+            self._audit(session, "project.blind" if on else "project.unblind", "project", None)
+
     def role(self, name: str | None = None) -> str | None:
         """The role of a coder (the acting one by default); None for an unknown name."""
         with self._read() as session:
@@ -359,6 +423,16 @@ class ProjectCore:
             session.flush()
             self._audit(session, "coder.create", "coder", coder.uuid, name, name=name, role="coder")
         return coder
+
+
+def _url_user(name: str) -> str | None:
+    """The user a database URL logs in as: on a team server, that is the coder."""
+    if not store_engine.is_url(name):
+        return None
+    try:
+        return make_url(name).username or None
+    except ArgumentError:
+        return None
 
 
 def _clean_name(name: str, what: str) -> str:

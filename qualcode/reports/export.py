@@ -141,6 +141,7 @@ def build(
     """Build the report called ``report`` with ``options`` (see :class:`Options`)."""
     o = Options(**options)
     _check(report, o)
+    project.require_unblinded("write reports")
     names = [r for r in REPORTS[:-1] if r != "crosstab" or o.by] if report == "all" else [report]
     total = len(names) + 2
     step = (lambda done, what: progress(done, total, what)) if progress else (lambda *_: None)

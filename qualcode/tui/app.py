@@ -10,16 +10,20 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
 from .. import settings
+from ..errors import QualcodeError
 from ..project import Project
 from .undo import UndoStack
 
 CSS_DIR = Path(__file__).parent
+POLL_SECONDS = 3.0
+"""How often the app looks for other coders' changes."""
 
 
 class QualcodeApp(App[None]):
@@ -49,12 +53,16 @@ class QualcodeApp(App[None]):
         """Code paths on the digit keys 1-9 (index + 1), kept per project in user settings."""
         self.start_document = start_document
         self.sub_title = self.project_label
+        self.poll_seconds = POLL_SECONDS
+        self._seen_change: int | None = None
 
     # -- start-up ------------------------------------------------------------------------------
     def on_mount(self) -> None:
         from .screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        self._poll()
+        self.set_interval(self.poll_seconds, self._poll)
         if self.coder is None:
             from .screens.coder import CoderPrompt
 
@@ -112,6 +120,23 @@ class QualcodeApp(App[None]):
     def on_unmount(self) -> None:
         self.project.close()
 
+    # -- other coders' changes -----------------------------------------------------------------
+    @work(thread=True, group="poll", exclusive=True, exit_on_error=False)
+    def _poll(self) -> None:
+        """Look for changes made elsewhere (an indexed max() on the audit trail)."""
+        try:
+            newest, actors = self.project.changes_since(self._seen_change)
+        except QualcodeError:
+            return  # a dropped connection: the next poll tries again
+        first = self._seen_change is None
+        self._seen_change = newest
+        others = sorted({a for a in actors if a != self.coder and a != self.project.actor})
+        if others and not first:
+            self.call_from_thread(self._changed_elsewhere, others)
+
+    def _changed_elsewhere(self, actors: list[str]) -> None:
+        self.screen.post_message(ProjectChanged(actors))
+
     # -- app-wide actions --------------------------------------------------------------------
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
@@ -148,6 +173,15 @@ class QualcodeApp(App[None]):
 
 class CoderChanged(Message):
     """Posted to the current screen when the coder is set (screens refresh their counts)."""
+
+
+class ProjectChanged(Message):
+    """Posted to the current screen when someone else changed the project (another coder on
+    the server, or another program on the file); ``actors`` are who."""
+
+    def __init__(self, actors: list[str]) -> None:
+        super().__init__()
+        self.actors = actors
 
 
 def make_app(

@@ -126,8 +126,11 @@ def mark_overlaps(
 
 
 def load_corpus(project: Project, coder: str | None = None) -> Corpus:
-    """Read codes, documents, turns, training codings and decisions in one transaction."""
+    """Read codes, documents, turns, training codings and decisions in one transaction.
+    While coding is blind, a coder's suggestions learn from their own codings only."""
     with project._read() as session:
+        if project._blind_for_actor(session):
+            coder = project.actor
         coder_id = None
         if coder is not None:
             coder_id = session.scalar(select(Coder.id).where(Coder.name == coder))

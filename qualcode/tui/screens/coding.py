@@ -32,7 +32,7 @@ from .memo import MemoActions
 from .picker import CodePicker, CodingChoice, pinned_codes, recent_codes, remember_code, toggle_pin
 
 if TYPE_CHECKING:
-    from ..app import QualcodeApp
+    from ..app import ProjectChanged, QualcodeApp
 
 Result = CodingInfo | MemoInfo | Iterable[CodingInfo] | None
 T = TypeVar("T")
@@ -144,6 +144,12 @@ class CodingScreen(Screen[None], MemoActions):
     def on_coder_changed(self, _message: object) -> None:
         self.shown_coders = [self.coder]
         self._reload()
+
+    def on_project_changed(self, message: ProjectChanged) -> None:
+        """Another coder changed the project: load the codings again (the selection, cursor
+        and scroll position stay) and say who."""
+        self.reload_codings()
+        self.notify(f"Updated with changes by {', '.join(message.actors)}", timeout=3)
 
     def reload_codings(self) -> None:
         """Load the shown codings again (after another screen coded this document)."""

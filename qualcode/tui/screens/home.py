@@ -61,6 +61,9 @@ class HomeScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.refresh_data()
 
+    def on_project_changed(self, _message: object) -> None:
+        self.refresh_data()  # keeps the highlighted document
+
     def on_coder_changed(self, _message: object) -> None:
         self.refresh_data()
 
