@@ -405,4 +405,5 @@ from . import (  # noqa: E402, F401
     cli_privacy,
     cli_roles,
     cli_suggest,
+    cli_teams,
 )
