@@ -195,4 +195,11 @@ def make_app(
     """Open the project and build the app; ``coder`` None asks for one (remembered).
     An encrypted project needs its ``passphrase`` (see :mod:`qualcode.tui.unlock`)."""
     project = Project.open(target, actor=coder, passphrase=passphrase, password=password)
+    if coder is None and "://" in str(target) and project.actor:
+        # On a team server the login names the coder (their rows are theirs by the server's
+        # rules), so there is nothing to ask.
+        from sqlalchemy.engine import make_url
+
+        if make_url(str(target)).username == project.actor:
+            coder = project.actor
     return QualcodeApp(project, coder, start_document=document)

@@ -54,3 +54,15 @@ async def test_codebook_and_codings_of_others_appear(demo_path: Path) -> None:
         assert await wait_for(pilot, lambda: made.uuid in view.marks)
         assert (view.selection, view.cursor) == (selected, cursor)
         assert any("changes by ben" in str(n.message) for n in app._notifications)
+
+
+async def test_on_a_server_the_login_names_the_coder(pg_url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    Project.create(pg_url).close()
+    login = make_url(pg_url).username
+    app = make_app(pg_url)  # no --coder: nothing to ask
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.coder == login
+        assert type(app.screen).__name__ == "HomeScreen"
