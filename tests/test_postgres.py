@@ -199,3 +199,60 @@ def test_conflicts_a_team_hits(pg_url: str) -> None:
         with pytest.raises(Exception, match="is archived; restore it to use it"):
             ann.apply_code(document=document, code="Travel support", coder="ann",
                            start=turns[1].body_start, end=turns[1].end)  # fmt: skip
+
+
+def test_a_connection_cut_mid_action_reports_not_saved_and_the_retry_saves_once(
+    pg_url: str,
+) -> None:
+    import threading
+    import time
+
+    from qualcode.errors import QualcodeError
+
+    with Project.create(pg_url, actor="ann") as project:
+        project.import_codebook(load_codebook(CODEBOOK))
+        project.import_files(SAMPLE[:1])
+        document = project.documents()[0].name
+        turn = project.turns(document)[1]
+        span = {"document": document, "code": "Travel support", "coder": "ann",
+                "start": turn.body_start, "end": turn.end}  # fmt: skip
+        admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:  # every new coding now takes a few seconds
+            connection.execute(text(
+                "CREATE FUNCTION qc_slow() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$"
+            ))  # fmt: skip
+            connection.execute(text(
+                "CREATE TRIGGER qc_slow BEFORE INSERT ON codings FOR EACH ROW EXECUTE "
+                "FUNCTION qc_slow()"
+            ))  # fmt: skip
+        outcome: list[BaseException | None] = []
+
+        def code() -> None:
+            try:
+                project.apply_code(**span)
+                outcome.append(None)
+            except BaseException as exc:  # noqa: BLE001 - reported to the test below
+                outcome.append(exc)
+
+        worker = threading.Thread(target=code)
+        worker.start()
+        with admin.connect() as connection:
+            for _ in range(200):  # wait until the insert is inside the server, then cut it
+                cut = connection.execute(text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE query LIKE 'INSERT INTO codings%' AND state = 'active'"
+                )).scalar()  # fmt: skip
+                if cut:
+                    break
+                time.sleep(0.05)
+            connection.execute(text("DROP TRIGGER qc_slow ON codings"))
+        worker.join(timeout=60)
+        admin.dispose()
+        [error] = outcome
+        assert isinstance(error, QualcodeError) and "the action was not saved" in str(error)
+        assert len(str(error).splitlines()) == 1
+        assert project.codings() == []  # not done, as reported
+        project.apply_code(**span)  # the retry
+        assert len(project.codings()) == 1
+        assert [e.action for e in project.log(action="coding.")] == ["coding.apply"]

@@ -179,7 +179,8 @@ class ProjectCore:
                 raise SchemaError(f"{name}: not a qualcode project")
         except (OperationalError, DatabaseError) as exc:
             engine.dispose()
-            raise SchemaError(f"{name}: cannot be read as a qualcode project ({exc.orig})") from exc
+            reason = " ".join(str(exc.orig).split())[:300]
+            raise SchemaError(f"{name}: cannot be read as a qualcode project ({reason})") from exc
         except BaseException:
             engine.dispose()
             raise
@@ -216,7 +217,8 @@ class ProjectCore:
             session.commit()
         except OperationalError as exc:
             session.rollback()
-            raise QualcodeError(f"{self.name}: the action was not saved ({exc.orig})") from exc
+            reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else "?"
+            raise QualcodeError(f"{self.name}: the action was not saved ({reason})") from exc
         except (DBAPIError, StaleDataError) as exc:
             session.rollback()
             # On PostgreSQL with roles (qualcode.teams.access) the server itself refuses: a
