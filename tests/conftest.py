@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from qualcode import Project
+
+# CI runs hypothesis with fixed seeds (QUALCODE_HYPOTHESIS=ci in .ci/run), so that main stays
+# green on what was tested; runs by hand draw new inputs each time and find new cases.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("QUALCODE_HYPOTHESIS", "default"))
 
 DATA = Path(__file__).parent / "data"
 PROJECT_DATA = DATA / "project"
