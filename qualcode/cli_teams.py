@@ -35,7 +35,7 @@ def merge(projects: tuple[str, ...], output: str, report_path: str | None, as_js
     from .teams.merge_report import summary_lines, write_report
 
     # One passphrase for every encrypted input. With nobody to ask, the library says which
-    # input is encrypted (or is no project at all: a text file looks the same from outside).
+    # input is encrypted.
     encrypted = [p for p in projects if "://" not in p and cipher.is_encrypted(p)]
     can_ask = cipher.passphrase_from_env() is not None or sys.stdin.isatty()
     passphrase = _passphrase(encrypted[0]) if encrypted and can_ask else None

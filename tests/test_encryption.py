@@ -237,3 +237,21 @@ def _read(fd: int) -> bytes:
         return os.read(fd, 4096)
     except OSError:  # the child closed the terminal
         return b""
+
+
+def test_only_an_encrypted_project_looks_encrypted(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = encrypted_project(env, capsys)
+    assert cipher.is_encrypted(path)
+    others = {
+        "text.qualcode": b"Interviewer: hello\n" * 200,
+        "page_of_text.qualcode": b"a" * 4096,  # a whole number of pages, but text
+        "odd_size.qualcode": path.read_bytes()[:-1],  # random bytes, not whole pages
+        "empty.qualcode": b"",
+    }
+    for name, data in others.items():
+        (env / name).write_bytes(data)
+        assert not cipher.is_encrypted(env / name), name
+        code, _out, err = run_cli(capsys, "documents", str(env / name))
+        assert code == 1 and "passphrase" not in err and len(err.splitlines()) == 1

@@ -354,7 +354,7 @@ def _newer(path: Path) -> None:
     ("make_bad", "problem"),
     [
         (lambda p: None, "no such project"),
-        (lambda p: p.write_text("not a project\n" * 10), "encrypted (or not a project)"),
+        (lambda p: p.write_text("not a project\n" * 10), "not an SQLite database"),
         (lambda p: p.write_bytes(b""), "not a qualcode project"),
         (_newer, "written by a newer qualcode"),
     ],

@@ -62,15 +62,20 @@ def available() -> bool:
 
 
 def is_encrypted(path: str | Path) -> bool:
-    """True for an existing, non-empty file that is not plain SQLite (an SQLCipher file, or
-    something else entirely: opening it with a passphrase tells which)."""
+    """True for a file that looks like SQLCipher's: not SQLite's header, a whole number of
+    pages long (pages are 512 bytes or a larger power of two), and starting with random bytes
+    (its salt), not text. Only the passphrase proves it; this keeps a text file or a document
+    given by mistake from being taken for an encrypted project."""
     path = Path(path)
     try:
+        size = path.stat().st_size
         with path.open("rb") as handle:
             head = handle.read(16)
-    except (FileNotFoundError, IsADirectoryError):
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
         return False
-    return len(head) == 16 and head != SQLITE_MAGIC
+    if len(head) < 16 or head == SQLITE_MAGIC or size % 512:
+        return False
+    return not all(32 <= b < 127 or b in (9, 10, 13) for b in head)
 
 
 def passphrase_from_env() -> str | None:
