@@ -145,11 +145,7 @@ def _shareable(opened: Project, names: str | None) -> Iterator[Project]:
     if names is None:
         yield opened
         return
-    from .privacy.names import load_names
-    from .privacy.pseudonymise import plan_for
-
-    plan = plan_for(opened, load_names(names), key=opened.pseudonym_key(), candidates=False)
-    copy = opened.pseudonymised_copy(plan)
+    copy = opened.shareable_copy(names)
     try:
         yield copy  # type: ignore[misc]
     finally:

@@ -176,6 +176,16 @@ class PseudonymsMixin(ProjectCore):
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- a pseudonymised copy in memory, for exports -------------------------------------------
+    def shareable_copy(self, names_path: str | Path) -> PseudonymsMixin:
+        """A copy in memory with the names list, speaker labels and patterns replaced (labels
+        from the project's key, when there is one): what the CLI's ``--pseudonymise`` and the
+        TUI's export dialog export from."""
+        from ..privacy.names import load_names
+        from ..privacy.pseudonymise import plan_for
+
+        plan = plan_for(self, load_names(names_path), key=self.pseudonym_key(), candidates=False)  # type: ignore[arg-type]
+        return self.pseudonymised_copy(plan)
+
     def pseudonymised_copy(self, plan: Plan) -> PseudonymsMixin:
         """The project copied into memory with the plan applied (nothing touches the file and
         no key is written): export from it to share pseudonymised results."""

@@ -3,6 +3,7 @@ library's report and the file written."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,33 @@ def test_the_bar_chart_fits_its_pane(demo_path: Path, width: int) -> None:
     # the longest bar is the theme and group with the most codings
     most = max(r.codings for r in report.rows if r.level == 0 and r.group != "(all)")
     assert any(line.rstrip().endswith(f" {most}") and "█" in line for line in lines)
+
+
+async def test_export_dialog_pseudonymises_with_a_names_file(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    names = Path(__file__).resolve().parents[2] / "transcripts_sample" / "names.csv"
+    target = tmp_path / "quotes.md"
+    app = make_app(demo_path, coder="sue")
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        app.screen.query_one(Select).value = "quotes"
+        await pilot.pause()
+        app.screen.query_one("#export-path", Input).value = str(target)
+        field = app.screen.query_one("#export-names", Input)
+        field.value = str(names)
+        field.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportDialog)
+    text = target.read_text(encoding="utf-8")
+    assert "[Participant 1]" in text
+    listed = [row.split(",")[0] for row in names.read_text().splitlines()[1:]]
+    assert [n for n in listed if re.search(rf"\b{n}\b", text, re.IGNORECASE)] == []
+    with Project.open(demo_path) as project:  # the project itself is unchanged
+        assert "Amy" in project.document_text("p01-amy")

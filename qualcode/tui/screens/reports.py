@@ -274,8 +274,10 @@ class ExportDialog(ModalScreen[None]):
             )
             yield Label("File (.xlsx .csv .md .docx .json, charts .png .svg):")
             yield Input(value=f"{stem}-frequencies.xlsx", id="export-path")
+            yield Label("Pseudonymise with this names file (CSV; empty: no):")
+            yield Input(placeholder="names.csv", id="export-names")
             yield ProgressBar(total=1, show_eta=False, id="export-progress")
-            yield Label("Enter in the file box exports; Escape closes.", id="export-status",
+            yield Label("Enter exports; Escape closes.", id="export-status",
                         classes="hint")  # fmt: skip
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -292,26 +294,35 @@ class ExportDialog(ModalScreen[None]):
         if self.running:
             return
         report = str(self.query_one("#export-report", Select).value)
-        target = event.value.strip()
+        target = self.query_one("#export-path", Input).value.strip()
+        names = self.query_one("#export-names", Input).value.strip() or None
         if not target:
             self.notify("Name a file to write.", severity="warning")
             return
         self.running = True
         self.query_one("#export-status", Label).update("Exporting…")
-        self._export(report, target)
+        self._export(report, target, names)
 
     @work(thread=True, group="export", exclusive=True, exit_on_error=False)
-    def _export(self, report: str, target: str) -> None:
+    def _export(self, report: str, target: str, names: str | None) -> None:
         from ...reports import export
 
         def progress(done: int, total: int, what: str) -> None:
             self.app.call_from_thread(self._progress, done, total, what)
 
+        copy = None
         try:
-            written = export(self.qapp.project, report, target, progress=progress, **self.options)
+            source = self.qapp.project
+            if names is not None:
+                progress(0, 1, "pseudonymising a copy in memory…")
+                source = copy = self.qapp.project.shareable_copy(names)  # type: ignore[assignment]
+            written = export(source, report, target, progress=progress, **self.options)
         except QualcodeError as exc:
             self.app.call_from_thread(self._finished, None, str(exc))
             return
+        finally:
+            if copy is not None:
+                copy.close()
         self.app.call_from_thread(self._finished, written, None)
 
     def _progress(self, done: int, total: int, what: str) -> None:
