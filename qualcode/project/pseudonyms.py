@@ -90,8 +90,8 @@ class PseudonymsMixin(ProjectCore):
         renamed: dict[str, str] = {}
         moved = memos = 0
         with self._write() as session:
-            session.connection().exec_driver_sql("PRAGMA secure_delete = ON") if self._sqlite() \
-                else None  # fmt: skip
+            if self._sqlite():  # freed pages are zeroed, so the old text does not linger
+                session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
             taken = set(session.scalars(select(Document.name)))
             for document in session.scalars(select(Document).order_by(Document.name)).all():
                 findings = per_document.get(document.name, [])
