@@ -240,3 +240,21 @@ def test_bad_names_file_is_one_line_and_changes_nothing(
     assert err.startswith(f"qualcode: error: {names}: ") and problem in err
     assert len(err.splitlines()) == 1
     assert demo.read_bytes() == before
+
+
+def test_a_full_name_and_its_parts_are_one_person() -> None:
+    texts = {
+        "a": "Bekah Hawrot Weigel: Hi, I'm Bekah.\nDan Ott: And I'm Dan. Weigel said so.\n",
+        "b": "Bekah: Welcome back.\nDan: Thanks, Bekah.\n",
+    }
+    labels = [("Bekah Hawrot Weigel", "participant"), ("Dan Ott", "participant"),
+              ("Bekah", "participant"), ("Dan", "participant")]  # fmt: skip
+    plan = build_plan(texts, [], labels, key={})
+    speakers = [e for e in plan.rows() if e.source == "speaker"]
+    assert sorted(e.original for e in speakers) == ["Bekah Hawrot Weigel", "Dan Ott"]
+    bekah = plan.entities["bekah hawrot weigel"]
+    assert {"Bekah", "Weigel"} <= bekah.spellings and bekah.count == 5
+    new, _ = rewrite(texts["b"], [(f.start, f.end, plan.replacement(f))
+                                  for f in plan.chosen() if f.document == "b"])  # fmt: skip
+    assert new == f"{bekah.replacement}: Welcome back.\n{plan.entities['dan ott'].replacement}: " \
+                  f"Thanks, {bekah.replacement}.\n"  # fmt: skip

@@ -156,6 +156,15 @@ def looks_like_name(label: str) -> bool:
     return any(w[:1].isupper() and not known_word(w) and len(w) > 1 for w in words)
 
 
+def name_parts(label: str) -> list[str]:
+    """The words of a multi-word name that are names themselves ('Bekah', 'Weigel' of 'Bekah
+    Hawrot Weigel'; not 'Besu' of 'Luis Pinto | Besu' if Besu were English)."""
+    words = re.findall(r"[^\W\d_]+", label)
+    if len(words) < 2:
+        return []
+    return [w for w in words if len(w) >= 3 and w[0].isupper() and not known_word(w)]
+
+
 @dataclass(frozen=True)
 class Match:
     start: int

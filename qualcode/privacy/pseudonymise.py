@@ -167,10 +167,16 @@ def build_plan(
             kind = str(roles[entry.name.casefold()])  # a listed speaker: [Participant 3]
         made = entity(entry.name, kind, "list", entry.replacement)
         made.spellings.update(entry.aliases)
-    for label, role in speaker_labels:
-        if detect.looks_like_name(label) and label.casefold() not in entities:
-            role_kind = role if role in ("participant", "staff", "interviewer") else "person"
-            entity(label, role_kind, "speaker")
+    # Full names first, so that 'Bekah' (a label in one transcript) and the first name in
+    # other people's talk get the label of 'Bekah Hawrot Weigel' (a label in another).
+    spelled = {s.casefold() for e in entities.values() for s in e.spellings}
+    for label, role in sorted(speaker_labels, key=lambda lr: (-len(lr[0].split()), lr[0])):
+        if not detect.looks_like_name(label) or label.casefold() in spelled:
+            continue
+        role_kind = role if role in ("participant", "staff", "interviewer") else "person"
+        made = entity(label, role_kind, "speaker")
+        made.spellings.update(p for p in detect.name_parts(label) if p.casefold() not in spelled)
+        spelled |= {s.casefold() for s in made.spellings}
     named = {s: e.key for e in entities.values() for s in e.spellings}
     covered = {s.casefold() for s in named}
 
