@@ -48,13 +48,17 @@ def add(project: str, name: str, supervisor: bool, ask_password: bool) -> None:
     click.echo(f"added {name} as a {'supervisor' if supervisor else 'coder'}")
 
 
+def _blinding(project: str, coder: str, on: bool) -> None:
+    with _open(project, actor=coder) as opened:
+        opened.set_blind(on)
+
+
 @team_group.command("blind")
 @PROJECT
 @click.option("--coder", required=True, help="The supervisor doing it.")
 def blind(project: str, coder: str) -> None:
     """Blind the coders: each sees only their own codings (no agreement, no reports)."""
-    with _open(project, actor=coder) as opened:
-        opened.set_blind(True)
+    _blinding(project, coder, True)
     click.echo(f"{project}: coding is blind; unblind it with: qualcode team unblind")
 
 
@@ -63,6 +67,5 @@ def blind(project: str, coder: str) -> None:
 @click.option("--coder", required=True, help="The supervisor doing it.")
 def unblind(project: str, coder: str) -> None:
     """Let every coder see everyone's codings again."""
-    with _open(project, actor=coder) as opened:
-        opened.set_blind(False)
+    _blinding(project, coder, False)
     click.echo(f"{project}: coding is no longer blind")

@@ -1,4 +1,5 @@
-"""Writing a file in one step: a temporary file beside the target, renamed over it.
+"""Writing a file in one step: a temporary file beside the target, renamed over it; and
+reading a small input file with one-line errors.
 
 Every file qualcode writes for the user (codebooks, reports, REFI-QDA exports) goes through
 here, so an interrupted or failed write leaves the old file (or none), never half a file.
@@ -13,7 +14,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import QualcodeError
+from .errors import BadInputError, QualcodeError
+
+
+def read_small(path: Path, limit: int, what: str) -> bytes:
+    """At most ``limit + 1`` bytes of ``path`` (so a caller sees "too large" without reading
+    a huge file); a missing file, a folder or an unreadable file is a one-line
+    ``BadInputError`` (``what`` names the expected kind: "a .qdc codebook")."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(limit + 1)
+    except FileNotFoundError:
+        raise BadInputError(path, "no such file") from None
+    except IsADirectoryError:
+        raise BadInputError(path, f"is a folder, not {what}") from None
+    except OSError as exc:
+        raise BadInputError(path, f"cannot read the file ({exc.strerror or exc})") from None
 
 
 def replace_atomically(path: str | Path, write: Callable[[Path], object]) -> Path:

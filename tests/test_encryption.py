@@ -3,10 +3,7 @@ for a wrong or missing passphrase or a missing extra, and conversions that lose 
 
 from __future__ import annotations
 
-import os
-import pty
 import re
-import select
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +16,7 @@ from qualcode.errors import QualcodeError
 from qualcode.store import cipher
 
 from .conftest import REPO, run_cli
+from .terminal import in_terminal
 
 pytest.importorskip("sqlcipher3", reason="the encryption extra (sqlcipher3) is not installed")
 
@@ -204,39 +202,12 @@ def test_the_prompt_does_not_echo_the_passphrase(
 ) -> None:
     path = encrypted_project(env, capsys)
     monkeypatch.delenv(cipher.PASSPHRASE_ENV)
-    parent, child = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "qualcode", "documents", str(path)],
-        stdin=child, stdout=child, stderr=child, env=os.environ.copy(), close_fds=True,
-    )  # fmt: skip
-    os.close(child)
-    seen = b""
-    try:
-        while b"passphrase" not in seen:
-            seen += _read(parent)
-        os.write(parent, PASS.encode() + b"\n")
-        while process.poll() is None or select.select([parent], [], [], 0.1)[0]:
-            chunk = _read(parent)
-            if not chunk and process.poll() is not None:
-                break
-            seen += chunk
-    finally:
-        process.wait(timeout=60)
-        os.close(parent)
-    output = seen.decode("utf-8", "replace")
-    assert process.returncode == 0, output
+    code, output = in_terminal(
+        [sys.executable, "-m", "qualcode", "documents", str(path)], b"passphrase", PASS
+    )
+    assert code == 0, output
     assert "p01-amy" in output
     assert PASS not in output and "battery" not in output
-
-
-def _read(fd: int) -> bytes:
-    ready, _, _ = select.select([fd], [], [], 30)
-    if not ready:
-        raise AssertionError("the command printed nothing for 30 s")
-    try:
-        return os.read(fd, 4096)
-    except OSError:  # the child closed the terminal
-        return b""
 
 
 def test_only_an_encrypted_project_looks_encrypted(

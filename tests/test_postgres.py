@@ -4,10 +4,6 @@ append-only there too, passwords never echoed or stored, and connections that dr
 from __future__ import annotations
 
 import json
-import os
-import pty
-import select
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,6 +17,7 @@ from qualcode.codebook import load_codebook
 
 from .conftest import REPO, run_cli
 from .pg_cluster import PASSWORD_USER
+from .terminal import in_terminal
 
 SAMPLE = sorted((REPO / "transcripts_sample").glob("*.txt"))
 EVERY = [p for p in sorted((REPO / "transcripts_sample").iterdir())
@@ -134,46 +131,16 @@ def test_passwords_are_asked_never_echoed_never_stored(
     monkeypatch.setenv("PGPASSWORD", secret)
     assert run_cli(capsys, "init", url, "--codebook", str(CODEBOOK))[0] == 0
     monkeypatch.delenv("PGPASSWORD")
-    output = _in_terminal([sys.executable, "-m", "qualcode", "codebook", "show", url], secret)
+    code, output = in_terminal(
+        [sys.executable, "-m", "qualcode", "codebook", "show", url], b"password", secret
+    )
+    assert code == 0, output
     assert "Travel support" in output and secret not in output
     with Project.open(url, password=secret) as project:
         stored = json.dumps([project.setting(k) for k in ("app", "created_at")])
         stored += json.dumps([e.payload for e in project.log()])
         assert project.name == url  # the URL as given, which holds no password
     assert secret not in stored
-
-
-def _in_terminal(command: list[str], answer: str) -> str:
-    """Run ``command`` on a pseudo-terminal, type ``answer`` at its first prompt."""
-    parent, child = pty.openpty()
-    process = subprocess.Popen(command, stdin=child, stdout=child, stderr=child, cwd=REPO,
-                               env=os.environ.copy(), close_fds=True)  # fmt: skip
-    os.close(child)
-    seen = b""
-    try:
-        while b"password" not in seen.lower():
-            seen += _read(parent)
-        os.write(parent, answer.encode() + b"\n")
-        while True:
-            chunk = _read(parent)
-            if not chunk:
-                break
-            seen += chunk
-    finally:
-        process.wait(timeout=60)
-        os.close(parent)
-    assert process.returncode == 0, seen.decode("utf-8", "replace")
-    return seen.decode("utf-8", "replace")
-
-
-def _read(fd: int) -> bytes:
-    ready, _, _ = select.select([fd], [], [], 60)
-    if not ready:
-        raise AssertionError("the command printed nothing for 60 s")
-    try:
-        return os.read(fd, 4096)
-    except OSError:  # the child closed the terminal
-        return b""
 
 
 def test_conflicts_a_team_hits(pg_url: str) -> None:

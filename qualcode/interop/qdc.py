@@ -19,6 +19,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from .. import __version__
 from ..errors import BadInputError, CodebookError
+from ..files import read_small
 from .model import RefiCode, RefiCodebook, RefiSet
 from .refi_xml import CODEBOOK_NS, Deviations, Doc, parse_bool, parse_xml, xml_safe
 
@@ -155,15 +156,7 @@ def read_sets(doc: Doc, sets: etree._Element | None) -> list[RefiSet]:
 def read_qdc(path: str | Path) -> RefiCodebook:
     """Read a ``.qdc`` file; deviations from the XSD become warnings, damage an error."""
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_QDC_BYTES + 1)
-    except FileNotFoundError:
-        raise BadInputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise BadInputError(path, "is a folder, not a .qdc codebook") from None
-    except OSError as exc:
-        raise BadInputError(path, f"cannot read the file ({exc.strerror or exc})") from None
+    data = read_small(path, MAX_QDC_BYTES, "a .qdc codebook")
     if len(data) > MAX_QDC_BYTES:
         limit = MAX_QDC_BYTES // (1024 * 1024)
         raise BadInputError(path, f"larger than {limit} MB: not a codebook")

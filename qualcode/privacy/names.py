@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BadInputError
+from ..files import read_small
 from ..importers.encoding import decode_bytes
 
 KINDS = ("person", "place", "organisation", "email", "phone", "postcode", "date", "url", "other")
@@ -42,18 +43,11 @@ class NameEntry:
 def load_names(path: str | Path) -> list[NameEntry]:
     """Read a names CSV; any problem is one line naming the file (and the row)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BadInputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise BadInputError(path, "is a folder, not a names file") from None
-    except OSError as exc:
-        raise BadInputError(path, f"cannot be read ({exc.strerror})") from None
+    data = read_small(path, MAX_BYTES, "a names file")
     if not data.strip():
         raise BadInputError(path, "the names file is empty", "one name per row, header: name")
     if len(data) > MAX_BYTES:
-        raise BadInputError(path, f"too large for a names list ({len(data):,} bytes)")
+        raise BadInputError(path, f"too large for a names list (over {MAX_BYTES:,} bytes)")
     text = decode_bytes(data, path)
     try:
         rows = list(csv.DictReader(io.StringIO(text)))

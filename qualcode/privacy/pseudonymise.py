@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -70,6 +70,8 @@ class Plan:
     entities: dict[str, Entity]
     findings: list[Finding]
     """Non-overlapping, sorted by document then offset."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """The documents the plan was made from (the review shows findings in context)."""
 
     def rows(self) -> list[Entity]:
         """Entities for review: by source (list, speakers, patterns, variants, candidates),
@@ -218,7 +220,7 @@ def build_plan(
     unused = [k for k, e in entities.items() if e.count == 0 and e.source == "candidate"]
     for k in unused:
         del entities[k]
-    return Plan(entities, findings)
+    return Plan(entities, findings, texts)
 
 
 def _kind(kind: str) -> str:
@@ -328,16 +330,21 @@ class OffsetMap:
         return new_start + len(replacement) if at_end else new_start
 
 
-def replace_spellings(text: str, spellings: dict[str, str]) -> str:
-    """Replace every spelling (as a whole word; also in CAPITALS or Title Case) in free text
-    such as a memo or a speaker label."""
+def spelling_replacer(spellings: dict[str, str]) -> Callable[[str], str]:
+    """A function replacing every spelling (as a whole word; also in CAPITALS or Title Case)
+    in free text such as a memo or a speaker label; the pattern is built once."""
     pattern = detect.spelling_pattern(spellings)
-    if pattern is None or not text:
-        return text
+    if pattern is None:
+        return lambda text: text
     table = {}
     for spelling, label in spellings.items():
         table.update({spelling: label, spelling.title(): label, spelling.upper(): label})
-    return pattern.sub(lambda m: table.get(m.group(), m.group()), text)
+    return lambda text: pattern.sub(lambda m: table.get(m.group(), m.group()), text)
+
+
+def replace_spellings(text: str, spellings: dict[str, str]) -> str:
+    """``spelling_replacer(spellings)(text)``, for a single text."""
+    return spelling_replacer(spellings)(text)
 
 
 def replace_in_name(name: str, spellings: dict[str, str]) -> str:

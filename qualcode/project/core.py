@@ -160,7 +160,6 @@ class ProjectCore:
                         f"{name}: encrypted (or not a project); give its passphrase at the "
                         f"prompt or in {cipher.PASSPHRASE_ENV}"
                     )
-                cipher.check_passphrase(sqlite_path, passphrase)
             elif not store_engine.looks_like_sqlite(sqlite_path):
                 raise SchemaError(f"{name}: not a qualcode project (not an SQLite database)")
             else:
@@ -179,6 +178,8 @@ class ProjectCore:
                 raise SchemaError(f"{name}: not a qualcode project")
         except (OperationalError, DatabaseError) as exc:
             engine.dispose()
+            if passphrase is not None:  # the key is checked by the first read, not twice
+                raise cipher.wrong_passphrase(name) from exc
             reason = " ".join(str(exc.orig).split())[:300]
             raise SchemaError(f"{name}: cannot be read as a qualcode project ({reason})") from exc
         except BaseException:

@@ -10,6 +10,7 @@ does hold the original text; the result says so, and it is encrypted when the pr
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +24,8 @@ from ..privacy.pseudonymise import (
     OffsetMap,
     Plan,
     replace_in_name,
-    replace_spellings,
     rewrite,
+    spelling_replacer,
 )
 from ..store import cipher
 from ..store.models import (
@@ -80,6 +81,7 @@ class PseudonymsMixin(ProjectCore):
         """Apply the plan's selected findings (see :mod:`qualcode.privacy.pseudonymise`)."""
         per_document = plan.by_document()
         spellings = plan.spellings()
+        replace = spelling_replacer(spellings)
         if not per_document and not spellings:
             raise QualcodeError("nothing selected to pseudonymise")
         key = new_in_key = None
@@ -106,7 +108,7 @@ class PseudonymsMixin(ProjectCore):
                     renamed[document.name] = name
                 speakers = select(Speaker).where(Speaker.document_id == document.id)
                 for speaker in session.scalars(speakers):
-                    speaker.label = replace_spellings(speaker.label, spellings)
+                    speaker.label = replace(speaker.label)
                 source_name = replace_in_name(document.source_name, spellings)
                 if not spans and name == document.name and source_name == document.source_name:
                     continue
@@ -122,18 +124,16 @@ class PseudonymsMixin(ProjectCore):
                             previous_uuid=previous[0], previous_sha256=previous[1],
                             sha256=document.sha256, replacements=len(spans))  # fmt: skip
             for memo in session.scalars(select(Memo)):
-                text = replace_spellings(memo.text, spellings)
+                text = replace(memo.text)
                 if text != memo.text:
                     memo.text = text
                     memos += 1
-            self._free_text(session, spellings)
-            mentions = sum(
-                1
-                for event in session.scalars(select(AuditEvent))
-                if any(s.casefold() in str(event.payload).casefold() for s in spellings)
-            )
+            self._free_text(session, spellings, replace)
+            folded = {s.casefold() for s in spellings}
+            payloads = (str(p).casefold() for p in session.scalars(select(AuditEvent.payload)))
+            mentions = sum(1 for text in payloads if any(s in text for s in folded))
         self._truncate_log()
-        return PseudonymiseResult(len([d for d in per_document if per_document[d]]),
+        return PseudonymiseResult(len(per_document),
                                   len(plan.chosen()), moved, memos, renamed, made, key,
                                   new_in_key or 0, mentions)  # fmt: skip
 
@@ -150,11 +150,13 @@ class PseudonymsMixin(ProjectCore):
             turn.end = offsets.end(turn.end)
         return moved
 
-    def _free_text(self, session: Session, spellings: dict[str, str]) -> None:
+    def _free_text(
+        self, session: Session, spellings: dict[str, str], replace: Callable[[str], str]
+    ) -> None:
         """Names in the codebook (examples quote transcripts), in cases and their attributes."""
         for code in session.scalars(select(Code)):
             for column in ("definition", "inclusion", "exclusion", "example"):
-                setattr(code, column, replace_spellings(getattr(code, column), spellings))
+                setattr(code, column, replace(getattr(code, column)))
         cases = set(session.scalars(select(Case.name)))
         for case in session.scalars(select(Case)):
             name = replace_in_name(case.name, spellings)
@@ -162,9 +164,9 @@ class PseudonymsMixin(ProjectCore):
                 cases.discard(case.name)
                 case.name = _free(name, cases)
                 cases.add(case.name)
-            case.description = replace_spellings(case.description, spellings)
+            case.description = replace(case.description)
         for value in session.scalars(select(AttributeValue)):
-            value.value = replace_spellings(value.value, spellings)
+            value.value = replace(value.value)
 
     def _sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"

@@ -106,13 +106,15 @@ def connect(path: str | Path, passphrase: str) -> Any:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except module.DatabaseError as exc:
         connection.close()
-        raise EncryptionError(
-            f"{path}: wrong passphrase, or not an encrypted qualcode project"
-        ) from exc
+        raise wrong_passphrase(path) from exc
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def wrong_passphrase(path: str | Path) -> EncryptionError:
+    return EncryptionError(f"{path}: wrong passphrase, or not an encrypted qualcode project")
 
 
 def check_passphrase(path: str | Path, passphrase: str) -> None:

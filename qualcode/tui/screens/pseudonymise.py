@@ -144,7 +144,7 @@ class PseudonymiseScreen(Screen[None]):
         if finding is None:
             preview.update("")
             return
-        text = self.qapp.project.document_text(finding.document)
+        text = self.plan.texts[finding.document]
         before = " ".join(text[max(0, finding.start - CONTEXT) : finding.start].split())
         after = " ".join(text[finding.end : finding.end + CONTEXT].split())
         line = Text(f"{finding.document}: …{safe_text(before)} ")
