@@ -69,7 +69,8 @@ def test_an_older_project_is_still_migrated(tmp_path: Path) -> None:
         config.attributes["connection"] = connection
         command.downgrade(config, "0002")
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        found = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert found == "0002"
     engine.dispose()
     with Project.open(path) as project:
         assert project.migration is not None and project.migration.before == "0002"

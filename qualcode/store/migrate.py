@@ -113,9 +113,7 @@ def migrate(
             ) from exc
     backup = None
     if before and sqlite_path:
-        backup = backup_file(
-            sqlite_path, f"before-migration-from-{before}", passphrase=passphrase
-        )
+        backup = backup_file(sqlite_path, f"before-migration-from-{before}", passphrase=passphrase)
     config = _config()
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
