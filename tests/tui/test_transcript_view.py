@@ -18,8 +18,8 @@ from qualcode.tui.widgets.layout import (
     Block,
     Layout,
     Navigator,
-    blocks_from_turns,
     _wrap_words,
+    blocks_from_turns,
     safe_text,
     wrap_paragraph,
 )

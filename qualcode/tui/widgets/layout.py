@@ -117,7 +117,7 @@ def wrap_paragraph(shown: str, start: int, end: int, width: int) -> list[int]:
 def _ascii_line(width: int) -> re.Pattern[str]:
     """One wrapped line: as much as fits in ``width`` cells and ends a word, then the spaces
     after it (greedy, so the longest such run; it backtracks only over the word cut off)."""
-    return re.compile(r"[^\n]{0,%d}\S(?=\s|$)\s*" % (width - 1))
+    return re.compile(rf"[^\n]{{0,{width - 1}}}\S(?=\s|$)\s*")
 
 
 def _wrap_words(shown: str, start: int, end: int, width: int) -> list[int]:
