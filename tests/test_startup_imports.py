@@ -75,3 +75,26 @@ def test_an_older_project_is_still_migrated(tmp_path: Path) -> None:
     with Project.open(path) as project:
         assert project.migration is not None and project.migration.before == "0002"
         assert project.migration.after == migrate.head_revision()
+
+
+def test_the_lazy_command_table_matches_the_commands() -> None:
+    """--help lists lazily loaded commands from a table; it must say what the commands say."""
+    import importlib
+
+    import click
+
+    from qualcode import cli as cli_module
+
+    group = cli_module.cli
+    context = click.Context(group)
+    package = Path(cli_module.__file__).parent
+    for module in sorted(path.stem for path in package.glob("cli_*.py")):  # every command module
+        importlib.import_module(f"qualcode.{module}")
+    own = {n for n, c in group.commands.items() if c.callback.__module__ == "qualcode.cli"}
+    assert set(group.commands) == own | set(cli_module.LAZY_COMMANDS), "a command is missing"
+    for name, (module, help_text) in cli_module.LAZY_COMMANDS.items():
+        command = group.get_command(context, name)
+        assert command is not None and command.callback.__module__ == f"qualcode.{module}"
+        placeholder = click.Command(name, help=help_text)
+        for limit in (30, 45, 60, 80, 200, 1000):
+            assert placeholder.get_short_help_str(limit) == command.get_short_help_str(limit)
