@@ -149,9 +149,7 @@ def _members(clusters: Any, n_units: int) -> list[np.ndarray] | None:
         return None
     labels = np.asarray(clusters)
     if labels.shape != (n_units,):
-        raise AgreementError(
-            f"clusters needs one label per unit ({n_units}); got {labels.size}"
-        )
+        raise AgreementError(f"clusters needs one label per unit ({n_units}); got {labels.size}")
     _values, inverse = np.unique(labels, return_inverse=True)
     order = np.argsort(inverse, kind="stable")
     return np.split(order, np.flatnonzero(np.diff(inverse[order])) + 1)

@@ -369,8 +369,9 @@ def krippendorff_alpha(
     more values). ``level`` picks the difference function: ``nominal``; ``ordinal`` (categories
     in the given ``order``, such as the codebook's; numbers may go without one and are then
     taken in ascending order, but text labels may not: their alphabetical order is rarely their
-    meaning, so they are refused without ``order``; the difference between ``c`` and ``k`` being the squared number of pooled
-    values from ``c`` to ``k`` less half of those at ``c`` and at ``k``); ``interval``
+    meaning, so they are refused without ``order``; the difference between ``c`` and ``k``
+    being the squared number of pooled values from ``c`` to ``k`` less half of those at ``c``
+    and at ``k``); ``interval``
     (squared difference); ``ratio`` (squared ``(c - k) / (c + k)``, non-negative values).
 
     The sums run over units and coders, never over a categories x categories table, except the

@@ -144,9 +144,7 @@ def reconcile_queue(
     for index in np.flatnonzero(differ):
         document, start, end = units[int(index)]
         bad[document].append((start, end))
-    decided = {
-        (d.document, d.start, d.end): d for d in project.decisions(code=chosen.code)
-    }
+    decided = {(d.document, d.start, d.end): d for d in project.decisions(code=chosen.code)}
     by_document: dict[str, list[Row]] = defaultdict(list)
     for c in project.codings(coders=list(names)):  # one read for every document
         if c.code in members:
