@@ -50,10 +50,10 @@ def test_two_coders_by_hand(small: Project) -> None:  # noqa: F811
     assert bus["ac1"] == pytest.approx(102 / 130)
     # one document, one unit carrying the code for both: no interval, and why
     assert bus["alpha_ci"] == [None, None]
-    assert bus["alpha_ci_withheld"].startswith("too rare to judge: coded in 1 document")
+    assert bus["alpha_ci_withheld"].startswith("too few documents to judge: 1")
     assert bus["alpha_ci_resampled"] == "documents"
     assert bus["below_threshold"] is True
-    assert bus["note"].startswith("alpha CI withheld: too rare to judge")
+    assert bus["note"].startswith("alpha CI withheld: too few documents")
     assert "only 7 units" in bus["warning"]
     assert "pairwise" not in bus
     assert report["parameters"]["kappa"] == "Cohen's kappa"
@@ -222,7 +222,7 @@ def test_character_units_resample_documents(tmp_path: Path) -> None:
         )
     # characters are resampled by document: one document is too few for an interval
     assert report["overall"]["alpha_ci"] == [None, None]
-    assert report["overall"]["alpha_ci_withheld"].startswith("too rare to judge: coded in 1")
+    assert report["overall"]["alpha_ci_withheld"].startswith("too few documents to judge: 1")
     assert report["parameters"]["alpha_ci"]["resampled"] == "documents"
 
 

@@ -190,8 +190,8 @@ def test_min_coverage_a_spill_does_not_mark_the_next_sentence(small: Project) ->
     assert rows(any_overlap, "Access/Bus")[1] == [0, 0, 0, 1, 1, 0, 0]
     half = unit_table(small, coders=["ann", "ben"], codes=["Access/Bus"], min_coverage=0.5)
     assert rows(half, "Access/Bus") == [[0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 1, 0, 0, 0]]
-    assert "0.5 of a unit's counted characters" in half.parameters()["min_coverage"]
-    assert "the default" in any_overlap.parameters()["min_coverage"]
+    assert half.parameters()["min_coverage"] == "at least 0.5 of a unit's counted characters"
+    assert any_overlap.parameters()["min_coverage"] == "any counted character (the default)"
     # "By bus" is 5 of the 6 counted characters of "By bus." (83%)
     most = unit_table(small, coders=["ann", "ben"], codes=["Access/Bus"], min_coverage=0.9)
     assert rows(most, "Access/Bus")[0] == [0] * 7

@@ -252,14 +252,14 @@ def alpha_interval(
         carrying = int(np.count_nonzero(counts[:, 1:].sum(axis=1)))
     withheld = None
     noun = "document" if resampled == "documents" else "unit"
-    if carrying < MIN_CARRYING:
+    if resampled == "documents" and sampled < MIN_CLUSTERS:
+        withheld = (
+            f"too few documents to judge: {sampled} (an interval needs at least {MIN_CLUSTERS})"
+        )
+    elif carrying < MIN_CARRYING:
         withheld = (
             f"too rare to judge: coded in {carrying} {noun}{'s' if carrying != 1 else ''}"
             f" (an interval needs at least {MIN_CARRYING})"
-        )
-    elif resampled == "documents" and sampled < MIN_CLUSTERS:
-        withheld = (
-            f"too few documents to judge: {sampled} (an interval needs at least {MIN_CLUSTERS})"
         )
     dropped: float | None = None
     low = high = None

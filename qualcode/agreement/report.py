@@ -163,7 +163,7 @@ def table_report(
     overall = _figures(presence, documents, coders, threshold, ci, seed, n_boot)
     if not used and table.codes:
         overall["note"] = _join("no selected coder applied any selected code", overall["note"])
-    warnings = [f"{entry['code']}: {entry['warning']}" for entry in rows if entry.get("warning")]
+    warnings = _grouped_warnings([*rows, {"code": "(overall)", **overall}])
     return {
         "unit": table.unit,
         "coders": coders,
@@ -177,6 +177,19 @@ def table_report(
             **overall,
         },
     }
+
+
+def _grouped_warnings(entries: list[dict[str, Any]]) -> list[str]:
+    """One line per distinct warning, naming the rows it concerns (or how many)."""
+    grouped: dict[str, list[str]] = {}
+    for entry in entries:
+        if entry.get("warning"):
+            grouped.setdefault(entry["warning"], []).append(entry["code"])
+    out = []
+    for warning, codes in grouped.items():
+        named = ", ".join(codes) if len(codes) <= 5 else f"{len(codes)} rows"
+        out.append(f"{warning} ({named})")
+    return out
 
 
 def _unused(code: CodeUnits, coders: list[str], ci: bool) -> dict[str, Any]:
