@@ -252,6 +252,7 @@ def reconcile(
     from .agreement import reconcile as rec
 
     with _open(project, actor=supervisor) as opened:
+
         def build() -> rec.Queue:
             return rec.reconcile_queue(
                 opened, code=code_ref, coders=_names(coders) or [], unit=unit,
