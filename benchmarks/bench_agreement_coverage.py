@@ -9,12 +9,14 @@ the same draw, otherwise each draws on their own, so the population alpha is kno
 
 * ``independent``: every unit its own document (document units); the interval resamples units.
 * ``clustered``: units sit 10 to a document (sentences of documents); each document has its own
-  prevalence (Beta with mean ``p``, concentration 10), so units of a document are alike; the
+  prevalence (Beta with mean ``p``, concentration 10) and its own rate ``r_d`` of reporting the
+  same draw (Beta with mean ``r``, concentration 4), so units of a document are alike; the
   interval resamples whole documents. Population alpha: ``1 - (1 - r) c / (c + 1)``.
 
 For each cell it prints how often an interval is shown, and among those the share covering the
-true alpha (goal .93-.97). ``--raw`` also prints the coverage with no withholding rule, which
-is what the report did before. Each cell's standard error is about ``sqrt(.95 * .05 / shown)``.
+true alpha (goal .93-.97). ``--raw`` also prints the coverage of the interval the report gave
+before (plain percentile bootstrap over units, never withheld). Each cell's standard error is
+about ``sqrt(.95 * .05 / shown)``.
 
 ``--annomi FOLDER`` measures the report on real human coding instead: AnnoMI's seven
 counselling transcripts that all ten annotators coded (``AnnoMI-full.csv``; see the
@@ -41,6 +43,7 @@ from qualcode.agreement import bootstrap as boot  # noqa: E402
 
 CONCENTRATION = 10.0
 PER_DOCUMENT = 10
+AGREEMENT_SPREAD = 4.0
 
 
 def simulate(
@@ -52,8 +55,12 @@ def simulate(
         r = 1.0 - (1.0 - alpha) * (c + 1.0) / c
         documents = n // PER_DOCUMENT
         prevalence = rng.beta(p * c, (1.0 - p) * c, size=documents)
+        # each document also has its own rate of agreement (mean r): a hard interview and an
+        # easy one; alpha depends only on the mean, so the population value stays known
+        together_rate = rng.beta(r * AGREEMENT_SPREAD, (1.0 - r) * AGREEMENT_SPREAD, documents)
         labels = np.repeat(np.arange(documents), PER_DOCUMENT)
         unit_p = prevalence[labels]
+        r = together_rate[labels]
     else:
         r, labels, unit_p = alpha, None, np.full(n, p)
     shared = rng.random(n) < unit_p
@@ -63,19 +70,18 @@ def simulate(
     return np.vstack([first, second]).astype(np.int8), labels
 
 
-def raw_interval(
-    presence: np.ndarray, labels: np.ndarray | None, n_boot: int, seed: int
-) -> tuple[float, float] | None:
-    """The interval with no withholding rule (only resamples where alpha is defined)."""
-    saved = boot.MIN_CARRYING, boot.MIN_CLUSTERS, boot.MAX_DROPPED
-    boot.MIN_CARRYING, boot.MIN_CLUSTERS, boot.MAX_DROPPED = 0, 0, 1.0
-    try:
-        found = boot.alpha_interval(presence, labels, n_boot=n_boot, seed=seed)
-    except Exception:
+def raw_interval(presence: np.ndarray, n_boot: int, seed: int) -> tuple[float, float] | None:
+    """The interval the report gave before issue 20: a plain 2.5-97.5 percentile bootstrap
+    over units (documents ignored), no withholding, undefined resamples silently dropped."""
+    m, n = presence.shape
+    counts = np.bincount(presence.sum(axis=0), minlength=m + 1) / n
+    draws = np.random.default_rng(seed).multinomial(n, counts, size=n_boot).astype(np.float64)
+    estimates = boot._alpha_from_counts(draws, m)
+    estimates = estimates[~np.isnan(estimates)]
+    if not estimates.size:
         return None
-    finally:
-        boot.MIN_CARRYING, boot.MIN_CLUSTERS, boot.MAX_DROPPED = saved
-    return None if found.low is None else (found.low, found.high)  # type: ignore[return-value]
+    low, high = np.quantile(estimates, [0.025, 0.975])
+    return float(low), float(high)
 
 
 def annomi(folder: Path, n_boot: int) -> None:
@@ -170,7 +176,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reps", type=int, default=200)
     parser.add_argument("--boot", type=int, default=500)
-    parser.add_argument("--raw", action="store_true", help="also show coverage without the rule")
+    parser.add_argument("--raw", action="store_true", help="also show the old interval's coverage")
     parser.add_argument("--annomi", type=Path, help="measure on AnnoMI in this folder instead")
     args = parser.parse_args()
     if args.annomi:
@@ -182,8 +188,8 @@ def main() -> None:
         f"{boot.MIN_CARRYING} units/documents, >= {boot.MIN_CLUSTERS} documents, "
         f"<= {boot.MAX_DROPPED:.0%} undefined resamples"
     )
-    header = f"{'design':<12}{'n':>5}{'p':>5}{'alpha':>7}{'shown':>8}{'coverage':>10}"
-    print(header + ("   raw coverage" if args.raw else ""))
+    header = f"{'design':<12}{'n':>5}{'p':>5}{'alpha':>7}{'shown':>14}{'coverage':>10}"
+    print(header + ("  old interval" if args.raw else ""))
     shown_all = covered_all = 0
     for clustered in (False, True):
         for n in (30, 100, 300):
@@ -199,7 +205,7 @@ def main() -> None:
                             shown += 1
                             covered += found.low <= alpha <= found.high  # type: ignore[operator]
                         if args.raw:
-                            raw = raw_interval(presence, labels, args.boot, rep)
+                            raw = raw_interval(presence, args.boot, rep)
                             if raw is not None:
                                 raw_shown += 1
                                 raw_covered += raw[0] <= alpha <= raw[1]
@@ -207,7 +213,8 @@ def main() -> None:
                     covered_all += covered
                     design = "clustered" if clustered else "independent"
                     coverage = f"{covered / shown:.3f}" if shown else "-"
-                    line = f"{design:<12}{n:>5}{p:>5}{alpha:>7}{shown / args.reps:>8.0%}"
+                    share = f"{shown} ({shown / args.reps:.0%})"
+                    line = f"{design:<12}{n:>5}{p:>5}{alpha:>7}{share:>14}"
                     line += f"{coverage:>10}"
                     if args.raw:
                         line += f"{raw_covered / raw_shown:>15.3f}" if raw_shown else "   -"
