@@ -220,6 +220,15 @@ def _alpha_from_counts(counts: np.ndarray, m: int) -> np.ndarray:
         return np.where(expected > 0, 1.0 - observed / np.where(expected > 0, expected, 1), np.nan)
 
 
+def _compact(labels: np.ndarray) -> np.ndarray:
+    """Labels renumbered 0..k-1 (small non-negative integers by counting, not sorting)."""
+    if labels.dtype.kind in "iu" and labels.size and labels.min() >= 0 and labels.max() < 1 << 20:
+        seen = np.bincount(labels) > 0
+        renumber = np.cumsum(seen) - 1
+        return renumber[labels]
+    return np.unique(labels, return_inverse=True)[1].reshape(-1)
+
+
 def alpha_interval(
     presence: np.ndarray,
     clusters: np.ndarray | None = None,
@@ -245,7 +254,7 @@ def alpha_interval(
         carrying = int(np.count_nonzero(present))
         sampled, resampled = n_units, "units"
     else:
-        _labels, inverse = np.unique(np.asarray(clusters), return_inverse=True)
+        inverse = _compact(np.asarray(clusters))
         sampled, resampled = int(inverse.max()) + 1, "documents"
         counts = np.zeros((sampled, m + 1), dtype=np.float64)
         np.add.at(counts, (inverse, present), 1.0)
