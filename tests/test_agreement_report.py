@@ -76,6 +76,18 @@ def test_three_coders_fleiss_and_pairwise(small: Project) -> None:  # noqa: F811
     assert "pairwise" in report["overall"]
 
 
+def test_a_pair_that_never_applied_a_code_gets_no_figures(small: Project) -> None:  # noqa: F811
+    """Issue 20: only ben applied Access/Cost by itself; ann and cy never did, so their pair
+    shows no 100% agreement and no AC1 of 1.00 on it."""
+    report = agreement_report(small, coders=["ann", "ben", "cy"], codes=["Access/Cost"],
+                              descendants=False, ci=False)  # fmt: skip
+    pairs = {tuple(p["coders"]): p for p in entry(report, "Access/Cost")["pairwise"]}
+    assert pairs[("ann", "cy")]["percent_agreement"] is None
+    assert pairs[("ann", "cy")]["ac1"] is None
+    assert "neither coder of this pair" in pairs[("ann", "cy")]["note"]
+    assert pairs[("ann", "ben")]["percent_agreement"] is not None
+
+
 def test_json_shape_and_parameters(small: Project) -> None:  # noqa: F811
     report = agreement_report(small, coders=["ann", "ben"], unit="turn",
                               codes=["Access", "Feelings"], descendants="leaves")  # fmt: skip
@@ -242,3 +254,32 @@ def test_cli_text_shows_each_pair_of_coders(
     bus = next(line for line in per_code if "Access/Bus" in line)
     assert len(bus.split()) == 4  # the code, then alpha for each of the three pairs
     assert "-0.000" not in out
+
+
+def test_cli_coverage_interviewer_and_the_interval_method(
+    small: Project,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 20: --min-coverage and --exclude-interviewer reach the report, which states them,
+    names the interval method and says why an interval is withheld."""
+    small.set_speaker("talk", "Interviewer", role="interviewer")
+    path = str(small.sqlite_path)
+    small.close()
+    code, out, err = run(capsys, "agreement", path, "--coders", "ann,ben", "--codes",
+                         "Access/Bus", "--min-coverage", "0.5", "--exclude-interviewer",
+                         "--json")  # fmt: skip
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["parameters"]["min_coverage"] == "at least 0.5 of a unit's counted characters"
+    assert report["parameters"]["exclude_interviewer"] is True
+    bus = entry(report, "Access/Bus")
+    assert bus["units"] == 4 and bus["disagreements"] == 0  # ben's spill no longer counts
+    code, out, err = run(capsys, "agreement", path, "--coders", "ann,ben", "--codes",
+                         "Access/Bus", "--exclude-interviewer")  # fmt: skip
+    assert code == 0, err
+    assert "expanded percentile bootstrap (Hesterberg 2015), resampling documents" in out
+    assert "no CI, too few documents to judge: Access/Bus, (overall)" in out
+    assert "interviewer turns left out" in out
+    assert "warning: only 4 units (fewer than 30)" in out
+    code, _, err = run(capsys, "agreement", path, "--coders", "ann,ben", "--min-coverage", "2")
+    assert code != 0 and "Traceback" not in err

@@ -296,6 +296,12 @@ def _figures(
 
 
 def _pair(presence: np.ndarray, pair: list[str]) -> dict[str, Any]:
+    if not presence.any():
+        return {
+            "coders": pair, "percent_agreement": None, "kappa": None, "alpha": None,
+            "ac1": None, "disagreements": 0,
+            "note": "neither coder of this pair applied this code: nothing to measure",
+        }  # fmt: skip
     notes: list[str] = []
     data = ReliabilityData.from_values(presence)
     return {
