@@ -184,8 +184,10 @@ class UnitTable:
             "overlap_threshold": self.threshold if self.unit == "segment" else None,
             "unit_definition": UNIT_DEFINITIONS[self.unit],
             "min_coverage": (
-                None if self.unit == "segment"
-                else "any counted character (the default)" if self.min_coverage == 0
+                None
+                if self.unit == "segment"
+                else "any counted character (the default)"
+                if self.min_coverage == 0
                 else f"at least {self.min_coverage:g} of a unit's counted characters"
             ),
             "counted_characters": "not whitespace, not a speaker label"
