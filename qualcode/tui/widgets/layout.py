@@ -32,7 +32,6 @@ _UNSAFE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in _UNSAFE if c !=
 LABEL, BODY, BLANK = 0, 1, 2
 _WORD = re.compile(r"(\S+)\s*")
 _NAV_WORD = re.compile(r"[\w'’]+")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
 
 
 def safe_text(text: str) -> str:
@@ -239,9 +238,14 @@ class Layout:
 class Navigator:
     """Words, sentences and turn bodies of a document, for cursor movement and selection."""
 
-    def __init__(self, text: str, blocks: Sequence[Block]):
+    def __init__(
+        self, text: str, blocks: Sequence[Block], turns: Sequence[TurnInfo] | None = None
+    ) -> None:
         self.text = text
         self.blocks = list(blocks)
+        self.turns = turns
+        """The document's turns. Sentences are :func:`qualcode.segments.sentence_spans` of the
+        text and these turns: the one definition, which agreement's sentence units use too."""
         self._sentences: list[tuple[int, int]] | None = None
         self._sentence_starts: list[int] = []
         self._block_starts = [block.start for block in self.blocks]
@@ -269,18 +273,13 @@ class Navigator:
     def sentences(self) -> list[tuple[int, int]]:
         """Every sentence as (start, end) without surrounding whitespace; none crosses a turn."""
         if self._sentences is None:
-            spans: list[tuple[int, int]] = []
-            for block in self.blocks:
-                position = block.body_start
-                bounds = [m.end() for m in _SENTENCE_END.finditer(self.text, position, block.end)]
-                for stop in [*bounds, block.end]:
-                    piece = self.text[position:stop]
-                    if piece.strip():
-                        lead = len(piece) - len(piece.lstrip())
-                        spans.append((position + lead, position + len(piece.rstrip())))
-                    position = stop
-            self._sentences = spans
-            self._sentence_starts = [s for s, _ in spans]
+            from ...segments import sentence_spans
+
+            turns = self.turns
+            if turns is None:  # the blocks stand for the turns
+                turns = [(b.start, b.body_start, b.end) for b in self.blocks]  # type: ignore[misc]
+            self._sentences = sentence_spans(self.text, turns)
+            self._sentence_starts = [s for s, _ in self._sentences]
         return self._sentences
 
     def sentence_at(self, offset: int) -> tuple[int, int] | None:
