@@ -171,7 +171,7 @@ def test_encrypted_project_keeps_key_and_backup_encrypted(
         result = project.pseudonymise(plan_for(project, load_names(NAMES)))
     assert result.key is not None and result.backup is not None
     assert cipher.is_encrypted(result.key) and cipher.is_encrypted(result.backup)
-    assert keyfile.load_key(result.key, "pass phrase")["claire"][2] == "[Person 3]"
+    assert keyfile.load_key(result.key, "pass phrase")["claire"][2] == "[Person 1]"
     with pytest.raises(QualcodeError, match="encrypted"):
         keyfile.load_key(result.key)
 

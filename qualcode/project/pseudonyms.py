@@ -14,11 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from ..errors import QualcodeError
+from ..files import write_atomically
 from ..privacy import keyfile
 from ..privacy.pseudonymise import (
     OffsetMap,
@@ -78,37 +79,60 @@ class PseudonymsMixin(ProjectCore):
     def pseudonymise(
         self, plan: Plan, *, key_path: str | Path | None = None, save_key: bool = True
     ) -> PseudonymiseResult:
-        """Apply the plan's selected findings (see :mod:`qualcode.privacy.pseudonymise`)."""
-        per_document = plan.by_document()
+        """Apply the plan's selected findings (see :mod:`qualcode.privacy.pseudonymise`).
+
+        The key is written first, then the backup, then the project in one transaction. If the
+        project is not changed (an error, or the run interrupted), the key is put back as it
+        was and the backup removed, so no copy of the original names is left behind; a file
+        that cannot be removed is named in the error."""
         spellings = plan.spellings()
-        replace = spelling_replacer(spellings)
-        if not per_document and not spellings:
+        if not plan.by_document() and not spellings:
             raise QualcodeError("nothing selected to pseudonymise")
-        key = new_in_key = None
-        if save_key:
-            key = self.key_path(key_path)
-            new_in_key = keyfile.save_key(key, plan, self._passphrase)
-        made = self.backup("before-pseudonymisation") if save_key else None
-        renamed: dict[str, str] = {}
+        key = new_in_key = made = None
+        written = _Written()
+        try:
+            if save_key:
+                key = self.key_path(key_path)
+                written.key(key)
+                new_in_key = keyfile.save_key(key, plan, self._passphrase)
+                made = self.backup("before-pseudonymisation")
+                written.backup(made)
+            renamed, moved, memos, mentions = self._apply(plan, spellings)
+        except BaseException as exc:
+            kept = written.undo()
+            if kept and isinstance(exc, Exception):
+                raise QualcodeError(f"{self.name}: not pseudonymised ({_reason(exc)}); {kept}"
+                                    ) from exc  # fmt: skip
+            raise
+        self._truncate_log()
+        return PseudonymiseResult(len(plan.by_document()),
+                                  len(plan.chosen()), moved, memos, renamed, made, key,
+                                  new_in_key or 0, mentions)  # fmt: skip
+
+    def _apply(self, plan: Plan, spellings: dict[str, str]) -> tuple[dict[str, str], int, int, int]:
+        """The one transaction: texts, offsets, names, speakers, memos and free text."""
+        per_document = plan.by_document()
+        replace = spelling_replacer(spellings)
+        renames = plan.renames()
+        speaker_maps, _groups = plan.speaker_labels()
         moved = memos = 0
         with self._write() as session:
             if self._sqlite():  # freed pages are zeroed, so the old text does not linger
                 session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
-            taken = set(session.scalars(select(Document.name)))
-            for document in session.scalars(select(Document).order_by(Document.name)).all():
+            documents = session.scalars(select(Document).order_by(Document.name)).all()
+            changed = sorted({d.name for d in documents} ^ set(plan.texts)) or [
+                d.name for d in documents if plan.texts[d.name] != d.text
+            ]
+            if changed:
+                raise QualcodeError(f"{self.name}: the document {changed[0]} changed since the "
+                                    "plan was made; make the plan again")  # fmt: skip
+            for document in documents:
                 findings = per_document.get(document.name, [])
                 spans = [(f.start, f.end, plan.replacement(f)) for f in findings]
                 text, offsets = rewrite(document.text, spans)
                 moved += self._carry_over(session, document, offsets) if spans else 0
-                name = replace_in_name(document.name, spellings)
-                if name != document.name:
-                    name = _free(name, taken)
-                    taken.discard(document.name)
-                    taken.add(name)
-                    renamed[document.name] = name
-                speakers = select(Speaker).where(Speaker.document_id == document.id)
-                for speaker in session.scalars(speakers):
-                    speaker.label = replace(speaker.label)
+                self._relabel_speakers(session, document, speaker_maps.get(document.name, {}))
+                name = renames.get(document.name, document.name)
                 source_name = replace_in_name(document.source_name, spellings)
                 if not spans and name == document.name and source_name == document.source_name:
                     continue
@@ -128,14 +152,39 @@ class PseudonymsMixin(ProjectCore):
                 if text != memo.text:
                     memo.text = text
                     memos += 1
-            self._free_text(session, spellings, replace)
+            self._free_text(session, plan, replace)
             folded = {s.casefold() for s in spellings}
             payloads = (str(p).casefold() for p in session.scalars(select(AuditEvent.payload)))
             mentions = sum(1 for text in payloads if any(s in text for s in folded))
-        self._truncate_log()
-        return PseudonymiseResult(len(per_document),
-                                  len(plan.chosen()), moved, memos, renamed, made, key,
-                                  new_in_key or 0, mentions)  # fmt: skip
+        return renames, moved, memos, mentions
+
+    def _relabel_speakers(self, session: Session, document: Document, labels: dict[str, str]
+                          ) -> None:  # fmt: skip
+        """New speaker labels; speakers whose labels become one label and who are one person
+        become one speaker (the first keeps its row; the others' turns move to it)."""
+        rows = session.scalars(
+            select(Speaker).where(Speaker.document_id == document.id).order_by(Speaker.id)
+        ).all()
+        keep: dict[str, Speaker] = {}
+        renamed: list[tuple[Speaker, str]] = []
+        for speaker in rows:
+            new = labels.get(speaker.label, speaker.label)
+            first = keep.setdefault(new, speaker)
+            if first is speaker:
+                if new != speaker.label:
+                    renamed.append((speaker, new))
+                continue
+            first.role = first.role or speaker.role
+            first.case_id = first.case_id or speaker.case_id
+            session.execute(update(Turn).where(Turn.speaker_id == speaker.id)
+                            .values(speaker_id=first.id))  # fmt: skip
+            session.delete(speaker)
+        session.flush()
+        for speaker, _new in renamed:  # two steps: a new label may be another's old one
+            speaker.label = f"\x00{speaker.id}"
+        session.flush()
+        for speaker, new in renamed:
+            speaker.label = new
 
     def _carry_over(self, session: Session, document: Document, offsets: OffsetMap) -> int:
         """Move every offset that points into the document to the new text."""
@@ -150,20 +199,25 @@ class PseudonymsMixin(ProjectCore):
             turn.end = offsets.end(turn.end)
         return moved
 
-    def _free_text(
-        self, session: Session, spellings: dict[str, str], replace: Callable[[str], str]
-    ) -> None:
+    def _free_text(self, session: Session, plan: Plan, replace: Callable[[str], str]) -> None:
         """Names in the codebook (examples quote transcripts), in cases and their attributes."""
         for code in session.scalars(select(Code)):
             for column in ("definition", "inclusion", "exclusion", "example"):
                 setattr(code, column, replace(getattr(code, column)))
-        cases = set(session.scalars(select(Case.name)))
+        renames = plan.case_renames()
+        cases = session.scalars(select(Case)).all()
+        if {c.name for c in cases} != set(plan.cases):
+            raise QualcodeError(f"{self.name}: the cases changed since the plan was made; "
+                                "make the plan again")  # fmt: skip
+        moving = {c.id: renames[c.name] for c in cases if c.name in renames}
+        for case in cases:  # two steps: a new name may be another case's old one
+            if case.id in moving:
+                case.name = f"\x00{case.id}"
+        session.flush()
+        for case in cases:
+            if case.id in moving:
+                case.name = moving[case.id]
         for case in session.scalars(select(Case)):
-            name = replace_in_name(case.name, spellings)
-            if name != case.name:
-                cases.discard(case.name)
-                case.name = _free(name, cases)
-                cases.add(case.name)
             case.description = replace(case.description)
         for value in session.scalars(select(AttributeValue)):
             value.value = replace(value.value)
@@ -199,13 +253,47 @@ class PseudonymsMixin(ProjectCore):
         return copy
 
 
-def _free(name: str, taken: set[str]) -> str:
-    if name not in taken:
-        return name
-    n = 2
-    while f"{name}-{n}" in taken:
-        n += 1
-    return f"{name}-{n}"
+class _Written:
+    """The files a pseudonymisation writes before the project changes, to undo them if it is
+    not changed: the key as it was (or no key) and the backup."""
+
+    def __init__(self) -> None:
+        self.key_path: Path | None = None
+        self.key_before: bytes | None = None
+        self.made: Path | None = None
+        self.folder_made = False
+
+    def key(self, path: Path) -> None:
+        self.key_path = path
+        self.key_before = path.read_bytes() if path.exists() else None
+
+    def backup(self, path: Path | None) -> None:
+        self.made = path
+
+    def undo(self) -> str:
+        """Remove what was written; '' when all went, else one line saying what is kept."""
+        kept: list[str] = []
+        if self.key_path is not None:
+            try:
+                if self.key_before is None:
+                    self.key_path.unlink(missing_ok=True)
+                else:
+                    before = self.key_before
+                    write_atomically(self.key_path, lambda handle: handle.write(before))
+            except OSError as exc:
+                kept.append(f"the key {self.key_path} may hold names of this run "
+                            f"({exc.strerror or exc}); delete it or restore your copy")  # fmt: skip
+        if self.made is not None:
+            try:
+                self.made.unlink(missing_ok=True)
+            except OSError as exc:
+                kept.append(f"the backup {self.made} holds the original text and could not be "
+                            f"removed ({exc.strerror or exc}); delete it")  # fmt: skip
+        return "; ".join(kept)
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _memory_copy(path: Path, passphrase: str | None) -> Engine:
