@@ -105,7 +105,10 @@ def _agree(values: Iterable[str | None]) -> bool:
 
 def _lettered(label: str, used: set[str]) -> str:
     for letter in "bcdefghijklmnopqrstuvwxyz":
-        made = label[:-1] + letter + "]" if label.endswith("]") else f"{label} {letter}"
+        if label.endswith("]"):  # '[Participant 3]' -> '[Participant 3b]', '[Staff]' -> '[Staff b]'
+            made = label[:-1] + ("" if label[-2:-1].isdigit() else " ") + letter + "]"
+        else:
+            made = f"{label} {letter}"
         if made not in used:
             used.add(made)
             return made

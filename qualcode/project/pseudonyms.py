@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, event, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from .. import backups
 from ..errors import QualcodeError
 from ..files import write_atomically
 from ..privacy import keyfile
@@ -95,6 +96,8 @@ class PseudonymsMixin(ProjectCore):
                 key = self.key_path(key_path)
                 written.key(key)
                 new_in_key = keyfile.save_key(key, plan, self._passphrase)
+                if self.sqlite_path is not None:
+                    written.folder(backups.backup_folder(self.sqlite_path))
                 made = self.backup("before-pseudonymisation")
                 written.backup(made)
             renamed, moved, memos, mentions = self._apply(plan, spellings)
@@ -261,11 +264,14 @@ class _Written:
         self.key_path: Path | None = None
         self.key_before: bytes | None = None
         self.made: Path | None = None
-        self.folder_made = False
+        self.new_folder: Path | None = None
 
     def key(self, path: Path) -> None:
         self.key_path = path
         self.key_before = path.read_bytes() if path.exists() else None
+
+    def folder(self, path: Path) -> None:
+        self.new_folder = None if path.exists() else path
 
     def backup(self, path: Path | None) -> None:
         self.made = path
@@ -286,6 +292,8 @@ class _Written:
         if self.made is not None:
             try:
                 self.made.unlink(missing_ok=True)
+                if self.new_folder is not None and not any(self.new_folder.iterdir()):
+                    self.new_folder.rmdir()
             except OSError as exc:
                 kept.append(f"the backup {self.made} holds the original text and could not be "
                             f"removed ({exc.strerror or exc}); delete it")  # fmt: skip
