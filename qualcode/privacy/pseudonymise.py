@@ -241,6 +241,7 @@ def build_plan(
     lookup = {s: e.key for e in entities.values() for s in e.spellings | {e.original}}
     lookup.update({k.upper(): v for k, v in list(lookup.items())})
     lookup.update({k.title(): v for k, v in list(lookup.items())})
+    anycase = {k.casefold(): v for k, v in lookup.items()}  # 'culp' for 'Culp'
     findings: list[Finding] = []
     for document in sorted(texts):
         text = texts[document]
@@ -250,7 +251,7 @@ def build_plan(
             spans.append((match.start, match.end, 0, made.key))
         if pattern is not None:
             for m in pattern.finditer(text):
-                key_of = lookup.get(m.group()) or m.group().casefold()
+                key_of = lookup.get(m.group()) or anycase.get(m.group().casefold(), "")
                 if key_of in entities:
                     priority = SOURCE_ORDER.index(entities[key_of].source)
                     spans.append((m.start(), m.end(), priority, key_of))
@@ -364,15 +365,22 @@ class OffsetMap:
 
 
 def spelling_replacer(spellings: dict[str, str]) -> Callable[[str], str]:
-    """A function replacing every spelling (as a whole word; also in CAPITALS or Title Case)
-    in free text such as a memo or a speaker label; the pattern is built once."""
+    """A function replacing every spelling (as a whole word, in the cases
+    :func:`~qualcode.privacy.detect.spelling_pattern` finds) in free text such as a memo or a
+    speaker label; the pattern is built once."""
     pattern = detect.spelling_pattern(spellings)
     if pattern is None:
         return lambda text: text
     table = {}
     for spelling, label in spellings.items():
         table.update({spelling: label, spelling.title(): label, spelling.upper(): label})
-    return lambda text: pattern.sub(lambda m: table.get(m.group(), m.group()), text)
+    anycase = {k.casefold(): v for k, v in table.items()}
+
+    def label(m: re.Match[str]) -> str:
+        found = m.group()
+        return table.get(found) or anycase.get(found.casefold(), found)
+
+    return lambda text: pattern.sub(label, text)
 
 
 def replace_spellings(text: str, spellings: dict[str, str]) -> str:
