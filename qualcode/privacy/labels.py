@@ -29,9 +29,8 @@ NUMBERED = {"person": "Person", "other": "Name", "participant": "Participant", "
 LETTERED = {"place": "Place", "organisation": "Organisation"}
 ROLE_KINDS = ("participant", "staff", "interviewer")
 RULE = (
-    "labels: a person who speaks (or whose document is named after them) gets their role's label "
-    "([Participant n], [Staff n], [Interviewer n]); one only mentioned, or with two roles, gets "
-    "[Person n]; labels from the names list or the key are kept"
+    "labels: a person with one known role -> [Participant n] / [Staff n] / [Interviewer n]; "
+    "else [Person n]"
 )
 """The rule in one line, for the plan's header (CLI and TUI)."""
 
