@@ -35,11 +35,13 @@ def captions(lines: tuple[str, ...] = LINES) -> str:
 CAPTIONS = captions()
 
 
-def make_project(folder: Path, text: str = CAPTIONS, name: str = "episode") -> Path:
+def make_project(
+    folder: Path, text: str = CAPTIONS, name: str = "episode", target: str | None = None
+) -> Path:
     source = folder / f"{name}.vtt"
     source.write_text(text, encoding="utf-8")
     path = folder / "study.qualcode"
-    with Project.create(path, actor="tester") as project:
+    with Project.create(target or path, actor="tester") as project:
         project.import_codebook(load_codebook(REPO / "codebooks" / "dussk.yaml"))
         outcome = project.import_files([source])[0]
         assert outcome.error is None, outcome.error
@@ -183,3 +185,18 @@ def test_a_failed_run_removes_the_backup_and_the_key_it_wrote(
 def test_the_demo_names_list_loads() -> None:  # the rule's example in docs/privacy.md
     assert [e.name for e in load_names(REPO / "transcripts_sample" / "names.csv")][:4] == [
         "Amy", "Becca", "Cheryl", "Dee"]  # fmt: skip
+
+
+def test_on_a_postgresql_server_two_labels_become_one_speaker(pg_url: str, tmp_path: Path) -> None:
+    make_project(tmp_path, target=pg_url)
+    key = tmp_path / "server.qualcode-key"
+    with Project.open(pg_url, actor="tester") as project:
+        before = {c.uuid: c.text for c in project.codings()}
+        plan = plan_for(project, [NameEntry("Someone Else")])
+        result = project.pseudonymise(plan, key_path=key)
+        assert result.backup is None and key.exists()
+        assert [(s.label, s.turns) for s in project.speakers("episode")] == [
+            ("[Participant 1]", 3), ("[Participant 2]", 2)]  # fmt: skip
+        assert {c.uuid for c in project.codings()} == set(before)
+        event = next(e for e in project.log() if e.action == "document.pseudonymise")
+        assert event.payload["speakers_merged"] == 2

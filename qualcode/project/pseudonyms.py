@@ -134,10 +134,15 @@ class PseudonymsMixin(ProjectCore):
                 spans = [(f.start, f.end, plan.replacement(f)) for f in findings]
                 text, offsets = rewrite(document.text, spans)
                 moved += self._carry_over(session, document, offsets) if spans else 0
-                self._relabel_speakers(session, document, speaker_maps.get(document.name, {}))
+                merged = self._relabel_speakers(
+                    session, document, speaker_maps.get(document.name, {})
+                )
                 name = renames.get(document.name, document.name)
                 source_name = replace_in_name(document.source_name, spellings)
                 if not spans and name == document.name and source_name == document.source_name:
+                    if merged:  # no name in the text, yet two speakers became one
+                        self._audit(session, "document.speakers_merged", "document",
+                                    document.uuid, speakers_merged=merged)  # fmt: skip
                     continue
                 document.source_name = source_name
                 previous = (document.uuid, document.sha256)
@@ -149,7 +154,8 @@ class PseudonymsMixin(ProjectCore):
                 document.words = count_words(text, [(t.body_start, t.end) for t in turns])
                 self._audit(session, "document.pseudonymise", "document", document.uuid,
                             previous_uuid=previous[0], previous_sha256=previous[1],
-                            sha256=document.sha256, replacements=len(spans))  # fmt: skip
+                            sha256=document.sha256, replacements=len(spans),
+                            speakers_merged=merged)  # fmt: skip
             for memo in session.scalars(select(Memo)):
                 text = replace(memo.text)
                 if text != memo.text:
@@ -162,14 +168,16 @@ class PseudonymsMixin(ProjectCore):
         return renames, moved, memos, mentions
 
     def _relabel_speakers(self, session: Session, document: Document, labels: dict[str, str]
-                          ) -> None:  # fmt: skip
+                          ) -> int:  # fmt: skip
         """New speaker labels; speakers whose labels become one label and who are one person
-        become one speaker (the first keeps its row; the others' turns move to it)."""
+        become one speaker (the first keeps its row; the others' turns move to it). Returns how
+        many speakers were folded into another."""
         rows = session.scalars(
             select(Speaker).where(Speaker.document_id == document.id).order_by(Speaker.id)
         ).all()
         keep: dict[str, Speaker] = {}
         renamed: list[tuple[Speaker, str]] = []
+        merged = 0
         for speaker in rows:
             new = labels.get(speaker.label, speaker.label)
             first = keep.setdefault(new, speaker)
@@ -182,12 +190,14 @@ class PseudonymsMixin(ProjectCore):
             session.execute(update(Turn).where(Turn.speaker_id == speaker.id)
                             .values(speaker_id=first.id))  # fmt: skip
             session.delete(speaker)
+            merged += 1
         session.flush()
         for speaker, _new in renamed:  # two steps: a new label may be another's old one
-            speaker.label = f"\x00{speaker.id}"
+            speaker.label = _passing(speaker.id)
         session.flush()
         for speaker, new in renamed:
             speaker.label = new
+        return merged
 
     def _carry_over(self, session: Session, document: Document, offsets: OffsetMap) -> int:
         """Move every offset that points into the document to the new text."""
@@ -215,7 +225,7 @@ class PseudonymsMixin(ProjectCore):
         moving = {c.id: renames[c.name] for c in cases if c.name in renames}
         for case in cases:  # two steps: a new name may be another case's old one
             if case.id in moving:
-                case.name = f"\x00{case.id}"
+                case.name = _passing(case.id)
         session.flush()
         for case in cases:
             if case.id in moving:
@@ -298,6 +308,12 @@ class _Written:
                 kept.append(f"the backup {self.made} holds the original text and could not be "
                             f"removed ({exc.strerror or exc}); delete it")  # fmt: skip
         return "; ".join(kept)
+
+
+def _passing(row_id: int) -> str:
+    """A name held for a moment while names swap (no real name looks like it; no NUL byte,
+    which PostgreSQL refuses)."""
+    return f"[pseudonymising #{row_id}]"
 
 
 def _reason(exc: BaseException) -> str:
