@@ -8,8 +8,11 @@ switches entities on or off, edits labels, then ``project.pseudonymise(plan)`` a
 Sources, in the order they win when two overlap: patterns (e-mail, URL, phone, postcode, date of
 birth), the user's list and its aliases, speaker labels that look like names, fuzzy variants of
 those (a misspelt 'Clare' for 'Claire'), and capitalised words the lexicon does not know
-(candidates: off until the user confirms them). Labels are stable: an existing key file gives
-every name seen before the label it had, and new names continue the numbering.
+(candidates: off until the user confirms them). A full name and its parts are one entity
+('Bekah Hawrot Weigel', 'Bekah'). Labels follow one rule (:mod:`qualcode.privacy.labels`) and are
+stable: an existing key file gives every name seen before the label it had, and new names
+continue the numbering. What a plan changes besides the words (documents and cases renamed,
+speakers made one or kept apart) is :mod:`qualcode.privacy.changes`; :meth:`Plan.summary` says it.
 """
 
 from __future__ import annotations
