@@ -150,6 +150,32 @@ def test_a_listed_first_name_is_the_listed_full_name() -> None:
     assert greg.count == 4
 
 
+@pytest.mark.parametrize(
+    ("label", "parts"),
+    [
+        ("Bekah Hawrot Weigel", ["Bekah", "Hawrot", "Weigel"]),
+        ("Ken Bowling", ["Ken", "Bowling"]),  # English words, yet a first and a family name
+        ("Iv Culp", ["Iv", "Culp"]),
+        ("Dr Shah", ["Shah"]),
+        ("Host Mike Jones", ["Mike", "Jones"]),
+        ("Vincent van Gogh", ["Vincent", "Gogh"]),
+        ("Outreach worker Claire", ["Claire"]),  # a role: only the name
+        ("Amy", []),
+    ],
+)
+def test_the_words_of_a_full_name(label: str, parts: list[str]) -> None:
+    from qualcode.privacy.detect import name_parts
+
+    assert name_parts(label) == parts
+
+
+def test_a_name_that_is_not_english_is_found_in_any_case() -> None:
+    texts = {"a": "Iv Culp: Welcome. See culp.com or CULP's page; Iv said so. I hope so, Hope.\n"}
+    plan = build_plan(texts, [NameEntry("Iv Culp"), NameEntry("Hope")], [], key={})
+    found = sorted(f.text for f in plan.chosen())
+    assert found == ["CULP", "Hope", "Iv", "Iv Culp", "culp"]  # not 'hope' the word
+
+
 # -- a failed run leaves nothing behind -------------------------------------------------------
 def test_a_failed_run_removes_the_backup_and_the_key_it_wrote(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]

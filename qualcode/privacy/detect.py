@@ -159,10 +159,11 @@ def looks_like_name(label: str) -> bool:
 _TITLES = (
     "dr mr mrs ms miss mx prof professor sir dame lord lady rev revd reverend father sister "
     "brother fr st nurse doctor coach officer judge uncle aunt auntie nan mum mom dad grandma "
-    "grandad grandpa granny"
+    "grandad grandpa granny host guest chair presenter panelist panellist caller operator "
+    "analyst narrator reporter"
 )
 TITLES = frozenset(_TITLES.split())
-"""Words before a name that are not part of it ('Dr' of 'Dr Shah')."""
+"""Words beside a name that are not part of it ('Dr' of 'Dr Shah', 'Host' of 'Host Mike')."""
 PARTICLES = frozenset("de da di del della der den van von la le du dos das bin ibn al el".split())  # noqa: SIM905
 """Small words inside names ('van' of 'Vincent van Gogh'): never replaced alone."""
 
