@@ -118,18 +118,23 @@ class Plan:
         spellings = self.spellings()
         return changes.renames(self.cases, lambda n: replace_in_name(n, spellings))
 
-    def speaker_labels(self) -> tuple[dict[str, dict[str, str]], list[SpeakerChange]]:
+    def speaker_labels(
+        self, speakers: dict[str, list[SpeakerRow]] | None = None
+    ) -> tuple[dict[str, dict[str, str]], list[SpeakerChange]]:
         """Per document, each speaker label -> its new label; and the labels that become one
-        label in a document (one speaker, or kept apart: :mod:`qualcode.privacy.changes`)."""
+        label in a document (one speaker, or kept apart: :mod:`qualcode.privacy.changes`).
+        ``speakers`` defaults to the plan's own (those it was made from)."""
+        if speakers is None:
+            speakers = self.speakers
         replace = spelling_replacer(self.spellings())
         sign = spelling_replacer(
             {s: f"\x00{e.key}\x00" for e in self._selected() for s in e.spellings | {e.original}}
         )
         maps: dict[str, dict[str, str]] = {}
         grouped: list[SpeakerChange] = []
-        for document in sorted(self.speakers):
+        for document in sorted(speakers):
             maps[document], found = changes.speaker_labels(
-                document, self.speakers[document], replace, sign
+                document, speakers[document], replace, sign
             )
             grouped += found
         return maps, grouped

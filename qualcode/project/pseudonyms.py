@@ -22,6 +22,7 @@ from .. import backups
 from ..errors import QualcodeError
 from ..files import write_atomically
 from ..privacy import keyfile
+from ..privacy.labels import SpeakerRow
 from ..privacy.pseudonymise import (
     OffsetMap,
     Plan,
@@ -117,29 +118,38 @@ class PseudonymsMixin(ProjectCore):
         per_document = plan.by_document()
         replace = spelling_replacer(spellings)
         renames = plan.renames()
-        speaker_maps, _groups = plan.speaker_labels()
         moved = memos = 0
         with self._write() as session:
             if self._sqlite():  # freed pages are zeroed, so the old text does not linger
                 session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
             documents = session.scalars(select(Document).order_by(Document.name)).all()
+            speakers = _speaker_rows(session)
             changed = sorted({d.name for d in documents} ^ set(plan.texts)) or [
-                d.name for d in documents if plan.texts[d.name] != d.text
+                d.name
+                for d in documents
+                if plan.texts[d.name] != d.text
+                or (plan.speakers and plan.speakers.get(d.name, []) != speakers.get(d.name, []))
             ]
             if changed:
                 raise QualcodeError(f"{self.name}: the document {changed[0]} changed since the "
                                     "plan was made; make the plan again")  # fmt: skip
+            speaker_maps, _groups = plan.speaker_labels(speakers)
+            old_names = {d.id: d.name for d in documents}
+            for document in documents:  # two steps: a new name may be another's old one
+                if document.name in renames:
+                    document.name = _passing(document.id)
+            session.flush()
             for document in documents:
-                findings = per_document.get(document.name, [])
+                old = old_names[document.id]
+                findings = per_document.get(old, [])
                 spans = [(f.start, f.end, plan.replacement(f)) for f in findings]
                 text, offsets = rewrite(document.text, spans)
                 moved += self._carry_over(session, document, offsets) if spans else 0
-                merged = self._relabel_speakers(
-                    session, document, speaker_maps.get(document.name, {})
-                )
-                name = renames.get(document.name, document.name)
+                merged = self._relabel_speakers(session, document, speaker_maps.get(old, {}))
+                name = renames.get(old, old)
+                document.name = name
                 source_name = replace_in_name(document.source_name, spellings)
-                if not spans and name == document.name and source_name == document.source_name:
+                if not spans and name == old and source_name == document.source_name:
                     if merged:  # no name in the text, yet two speakers became one
                         self._audit(session, "document.speakers_merged", "document",
                                     document.uuid, speakers_merged=merged)  # fmt: skip
@@ -149,7 +159,6 @@ class PseudonymsMixin(ProjectCore):
                 document.text = text
                 document.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
                 document.uuid = new_uuid()
-                document.name = name
                 turns = session.scalars(select(Turn).where(Turn.document_id == document.id))
                 document.words = count_words(text, [(t.body_start, t.end) for t in turns])
                 self._audit(session, "document.pseudonymise", "document", document.uuid,
@@ -308,6 +317,20 @@ class _Written:
                 kept.append(f"the backup {self.made} holds the original text and could not be "
                             f"removed ({exc.strerror or exc}); delete it")  # fmt: skip
         return "; ".join(kept)
+
+
+def _speaker_rows(session: Session) -> dict[str, list[SpeakerRow]]:
+    """Each document's speakers as the plan sees them, in order."""
+    rows: dict[str, list[SpeakerRow]] = {}
+    query = (
+        select(Document.name, Speaker.label, Speaker.role, Case.name)
+        .join(Document, Speaker.document_id == Document.id)
+        .outerjoin(Case, Speaker.case_id == Case.id)
+        .order_by(Document.name, Speaker.id)
+    )
+    for document, label, role, case in session.execute(query):
+        rows.setdefault(document, []).append(SpeakerRow(label, role, case))
+    return rows
 
 
 def _passing(row_id: int) -> str:
