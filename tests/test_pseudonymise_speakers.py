@@ -226,3 +226,14 @@ def test_on_a_postgresql_server_two_labels_become_one_speaker(pg_url: str, tmp_p
         assert {c.uuid for c in project.codings()} == set(before)
         event = next(e for e in project.log() if e.action == "document.pseudonymise")
         assert event.payload["speakers_merged"] == 2
+
+
+def test_a_speaker_changed_since_the_plan_is_refused(tmp_path: Path) -> None:
+    path = make_project(tmp_path)
+    with Project.open(path) as project:
+        plan = plan_for(project)
+        project.set_speaker("episode", "Bekah", role="interviewer")  # would now be kept apart
+        with pytest.raises(QualcodeError, match="episode changed since the plan was made"):
+            project.pseudonymise(plan)
+        assert len(project.speakers("episode")) == 4
+    assert not path.with_name("study.qualcode-key").exists()
