@@ -237,3 +237,17 @@ def test_a_speaker_changed_since_the_plan_is_refused(tmp_path: Path) -> None:
             project.pseudonymise(plan)
         assert len(project.speakers("episode")) == 4
     assert not path.with_name("study.qualcode-key").exists()
+
+
+def test_a_damaged_key_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    path = make_project(tmp_path)
+    key = path.with_name("study.qualcode-key")
+    with sqlite3.connect(key) as connection:
+        connection.execute("CREATE TABLE pseudonyms (key, original, kind, replacement)")
+        connection.execute("INSERT INTO pseudonyms VALUES ('amy', 'Amy', 'person', NULL)")
+    connection.close()
+    code, out, err = run_cli(capsys, "pseudonymise", str(path), "--yes")
+    assert code == 1 and out == "" and len(err.splitlines()) == 1
+    assert f"{key}: not a readable pseudonym key" in err
