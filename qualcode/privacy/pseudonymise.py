@@ -113,10 +113,12 @@ class Plan:
         spellings = self.spellings()
         return changes.renames(self.texts, lambda n: replace_in_name(n, spellings))
 
-    def case_renames(self) -> dict[str, str]:
-        """Cases whose name holds a selected name: old name -> new name."""
+    def case_renames(self, cases: Iterable[str] | None = None) -> dict[str, str]:
+        """Cases whose name holds a selected name: old name -> new name (``cases`` defaults
+        to the plan's own)."""
         spellings = self.spellings()
-        return changes.renames(self.cases, lambda n: replace_in_name(n, spellings))
+        names = self.cases if cases is None else cases
+        return changes.renames(names, lambda n: replace_in_name(n, spellings))
 
     def speaker_labels(
         self, speakers: dict[str, list[SpeakerRow]] | None = None

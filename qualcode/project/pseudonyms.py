@@ -226,11 +226,11 @@ class PseudonymsMixin(ProjectCore):
         for code in session.scalars(select(Code)):
             for column in ("definition", "inclusion", "exclusion", "example"):
                 setattr(code, column, replace(getattr(code, column)))
-        renames = plan.case_renames()
         cases = session.scalars(select(Case)).all()
-        if {c.name for c in cases} != set(plan.cases):
+        if plan.cases and {c.name for c in cases} != set(plan.cases):
             raise QualcodeError(f"{self.name}: the cases changed since the plan was made; "
                                 "make the plan again")  # fmt: skip
+        renames = plan.case_renames([c.name for c in cases])
         moving = {c.id: renames[c.name] for c in cases if c.name in renames}
         for case in cases:  # two steps: a new name may be another case's old one
             if case.id in moving:
@@ -286,8 +286,8 @@ class _Written:
         self.new_folder: Path | None = None
 
     def key(self, path: Path) -> None:
-        self.key_path = path
         self.key_before = path.read_bytes() if path.exists() else None
+        self.key_path = path
 
     def folder(self, path: Path) -> None:
         self.new_folder = None if path.exists() else path
