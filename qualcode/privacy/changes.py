@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from .labels import SpeakerRow
+from .labels import SpeakerRow, letters
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,11 @@ def _agree(values: Iterable[str | None]) -> bool:
 
 
 def _lettered(label: str, used: set[str]) -> str:
-    for letter in "bcdefghijklmnopqrstuvwxyz":
+    """The label with the next free letter: b, c, ... z, then aa, ab, ..."""
+    n = 1
+    while True:
+        n += 1
+        letter = letters(n).lower()
         if label.endswith("]"):  # '[Participant 3]' -> '[Participant 3b]', '[Staff]' -> '[Staff b]'
             made = label[:-1] + ("" if label[-2:-1].isdigit() else " ") + letter + "]"
         else:
@@ -112,4 +116,3 @@ def _lettered(label: str, used: set[str]) -> str:
         if made not in used:
             used.add(made)
             return made
-    raise ValueError(f"too many speakers labelled {label}")  # 25 people with one label
