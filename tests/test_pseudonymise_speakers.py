@@ -251,3 +251,19 @@ def test_a_damaged_key_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture
     code, out, err = run_cli(capsys, "pseudonymise", str(path), "--yes")
     assert code == 1 and out == "" and len(err.splitlines()) == 1
     assert f"{key}: not a readable pseudonym key" in err
+
+
+def test_an_unexpected_failure_is_logged_and_leaves_no_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    log = tmp_path / "state" / "qualcode" / "log" / "qualcode.log"
+    path = make_project(tmp_path)
+    path.with_name("study.qualcode.backups").write_text("a file, not a folder", encoding="utf-8")
+    code, _out, err = run_cli(capsys, "pseudonymise", str(path), "--yes")
+    assert code == 70 and len(err.splitlines()) == 1
+    assert "internal error: FileExistsError" in err and f"(details in {log})" in err
+    assert "Traceback" in log.read_text(encoding="utf-8")
+    assert not path.with_name("study.qualcode-key").exists()
+    with Project.open(path) as project:
+        assert len(project.speakers("episode")) == 4  # unchanged
