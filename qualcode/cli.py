@@ -13,7 +13,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -489,16 +488,6 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _log_crash() -> str:
-    import traceback
+    from .crashlog import log_crash
 
-    try:
-        from platformdirs import user_log_dir
-
-        folder = Path(user_log_dir("qualcode", appauthor=False))
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "qualcode.log"
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(traceback.format_exc())
-        return str(path)
-    except OSError:
-        return "unavailable: the log folder cannot be written"
+    return log_crash()

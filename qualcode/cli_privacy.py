@@ -115,6 +115,8 @@ def pseudonymise(project: str, names_path: str | None, confirmed: tuple[str, ...
             return
         if not as_json:
             _print_plan(rows)
+            for line in plan.summary():
+                click.echo(f"  {line}")
         chosen = plan.chosen()
         if not chosen:
             click.echo("nothing selected to replace")
