@@ -371,21 +371,63 @@ def main(argv: Sequence[str] | None = None) -> None:
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # the last line of defence: log it, say where, no traceback
-        path = _log_crash()
-        _fail(f"internal error: {type(exc).__name__}: {exc} (details in {path})", 70)
+        path = _log_crash(exc)
+        _fail(f"internal error: {type(exc).__name__}: {_safe_message(exc)} (details in {path})", 70)
 
 
-def _log_crash() -> str:
+def _safe_message(exc: BaseException) -> str:
+    """An error's message without what a database error carries: the statement, its
+    parameters (transcript text, memos, passwords) and the server's DETAIL lines."""
+    from sqlalchemy.exc import StatementError
+
+    if isinstance(exc, StatementError):
+        reason = str(exc.orig) if exc.orig is not None else ""
+        lines = reason.strip().splitlines()
+        return lines[0] if lines else type(exc.orig).__name__
+    module = type(exc).__module__.split(".")[0]
+    if module in ("sqlite3", "psycopg", "sqlcipher3"):
+        lines = str(exc).strip().splitlines()
+        return lines[0] if lines else ""
+    return str(exc)
+
+
+def _crash_report(exc: BaseException) -> str:
+    """The traceback of ``exc`` and the exceptions it came from, each message made safe."""
     import traceback
+
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        seen = seen.__cause__ or (None if seen.__suppress_context__ else seen.__context__)
+    parts = []
+    for error in reversed(chain):
+        parts.append("Traceback (most recent call last):\n")
+        parts.extend(traceback.format_tb(error.__traceback__))
+        parts.append(f"{type(error).__module__}.{type(error).__qualname__}: "
+                     f"{_safe_message(error)}\n")  # fmt: skip
+    return "".join(parts)
+
+
+def _log_crash(exc: BaseException) -> str:
+    """Append the safe report to the crash log (created readable by its owner only)."""
+    import os
+    from datetime import UTC, datetime
 
     try:
         from platformdirs import user_log_dir
 
         folder = Path(user_log_dir("qualcode", appauthor=False))
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = folder / "qualcode.log"
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(traceback.format_exc())
+        handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            if hasattr(os, "fchmod"):  # a log made by an older qualcode was 0644
+                os.fchmod(handle, 0o600)
+            stamp = datetime.now(UTC).isoformat(timespec="seconds")
+            os.write(handle, f"--- {stamp}\n{_crash_report(exc)}".encode("utf-8", "replace"))
+        finally:
+            os.close(handle)
         return str(path)
     except OSError:
         return "unavailable: the log folder cannot be written"

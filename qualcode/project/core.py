@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -338,13 +338,25 @@ class ProjectCore:
 
     def _require_own(self, session: Session, owner: str | None, what: str) -> None:
         """A coder acts on their own codings and memos only (supervisors on anyone's)."""
-        if owner is None or owner == self.actor or not self._team(session):
+        if owner is None or owner == self.actor:
             return
-        if not self._is_supervisor(session):
-            raise NotAllowed(
-                f"{self.actor} may not {what} of {owner}; only a supervisor may change "
-                "another coder's work"
-            )
+        self._owner_check(session, what)(owner)
+
+    def _owner_check(self, session: Session, what: str) -> Callable[[str | None], None]:
+        """The rule of ``_require_own`` with the roles looked up once, for many rows: the
+        returned function raises NotAllowed for an owner the acting coder may not act for
+        (another coder, or the consensus coder)."""
+        if not self._team(session) or self._is_supervisor(session):
+            return lambda owner: None
+
+        def check(owner: str | None) -> None:
+            if owner is not None and owner != self.actor:
+                raise NotAllowed(
+                    f"{self.actor} may not {what} of {owner}; only a supervisor may change "
+                    "another coder's work"
+                )
+
+        return check
 
     # -- blind coding --------------------------------------------------------------------
     # While a team project is blind, a coder sees only their own codings: not in the coding

@@ -47,6 +47,7 @@ class MemosMixin(CodingImportMixin):
         if not text.strip():
             raise QualcodeError("a memo cannot be empty")
         with self._write() as session:
+            self._require_own(session, " ".join(coder.split()), "write memos in the name")
             refs = self._memo_target(session, target_type, target)
             coder_row = self._coder(session, coder)
             memo = Memo(coder_id=coder_row.id, text=text, **refs)
@@ -81,6 +82,7 @@ class MemosMixin(CodingImportMixin):
     def restore_memo(self, uuid: str, *, coder: str | None = None) -> MemoInfo:
         with self._write() as session:
             memo = self._memo_row(session, uuid, include_deleted=True)
+            self._require_own(session, memo.coder.name, "restore the memos")
             memo.deleted_at = None
             self._audit(session, "memo.restore", "memo", uuid, coder)
         return self.memo(uuid)
