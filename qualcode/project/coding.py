@@ -152,6 +152,7 @@ class CodingMixin(CodesMixin):
             end=span.end,
             origin=origin,
         )
+        names = (span.code.name, span.document.name, span.coder.name)  # usable after a failure
         session.add(coding)
         try:
             session.flush()
@@ -160,8 +161,8 @@ class CodingMixin(CodesMixin):
             if not _same_coding(exc):
                 raise
             raise ConflictError(
-                f"'{span.code.name}' is already coded at {span.start}-{span.end} in "
-                f"'{span.document.name}' by {span.coder.name}"
+                f"'{names[0]}' is already coded at {span.start}-{span.end} in '{names[1]}' "
+                f"by {names[2]}"
             ) from None
         self._audit(
             session,

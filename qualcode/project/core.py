@@ -17,7 +17,13 @@ from typing import Any, Self
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -433,9 +439,15 @@ class ProjectCore:
         if coder is None:
             if not create:
                 raise NotFoundError(f"no coder named '{name}'")
-            coder = Coder(name=name, role="coder")
-            session.add(coder)
-            session.flush()
+            try:
+                with session.begin_nested():  # another process may add the same name now
+                    coder = Coder(name=name, role="coder")
+                    session.add(coder)
+            except IntegrityError:
+                found = session.scalar(select(Coder).where(Coder.name == name))
+                if found is None:
+                    raise
+                return found
             self._audit(session, "coder.create", "coder", coder.uuid, name, name=name, role="coder")
         return coder
 

@@ -98,7 +98,10 @@ def _sqlite_engine(url: str, passphrase: str | None = None) -> Engine:
         # The pysqlite dialect over the SQLCipher module (same API, same exceptions); the key
         # is the first statement on every new connection, in _on_connect below.
         engine = create_engine(
-            url, module=cipher.cipher_module(), poolclass=QueuePool, connect_args={"timeout": 30},
+            url,
+            module=cipher.cipher_module(),
+            poolclass=QueuePool,
+            connect_args={"timeout": 30},
             hide_parameters=True,
         )
 

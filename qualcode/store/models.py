@@ -238,8 +238,14 @@ class Coding(Base):
         # One active coding per document, code, coder and span, even with concurrent writers
         # (schema 0004); removed ones stay as history.
         Index(
-            "uq_codings_active", "document_id", "code_id", "coder_id", "start", "end",
-            unique=True, sqlite_where=text("deleted_at IS NULL"),
+            "uq_codings_active",
+            "document_id",
+            "code_id",
+            "coder_id",
+            "start",
+            "end",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),  # fmt: skip
     )

@@ -31,7 +31,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, text
-from sqlalchemy.exc import DBAPIError
 
 from ..errors import ConflictError, QualcodeError
 from ..store.models import Coder
@@ -80,8 +79,7 @@ def _setup(schema: str) -> list[str]:
         f"GRANT INSERT, UPDATE ON {owned} TO {CODER_ROLE}",
         f"GRANT INSERT ON {s}.coders, {s}.{AUDIT} TO {CODER_ROLE}",
         f"GRANT INSERT, UPDATE ON {changeable} TO {SUPERVISOR_ROLE}",
-        f"GRANT DELETE ON {', '.join(f'{s}.{t}' for t in SUPERVISOR_DELETES)} "
-        f"TO {SUPERVISOR_ROLE}",
+        f"GRANT DELETE ON {', '.join(f'{s}.{t}' for t in SUPERVISOR_DELETES)} TO {SUPERVISOR_ROLE}",
         f"""CREATE OR REPLACE FUNCTION {s}.qualcode_is_supervisor() RETURNS boolean
             LANGUAGE sql STABLE SET search_path = {path} AS
             $$ SELECT pg_catalog.pg_has_role(current_user, '{SUPERVISOR_ROLE}', 'MEMBER') $$""",
@@ -194,23 +192,29 @@ def add_member(
     role = "supervisor" if supervisor else "coder"
     group = SUPERVISOR_ROLE if supervisor else CODER_ROLE
     quoted = _quote(name)
-    try:
-        with project.engine.begin() as connection:
-            exists = connection.execute(
-                text("SELECT 1 FROM pg_roles WHERE rolname = :name"), {"name": name}
-            ).first()
-            secret = "" if password is None else " PASSWORD " + _verifier(connection, name, password)
+    with project.engine.begin() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_roles WHERE rolname = :name"), {"name": name}
+        ).first()
+        database = _quote(str(connection.execute(text("SELECT current_database()")).scalar()))
+        # Sent as they are, on the driver's own connection (in the same transaction): SQL with
+        # no parameters, and errors that carry the server's reason but not the statement.
+        driver = connection.connection.driver_connection
+        import psycopg
+
+        try:
+            secret = "" if password is None else " PASSWORD " + _verifier(driver, name, password)
             if exists is None:
-                connection.execute(text(f"CREATE ROLE {quoted} LOGIN{secret}"))
+                driver.execute(f"CREATE ROLE {quoted} LOGIN{secret}")
             elif secret:
-                connection.execute(text(f"ALTER ROLE {quoted}{secret}"))
-            connection.execute(text(f"GRANT {group} TO {quoted}"))
-            database = _quote(str(connection.execute(text("SELECT current_database()")).scalar()))
-            connection.execute(text(f"GRANT CONNECT ON DATABASE {database} TO {quoted}"))
-    except DBAPIError as exc:
-        # Only the server's one-line reason: never the statement, which names the verifier.
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig and str(exc.orig).strip() else "?"
-        raise QualcodeError(f"{project.name}: cannot add the member {name} ({reason})") from None
+                driver.execute(f"ALTER ROLE {quoted}{secret}")
+            driver.execute(f"GRANT {group} TO {quoted}")
+            driver.execute(f"GRANT CONNECT ON DATABASE {database} TO {quoted}")
+        except psycopg.Error as exc:
+            lines = str(exc).strip().splitlines()
+            raise QualcodeError(
+                f"{project.name}: cannot add the member {name} ({lines[0] if lines else '?'})"
+            ) from None
     with project._write() as session:  # the owner's own act; recorded in the audit trail
         coder = session.scalar(select(Coder).where(Coder.name == name))
         if coder is not None and coder.role == "consensus":
@@ -224,10 +228,9 @@ def add_member(
         project._audit(session, "team.member", "coder", coder.uuid, name=name, role=role)
 
 
-def _verifier(connection: Any, name: str, password: str) -> str:
+def _verifier(driver: Any, name: str, password: str) -> str:
     """The password as a quoted SCRAM-SHA-256 verifier, computed by libpq on this side."""
-    pgconn = connection.connection.driver_connection.pgconn
-    hashed = pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256")
+    hashed = driver.pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256")
     verifier = hashed.decode("ascii")
     if not verifier.startswith("SCRAM-SHA-256$") or "'" in verifier:
         raise QualcodeError("the database driver did not give a SCRAM password verifier")
