@@ -268,6 +268,7 @@ def test_three_processes_coding_the_same_spans_leave_one_active_coding_each(
     with Project.create(pg_url, actor="ann") as project:
         project.import_codebook(load_codebook(CODEBOOK))
         project.import_files([SAMPLE])
+        project.add_coder("ann")
         turns = project.turns("p01-amy")
         spans = [(t.body_start, t.end) for t in turns] + [(t.start, t.end) for t in turns]
     spans = sorted(set(spans))[:120]
