@@ -308,3 +308,30 @@ def test_the_database_refuses_a_second_active_coding(pg_url: str) -> None:
     with pytest.raises(Exception, match="uq_codings_active"), engine.begin() as connection:
         connection.execute(text(copy.format(deleted="NULL")), {"uuid": "twin", "made": made.uuid})
     engine.dispose()
+
+
+def test_the_upgrade_fixes_a_server_set_up_by_an_older_qualcode(team: str) -> None:
+    mine = bobs_coding(team)
+    owner = create_engine(team)
+    with owner.begin() as connection:  # as an older `team setup` left it, at schema 0003
+        for statement in (
+            "ALTER FUNCTION qualcode_is_me(integer) RESET search_path",
+            "CREATE OR REPLACE FUNCTION qualcode_is_me(coder integer) RETURNS boolean "
+            "LANGUAGE sql STABLE AS $$ SELECT EXISTS (SELECT 1 FROM coders "
+            "WHERE id = coder AND name = current_user) $$",
+            "DROP INDEX uq_codings_active",
+            "UPDATE alembic_version SET version_num = '0003'",
+        ):
+            connection.execute(text(statement))
+    owner.dispose()
+    with Project.open(team, actor="owner") as project:  # the owner opens it first: upgraded
+        assert project.migration is not None and project.migration.before == "0003"
+    with psql(team, "alice") as alice:
+        bob = alice.execute("SELECT id FROM coders WHERE name = 'bob'").fetchone()[0]
+        alice.execute("CREATE TEMP TABLE coders (id int, name text)")
+        alice.execute("INSERT INTO pg_temp.coders VALUES (%s, current_user)", (bob,))
+        assert alice.execute(
+            "UPDATE public.codings SET deleted_at = now() WHERE coder_id = %s", (bob,)
+        ).rowcount == 0
+    with Project.open(team) as project:
+        assert [c.uuid for c in project.codings(coder="bob")] == [mine]

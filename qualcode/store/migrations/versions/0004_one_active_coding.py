@@ -8,7 +8,8 @@ its memos move to the one kept, a favourite mark carries over, and the audit tra
 ``coding.remove`` entry by ``qualcode`` naming the coding kept. Nothing is lost.
 
 In a project file, ``REPLACE INTO audit_events`` deleted rows without firing the DELETE trigger;
-a BEFORE INSERT trigger now refuses an insert that reuses an existing id.
+a BEFORE INSERT trigger now refuses an insert that reuses an existing id. On a server set up
+for a team by an older qualcode, the row-security functions get a fixed search path.
 
 Revision ID: 0004
 Revises: 0003
@@ -52,12 +53,26 @@ def upgrade() -> None:
         "uq_codings_active", "codings", list(KEY), unique=True,
         sqlite_where=sa.text(ACTIVE), postgresql_where=sa.text(ACTIVE),
     )  # fmt: skip
+    if op.get_bind().dialect.name == "postgresql":
+        _fix_search_paths()
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
             "CREATE TRIGGER audit_events_no_replace BEFORE INSERT ON audit_events "
             "WHEN EXISTS (SELECT 1 FROM audit_events WHERE id = NEW.id) "
             "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END"
         )
+
+
+def _fix_search_paths() -> None:
+    """A server set up for a team by an older qualcode: its row-security functions looked up
+    ``coders`` through the caller's search path, where a temporary table comes first. Fixing
+    their path closes that at once; ``qualcode team setup`` run again does the rest."""
+    bind = op.get_bind()
+    schema = bind.execute(sa.text("SELECT current_schema()")).scalar()
+    path = f'pg_catalog, "{str(schema).replace(chr(34), chr(34) * 2)}", pg_temp'
+    for function in ("qualcode_is_me(integer)", "qualcode_is_supervisor()"):
+        if bind.execute(sa.text("SELECT to_regprocedure(:f)"), {"f": function}).scalar():
+            op.execute(f"ALTER FUNCTION {function} SET search_path = {path}")
 
 
 def _remove_duplicates() -> None:
