@@ -330,8 +330,11 @@ def test_the_upgrade_fixes_a_server_set_up_by_an_older_qualcode(team: str) -> No
         bob = alice.execute("SELECT id FROM coders WHERE name = 'bob'").fetchone()[0]
         alice.execute("CREATE TEMP TABLE coders (id int, name text)")
         alice.execute("INSERT INTO pg_temp.coders VALUES (%s, current_user)", (bob,))
-        assert alice.execute(
-            "UPDATE public.codings SET deleted_at = now() WHERE coder_id = %s", (bob,)
-        ).rowcount == 0
+        assert (
+            alice.execute(
+                "UPDATE public.codings SET deleted_at = now() WHERE coder_id = %s", (bob,)
+            ).rowcount
+            == 0
+        )
     with Project.open(team) as project:
         assert [c.uuid for c in project.codings(coder="bob")] == [mine]
