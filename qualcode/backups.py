@@ -147,7 +147,7 @@ def restore(
     check_backup(source, passphrase=source_key)
     if not path.parent.is_dir():
         raise NotFoundError(f"{path}: the folder {path.parent} does not exist")
-    kept = None
+    kept = current_key = None
     if path.exists():
         current_key = _needed(path, passphrase)
         _leave_wal(path, current_key)
@@ -155,7 +155,7 @@ def restore(
     restoring = path.with_name(f".{path.name}.restoring")
     try:
         _copy(source, restoring, source_key)
-        _record_restore(restoring, source_key, source, kept, actor or _who())
+        _record_restore(restoring, source_key, source, (kept, current_key), actor or _who())
         for leftover in ("-wal", "-shm", "-journal"):
             Path(f"{path}{leftover}").unlink(missing_ok=True)
         os.replace(restoring, path)
@@ -180,16 +180,22 @@ _EVENT = "at, actor, action, entity_type, entity_uuid, payload"
 
 
 def _record_restore(
-    restored: Path, passphrase: str | None, source: Path, kept: Path | None, actor: str
+    restored: Path,
+    passphrase: str | None,
+    source: Path,
+    previous: tuple[Path | None, str | None],
+    actor: str,
 ) -> None:
     """Write into the restored copy the audit entries it lacks, marked undone, and the
-    ``project.restore`` entry. ``kept`` is the project as it was (None: there was none)."""
+    ``project.restore`` entry. ``previous`` is the copy of the project as it was (None: there
+    was none) and its passphrase."""
     undone: list[tuple[object, ...]] = []
+    kept, kept_key = previous
     connection = _connect(restored, passphrase)
     try:
         if kept is not None:
             have = set(connection.execute("SELECT id, at, actor, action FROM audit_events"))
-            before = _connect(kept, passphrase)
+            before = _connect(kept, kept_key)
             try:
                 rows = before.execute(
                     f"SELECT id, {_EVENT} FROM audit_events ORDER BY id"
@@ -212,7 +218,7 @@ def _record_restore(
                 f"INSERT INTO audit_events ({_EVENT}) VALUES (?, ?, ?, ?, ?, ?)",
                 [*undone, (now, actor, "project.restore", "project", None, json.dumps(summary))],
             )
-    except _errors(passphrase) as exc:
+    except _errors(passphrase or kept_key) as exc:
         raise QualcodeError(f"{source}: the restore could not be recorded ({exc})") from exc
     finally:
         connection.close()
