@@ -128,6 +128,26 @@ def test_memos_and_imported_codings_follow_the_roles(tmp_path: Path) -> None:
         assert {c.coder for c in project.codings()} == {"alice", "consensus"}
 
 
+def test_suggestion_decisions_follow_the_roles(tmp_path: Path) -> None:
+    from qualcode.nlp.suggest.decisions import reject, reopen
+    from qualcode.nlp.suggest.records import SuggestionInfo
+
+    path = team_file(tmp_path)
+    fares = SuggestionInfo(document="p01-amy", code="Travel support", start=0, end=10,
+                           text="", score=0.5, engine="terms", explanation="", engines=("terms",),
+                           precision=None)  # fmt: skip
+    with Project.open(path, actor="ben") as project:
+        his = reject(project, fares, "ben")
+    with Project.open(path, actor="alice") as project:
+        with pytest.raises(NotAllowed, match="alice may not decide suggestions in the name of ben"):
+            reject(project, fares, "ben")
+        with pytest.raises(NotAllowed, match="alice may not reopen the suggestions of ben"):
+            reopen(project, his)
+        reject(project, fares, "alice")
+    with Project.open(path, actor="sue") as project:
+        reopen(project, his)
+
+
 def test_the_file_refuses_a_second_active_coding(study: Path) -> None:
     with Project.open(study, actor="ann") as project:
         made = project.apply_code(document="p01-amy", code="Travel support", coder="ann",
