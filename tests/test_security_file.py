@@ -106,6 +106,10 @@ def test_memos_and_imported_codings_follow_the_roles(tmp_path: Path) -> None:
             project.add_memo("words put in ben's mouth", coder="ben")
         with pytest.raises(NotAllowed, match="alice may not restore the memos of ben"):
             project.restore_memo(his.uuid)
+        own_memo = project.add_memo("alice's own", coder="alice")
+        with pytest.raises(NotAllowed, match="alice may not act in the name of ben"):
+            project.delete_memo(own_memo.uuid, coder="ben")  # audited as ben
+        project.delete_memo(own_memo.uuid, coder="alice")
         for other in ("ben", "consensus"):
             table = tmp_path / f"{other}.csv"
             table.write_text(
