@@ -483,11 +483,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # the last line of defence: log it, say where, no traceback
-        path = _log_crash()
-        _fail(f"internal error: {type(exc).__name__}: {exc} (details in {path})", 70)
+        path = _log_crash(exc)
+        _fail(f"internal error: {type(exc).__name__}: {_safe_message(exc)} (details in {path})", 70)
 
 
-def _log_crash() -> str:
+def _log_crash(exc: BaseException) -> str:
     from .crashlog import log_crash
 
-    return log_crash()
+    return log_crash(exc)
+
+
+def _safe_message(exc: BaseException) -> str:
+    from .crashlog import safe_message
+
+    return safe_message(exc)

@@ -11,7 +11,7 @@ import csv
 import io
 from pathlib import Path
 
-from ..errors import BadInputError, QualcodeError
+from ..errors import BadInputError, NotAllowed, QualcodeError
 from ..store.models import ORIGINS
 from .codes import load_tree
 from .coding import CodingMixin
@@ -27,6 +27,13 @@ class CodingImportMixin(CodingMixin):
         errors: list[str] = []
         applied = duplicates = 0
         with self._write() as session:
+            # The rule of apply_code, for every row before any is applied.
+            may_code_for = self._owner_check(session, "code in the name")
+            for line, row in rows:
+                try:
+                    may_code_for(" ".join(row.get("coder", "").split()) or None)
+                except NotAllowed as exc:
+                    raise NotAllowed(f"{path}: line {line}: {exc}; nothing was imported") from None
             tree = load_tree(session)
             seen: set[tuple[int, int, int, int, int]] = set()
             for line, row in rows:
