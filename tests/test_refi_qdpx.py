@@ -168,14 +168,29 @@ def test_import_into_an_existing_project_matches_what_is_there(
 def test_the_same_text_from_another_tool_lands_on_our_document(
     tmp_path: Path, fresh_project: Project
 ) -> None:
-    """A colleague coded our transcript in NVivo: matched by text, the name may differ."""
+    """A colleague coded our transcript in NVivo: matched by name and text (NVivo kept the
+    name; GUIDs are matched first when a tool keeps them)."""
+    path, body, _ = nvivo_windows(tmp_path)
+    source = tmp_path / "videos.txt"
+    source.write_text(body.replace("\r\n", "\n"), encoding="utf-8")
+    fresh_project.import_files([source])
+    summary = import_qdpx(fresh_project, path)
+    assert summary.matched["documents"] == 1 and summary.added["documents"] == 0
+    assert {c.document for c in fresh_project.codings()} == {"videos"}
+
+
+def test_the_same_text_under_another_name_is_a_document_of_its_own(
+    tmp_path: Path, fresh_project: Project
+) -> None:
     path, body, _ = nvivo_windows(tmp_path)
     source = tmp_path / "ours.txt"
     source.write_text(body.replace("\r\n", "\n"), encoding="utf-8")
     fresh_project.import_files([source])
     summary = import_qdpx(fresh_project, path)
-    assert summary.matched["documents"] == 1 and summary.added["documents"] == 0
-    assert {c.document for c in fresh_project.codings()} == {"ours"}
+    assert summary.matched["documents"] == 0 and summary.added["documents"] == 1
+    assert any("same text as another document: 'videos' (as 'ours')" in w
+               for w in summary.warnings)  # fmt: skip
+    assert {c.document for c in fresh_project.codings()} == {"videos"}
 
 
 def test_guids_that_are_taken_get_new_uuids(tmp_path: Path, fresh_project: Project) -> None:

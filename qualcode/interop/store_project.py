@@ -1,8 +1,9 @@
 """Writing a read ``RefiProject`` into a project: one transaction, one audit event.
 
 Users become coders (matched by name; ``consensus`` is our consensus coder), codes are matched
-by path (``store_codes``), documents by the hash of their text (so codings from a colleague's
-NVivo copy of our transcripts land on our documents), cases and attributes by name. Everything
+by path (``store_codes``), documents by GUID (with the same text) or else by name and text (so
+codings from a colleague's copy of our transcripts land on our documents), never by text alone:
+two sources with one text are two documents. Cases and attributes are matched by name. Everything
 new keeps the file's GUID as its uuid unless that uuid is already taken in this project; then
 it gets a new one and the summary says how many. Codings the project already has (same
 document, code, coder and span) are not added twice.
@@ -97,6 +98,7 @@ class _Writer:
         self.attributes: dict[str, Attribute] = {}
         self.documents: dict[str, Document] = {}
         self.new_documents: list[str] = []
+        self.notices = _SameText()
         self._fallback: Coder | None = None
         self.fresh = False
         self.unattributed = 0
@@ -119,6 +121,7 @@ class _Writer:
             {g: d.id for g, d in self.documents.items()}, lambda: self.fallback().id,
             self.summary, self.skipped,
         )  # fmt: skip
+        self.summary.warnings.extend(self.notices.lines())
         if self.unattributed:
             self.summary.warnings.append(
                 f"{self.unattributed} codings, notes or comments name no known user: "
@@ -258,15 +261,10 @@ class _Writer:
     def _document(self, source: RefiSource) -> None:
         session = self.session
         digest = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
-        same = session.scalar(select(Document).where(Document.sha256 == digest).limit(1))
+        same = self._same_document(source, digest)
         case = self._case_of(source)
         if same is not None:
-            if same.uuid in self.new_documents:
-                self.summary.warnings.append(
-                    f"source '{source.name}' has the same text as '{same.name}': one document"
-                )
-            else:
-                self.summary.matched["documents"] += 1
+            self.summary.matched["documents"] += 1
             self.documents[source.guid] = same
             if case is not None and same.case_id is None:
                 same.case_id = case.id
@@ -314,6 +312,30 @@ class _Writer:
         self.documents[source.guid] = document
         self.new_documents.append(document.uuid)
         self.summary.added["documents"] += 1
+
+    def _same_document(self, source: RefiSource, digest: str) -> Document | None:
+        """The document this source already is: the one with its GUID as uuid (if the text is
+        the same), else one with its name and text (the same file imported before). A text
+        alone never makes two sources one document."""
+        session = self.session
+        by_guid = session.scalar(select(Document).where(Document.uuid == source.guid))
+        if by_guid is not None and by_guid.uuid not in self.new_documents:
+            if by_guid.sha256 == digest:
+                return by_guid
+            self.summary.warnings.append(
+                f"source '{source.name}' has the GUID of document '{by_guid.name}' but another "
+                "text: imported as a document of its own"
+            )
+            return None
+        by_name = session.scalar(
+            select(Document).where(Document.name == source.name, Document.sha256 == digest)
+        )
+        if by_name is not None and by_name.uuid not in self.new_documents:
+            return by_name
+        twin = session.scalar(select(Document.name).where(Document.sha256 == digest).limit(1))
+        if twin is not None:
+            self.notices.add(source.name, twin)
+        return None
 
     def _case_of(self, source: RefiSource) -> Case | None:
         cases = [self.cases[c.guid] for c in self.parsed.cases if source.guid in c.sources]
@@ -410,6 +432,26 @@ class _Writer:
             ).all())  # fmt: skip
             ids.update({g: found[u] for g, u in by_uuid.items() if u in found})
         return ids
+
+
+class _SameText:
+    """Sources whose text another document also has: said once, in a few names."""
+
+    def __init__(self) -> None:
+        self.pairs: list[tuple[str, str]] = []
+
+    def add(self, name: str, twin: str) -> None:
+        self.pairs.append((name, twin))
+
+    def lines(self) -> list[str]:
+        if not self.pairs:
+            return []
+        shown = ", ".join(f"'{a}' (as '{b}')" for a, b in self.pairs[:3])
+        more = f" and {len(self.pairs) - 3:,} more" if len(self.pairs) > 3 else ""
+        return [
+            f"{len(self.pairs):,} sources have the same text as another document: {shown}{more}; "
+            "each is a document of its own"
+        ]
 
 
 def by_uuid_of(rows: list[dict[str, Any]], marker: int) -> str:

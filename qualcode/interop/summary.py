@@ -43,7 +43,8 @@ class ImportSummary:
     """How the producer counted positions (converted to our code points)."""
     added: Counter[str] = field(default_factory=Counter)
     matched: Counter[str] = field(default_factory=Counter)
-    """Already in the project: codes by path, documents by text, coders and cases by name."""
+    """Already in the project: codes by path, documents by GUID or by name and text, coders and
+    cases by name."""
     updated: Counter[str] = field(default_factory=Counter)
     duplicates: int = 0
     """Codings (and memos) the project already had."""
