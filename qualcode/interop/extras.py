@@ -45,6 +45,9 @@ class Extras:
         except (UnicodeDecodeError, ValueError):
             warn.append(f"{NAME} is not readable JSON: ignored")
             return
+        except RecursionError:
+            warn.append(f"{NAME} is nested too deeply to be ours: ignored")
+            return
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             warn.append(f"{NAME} is not qualcode's: ignored")
             return

@@ -107,18 +107,23 @@ class _Reader:
         if root.get("name") is None:
             self.deviations.add("no project name")
         users = self._users()
-        codebook_element = doc.child(root, "CodeBook")
-        codes_parent = None if codebook_element is None else doc.child(codebook_element, "Codes")
-        codes = read_codes(doc, codes_parent, self.ours)
+        codebook_element = _codebook(root, doc)
+        # A <CodeBook> in the codebook namespace (urn:QDA-XML:codebook:...) inside a project:
+        # its codes are read with lookups in its own namespace.
+        book = doc if codebook_element is None else Doc(codebook_element, doc.ns, self.deviations)
+        codes_parent = None if codebook_element is None else book.child(codebook_element, "Codes")
+        codes = read_codes(book, codes_parent, self.ours)
         sets = read_sets(doc, doc.child(root, "Sets"))
-        if codebook_element is not None and doc.child(codebook_element, "Sets") is not None:
+        if codebook_element is not None and book.child(codebook_element, "Sets") is not None:
             self.deviations.add("<Sets> inside <CodeBook> (read anyway)")
-            sets += read_sets(doc, doc.child(codebook_element, "Sets"))
+            sets += read_sets(book, book.child(codebook_element, "Sets"))
         extra = extras.Extras(self.files.member(extras.NAME) if self.ours else None, self.warnings)
+        description = (doc.text(root, "Description") or "").strip() or None
         project = RefiProject(
             name=root.get("name") or self.path.stem,
             origin=self.origin,
-            offsets="",
+            named=bool((root.get("name") or "").strip()),
+            description=description,
             codebook=RefiCodebook(codes, sets, self.origin),
             users=users,
             creating_user=doc.guid(root.get("creatingUserGUID"), "project creator"),
@@ -181,6 +186,7 @@ class _Reader:
                     project.links.append((origin, target))
         if doc.child(root, "Graphs") is not None:
             self.skipped.add("graphs (no equivalent here)")
+        unread(root, doc.ns, None if codebook_element is None else book.ns, self.skipped)
         project.warnings = self.deviations.warnings() + self.warnings
         project.skipped = self.skipped.lines()
         return project
@@ -190,13 +196,23 @@ class _Reader:
         out: list[RefiUser] = []
         if users_element is None:
             return out
+        seen: dict[str, str] = {}
         for element in self.doc.children(users_element, "User"):
             guid = self.doc.guid(element.get("guid"), "user")
             if guid is None:
                 self.deviations.add("users without a GUID (skipped)")
                 continue
             name = " ".join((element.get("name") or element.get("id") or "").split())
-            out.append(RefiUser(guid, name or f"user-{guid[:8]}"))
+            name = name or f"user-{guid[:8]}"
+            if guid in seen:
+                self.skipped.add(
+                    f"users whose GUID another user has (their codings are "
+                    f"'{seen[guid]}'s)",
+                    name,
+                )
+                continue
+            seen[guid] = name
+            out.append(RefiUser(guid, name))
         return out
 
     def _variables(self) -> list[RefiVariable]:
@@ -256,8 +272,11 @@ class _Reader:
             if guid is None or text is None:
                 continue
             name = " ".join((note.get("name") or "").split())
+            titled = False
             if not self.ours and name and not text.lstrip().startswith(name):
+                # The title shows in the memo; an export gives it back as the name, once.
                 text = f"{name}\n\n{text}" if text.strip() else name
+                titled = True
             if not text.strip():
                 self.skipped.add("empty notes", name or guid)
                 continue
@@ -266,12 +285,78 @@ class _Reader:
                     guid=guid,
                     name=name,
                     text=text,
+                    titled=titled,
                     user=self.doc.guid(note.get("creatingUser"), "user"),
                     created=parse_datetime(note.get("creationDateTime")),
                     modified=parse_datetime(note.get("modifiedDateTime")),
                 )
             )
         return out
+
+
+def _codebook(root: etree._Element, doc: Doc) -> etree._Element | None:
+    """The project's ``CodeBook``: in the project's namespace, else in any (ATLAS.ti writes
+    the codebook namespace inside project files)."""
+    found = doc.child(root, "CodeBook")
+    if found is not None:
+        return found
+    for child in root:
+        if isinstance(child.tag, str) and etree.QName(child).localname == "CodeBook":
+            return child
+    return None
+
+
+KNOWN: dict[str, frozenset[str]] = {
+    name: frozenset(children.split())
+    for name, children in {
+        "Project": "Users CodeBook Variables Cases Sources Notes Links Sets Graphs Description "
+        "NoteRef",
+        "Users": "User",
+        "CodeBook": "Codes Sets",
+        "Codes": "Code",
+        "Code": "Description NoteRef Code",
+        "Variables": "Variable",
+        "Variable": "Description",
+        "Cases": "Case",
+        "Case": "Description CodeRef VariableValue SourceRef SelectionRef",
+        "VariableValue": "VariableRef TextValue BooleanValue IntegerValue FloatValue DateValue "
+        "DateTimeValue",
+        "Sources": "TextSource PDFSource PictureSource AudioSource VideoSource",
+        "TextSource": "Description PlainTextContent PlainTextSelection Coding NoteRef "
+        "VariableValue",
+        "PlainTextSelection": "Description Coding NoteRef",
+        "Coding": "CodeRef NoteRef",
+        "Notes": "Note",
+        "Note": "PlainTextContent",
+        "Links": "Link",
+        "Sets": "Set",
+        "Set": "Description MemberCode MemberSource MemberNote",
+    }.items()
+}
+"""The children each element may have that the reader reads (by local name). Elements not
+listed here (User, Description, references, values) are read whole by their parents; the
+non-text sources and Graphs are skipped whole elsewhere."""
+
+
+def unread(root: etree._Element, ns: str, book_ns: str | None, skipped: Skips) -> None:
+    """List every non-empty element the reader does not read, by where it sits."""
+    namespaces = {ns, book_ns}
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        parent = etree.QName(element).localname
+        known = KNOWN.get(parent)
+        if known is None:
+            continue
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            name = etree.QName(child)
+            if name.namespace in namespaces and name.localname in known:
+                stack.append(child)
+            elif len(child) or (child.text or "").strip() or child.attrib:
+                where = name.localname if name.namespace in namespaces else child.tag
+                skipped.add(f"<{where}> elements in <{parent}> (not read)")
 
 
 def _code_guids(codes: list) -> set[str]:  # type: ignore[type-arg]

@@ -44,7 +44,7 @@ class MemoWriter:
             for coding in source.codings:
                 for note in coding.note_refs:
                     self._add(note, "coding", coding.guid)
-            for note, first in source.selection_notes:
+            for note, first, *_span in source.selection_notes:
                 self._add(note, "coding" if first else "document", first or source.guid)
         for note in parsed.project_notes:
             self._add(note, "project", None)
