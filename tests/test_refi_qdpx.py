@@ -107,7 +107,7 @@ def test_the_fixture_project(tmp_path: Path) -> None:
     summary = import_qdpx_new(REFI_DATA / "project.qde", tmp_path / "f.qualcode", actor="t")
     assert {k: summary.added[k] for k in summary.added} == {
         "coders": 3, "codes": 4, "attributes": 6, "cases": 2, "documents": 1, "codings": 5,
-        "memos": 10,
+        "memos": 11,
     }  # fmt: skip
     skipped = " | ".join(summary.skipped)
     for expected in (
@@ -134,10 +134,12 @@ def test_the_fixture_project(tmp_path: Path) -> None:
         }  # fmt: skip
         assert case.documents == ("p01 interview",) and case.description == "First participant."
         assert {a.name: a.type for a in project.attributes()}["joined"] == "date"
-        memos = {(m.target_type, m.target, m.coder): m.text for m in project.memos()}
+        memos = {(m.target_type, m.target, m.coder): m.text for m in project.memos()
+                 if m.text != "A fixture."}  # fmt: skip
         assert memos[("code", "Engagement", "ben")].endswith("once we have more interviews.")
         assert memos[("case", "P01", "ben")] == "Case memo: referred by outreach."
         assert memos[("project", None, "Ann Coder")] == "Loose\n\nRemember to ask about childcare."
+        assert "A fixture." in {m.text for m in project.memos() if m.target_type == "project"}
         assert memos[("coding", "f1000000-0000-4000-8000-000000000003", "Ann Coder")] == (
             "Paid travel made the difference."
         )
@@ -255,8 +257,10 @@ def test_export_is_valid_stable_and_keeps_imported_guids(
     with zipfile.ZipFile(one) as archive:
         assert archive.read(f"sources/{DOC}.txt").decode() == fresh_project.document_text("videos")
         assert json.loads(archive.read("qualcode.json"))["format"] == "qualcode-refi-extras"
-    # Four codings on three spans: one selection per span.
-    assert qde_one.count("<PlainTextSelection ") == 3 and qde_one.count("<Coding ") == 4
+    # Four codings, each in its own selection as NVivo wrote them: their GUIDs come back.
+    assert qde_one.count("<PlainTextSelection ") == 4 and qde_one.count("<Coding ") == 4
+    for i in range(4):
+        assert f'guid="f0000000-0000-4000-8000-00000000000{i}"' in qde_one
 
 
 @needs_interop

@@ -101,6 +101,7 @@ class _Reader:
         files.ours = self.ours
         self.skipped = Skips()
         self.warnings: list[str] = []
+        self.titles: dict[str, str] = {}
 
     def read(self) -> RefiProject:
         doc, root = self.doc, self.root
@@ -118,6 +119,7 @@ class _Reader:
             self.deviations.add("<Sets> inside <CodeBook> (read anyway)")
             sets += read_sets(book, book.child(codebook_element, "Sets"))
         extra = extras.Extras(self.files.member(extras.NAME) if self.ours else None, self.warnings)
+        self.titles = extra.titles
         description = (doc.text(root, "Description") or "").strip() or None
         project = RefiProject(
             name=root.get("name") or self.path.stem,
@@ -206,8 +208,7 @@ class _Reader:
             name = name or f"user-{guid[:8]}"
             if guid in seen:
                 self.skipped.add(
-                    f"users whose GUID another user has (their codings are "
-                    f"'{seen[guid]}'s)",
+                    f"users whose GUID another user has (their codings are '{seen[guid]}'s)",
                     name,
                 )
                 continue
@@ -273,7 +274,11 @@ class _Reader:
                 continue
             name = " ".join((note.get("name") or "").split())
             titled = False
-            if not self.ours and name and not text.lstrip().startswith(name):
+            if self.ours and guid in self.titles:
+                name = self.titles[guid]
+                text = f"{name}\n\n{text}" if text.strip() else name
+                titled = True
+            elif not self.ours and name and not text.lstrip().startswith(name):
                 # The title shows in the memo; an export gives it back as the name, once.
                 text = f"{name}\n\n{text}" if text.strip() else name
                 titled = True

@@ -7,6 +7,11 @@ project exports with the GUIDs it came with. Codings on the same span become one
 code and coder; positions are code points, or UTF-16 units on request for tools that count
 so. Memos become notes: ``NoteRef`` on their code, document or coding, on the project, and a
 ``Link`` from the note for memos on cases (a REFI case cannot hold a ``NoteRef``).
+
+What an import kept for the way back (``keep``) is given back: the project's name, selection
+GUIDs, titled notes as they were, a note on a selection without a coding on its span, the
+descriptions of the project and its sources, and sets as sets. What the file cannot hold is
+listed in the summary (``ExportSummary.lost``).
 """
 
 from __future__ import annotations
@@ -33,10 +38,11 @@ from ..store.models import (
     Coding,
     Document,
     Memo,
+    Setting,
     Speaker,
     Turn,
 )  # fmt: skip
-from . import extras
+from . import extras, keep
 from .qdc import ORIGIN, code_elements
 from .refi_xml import GUID_NAMESPACE, PROJECT_NS, format_datetime, has_unsafe, xml_safe
 from .summary import ExportSummary
@@ -70,8 +76,10 @@ def export_qdpx(
     summary = ExportSummary(str(path))
     with project._read() as session:  # ORM code rows expire when the read ends: build inside
         rows = _Rows(session)
-        data, files = _build(Path(project.name).stem, rows, summary, progress, utf16)
+        name = rows.kept.project_name or Path(project.name).stem
+        data, files = _build(name, rows, summary, progress, utf16)
         sidecar = extras.dump(rows.extras())
+        summary.lost = _lost(session, rows)
 
     def write(handle: Any) -> None:
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -82,10 +90,12 @@ def export_qdpx(
 
     write_atomically(path, write)
     summary.counts = {
-        "codes": len(rows.tree.codes), "documents": len(rows.documents), "coders": len(rows.coders),
-        "codings": len(rows.codings), "memos": len(rows.memos), "cases": len(rows.cases),
-        "attributes": len(rows.attributes),
+        "codes": len(rows.tree.codes), "documents": len(rows.documents),
+        "coders": len(rows.users), "codings": len(rows.codings), "memos": len(rows.memos),
+        "cases": len(rows.cases), "attributes": len(rows.attributes),
     }  # fmt: skip
+    if rows.sets_written:
+        summary.counts["sets"] = rows.sets_written
     return summary
 
 
@@ -99,12 +109,12 @@ def _build(
     root.set("modifiedDateTime", format_datetime(datetime.now(UTC)))
     memos = rows.memos_by_target()
     users = _sub(root, "Users")
-    for coder in rows.coders:
+    for coder in rows.users:
         _sub(users, "User", guid=coder.uuid, name=xml_safe(coder.name)[0])
     if rows.tree.codes:
         book = _sub(_sub(root, "CodeBook"), "Codes")
         code_notes = {
-            code_id: [m.uuid for m in found]
+            code_id: [m.uuid for m in found if m.uuid not in rows.set_memos]
             for code_id, found in memos["code"].items()
             if code_id is not None
         }
@@ -120,6 +130,13 @@ def _build(
             if progress:
                 progress(index, len(rows.documents), document.name)
     _notes(root, rows, memos, files)
+    _sets(root, rows)
+    described = [m.text for m in memos["project"].get(None, []) if m.uuid in rows.described]
+    if described:
+        _sub(root, "Description").text = xml_safe("\n\n".join(described))[0]
+    for memo in memos["project"].get(None, []):
+        if memo.uuid not in rows.described:
+            _sub(root, "NoteRef", targetGUID=memo.uuid)
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return data, files
 
@@ -217,7 +234,19 @@ class _Rows:
             self._by_document[coding.document_id].append(coding)
         self.coder_uuid = {c.id: c.uuid for c in self.coders}
         self.case_uuid = {c.id: c.uuid for c in self.cases}
+        self.document_uuid = {d.id: d.uuid for d in self.documents}
         self.code_uuid = {c.id: c.uuid for c in self.tree.codes}
+        self.kept = keep.Kept(dict(session.execute(
+            select(Setting.key, Setting.value).where(Setting.key.startswith(keep.PREFIX))
+        ).all()))  # fmt: skip
+        self.described = set(self.kept.descriptions)
+        memo_ids = {m.uuid for m in self.memos}
+        self.set_memos = {u for _g, _n, _d, found in self.kept.sets for u in found
+                          if u in memo_ids}  # fmt: skip
+        self.sets_written = 0
+        used = {c.coder_id for c in self.codings} | {m.coder_id for m in self.memos}
+        # The consensus coder every project has is no user of the file until it has coded.
+        self.users = [c for c in self.coders if c.role != "consensus" or c.id in used]
 
     def codings_of(self, document_id: int) -> list[Any]:
         return self._by_document.get(document_id, [])
@@ -261,6 +290,8 @@ class _Rows:
                       for c in self.tree.codes},
             "coders": {c.uuid: c.role for c in self.coders if c.role != "coder"},
             "documents": documents,
+            "note_titles": {u: t for u, t in self.kept.titles.items()
+                            if u in {m.uuid for m in self.memos}},
             "codings": {
                 "origin": {c.uuid: c.origin for c in self.codings if c.origin != "manual"},
                 "favourite": [c.uuid for c in self.codings if c.favourite],
@@ -323,16 +354,31 @@ def _source(
                    plainTextPath=f"internal://{document.uuid}.txt",
                    creationDateTime=format_datetime(document.imported_at))  # fmt: skip
     files[f"sources/{document.uuid}.txt"] = document.text.encode("utf-8", "surrogatepass")
-    spans: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    described = [m for m in memos["document"].get(document.id, []) if m.uuid in rows.described]
+    if described:
+        _sub(element, "Description").text = xml_safe("\n\n".join(m.text for m in described))[0]
+    known = rows.kept.selections.get(document.uuid, {})
+    selections: dict[str, list[Any]] = defaultdict(list)
     for coding in rows.codings_of(document.id):
-        spans[(coding.start, coding.end)].append(coding)
-    for (start, end), codings in spans.items():
+        guid = known.get(coding.uuid) or keep.derived_selection(
+            document.uuid, coding.start, coding.end
+        )
+        selections[guid].append(coding)
+    on_spans: list[tuple[int, int, str, Any]] = []
+    for memo in memos["document"].get(document.id, []):
+        span = rows.kept.spans.get(memo.uuid)
+        if span is not None and 0 <= span[0] < span[1] <= len(document.text):
+            guid = span[2] or keep.derived_selection(document.uuid, span[0], span[1])
+            on_spans.append((span[0], span[1], guid, memo))
+
+    def position(at: int) -> str:
+        return str(int(units[at]) if units is not None else at)
+
+    for guid, codings in selections.items():
         first = min(codings, key=lambda c: c.created_at)
         selection = _sub(
-            element, "PlainTextSelection",
-            guid=str(uuid_module.uuid5(GUID_NAMESPACE, f"{document.uuid}:{start}:{end}")),
-            startPosition=str(int(units[start]) if units is not None else start),
-            endPosition=str(int(units[end]) if units is not None else end),
+            element, "PlainTextSelection", guid=guid,
+            startPosition=position(first.start), endPosition=position(first.end),
             creatingUser=rows.coder_uuid[first.coder_id],
             creationDateTime=format_datetime(first.created_at),
         )  # fmt: skip
@@ -343,29 +389,55 @@ def _source(
             _sub(tag, "CodeRef", targetGUID=rows.code_uuid[coding.code_id])
             for memo in memos["coding"].get(coding.id, []):
                 _sub(tag, "NoteRef", targetGUID=memo.uuid)
+        for _start, _end, span_guid, memo in on_spans:
+            if span_guid == guid:
+                _sub(selection, "NoteRef", targetGUID=memo.uuid)
+    spanned = set()
+    for start, end, guid, memo in on_spans:
+        if guid in selections:
+            spanned.add(memo.uuid)
+            continue
+        selection = _sub(element, "PlainTextSelection", guid=guid,
+                         startPosition=position(start), endPosition=position(end),
+                         creatingUser=rows.coder_uuid[memo.coder_id],
+                         creationDateTime=format_datetime(memo.created_at))  # fmt: skip
+        _sub(selection, "NoteRef", targetGUID=memo.uuid)
+        spanned.add(memo.uuid)
     for memo in memos["document"].get(document.id, []):
-        _sub(element, "NoteRef", targetGUID=memo.uuid)
+        if memo.uuid not in spanned | rows.described | rows.set_memos:
+            _sub(element, "NoteRef", targetGUID=memo.uuid)
 
 
 def _notes(
     root: etree._Element, rows: _Rows, memos: dict[str, Any], files: dict[str, bytes]
 ) -> None:
-    if not rows.memos:
+    written = [m for m in rows.memos if m.uuid not in rows.described
+               and m.uuid not in rows.set_memos]  # fmt: skip
+    if not written:
         return
     notes = _sub(root, "Notes")
-    for memo in rows.memos:
-        first_line = " ".join(memo.text.split())
-        name = first_line if len(first_line) <= 50 else first_line[:49] + "…"
+    for memo in written:
+        title = rows.kept.titles.get(memo.uuid)
+        text = memo.text
+        if title is not None:
+            name = title
+            if text == title:
+                text = ""
+            elif text.startswith(f"{title}\n\n"):
+                text = text[len(title) + 2 :]
+        else:
+            first_line = " ".join(text.split())
+            name = first_line if len(first_line) <= 50 else first_line[:49] + "…"
         element = _sub(notes, "Note", guid=memo.uuid, name=xml_safe(name)[0],
                        creatingUser=rows.coder_uuid[memo.coder_id],
                        creationDateTime=format_datetime(memo.created_at),
                        modifiedDateTime=format_datetime(memo.updated_at))  # fmt: skip
-        if has_unsafe(memo.text):
+        if has_unsafe(text):
             # Characters XML cannot carry exactly: the text goes in a file instead.
-            files[f"sources/{memo.uuid}.txt"] = memo.text.encode("utf-8", "surrogatepass")
+            files[f"sources/{memo.uuid}.txt"] = text.encode("utf-8", "surrogatepass")
             element.set("plainTextPath", f"internal://{memo.uuid}.txt")
         else:
-            _sub(element, "PlainTextContent").text = memo.text
+            _sub(element, "PlainTextContent").text = text
     case_memos = [m for found in memos["case"].values() for m in found]
     if case_memos:
         links = _sub(root, "Links")
@@ -373,5 +445,78 @@ def _notes(
             _sub(links, "Link", guid=str(uuid_module.uuid5(GUID_NAMESPACE, f"link:{memo.uuid}")),
                  name="memo", direction="OneWay", originGUID=memo.uuid,
                  targetGUID=rows.case_uuid[memo.case_id])  # fmt: skip
-    for memo in memos["project"].get(None, []):
-        _sub(root, "NoteRef", targetGUID=memo.uuid)
+
+
+def _sets(root: etree._Element, rows: _Rows) -> None:
+    """Sets an import kept, with the members whose set memos are still there."""
+    by_uuid = {m.uuid: m for m in rows.memos}
+    written = []
+    for guid, name, description, memo_uuids in rows.kept.sets:
+        codes, sources = [], []
+        for uuid in memo_uuids:
+            memo = by_uuid.get(uuid)
+            if memo is None:
+                continue
+            if memo.code_id is not None and memo.code_id in rows.code_uuid:
+                codes.append(rows.code_uuid[memo.code_id])
+            elif memo.document_id is not None and memo.document_id in rows.document_uuid:
+                sources.append(rows.document_uuid[memo.document_id])
+        if codes or sources:
+            written.append((guid, name, description, codes, sources))
+    if not written:
+        return
+    sets = _sub(root, "Sets")
+    for guid, name, description, codes, sources in written:
+        element = _sub(sets, "Set", guid=guid, name=xml_safe(name)[0])
+        if description:
+            _sub(element, "Description").text = xml_safe(description)[0]
+        for code in dict.fromkeys(codes):
+            _sub(element, "MemberCode", targetGUID=code)
+        for source in dict.fromkeys(sources):
+            _sub(element, "MemberSource", targetGUID=source)
+    rows.sets_written = len(written)
+
+
+def _lost(session: Any, rows: _Rows) -> list[str]:
+    """What the file does not hold, for the summary (docs/refi-qda.md lists it all)."""
+    from sqlalchemy import func
+
+    from ..store.models import ReconcileDecision, Suggestion
+
+    out = []
+    removed_codings = session.scalar(
+        select(func.count()).select_from(Coding).where(Coding.deleted_at.is_not(None))
+    )
+    removed_memos = session.scalar(
+        select(func.count()).select_from(Memo).where(Memo.deleted_at.is_not(None))
+    )
+    if removed_codings or removed_memos:
+        out.append(f"{removed_codings:,} removed codings and {removed_memos:,} removed memos "
+                   "(only current ones are exported)")  # fmt: skip
+    only_ours = []
+    if any(c.role != "coder" for c in rows.users):
+        only_ours.append("coder roles")
+    if any(c.inclusion or c.exclusion or c.example or c.keywords for c in rows.tree.codes):
+        only_ours.append("code criteria (also in each code's Description)")
+    if any(c.archived for c in rows.tree.codes):
+        only_ours.append("archived flags")
+    if any(c.origin != "manual" or c.favourite for c in rows.codings):
+        only_ours.append("coding origins and favourites")
+    if rows.turns:
+        only_ours.append("document kinds, speakers and turns")
+    if only_ours:
+        out.append("only in qualcode.json, which other tools ignore: " + ", ".join(only_ours))
+    case_memos = sum(1 for m in rows.memos if m.case_id is not None)
+    if case_memos:
+        out.append(f"{case_memos:,} memos on cases: Notes linked to their case by a Link (a "
+                   "REFI case holds no NoteRef; other tools may show them unattached)")  # fmt: skip
+    unused = [c.name for c in rows.coders if c not in rows.users]
+    if unused:
+        out.append("the consensus coder, who has no codings or memos: not written as a user")
+    suggestions = session.scalar(select(func.count()).select_from(Suggestion)) or 0
+    decisions = session.scalar(select(func.count()).select_from(ReconcileDecision)) or 0
+    if suggestions or decisions:
+        out.append(f"{suggestions:,} suggestions and {decisions:,} reconcile decisions (no REFI "
+                   "equivalent)")  # fmt: skip
+    out.append("the audit trail (no REFI equivalent)")
+    return out

@@ -33,9 +33,11 @@ from ..store.models import (
     Coder,
     Coding,
     Document,
+    Setting,
     Speaker,
     Turn,
 )
+from . import keep
 from .extras import turns_fit
 from .model import RefiProject, RefiSource
 from .qdc import is_ours
@@ -104,6 +106,8 @@ class _Writer:
         self.unattributed = 0
 
     def run(self, progress: Progress | None) -> None:
+        if self.fresh and self.parsed.named:
+            self.remember(keep.PROJECT_NAME, self.parsed.name)
         self._coders()
         codes = CodeWriter(self.session, self.summary, self.ours).write(self.parsed.codebook.codes)
         self._attributes()
@@ -116,11 +120,15 @@ class _Writer:
         memos = MemoWriter(self, codes)
         codings = self._codings(codes, memos)
         memos.write(codings)
-        sets_to_memos(
+        memos.descriptions()
+        sets = sets_to_memos(
             self.session, self.parsed.codebook.sets, codes,
             {g: d.id for g, d in self.documents.items()}, lambda: self.fallback().id,
             self.summary, self.skipped,
         )  # fmt: skip
+        for refi_set, memo_uuids in sets:
+            self.remember(keep.set_key(refi_set.guid, refi_set.name),
+                          keep.set_value(refi_set, memo_uuids))  # fmt: skip
         self.summary.warnings.extend(self.notices.lines())
         if self.unattributed:
             self.summary.warnings.append(
@@ -150,13 +158,37 @@ class _Writer:
                 rows[user.name] = row
                 self.summary.added["coders"] += 1
             self.coders[user.guid] = row
+        users = {u.guid for u in self.parsed.users}
+        consensus = rows.get(CONSENSUS_CODER)
+        for guid, role in sorted(self.parsed.coder_roles.items()):
+            # Our export leaves out a consensus coder with nothing coded; its uuid travels in
+            # qualcode.json so that a new project gets it back.
+            if role == "consensus" and guid not in users and consensus is not None:
+                if self.fresh and guid not in taken_uuids(self.session, Coder.uuid, [guid]):
+                    consensus.uuid = guid
+                break
         self.session.flush()
+
+    def remember(self, key: str, value: str) -> None:
+        """Keep something only an export needs back (docs/refi-qda.md) in the settings."""
+        row = self.session.get(Setting, key)
+        if row is None:
+            self.session.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+
+    def recalled(self, key: str) -> str | None:
+        row = self.session.get(Setting, key)
+        return row.value if row is not None else None
 
     def fallback(self) -> Coder:
         """Who wrote codings and memos the file gives no user for: ``coder``, else the file's
-        creating user, else the person running the import."""
+        creating user, else its only user (MAXQDA names no creator), else the person running
+        the import."""
         if self._fallback is None:
             creator = self.coders.get(self.parsed.creating_user or "")
+            if creator is None and len(self.parsed.users) == 1:
+                creator = self.coders.get(self.parsed.users[0].guid)
             name = self.coder_name or (creator.name if creator else None) or self.project.actor
             row = self.session.scalar(select(Coder).where(Coder.name == name))
             if row is None:
@@ -392,6 +424,7 @@ class _Writer:
         ids: dict[str, int] = {}
         wanted = memos.coding_targets()
         by_uuid: dict[str, str] = {}
+        selections: dict[str, dict[str, str]] = {}
         not_codable = 0
         for source in self.parsed.sources:
             document = self.documents.get(source.guid)
@@ -409,6 +442,10 @@ class _Writer:
                         by_uuid[coding.guid] = by_uuid_of(rows_out, existing[key])  # type: ignore[index]
                     continue
                 uuid = self._uuid(coding.guid, taken, "codings")
+                if coding.selection and coding.selection != keep.derived_selection(
+                    document.uuid, coding.start, coding.end
+                ):
+                    selections.setdefault(document.uuid, {})[uuid] = coding.selection
                 existing[key] = -len(rows_out) - 1
                 not_codable += not code.codable
                 rows_out.append({
@@ -421,6 +458,9 @@ class _Writer:
                     by_uuid[coding.guid] = uuid  # type: ignore[index]
         if rows_out:
             session.connection().execute(insert(Coding), rows_out)
+        for document_uuid, found in selections.items():
+            key = keep.selections_key(document_uuid)
+            self.remember(key, keep.merge_json(self.recalled(key), found))
         self.summary.added["codings"] += len(rows_out)
         if not_codable:
             self.summary.warnings.append(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 KINDS = ("codes", "documents", "coders", "codings", "memos", "cases", "attributes")
+"""What the summaries count (an export also counts the sets it wrote)."""
 
 
 class Skips:
@@ -96,13 +97,16 @@ class ExportSummary:
     path: str
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
+    """What the project holds that the file does not (or only in qualcode.json)."""
 
     def lines(self) -> list[str]:
         counts = ", ".join(f"{n:,} {_unit(k, n)}" for k, n in self.counts.items())
-        return [f"wrote {self.path}: {counts}"]
+        return [f"wrote {self.path}: {counts}", *(f"not in the file: {x}" for x in self.lost)]
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "counts": dict(self.counts), "warnings": list(self.warnings)}
+        return {"path": self.path, "counts": dict(self.counts), "warnings": list(self.warnings),
+                "lost": list(self.lost)}  # fmt: skip
 
 
 def _unit(kind: str, n: int) -> str:
