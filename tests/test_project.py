@@ -92,12 +92,22 @@ def test_code_references(project: Project) -> None:
         project.code("Barriers/Fod")
 
 
-def test_a_name_containing_a_slash_wins_over_a_path(fresh_project: Project) -> None:
+def test_a_name_containing_a_slash_and_a_path_are_told_apart(fresh_project: Project) -> None:
     fresh_project.add_code("A")
-    fresh_project.add_code("B", parent="A")
-    fresh_project.add_code("A/B")
-    assert fresh_project.code("A/B").names == ("A/B",)
+    child = fresh_project.add_code("B", parent="A")
+    named = fresh_project.add_code("A/B")
+    with pytest.raises(ConflictError) as caught:
+        fresh_project.code("A/B")
+    message = str(caught.value)
+    assert "code 'A/B' is ambiguous" in message and "\n" not in message
+    assert f"'/A\\/B' (uuid {named.uuid})" in message and f"'/A/B' (uuid {child.uuid})" in message
+    assert fresh_project.code("/A\\/B").names == ("A/B",)
+    assert fresh_project.code("/A/B").names == ("A", "B")
+    assert fresh_project.code(named.uuid).names == ("A/B",)
     assert fresh_project.code("B").names == ("A", "B")
+    assert fresh_project.code("/a/b").names == ("A", "B")  # case is forgiven as elsewhere
+    weird = fresh_project.add_code("x\\y/z")  # a backslash in a name is escaped too
+    assert fresh_project.code("/x\\\\y\\/z").uuid == weird.uuid
 
 
 def test_apply_remove_restore_and_conflicts(project: Project) -> None:
