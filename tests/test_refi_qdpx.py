@@ -318,7 +318,7 @@ def test_the_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert code == 0 and json.loads(out)["duplicates"] == 4
     (tmp_path / "bad.qdpx").write_text("nope", encoding="utf-8")
     code, _, err = run("import-qdpx", "bad.qdpx", "-o", "other.qualcode")
-    assert code == 1 and err.startswith("qualcode: error: bad.qdpx: not a .qdpx file")
+    assert code == 1 and err.startswith("qualcode: error: bad.qdpx: not a .qdpx or .qde")
     assert not (tmp_path / "other.qualcode").exists()
 
 

@@ -160,13 +160,21 @@ def read_qdc(path: str | Path) -> RefiCodebook:
     if len(data) > MAX_QDC_BYTES:
         limit = MAX_QDC_BYTES // (1024 * 1024)
         raise BadInputError(path, f"larger than {limit} MB: not a codebook")
+    if data.startswith(b"PK\x03\x04"):
+        raise BadInputError(
+            path,
+            "is a zip archive (a .qdpx REFI-QDA project?), not a .qdc codebook",
+            f"use: qualcode import-qdpx {path} -o PROJECT",
+        )
     root = parse_xml(data, path)
     deviations = Deviations()
     doc = Doc(root, CODEBOOK_NS, deviations)
     local = etree.QName(root).localname
     if local == "Project":
         raise BadInputError(
-            path, "is a REFI-QDA project, not a codebook", "use: qualcode import-qdpx"
+            path,
+            "is a REFI-QDA project (.qde), not a .qdc codebook",
+            f"use: qualcode import-qdpx {path} -o PROJECT",
         )
     if local != "CodeBook":
         raise BadInputError(path, f"not a REFI-QDA codebook (the root element is <{local}>)")

@@ -62,16 +62,35 @@ def read_qdpx(path: str | Path, *, progress: Progress | None = None) -> RefiProj
     archive: QdpxArchive | None = None
     if data.lstrip()[:1] == b"<" or data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         xml, base = data, path.parent
+    elif not data.startswith(b"PK"):
+        if _looks_like_yaml(data):
+            raise BadInputError(path, "is a YAML codebook, not a REFI-QDA project",
+                                f"use: qualcode codebook import PROJECT {path}")  # fmt: skip
+        raise BadInputError(
+            path,
+            "not a .qdpx or .qde REFI-QDA project (neither a zip archive nor XML)",
+            "export it again from the QDA tool",
+        )
     else:
         archive = QdpxArchive(data, path)
         xml, base = archive.read(_qde_member(archive, path)), None
     root = parse_xml(xml, path)
     local = etree.QName(root).localname
     if local == "CodeBook":
-        raise BadInputError(path, "is a REFI-QDA codebook", "use: qualcode codebook import")
+        raise BadInputError(
+            path,
+            "is a REFI-QDA codebook (.qdc), not a project",
+            f"use: qualcode codebook import PROJECT {path}",
+        )
     if local != "Project":
         raise BadInputError(path, f"not a REFI-QDA project (the root element is <{local}>)")
     return _Reader(path, root, SourceReader(path, archive, base), progress).read()
+
+
+def _looks_like_yaml(data: bytes) -> bool:
+    head = data[:4096].decode("utf-8", errors="replace")
+    return any(line.lstrip().startswith(("codes:", "name:", "- name:", "version:"))
+               for line in head.splitlines())  # fmt: skip
 
 
 def _qde_member(archive: QdpxArchive, path: Path) -> str:

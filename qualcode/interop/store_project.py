@@ -43,7 +43,7 @@ from .model import RefiProject, RefiSource
 from .qdc import is_ours
 from .store_codes import CodeWriter, sets_to_memos, taken_uuids
 from .store_memos import MemoWriter
-from .summary import ImportSummary, Skips
+from .summary import ImportSummary, SkippedError, Skips
 
 Progress = Callable[[int, int, str], None]
 
@@ -56,10 +56,12 @@ def store_project(
     coder: str | None = None,
     progress: Progress | None = None,
     fresh: bool = False,
+    strict: bool = False,
 ) -> ImportSummary:
     """Store everything ``parsed`` holds in ``project`` in one transaction; all or nothing.
     ``fresh``: the project was just created for this file, so the coders every project starts
-    with (consensus) may take the file's GUIDs too."""
+    with (consensus) may take the file's GUIDs too. ``strict``: if anything would be skipped,
+    raise ``SkippedError`` and write nothing."""
     summary = ImportSummary(source=source, producer=parsed.origin, offsets=parsed.offsets)
     summary.warnings.extend(parsed.warnings)
     skipped = Skips()
@@ -67,6 +69,8 @@ def store_project(
         writer = _Writer(project, session, parsed, summary, skipped, coder)
         writer.fresh = fresh
         writer.run(progress)
+        if strict and (parsed.skipped or skipped.counts):
+            raise SkippedError(source, parsed.skipped + skipped.lines())
         project._audit(
             session, "import.qdpx", "project", None, source=source, producer=parsed.origin,
             offsets=parsed.offsets, added=dict(summary.added), matched=dict(summary.matched),

@@ -6,6 +6,24 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import BadInputError
+
+
+class SkippedError(BadInputError):
+    """A strict import refused: the file holds things that would be skipped. Nothing was
+    written; ``skipped`` lists them as an import summary would."""
+
+    exit_code = 3
+
+    def __init__(self, path: str, skipped: list[str]) -> None:
+        self.skipped = list(skipped)
+        super().__init__(
+            path,
+            f"refused (--strict): {len(skipped)} kinds of things in it cannot be imported; "
+            "nothing was written",
+        )
+
+
 KINDS = ("codes", "documents", "coders", "codings", "memos", "cases", "attributes")
 """What the summaries count (an export also counts the sets it wrote)."""
 
