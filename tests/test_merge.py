@@ -165,6 +165,10 @@ def test_one_text_under_two_names_is_two_documents(tmp_path: Path) -> None:
             ("R_1", "alice"), ("R_2", "bob"), ("R_3", "carol")]  # fmt: skip
     assert result.matched["documents"] == 2
     assert not [c for c in result.conflicts if c.kind.startswith("document")]
+    merge_projects([tmp_path / "m", tmp_path / "c.qualcode"], tmp_path / "m2")  # idempotent
+    assert dump(tmp_path / "m2") == dump(tmp_path / "m")
+    merge_projects(list(reversed(inputs)), tmp_path / "m3")  # and order-free
+    assert dump(tmp_path / "m3") == dump(tmp_path / "m")
 
 
 def test_one_uuid_with_two_texts_is_checked_and_kept_apart(tmp_path: Path) -> None:
@@ -185,6 +189,8 @@ def test_one_uuid_with_two_texts_is_checked_and_kept_apart(tmp_path: Path) -> No
         assert sorted(c.document for c in merged.codings()) == ["interview", "interview (2)"]
     assert [c.kind for c in result.conflicts if c.kind.startswith("document")] == [
         "document identity", "document name"]  # fmt: skip
+    merge_projects([tmp_path / "m", tmp_path / "b.qualcode"], tmp_path / "m2")
+    assert dump(tmp_path / "m2") == dump(tmp_path / "m")
 
 
 def test_codes_are_matched_by_uuid_then_by_path(tmp_path: Path, interview: Path) -> None:
