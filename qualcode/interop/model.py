@@ -130,6 +130,8 @@ class RefiCodebook:
     sets: list[RefiSet]
     origin: str | None
     warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    """What a ``.qdc`` holds that is not read (elements the reader does not know)."""
 
     def count(self) -> int:
         stack, n = list(self.codes), 0

@@ -21,7 +21,8 @@ from .. import __version__
 from ..errors import BadInputError, CodebookError
 from ..files import read_small
 from .model import RefiCode, RefiCodebook, RefiSet
-from .refi_xml import CODEBOOK_NS, Deviations, Doc, parse_bool, parse_xml, xml_safe
+from .refi_xml import CODEBOOK_NS, Deviations, Doc, parse_bool, parse_xml, unread, xml_safe
+from .summary import Skips
 
 MAX_QDC_BYTES = 10 * 1024 * 1024
 ORIGIN = f"qualcode {__version__}"
@@ -186,6 +187,9 @@ def read_qdc(path: str | Path) -> RefiCodebook:
     sets = read_sets(doc, doc.child(root, "Sets"))
     book = RefiCodebook(codes, sets, origin)
     book.warnings.extend(deviations.warnings())
+    skipped = Skips()
+    unread(root, doc.ns, None, skipped)
+    book.skipped = skipped.lines()
     return book
 
 

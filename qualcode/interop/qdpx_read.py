@@ -19,7 +19,7 @@ from . import extras
 from .model import RefiCase, RefiCodebook, RefiNote, RefiProject, RefiUser, RefiVariable
 from .offsets import CODE_POINTS, CRLF_AS_ONE, UTF16, convention_for, guess_convention
 from .qdc import is_ours, read_codes, read_sets
-from .refi_xml import PROJECT_NS, Deviations, Doc, parse_datetime, parse_xml
+from .refi_xml import PROJECT_NS, Deviations, Doc, parse_datetime, parse_xml, unread
 from .sources import SourceReader, variable_values
 from .summary import Skips
 from .zipsafe import QdpxArchive
@@ -328,59 +328,6 @@ def _codebook(root: etree._Element, doc: Doc) -> etree._Element | None:
         if isinstance(child.tag, str) and etree.QName(child).localname == "CodeBook":
             return child
     return None
-
-
-KNOWN: dict[str, frozenset[str]] = {
-    name: frozenset(children.split())
-    for name, children in {
-        "Project": "Users CodeBook Variables Cases Sources Notes Links Sets Graphs Description "
-        "NoteRef",
-        "Users": "User",
-        "CodeBook": "Codes Sets",
-        "Codes": "Code",
-        "Code": "Description NoteRef Code",
-        "Variables": "Variable",
-        "Variable": "Description",
-        "Cases": "Case",
-        "Case": "Description CodeRef VariableValue SourceRef SelectionRef",
-        "VariableValue": "VariableRef TextValue BooleanValue IntegerValue FloatValue DateValue "
-        "DateTimeValue",
-        "Sources": "TextSource PDFSource PictureSource AudioSource VideoSource",
-        "TextSource": "Description PlainTextContent PlainTextSelection Coding NoteRef "
-        "VariableValue",
-        "PlainTextSelection": "Description Coding NoteRef",
-        "Coding": "CodeRef NoteRef",
-        "Notes": "Note",
-        "Note": "PlainTextContent",
-        "Links": "Link",
-        "Sets": "Set",
-        "Set": "Description MemberCode MemberSource MemberNote",
-    }.items()
-}
-"""The children each element may have that the reader reads (by local name). Elements not
-listed here (User, Description, references, values) are read whole by their parents; the
-non-text sources and Graphs are skipped whole elsewhere."""
-
-
-def unread(root: etree._Element, ns: str, book_ns: str | None, skipped: Skips) -> None:
-    """List every non-empty element the reader does not read, by where it sits."""
-    namespaces = {ns, book_ns}
-    stack = [root]
-    while stack:
-        element = stack.pop()
-        parent = etree.QName(element).localname
-        known = KNOWN.get(parent)
-        if known is None:
-            continue
-        for child in element:
-            if not isinstance(child.tag, str):
-                continue
-            name = etree.QName(child)
-            if name.namespace in namespaces and name.localname in known:
-                stack.append(child)
-            elif len(child) or (child.text or "").strip() or child.attrib:
-                where = name.localname if name.namespace in namespaces else child.tag
-                skipped.add(f"<{where}> elements in <{parent}> (not read)")
 
 
 def _code_guids(codes: list) -> set[str]:  # type: ignore[type-arg]

@@ -43,8 +43,10 @@ from ..store.models import (
     Turn,
 )  # fmt: skip
 from . import extras, keep
+from .losses import lost
 from .qdc import ORIGIN, code_elements
 from .refi_xml import GUID_NAMESPACE, PROJECT_NS, format_datetime, has_unsafe, xml_safe
+from .sets import write_sets
 from .summary import ExportSummary
 
 Progress = Callable[[int, int, str], None]
@@ -79,7 +81,7 @@ def export_qdpx(
         name = rows.kept.project_name or Path(project.name).stem
         data, files = _build(name, rows, summary, progress, utf16)
         sidecar = extras.dump(rows.extras())
-        summary.lost = _lost(session, rows)
+        summary.lost = lost(session, rows)
 
     def write(handle: Any) -> None:
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -130,7 +132,7 @@ def _build(
             if progress:
                 progress(index, len(rows.documents), document.name)
     _notes(root, rows, memos, files)
-    _sets(root, rows)
+    write_sets(root, rows, _sub)
     described = [m.text for m in memos["project"].get(None, []) if m.uuid in rows.described]
     if described:
         _sub(root, "Description").text = xml_safe("\n\n".join(described))[0]
@@ -445,78 +447,3 @@ def _notes(
             _sub(links, "Link", guid=str(uuid_module.uuid5(GUID_NAMESPACE, f"link:{memo.uuid}")),
                  name="memo", direction="OneWay", originGUID=memo.uuid,
                  targetGUID=rows.case_uuid[memo.case_id])  # fmt: skip
-
-
-def _sets(root: etree._Element, rows: _Rows) -> None:
-    """Sets an import kept, with the members whose set memos are still there."""
-    by_uuid = {m.uuid: m for m in rows.memos}
-    written = []
-    for guid, name, description, memo_uuids in rows.kept.sets:
-        codes, sources = [], []
-        for uuid in memo_uuids:
-            memo = by_uuid.get(uuid)
-            if memo is None:
-                continue
-            if memo.code_id is not None and memo.code_id in rows.code_uuid:
-                codes.append(rows.code_uuid[memo.code_id])
-            elif memo.document_id is not None and memo.document_id in rows.document_uuid:
-                sources.append(rows.document_uuid[memo.document_id])
-        if codes or sources:
-            written.append((guid, name, description, codes, sources))
-    if not written:
-        return
-    sets = _sub(root, "Sets")
-    for guid, name, description, codes, sources in written:
-        element = _sub(sets, "Set", guid=guid, name=xml_safe(name)[0])
-        if description:
-            _sub(element, "Description").text = xml_safe(description)[0]
-        for code in dict.fromkeys(codes):
-            _sub(element, "MemberCode", targetGUID=code)
-        for source in dict.fromkeys(sources):
-            _sub(element, "MemberSource", targetGUID=source)
-    rows.sets_written = len(written)
-
-
-def _lost(session: Any, rows: _Rows) -> list[str]:
-    """What the file does not hold, for the summary (docs/refi-qda.md lists it all)."""
-    from sqlalchemy import func
-
-    from ..store.models import ReconcileDecision, Suggestion
-
-    out = []
-    removed_codings = session.scalar(
-        select(func.count()).select_from(Coding).where(Coding.deleted_at.is_not(None))
-    )
-    removed_memos = session.scalar(
-        select(func.count()).select_from(Memo).where(Memo.deleted_at.is_not(None))
-    )
-    if removed_codings or removed_memos:
-        out.append(f"{removed_codings:,} removed codings and {removed_memos:,} removed memos "
-                   "(only current ones are exported)")  # fmt: skip
-    only_ours = []
-    if any(c.role != "coder" for c in rows.users):
-        only_ours.append("coder roles")
-    if any(c.inclusion or c.exclusion or c.example or c.keywords for c in rows.tree.codes):
-        only_ours.append("code criteria (also in each code's Description)")
-    if any(c.archived for c in rows.tree.codes):
-        only_ours.append("archived flags")
-    if any(c.origin != "manual" or c.favourite for c in rows.codings):
-        only_ours.append("coding origins and favourites")
-    if rows.turns:
-        only_ours.append("document kinds, speakers and turns")
-    if only_ours:
-        out.append("only in qualcode.json, which other tools ignore: " + ", ".join(only_ours))
-    case_memos = sum(1 for m in rows.memos if m.case_id is not None)
-    if case_memos:
-        out.append(f"{case_memos:,} memos on cases: Notes linked to their case by a Link (a "
-                   "REFI case holds no NoteRef; other tools may show them unattached)")  # fmt: skip
-    unused = [c.name for c in rows.coders if c not in rows.users]
-    if unused:
-        out.append("the consensus coder, who has no codings or memos: not written as a user")
-    suggestions = session.scalar(select(func.count()).select_from(Suggestion)) or 0
-    decisions = session.scalar(select(func.count()).select_from(ReconcileDecision)) or 0
-    if suggestions or decisions:
-        out.append(f"{suggestions:,} suggestions and {decisions:,} reconcile decisions (no REFI "
-                   "equivalent)")  # fmt: skip
-    out.append("the audit trail (no REFI equivalent)")
-    return out

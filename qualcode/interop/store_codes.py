@@ -217,7 +217,7 @@ def store_codebook(
             return writer_row[0].id
 
         sets_to_memos(session, book.sets, codes, {}, coder_id, summary, skipped)
-        summary.skipped = skipped.lines()
+        summary.skipped = book.skipped + skipped.lines()
         project._audit(
             session, "import.qdc", "project", None, source=source, producer=book.origin,
             added=dict(summary.added), matched=dict(summary.matched),

@@ -43,7 +43,7 @@ from .model import RefiProject, RefiSource
 from .qdc import is_ours
 from .store_codes import CodeWriter, sets_to_memos, taken_uuids
 from .store_memos import MemoWriter
-from .summary import ImportSummary, SkippedError, Skips
+from .summary import ImportSummary, SameText, SkippedError, Skips
 
 Progress = Callable[[int, int, str], None]
 
@@ -104,7 +104,7 @@ class _Writer:
         self.attributes: dict[str, Attribute] = {}
         self.documents: dict[str, Document] = {}
         self.new_documents: list[str] = []
-        self.notices = _SameText()
+        self.notices = SameText()
         self._fallback: Coder | None = None
         self.fresh = False
         self.unattributed = 0
@@ -476,26 +476,6 @@ class _Writer:
             ).all())  # fmt: skip
             ids.update({g: found[u] for g, u in by_uuid.items() if u in found})
         return ids
-
-
-class _SameText:
-    """Sources whose text another document also has: said once, in a few names."""
-
-    def __init__(self) -> None:
-        self.pairs: list[tuple[str, str]] = []
-
-    def add(self, name: str, twin: str) -> None:
-        self.pairs.append((name, twin))
-
-    def lines(self) -> list[str]:
-        if not self.pairs:
-            return []
-        shown = ", ".join(f"'{a}' (as '{b}')" for a, b in self.pairs[:3])
-        more = f" and {len(self.pairs) - 3:,} more" if len(self.pairs) > 3 else ""
-        return [
-            f"{len(self.pairs):,} sources have the same text as another document: {shown}{more}; "
-            "each is a document of its own"
-        ]
 
 
 def by_uuid_of(rows: list[dict[str, Any]], marker: int) -> str:

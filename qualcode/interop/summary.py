@@ -129,3 +129,23 @@ class ExportSummary:
 
 def _unit(kind: str, n: int) -> str:
     return kind[:-1] if n == 1 and kind.endswith("s") else kind
+
+
+class SameText:
+    """Sources whose text another document also has: said once, in a few names."""
+
+    def __init__(self) -> None:
+        self.pairs: list[tuple[str, str]] = []
+
+    def add(self, name: str, twin: str) -> None:
+        self.pairs.append((name, twin))
+
+    def lines(self) -> list[str]:
+        if not self.pairs:
+            return []
+        shown = ", ".join(f"'{a}' (as '{b}')" for a, b in self.pairs[:3])
+        more = f" and {len(self.pairs) - 3:,} more" if len(self.pairs) > 3 else ""
+        return [
+            f"{len(self.pairs):,} sources have the same text as another document: {shown}{more}; "
+            "each is a document of its own"
+        ]
