@@ -14,6 +14,7 @@ from lxml import etree
 
 from qualcode import Project
 from qualcode.interop import export_qdpx, import_qdpx, import_qdpx_new, read_qdpx
+from qualcode.interop.qdc import read_qdc
 
 from .conftest import REPO
 from .test_refi_support import INTEROP, project_xml, write_qdpx
@@ -117,6 +118,16 @@ def test_the_real_files_list_nothing_as_unread(tmp_path: Path) -> None:
     for path in [*sorted((INTEROP / "qdpx").glob("*.qdpx")), *(INTEROP / "qde").glob("*.qde")]:
         skipped = read_qdpx(path).skipped
         assert not [s for s in skipped if "(not read)" in s], (path.name, skipped)
+    for path in sorted((INTEROP / "qdc").glob("*.qdc")):
+        assert read_qdc(path).skipped == [], path.name
+
+
+def test_a_qdc_lists_what_it_does_not_read(tmp_path: Path) -> None:
+    qdc = tmp_path / "book.qdc"
+    qdc.write_text('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="'
+                   f'{CODE}" name="A" isCodable="true"><Memo>kept elsewhere</Memo></Code>'
+                   "</Codes></CodeBook>", encoding="utf-8")  # fmt: skip
+    assert read_qdc(qdc).skipped == ["1 <Memo> elements in <Code> (not read)"]
 
 
 # -- 2. descriptions ----------------------------------------------------------------------------
