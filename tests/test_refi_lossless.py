@@ -17,7 +17,7 @@ from qualcode.interop import export_qdpx, import_qdpx, import_qdpx_new, read_qdp
 from qualcode.interop.qdc import read_qdc
 
 from .conftest import REPO
-from .test_refi_support import INTEROP, project_xml, write_qdpx
+from .test_refi_support import INTEROP, project_xml, schema, write_qdpx
 
 USER = "11111111-1111-4111-8111-111111111111"
 CODE = "22222222-2222-4222-8222-222222222222"
@@ -151,6 +151,8 @@ def test_descriptions_become_memos_and_go_back_as_descriptions(tmp_path: Path) -
                          ("project", None, "ann", "A study of travel.")]  # fmt: skip
         export_qdpx(project, tmp_path / "d.qdpx")
     qde = etree.fromstring(zipfile.ZipFile(tmp_path / "d.qdpx").read("project.qde"))
+    if (INTEROP / "schemas").is_dir():
+        assert schema("Project-mrt2019.xsd").validate(qde)
     ns = {"q": "urn:QDA-XML:project:1.0"}
     assert qde.xpath("q:Sources/q:TextSource/q:Description/text()", namespaces=ns) == [
         "Recorded in the café."]  # fmt: skip
@@ -280,6 +282,8 @@ def test_a_round_trip_gives_the_tool_back_what_it_wrote(
         export_qdpx(project, tmp_path / "a.qdpx")
     ns = {"q": "urn:QDA-XML:project:1.0"}
     qde = etree.fromstring(zipfile.ZipFile(tmp_path / "a.qdpx").read("project.qde"))
+    if (INTEROP / "schemas").is_dir():
+        assert schema("Project-mrt2019.xsd").validate(qde)
     assert qde.get("name") == "Untitled"
     assert qde.xpath("q:Users/q:User/@name", namespaces=ns) == ["johnb"]  # no unused consensus
     selections = {
