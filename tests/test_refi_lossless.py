@@ -222,7 +222,7 @@ def test_a_deeply_nested_qualcode_json_is_ignored(tmp_path: Path) -> None:
     deep = "[" * 200_000 + "]" * 200_000
     path = write_qdpx(tmp_path / "deep.qdpx", {"project.qde": xml, "qualcode.json": deep})
     summary = import_qdpx_new(path, tmp_path / "deep.qualcode", actor="t")
-    assert "qualcode.json is nested too deeply to be ours: ignored" in summary.warnings
+    assert "qualcode.json ignored: nested too deeply to be qualcode's" in summary.warnings
     assert summary.added["coders"] == 1
 
 

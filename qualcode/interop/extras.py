@@ -49,7 +49,7 @@ class Extras:
             warn.append(f"{NAME} is not readable JSON: ignored")
             return
         except RecursionError:
-            warn.append(f"{NAME} is nested too deeply to be ours: ignored")
+            warn.append(f"{NAME} ignored: nested too deeply to be qualcode's")
             return
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             warn.append(f"{NAME} is not qualcode's: ignored")
