@@ -394,3 +394,27 @@ def test_real_files_keep_selection_guids_names_and_users(tmp_path: Path) -> None
     import_qdpx_new(maxqda, tmp_path / "m.qualcode", actor="root")
     with Project.open(tmp_path / "m.qualcode") as project:
         assert "root" not in {c.name for c in project.coders()}
+
+
+def test_a_selection_guid_on_two_spans_keeps_both_spans(tmp_path: Path) -> None:
+    """A file that reuses a selection GUID (or a coding moved since): no coding loses its span."""
+    selections = "".join(
+        f'<PlainTextSelection guid="{SELECTION}" startPosition="{a}" endPosition="{b}">'
+        f'<Coding guid="6666666{i}-6666-4666-8666-666666666666" creatingUser="{USER}">'
+        f'<CodeRef targetGUID="{CODE}"/></Coding></PlainTextSelection>'
+        for i, (a, b) in enumerate([(0, 3), (4, 8)])
+    )
+    xml = project_xml(
+        f'<Users><User guid="{USER}" name="ann"/></Users><CodeBook><Codes><Code guid="{CODE}" '
+        f'name="C" isCodable="true"/></Codes></CodeBook><Sources><TextSource guid="{SRC1}" '
+        f'name="d" plainTextPath="internal://{SRC1}.txt">{selections}</TextSource></Sources>'
+    )
+    path = write_qdpx(
+        tmp_path / "reuse.qdpx", {"project.qde": xml, f"sources/{SRC1}.txt": "Bus fare paid."}
+    )
+    import_qdpx_new(path, tmp_path / "a.qualcode", actor="t")
+    with Project.open(tmp_path / "a.qualcode") as project:
+        export_qdpx(project, tmp_path / "a.qdpx")
+    back = read_qdpx(tmp_path / "a.qdpx")
+    assert sorted((c.start, c.end) for c in back.sources[0].codings) == [(0, 3), (4, 8)]
+    assert [c.selection for c in back.sources[0].codings].count(SELECTION) == 1

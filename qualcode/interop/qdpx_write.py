@@ -360,17 +360,26 @@ def _source(
     if described:
         _sub(element, "Description").text = xml_safe("\n\n".join(m.text for m in described))[0]
     known = rows.kept.selections.get(document.uuid, {})
+    # Codings by selection: the GUID the import kept, else one derived from the span. A kept
+    # GUID stays with one span only (a coding moved since, or a file that reused a GUID):
+    # codings on another span get their span's derived GUID, so no coding loses its span.
     selections: dict[str, list[Any]] = defaultdict(list)
+    spans: dict[str, tuple[int, int]] = {}
     for coding in rows.codings_of(document.id):
-        guid = known.get(coding.uuid) or keep.derived_selection(
-            document.uuid, coding.start, coding.end
-        )
+        span = (coding.start, coding.end)
+        guid = known.get(coding.uuid)
+        if guid is None or spans.setdefault(guid, span) != span:
+            guid = keep.derived_selection(document.uuid, *span)
+            spans.setdefault(guid, span)
         selections[guid].append(coding)
     on_spans: list[tuple[int, int, str, Any]] = []
     for memo in memos["document"].get(document.id, []):
         span = rows.kept.spans.get(memo.uuid)
         if span is not None and 0 <= span[0] < span[1] <= len(document.text):
             guid = span[2] or keep.derived_selection(document.uuid, span[0], span[1])
+            if spans.setdefault(guid, span[:2]) != span[:2]:
+                guid = keep.derived_selection(document.uuid, span[0], span[1])
+                spans.setdefault(guid, span[:2])
             on_spans.append((span[0], span[1], guid, memo))
 
     def position(at: int) -> str:
@@ -395,16 +404,19 @@ def _source(
             if span_guid == guid:
                 _sub(selection, "NoteRef", targetGUID=memo.uuid)
     spanned = set()
+    written: set[str] = set(selections)
     for start, end, guid, memo in on_spans:
-        if guid in selections:
-            spanned.add(memo.uuid)
+        spanned.add(memo.uuid)
+        if guid in written:
             continue
+        written.add(guid)
         selection = _sub(element, "PlainTextSelection", guid=guid,
                          startPosition=position(start), endPosition=position(end),
                          creatingUser=rows.coder_uuid[memo.coder_id],
                          creationDateTime=format_datetime(memo.created_at))  # fmt: skip
-        _sub(selection, "NoteRef", targetGUID=memo.uuid)
-        spanned.add(memo.uuid)
+        for _s, _e, same, other in on_spans:
+            if same == guid:
+                _sub(selection, "NoteRef", targetGUID=other.uuid)
     for memo in memos["document"].get(document.id, []):
         if memo.uuid not in spanned | rows.described | rows.set_memos:
             _sub(element, "NoteRef", targetGUID=memo.uuid)
