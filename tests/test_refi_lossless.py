@@ -240,6 +240,8 @@ SPAN_NOTE = "77777777-7777-4777-8777-777777777779"
 SET = "88888888-8888-4888-8888-888888888888"
 SELECTION = "99999999-9999-4999-8999-999999999999"
 BARE = "99999999-9999-4999-8999-99999999999a"
+LONG_NOTE = "77777777-7777-4777-8777-77777777777a"
+LONG_TITLE = "A title that runs on well past the fifty characters of a made-up name"
 
 
 def tool_project(tmp_path: Path) -> Path:
@@ -258,7 +260,9 @@ def tool_project(tmp_path: Path) -> Path:
         f'<Notes><Note guid="{NOTE}" name="Field note" creatingUser="{USER}">'
         "<PlainTextContent>It rained.</PlainTextContent></Note>"
         f'<Note guid="{SPAN_NOTE}" name="" creatingUser="{USER}">'
-        "<PlainTextContent>Check this.</PlainTextContent></Note></Notes>"
+        "<PlainTextContent>Check this.</PlainTextContent></Note>"
+        f'<Note guid="{LONG_NOTE}" name="{LONG_TITLE}" creatingUser="{USER}">'
+        f"<PlainTextContent>{LONG_TITLE} is the first line.</PlainTextContent></Note></Notes>"
         f'<Sets><Set guid="{SET}" name="Practical"><Description>Help.</Description>'
         f'<MemberCode targetGUID="{CODE}"/><MemberSource targetGUID="{SRC1}"/></Set></Sets>',
         origin="MAXQDA 24 (Release 24.7.0)",
@@ -296,6 +300,7 @@ def test_a_round_trip_gives_the_tool_back_what_it_wrote(
                                                              namespaces=ns)))
              for n in qde.xpath("q:Notes/q:Note", namespaces=ns)}  # fmt: skip
     assert notes[NOTE] == ("Field note", "It rained.")
+    assert notes[LONG_NOTE] == (LONG_TITLE, f"{LONG_TITLE} is the first line.")
     assert notes[SPAN_NOTE][1] == "Check this."
     [set_] = qde.xpath("q:Sets/q:Set", namespaces=ns)
     assert (set_.get("guid"), set_.get("name")) == (SET, "Practical")

@@ -39,8 +39,9 @@ class Extras:
         self.documents: dict[str, dict[str, Any]] = {}
         self.origins: dict[str, str] = {}
         self.favourites: set[str] = set()
-        self.titles: dict[str, str] = {}
-        """Memo uuid -> the title its note is named by (the note's text is without it)."""
+        self.titles: dict[str, tuple[str, bool]] = {}
+        """Memo uuid -> (the name of its note, whether the memo's text starts with it and the
+        note's text does not)."""
         if data is None:
             return
         try:
@@ -82,8 +83,14 @@ class Extras:
             else:
                 dropped += 1
         for guid, title in _dict(raw.get("note_titles")).items():
-            if isinstance(title, str) and title:
-                self.titles[guid] = title
+            if (
+                isinstance(title, list)
+                and len(title) == 2
+                and isinstance(title[0], str)
+                and title[0]
+                and isinstance(title[1], bool)
+            ):
+                self.titles[guid] = (title[0], title[1])
             else:
                 dropped += 1
         favourites = codings.get("favourite")

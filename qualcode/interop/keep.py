@@ -21,7 +21,7 @@ PROJECT_NAME = "refi.project_name"
 DESCRIPTION = "refi.description."
 """+ memo uuid -> "project" or "source": the memo is that element's ``Description``."""
 NOTE_TITLE = "refi.note_title."
-"""+ memo uuid -> the note's name (the memo's text starts with it)."""
+"""+ memo uuid -> [the note's name, whether the memo's text was made to start with it]."""
 NOTE_SPAN = "refi.note_span."
 """+ memo uuid -> [start, end, selection GUID]: a note on a selection without a coding."""
 SELECTIONS = "refi.selections."
@@ -73,7 +73,7 @@ class Kept:
     def __init__(self, settings: dict[str, str]) -> None:
         self.project_name = settings.get(PROJECT_NAME)
         self.descriptions: dict[str, str] = {}
-        self.titles: dict[str, str] = {}
+        self.titles: dict[str, tuple[str, bool]] = {}
         self.spans: dict[str, tuple[int, int, str | None]] = {}
         self.selections: dict[str, dict[str, str]] = {}
         self.sets: list[tuple[str, str, str, list[str]]] = []
@@ -81,7 +81,14 @@ class Kept:
             if key.startswith(DESCRIPTION) and value in ("project", "source"):
                 self.descriptions[key[len(DESCRIPTION) :]] = value
             elif key.startswith(NOTE_TITLE):
-                self.titles[key[len(NOTE_TITLE) :]] = value
+                title = load(value)
+                if (
+                    isinstance(title, list)
+                    and len(title) == 2
+                    and isinstance(title[0], str)
+                    and isinstance(title[1], bool)
+                ):
+                    self.titles[key[len(NOTE_TITLE) :]] = (title[0], title[1])
             elif key.startswith(NOTE_SPAN):
                 span = load(value)
                 if (

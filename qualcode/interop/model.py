@@ -119,6 +119,8 @@ class RefiNote:
     text: str
     titled: bool = False
     """The name was put before the text (a titled note from another tool)."""
+    keep_name: bool = False
+    """The name is the note's own (another tool's, or kept by ours): an export gives it back."""
     user: str | None = None
     created: datetime | None = None
     modified: datetime | None = None

@@ -120,7 +120,7 @@ class _Reader:
         files.ours = self.ours
         self.skipped = Skips()
         self.warnings: list[str] = []
-        self.titles: dict[str, str] = {}
+        self.titles: dict[str, tuple[str, bool]] = {}
 
     def read(self) -> RefiProject:
         doc, root = self.doc, self.root
@@ -292,15 +292,18 @@ class _Reader:
             if guid is None or text is None:
                 continue
             name = " ".join((note.get("name") or "").split())
-            titled = False
+            titled = keep_name = False
             if self.ours and guid in self.titles:
-                name = self.titles[guid]
-                text = f"{name}\n\n{text}" if text.strip() else name
-                titled = True
-            elif not self.ours and name and not text.lstrip().startswith(name):
-                # The title shows in the memo; an export gives it back as the name, once.
-                text = f"{name}\n\n{text}" if text.strip() else name
-                titled = True
+                name, titled = self.titles[guid]
+                keep_name = True
+                if titled:
+                    text = f"{name}\n\n{text}" if text.strip() else name
+            elif not self.ours and name:
+                keep_name = True
+                if not text.lstrip().startswith(name):
+                    # The title shows in the memo; an export gives it back as the name, once.
+                    text = f"{name}\n\n{text}" if text.strip() else name
+                    titled = True
             if not text.strip():
                 self.skipped.add("empty notes", name or guid)
                 continue
@@ -310,6 +313,7 @@ class _Reader:
                     name=name,
                     text=text,
                     titled=titled,
+                    keep_name=keep_name,
                     user=self.doc.guid(note.get("creatingUser"), "user"),
                     created=parse_datetime(note.get("creationDateTime")),
                     modified=parse_datetime(note.get("modifiedDateTime")),

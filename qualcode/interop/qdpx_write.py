@@ -292,7 +292,7 @@ class _Rows:
                       for c in self.tree.codes},
             "coders": {c.uuid: c.role for c in self.coders if c.role != "coder"},
             "documents": documents,
-            "note_titles": {u: t for u, t in self.kept.titles.items()
+            "note_titles": {u: list(t) for u, t in self.kept.titles.items()
                             if u in {m.uuid for m in self.memos}},
             "codings": {
                 "origin": {c.uuid: c.origin for c in self.codings if c.origin != "manual"},
@@ -431,13 +431,13 @@ def _notes(
         return
     notes = _sub(root, "Notes")
     for memo in written:
-        title = rows.kept.titles.get(memo.uuid)
+        title, prefixed = rows.kept.titles.get(memo.uuid, (None, False))
         text = memo.text
         if title is not None:
             name = title
-            if text == title:
+            if prefixed and text == title:
                 text = ""
-            elif text.startswith(f"{title}\n\n"):
+            elif prefixed and text.startswith(f"{title}\n\n"):
                 text = text[len(title) + 2 :]
         else:
             first_line = " ".join(text.split())

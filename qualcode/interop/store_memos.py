@@ -105,8 +105,8 @@ class MemoWriter:
                 created_at=created, updated_at=note.modified or created, **refs,
             ))  # fmt: skip
             writer.summary.added["memos"] += 1
-            if note.titled:
-                writer.remember(keep.NOTE_TITLE + uuid, note.name)
+            if note.keep_name:
+                writer.remember(keep.NOTE_TITLE + uuid, keep.dump([note.name, note.titled]))
             span = self.spans.get((note.guid, key or "")) if kind == "document" else None
             if span is not None:
                 writer.remember(keep.NOTE_SPAN + uuid, keep.dump(list(span)))
