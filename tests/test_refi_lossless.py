@@ -86,11 +86,14 @@ def odd_project(tmp_path: Path) -> Path:
         '<PlainTextSelection guid="55555555-5555-4555-8555-555555555555" startPosition="0" '
         f'endPosition="5"><Coding guid="66666666-6666-4666-8666-666666666666" '
         f'creatingUser="{USER}"><CodeRef targetGUID="22222222-2222-4222-8222-222222222223"/>'
-        "</Coding></PlainTextSelection><Extra>vendor data</Extra></TextSource></Sources>"
+        f'<CodeRef targetGUID="{CODE}"/></Coding></PlainTextSelection>'
+        "<Extra>vendor data</Extra></TextSource></Sources>"
         '<Notes><Note guid="77777777-7777-4777-8777-777777777777" name="n">'
         "<PlainTextContent>A note.</PlainTextContent>"
         '<PlainTextSelection guid="77777777-7777-4777-8777-777777777778" startPosition="0" '
         'endPosition="1"/></Note></Notes>'
+        '<Links><Link guid="aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa" name="causes" '
+        f'originGUID="{CODE}" targetGUID="{SRC1}"/></Links>'
         '<x:Layout xmlns:x="urn:vendor">window 3</x:Layout>',
         origin="ATLAS.ti 23",
     )
@@ -105,6 +108,8 @@ def test_a_codebook_namespace_codebook_is_read_and_the_unread_is_listed(tmp_path
     assert "<Extra> elements in <TextSource> (not read)" in skipped
     assert "<PlainTextSelection> elements in <Note> (not read)" in skipped
     assert "<{urn:vendor}Layout> elements in <Project> (not read)" in skipped
+    assert "1 links that are not from a note (not modelled): 'causes'" in skipped
+    assert "1 extra code references of codings (a Coding has one; the first is read)" in skipped
     assert any("urn:QDA-XML:codebook:0:4" in w for w in summary.warnings)
     with Project.open(tmp_path / "o.qualcode") as project:
         assert [c.path for c in project.codes()] == ["Theme", "Theme/Sub"]

@@ -200,11 +200,15 @@ class _Reader:
         project.project_notes = doc.refs(root, "NoteRef")
         links = doc.child(root, "Links")
         if links is not None:
+            notes = {n.guid for n in project.notes}
             for link in doc.children(links, "Link"):
                 origin = doc.guid(link.get("originGUID"), "link")
                 target = doc.guid(link.get("targetGUID"), "link")
-                if origin and target:
+                if origin and target and origin in notes:
                     project.links.append((origin, target))
+                else:
+                    self.skipped.add("links that are not from a note (not modelled)",
+                                     link.get("name") or None)  # fmt: skip
         if doc.child(root, "Graphs") is not None:
             self.skipped.add("graphs (no equivalent here)")
         unread(root, doc.ns, None if codebook_element is None else book.ns, self.skipped)

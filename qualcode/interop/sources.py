@@ -97,6 +97,9 @@ class PendingSource:
             values=variable_values(doc, self.element),
             description=(doc.text(self.element, "Description") or "").strip() or None,
         )
+        named = sum(1 for s in self.selections if (s.get("name") or "").strip())
+        if named and not ours:
+            skipped.add("names of selections (a coding has no name here)", n=named)
         for selection in self.selections:
             codings = list(doc.children(selection, "Coding"))
             try:
@@ -148,6 +151,9 @@ class PendingSource:
         if not refs:
             skipped.add("codings without a code reference")
             return None
+        if len(refs) > 1:
+            skipped.add("extra code references of codings (a Coding has one; the first is read)",
+                        n=len(refs) - 1)  # fmt: skip
         if refs[0] not in codes:
             skipped.add("codings of a code GUID that is not in the codebook")
             return None
@@ -203,6 +209,9 @@ class SourceReader:
         if guid is None:
             skipped.add("sources without a GUID", name)
             return None
+        if element.get("richTextPath") and not self.ours:
+            skipped.add("rich-text versions of sources (.docx; their plain text is imported)",
+                        name)  # fmt: skip
         raw = self._text(doc, element, skipped, warnings, name)
         if raw is None:
             return None
