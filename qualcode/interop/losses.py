@@ -31,10 +31,17 @@ def lost(session: Any, rows: Any) -> list[str]:
         only_ours.append("archived flags")
     if any(c.origin != "manual" or c.favourite for c in rows.codings):
         only_ours.append("coding origins and favourites")
+    if rows.documents:
+        only_ours.append("documents' kinds and source files")
     if rows.turns:
-        only_ours.append("document kinds, speakers and turns")
+        only_ours.append("speakers (with roles and cases) and turns (with timestamps)")
     if only_ours:
         out.append("only in qualcode.json, which other tools ignore: " + ", ".join(only_ours))
+    current = {c.id for c in rows.codings}
+    orphans = sum(1 for m in rows.memos if m.coding_id is not None and m.coding_id not in current)
+    if orphans:
+        out.append(f"{orphans:,} memos on removed codings: notes with no place (they come back "
+                   "as project memos)")  # fmt: skip
     case_memos = sum(1 for m in rows.memos if m.case_id is not None)
     if case_memos:
         out.append(f"{case_memos:,} memos on cases: Notes linked to their case by a Link (a "
@@ -47,5 +54,6 @@ def lost(session: Any, rows: Any) -> list[str]:
     if suggestions or decisions:
         out.append(f"{suggestions:,} suggestions and {decisions:,} reconcile decisions (no REFI "
                    "equivalent)")  # fmt: skip
-    out.append("the audit trail (no REFI equivalent)")
+    out.append("the audit trail, and the creation times of codes, cases and coders (no REFI "
+               "equivalent)")  # fmt: skip
     return out
