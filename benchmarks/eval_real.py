@@ -330,8 +330,10 @@ def show(report: dict, label: str, per_code: bool = False) -> None:  # type: ign
         return "-" if value is None else f"{value:.3f}"
 
     print(f"  {'':<18} {'thr':>4} {'P':>6} {'R':>6} {'F1':>6} {'macroF1':>8} {'/1000w':>7}")
-    rows = [(f"{e} (raw)", report["engines"][e], report["thresholds"][e])
-            for e in ("names", "keywords", "terms", "similar", "learned", "combined")]
+    rows = [
+        (f"{e} (raw)", report["engines"][e], report["thresholds"][e])
+        for e in ("names", "keywords", "terms", "similar", "learned", "combined")
+    ]
     rows += [(f"queue: {e}", report["queue"][e], "q") for e in report["queue"]]
     for name, entry, threshold in rows:
         micro = entry["micro"]

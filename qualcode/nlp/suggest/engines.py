@@ -27,7 +27,12 @@ from .similar import SimilarEngine, exemplars
 from .terms import TermsEngine
 
 THRESHOLDS = {
-    "names": 0.5, "keywords": 0.5, "terms": 0.3, "similar": 0.3, "learned": 0.3, "combined": 0.3,
+    "names": 0.5,
+    "keywords": 0.5,
+    "terms": 0.3,
+    "similar": 0.3,
+    "learned": 0.3,
+    "combined": 0.3,
 }
 """Score from which a sentence counts as suggested, per engine (evaluation and the default
 ``--min-score``). See docs/suggestions.md for how they were chosen."""

@@ -61,9 +61,7 @@ def stored_evaluation(project: Project, coder: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def measured_precision(
-    corpus: Corpus, evaluation: dict[str, Any]
-) -> dict[int, float | None]:
+def measured_precision(corpus: Corpus, evaluation: dict[str, Any]) -> dict[int, float | None]:
     """Per code index: precision from decisions (>= MIN_DECISIONS), else the held-out precision
     of the queue in the last stored evaluation, else None."""
     stored = evaluation.get("precision", {}) or {}
@@ -124,6 +122,7 @@ def suggest(
     threshold = QUEUE_THRESHOLD if min_score is None else min_score
     if not 0.0 <= threshold <= 1.0:
         raise QualcodeError(f"the minimum score must be between 0 and 1, not {threshold}")
+    Steps(1, None, cancelled).check()
     corpus = load_corpus(project, coder)
     if document is not None and document not in corpus.documents:
         raise NotFoundError(f"no document named '{document}' (see: qualcode documents)")
@@ -176,9 +175,7 @@ def _calibrated(
     return evaluation
 
 
-def fingerprint(
-    corpus: Corpus, evaluation: dict[str, Any], threshold: float, seed: int
-) -> str:
+def fingerprint(corpus: Corpus, evaluation: dict[str, Any], threshold: float, seed: int) -> str:
     """A hash of everything a run's suggestions depend on."""
     digest = hashlib.sha256()
     parts: list[Any] = [CACHE_VERSION, corpus.coder, threshold, seed, evaluation]
