@@ -30,12 +30,20 @@ import numpy as np
 
 from ...errors import QualcodeError
 from ...store.models import Setting
-from .base import CorpusStats
+from .base import CorpusStats, DocumentView
 from .baseline import KeywordBaseline, NameBaseline
 from .corpus import load_corpus
 from .engines import THRESHOLDS, build_engines
 from .progress import Steps
-from .queue import QUEUE_THRESHOLD, Calibration, Tally, habits_of, select, sentence_flags
+from .queue import (
+    QUEUE_THRESHOLD,
+    Calibration,
+    Tally,
+    TermRecord,
+    habits_of,
+    select,
+    sentence_flags,
+)
 from .records import Cancelled, Progress
 from .run import evaluation_key
 from .terms import TermsEngine
@@ -131,12 +139,22 @@ def evaluate(
     terms = TermsEngine(corpus.codes, stats)
     baselines = {"keywords": KeywordBaseline(corpus.codes), "names": NameBaseline(corpus.codes)}
     steps.step("codebook terms")
+    # The terms engine learns nothing from codings: its record on every coded document is
+    # counted once, and a fold uses the record of its training documents.
+    records: dict[str, TermRecord] = {}
+    for name in coded:
+        view = DocumentView(name, corpus.analysis(name), tuple(corpus.speakers(name)))
+        empty, asking = sentence_flags(corpus, name)
+        gold = corpus.labels(name, corpus.codings_by_document().get(name, []))
+        records[name] = TermRecord.of(terms.score(view).matrix, gold, ~empty & ~asking)
+    all_records = sum(records.values(), TermRecord.empty(len(uuids)))
     counts = {name: np.zeros((len(used), 3), dtype=np.int64) for name in REPORTED}
     learned_codes: list[int] = []
     sentences = words = 0
     by_document = corpus.codings_by_document()
     # Pass 1: every held-out document scored by engines that did not see its codings.
     held: list[tuple[int, dict[str, np.ndarray], np.ndarray, np.ndarray]] = []
+    fold_records: list[TermRecord] = []
     tallies = {e: [Tally.empty(len(uuids)) for _g in groups] for e in QUEUED}
     for fold, held_out in enumerate(groups):
         training = [c for c in corpus.codings if c.document in set(coded) - set(held_out)]
@@ -161,6 +179,8 @@ def evaluate(
                 tallies[engine][fold].add(matrices[engine], gold, allowed)
             held.append((fold, {e: matrices[e] for e in QUEUED}, gold, allowed))
             steps.step(f"held out {name}")
+        fold_records.append(all_records - sum((records[n] for n in held_out),
+                                              TermRecord.empty(len(uuids))))  # fmt: skip
     # Pass 2: the queue, each document judged by the calibration of the other folds.
     queued = {name: np.zeros((len(used), 3), dtype=np.int64) for name in QUEUED}
     tuning = {t: np.zeros((len(used), 3), dtype=np.int64) for t in TRIED}
@@ -173,6 +193,8 @@ def evaluate(
                 calibrations[key] = (totals[engine] - tallies[engine][fold]).fit(uuids)
             calibration = calibrations[key]
             probability = calibration.probability(matrices[engine], calibration.factors(uuids))
+            if engine in ("terms", "combined"):
+                probability = fold_records[fold].raise_(probability, matrices["terms"])
             chosen = select(probability, allowed, threshold=QUEUE_THRESHOLD)
             _count(queued[engine], chosen[:, used], gold[:, used])
             if engine == "combined":

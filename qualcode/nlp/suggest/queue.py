@@ -47,7 +47,7 @@ SHRINK = 2.0
 MIN_INFORMATIVE = 3
 """Letters a content word needs to carry meaning on its own ("N/A" has none)."""
 _QUESTION_SHARE = 0.4
-_LETTER = re.compile(r"[^\W\d_]{%d,}" % MIN_INFORMATIVE)
+_LETTER = re.compile(rf"[^\W\d_]{{{MIN_INFORMATIVE},}}")
 
 
 def content_free(analysis: Analysis) -> np.ndarray:
@@ -257,3 +257,49 @@ def habits_of(corpus: Corpus, codings: Sequence[CodingEntry]) -> Habits:
         coded = corpus.labels(name, chosen).any(axis=1)
         flags.append((empty, asking, coded))
     return Habits.of(flags)
+
+
+TERM_HIT = 0.3
+"""A terms score from which a sentence counts as holding a code's own words."""
+TERM_PRIOR = 3.0
+
+
+@dataclass
+class TermRecord:
+    """Per code: sentences of the coded documents holding the code's own words (a terms score
+    of :data:`TERM_HIT` or more), and how many of them the coder coded with it.
+
+    The terms engine learns nothing from codings, so its record on the documents the coder
+    coded is a fair estimate of how often its hits are right elsewhere: a code whose name the
+    coder uses for what the name says earns the queue's trust, one whose words are everywhere
+    does not."""
+
+    hits: np.ndarray
+    right: np.ndarray
+
+    @classmethod
+    def empty(cls, codes: int) -> TermRecord:
+        return cls(np.zeros(codes, dtype=np.int64), np.zeros(codes, dtype=np.int64))
+
+    @classmethod
+    def of(cls, terms: np.ndarray, gold: np.ndarray, ordinary: np.ndarray) -> TermRecord:
+        """One coded document: ``ordinary`` marks its sentences that are neither content-free
+        nor an interviewer's."""
+        hit = (terms >= TERM_HIT) & ordinary[:, None]
+        return cls(hit.sum(axis=0), (hit & gold).sum(axis=0))
+
+    def __add__(self, other: TermRecord) -> TermRecord:
+        return TermRecord(self.hits + other.hits, self.right + other.right)
+
+    def __sub__(self, other: TermRecord) -> TermRecord:
+        return TermRecord(self.hits - other.hits, self.right - other.right)
+
+    def raise_(self, probability: np.ndarray, terms: np.ndarray) -> np.ndarray:
+        """Where a sentence holds a code's words, the code's record of such sentences (pulled
+        towards the calibrated probability by :data:`TERM_PRIOR`) when that is higher."""
+        record = (self.right[None, :] + TERM_PRIOR * probability) / (
+            self.hits[None, :] + TERM_PRIOR
+        )
+        return np.where(terms >= TERM_HIT, np.maximum(probability, record), probability).astype(
+            np.float32
+        )

@@ -30,7 +30,14 @@ from ...store.models import Setting
 from .corpus import Corpus, load_corpus, mark_overlaps
 from .engines import build_engines, contributions
 from .progress import Steps
-from .queue import QUEUE_THRESHOLD, Calibration, habits_of, select, sentence_flags
+from .queue import (
+    QUEUE_THRESHOLD,
+    Calibration,
+    TermRecord,
+    habits_of,
+    select,
+    sentence_flags,
+)
 from .records import Cancelled, Progress, SuggestionInfo
 
 if TYPE_CHECKING:
@@ -252,6 +259,12 @@ def _compute(
     habits = habits_of(corpus, corpus.codings)
     helper = engines.helper_weights
     by_document = corpus.codings_by_document()
+    record = TermRecord.empty(len(uuids))
+    for name in coded:
+        empty, asking = sentence_flags(corpus, name)
+        terms = engines.terms.score(engines.view(name)).matrix
+        record = record + TermRecord.of(terms, corpus.labels(name, by_document[name]),
+                                        ~empty & ~asking)  # fmt: skip
     out: dict[str, list[dict[str, Any]]] = {}
     for name in targets:
         view = engines.view(name)
@@ -260,6 +273,7 @@ def _compute(
         blocked = corpus.labels(name, by_document.get(name, []))
         mark_overlaps(blocked, analysis, corpus.rejected.get(name, []))
         probability = calibration.probability(combined, factors)
+        probability = record.raise_(probability, scores["terms"].matrix)
         chosen = select(probability, habits.allowed(*sentence_flags(corpus, name)), blocked,
                         threshold=threshold)  # fmt: skip
         text = corpus.documents[name].text
