@@ -49,6 +49,9 @@ EVALUATION_SETTING = "suggest.evaluation"
 CACHE_SETTING = "suggest.cache"
 CACHE_VERSION = 1
 """Raised whenever what a run computes changes, so old caches are not read."""
+CACHE_FLOOR = 0.1
+"""A run keeps every suggestion at least this likely (the cap per sentence does not depend on
+the threshold), so asking again with another ``min_score`` above it reads the same cache."""
 REEVALUATE = 0.25
 """Share by which the training codings must grow before the calibration is measured again."""
 
@@ -142,15 +145,21 @@ def suggest(
             raise QualcodeError(f"code '{info.path}' is {state}, so nothing is suggested for it")
     targets = [document] if document is not None else sorted(corpus.documents)
     evaluation = _calibrated(project, corpus, coder, seed, progress, cancelled)
-    key = fingerprint(corpus, evaluation, threshold, seed)
+    floor = min(threshold, CACHE_FLOOR)
+    key = fingerprint(corpus, evaluation, floor, seed)
     cache = _read_cache(project, coder, key)
     missing = [name for name in targets if name not in cache]
     if missing:
         cache.update(
-            _compute(project, corpus, missing, evaluation, threshold, seed, progress, cancelled)
+            _compute(project, corpus, missing, evaluation, floor, seed, progress, cancelled)
         )
         _write_cache(project, coder, key, cache)
-    out = [SuggestionInfo.from_json(item) for name in targets for item in cache[name]]
+    out = [
+        SuggestionInfo.from_json(item)
+        for name in targets
+        for item in cache[name]
+        if item["score"] >= threshold
+    ]
     if wanted_code is not None:
         out = [s for s in out if s.code_uuid == corpus.codes[wanted_code].uuid]
     out.sort(key=lambda s: (-s.score, s.document, s.start, s.code))
