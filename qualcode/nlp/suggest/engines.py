@@ -23,7 +23,7 @@ from .base import CorpusStats, DocumentView, EngineScores
 from .corpus import CodingEntry, Corpus
 from .learned import MODELS, WHOLE_TURNS, LearnedModel, feature_texts, train
 from .records import ENGINES
-from .similar import SimilarEngine, exemplars
+from .similar import SimilarEngine, definitions, exemplars
 from .terms import TermsEngine
 
 THRESHOLDS = {
@@ -124,7 +124,10 @@ def build_engines(
         step("similar excerpts")
     background = [t for a in analyses for t in a.content_texts]
     similar = SimilarEngine(
-        len(corpus.codes), exemplars(corpus, corpus.codes, training), background
+        len(corpus.codes),
+        exemplars(corpus, corpus.codes, training),
+        background,
+        definitions(corpus.codes),
     )
     if step:
         step("learning from codings")
