@@ -57,7 +57,15 @@ REEVALUATE = 0.25
 
 
 def evaluation_key(coder: str | None) -> str:
-    return f"{EVALUATION_SETTING}:{coder or '*'}"
+    return _setting_key(EVALUATION_SETTING, coder)
+
+
+def _setting_key(prefix: str, coder: str | None) -> str:
+    """``prefix:coder``, the coder's name hashed when the key would not fit its column."""
+    key = f"{prefix}:{coder or '*'}"
+    if len(key) <= 100:
+        return key
+    return f"{prefix}:#" + hashlib.sha256((coder or "").encode("utf-8")).hexdigest()[:32]
 
 
 def stored_evaluation(project: Project, coder: str | None) -> dict[str, Any]:
@@ -97,11 +105,12 @@ def prepare(
     cancelled: Cancelled | None = None,
     seed: int = 0,
 ) -> None:
-    """Parse the coded documents and train (or refresh) the learned model now, so that the next
-    :func:`suggest` for this coder is quick: for a worker to run after codings changed. Does
-    nothing the cache already holds (the model is retrained only when the codings changed by
-    5% or more)."""
+    """Parse the coded documents, measure the queue's calibration when it is missing or stale,
+    and train (or refresh) the learned model now, so that the next :func:`suggest` for this
+    coder is quick: for a worker to run after codings changed. Does nothing the caches already
+    hold (the model is retrained only when the codings changed by 5% or more)."""
     corpus = load_corpus(project, coder)
+    _calibrated(project, corpus, coder, seed, progress, cancelled)
     coded = corpus.coded_documents()
     steps = Steps(len(coded) + 3, progress, cancelled)
     for name in coded:
@@ -206,7 +215,7 @@ def fingerprint(corpus: Corpus, evaluation: dict[str, Any], threshold: float, se
 
 
 def cache_key(coder: str | None) -> str:
-    return f"{CACHE_SETTING}:{coder or '*'}"
+    return _setting_key(CACHE_SETTING, coder)
 
 
 def _read_cache(project: Project, coder: str | None, key: str) -> dict[str, list[dict[str, Any]]]:
