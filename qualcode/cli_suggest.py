@@ -54,9 +54,12 @@ def _print_evaluation(report: dict[str, Any]) -> None:
         )
 
 
-def _print_suggestions(found: list[Any], total: int) -> None:
+def _print_suggestions(found: list[Any], total: int, min_score: float | None) -> None:
     if not found:
-        click.echo("no suggestions")
+        if min_score is None or min_score > 0.1:
+            click.echo("no suggestions likely to be right (see --min-score 0.1 for the unlikely)")
+        else:
+            click.echo("no suggestions")
         return
     for s in found:
         precision = "" if s.precision is None else f"  code's precision {s.precision:.2f}"
@@ -132,4 +135,4 @@ def suggest_command(
         chosen = found[:limit] if limit else found
         _echo_json([{key: getattr(s, key) for key in JSON_KEYS} for s in chosen])
     else:
-        _print_suggestions(found[: limit or TEXT_LIMIT], len(found))
+        _print_suggestions(found[: limit or TEXT_LIMIT], len(found), min_score)

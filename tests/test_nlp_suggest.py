@@ -299,6 +299,8 @@ def test_the_command_line(study: Project, capsys: pytest.CaptureFixture[str]) ->
     assert code == 0 and json.loads(out)["engines"]["combined"]["micro"]["f1"] is not None
     code, out, _err = run("suggest", path, "--coder", "ann", "--evaluate", "--folds", "2")
     assert code == 0 and "keywords" in out and "combined" in out and "2 folds" in out
+    assert "review queue (combined)" in out and "text search: code names" in out
+    assert "per 1,000 words" in out
     code, out, err = run("suggest", path, "--document", "nope")
     assert code == 1 and err.strip() == (
         "qualcode: error: no document named 'nope' (see: qualcode documents)"
