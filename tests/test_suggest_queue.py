@@ -167,3 +167,16 @@ def test_an_encrypted_project_keeps_its_cache_encrypted(
     needles = [s.text for s in found] + ["suggest.cache"]
     assert readable_files(tmp_path / "study", needles) == {}
     assert readable_files(tmp_path / "tmp", needles) == {}
+
+
+def test_blind_coding_keeps_each_coders_calibration_and_cache_apart(study: Path) -> None:
+    with Project.open(study, actor="sue") as project:
+        project.add_coder("sue", role="supervisor")
+        project.set_blind(True)
+    with Project.open(study, actor="ann") as project:
+        assert project.blind_for_actor()
+        found = suggest(project, document="new")  # no coder named: blind means ann's own
+        assert found
+        assert project.setting(cache_key("ann")) and project.setting("suggest.evaluation:ann")
+        assert project.setting(cache_key(None)) is None
+        assert project.setting("suggest.evaluation:*") is None

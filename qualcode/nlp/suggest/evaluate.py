@@ -219,8 +219,8 @@ def evaluate(
     }
     if save:
         calibration = totals["combined"].fit(uuids)
-        _save(project, coder, report, {corpus.codes[i].path: corpus.codes[i].uuid for i in used},
-              calibration, len(corpus.codings))  # fmt: skip
+        uuid_of = {corpus.codes[i].path: corpus.codes[i].uuid for i in used}
+        _save(project, corpus.coder, report, uuid_of, calibration, len(corpus.codings))
     return report
 
 

@@ -110,7 +110,7 @@ def prepare(
     coder is quick: for a worker to run after codings changed. Does nothing the caches already
     hold (the model is retrained only when the codings changed by 5% or more)."""
     corpus = load_corpus(project, coder)
-    _calibrated(project, corpus, coder, seed, progress, cancelled)
+    _calibrated(project, corpus, corpus.coder, seed, progress, cancelled)
     coded = corpus.coded_documents()
     steps = Steps(len(coded) + 3, progress, cancelled)
     for name in coded:
@@ -143,6 +143,7 @@ def suggest(
         raise QualcodeError(f"the minimum score must be between 0 and 1, not {threshold}")
     Steps(1, None, cancelled).check()
     corpus = load_corpus(project, coder)
+    coder = corpus.coder  # while coding is blind, the actor's own (no one else's calibration)
     if document is not None and document not in corpus.documents:
         raise NotFoundError(f"no document named '{document}' (see: qualcode documents)")
     wanted_code = None
