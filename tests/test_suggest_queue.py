@@ -180,3 +180,24 @@ def test_blind_coding_keeps_each_coders_calibration_and_cache_apart(study: Path)
         assert project.setting(cache_key("ann")) and project.setting("suggest.evaluation:ann")
         assert project.setting(cache_key(None)) is None
         assert project.setting("suggest.evaluation:*") is None
+
+
+def test_pseudonymising_drops_the_suggestions_kept_in_the_project(tmp_path: Path) -> None:
+    from qualcode.demo import build_demo
+    from qualcode.privacy.names import load_names
+    from qualcode.privacy.pseudonymise import plan_for
+    from qualcode.store.models import Setting
+
+    names = REPO / "transcripts_sample" / "names.csv"
+    path, _report = build_demo(tmp_path / "demo", echo=lambda _line: None)
+    with Project.open(path, actor="tester") as project:
+        suggest(project, coder="ann", min_score=0.1)
+        kept = project.setting(cache_key("ann")) or ""
+        listed = [n for entry in load_names(names) for n in entry.spellings]
+        quoted = [n for n in listed if n in kept]
+        assert quoted  # the cache quotes the transcript, names and all
+        project.pseudonymise(plan_for(project, load_names(names)), save_key=False)
+        assert project.setting(cache_key("ann")) is None
+        with project._read() as session:
+            values = " ".join(r.value for r in session.query(Setting).all())
+        assert not [n for n in quoted if n in values]
