@@ -142,16 +142,16 @@ def evaluate(
     # The terms engine learns nothing from codings: its record on every coded document is
     # counted once, and a fold uses the record of its training documents.
     records: dict[str, TermRecord] = {}
+    by_document = corpus.codings_by_document()
     for name in coded:
         view = DocumentView(name, corpus.analysis(name), tuple(corpus.speakers(name)))
         empty, asking = sentence_flags(corpus, name)
-        gold = corpus.labels(name, corpus.codings_by_document().get(name, []))
+        gold = corpus.labels(name, by_document.get(name, []))
         records[name] = TermRecord.of(terms.score(view).matrix, gold, ~empty & ~asking)
     all_records = sum(records.values(), TermRecord.empty(len(uuids)))
     counts = {name: np.zeros((len(used), 3), dtype=np.int64) for name in REPORTED}
     learned_codes: list[int] = []
     sentences = words = 0
-    by_document = corpus.codings_by_document()
     # Pass 1: every held-out document scored by engines that did not see its codings.
     held: list[tuple[int, dict[str, np.ndarray], np.ndarray, np.ndarray]] = []
     fold_records: list[TermRecord] = []
