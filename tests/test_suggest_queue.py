@@ -201,3 +201,15 @@ def test_pseudonymising_drops_the_suggestions_kept_in_the_project(tmp_path: Path
         with project._read() as session:
             values = " ".join(r.value for r in session.query(Setting).all())
         assert not [n for n in quoted if n in values]
+
+
+def test_a_damaged_cache_is_computed_again(study: Path) -> None:
+    from qualcode.store.models import Setting
+
+    with Project.open(study) as project:
+        first = suggest(project, document="new", coder="ann", min_score=0.2)
+        raw = json.loads(project.setting(cache_key("ann")) or "{}")
+        raw["documents"]["new"] = [{"document": "new", "unexpected": 1}]
+        with project._write() as session:
+            session.get_one(Setting, cache_key("ann")).value = json.dumps(raw)
+        assert suggest(project, document="new", coder="ann", min_score=0.2) == first

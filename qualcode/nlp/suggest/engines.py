@@ -34,8 +34,9 @@ THRESHOLDS = {
     "learned": 0.3,
     "combined": 0.3,
 }
-"""Score from which a sentence counts as suggested, per engine (evaluation and the default
-``--min-score``). See docs/suggestions.md for how they were chosen."""
+"""Raw score from which a sentence counts as suggested by one engine alone, in the evaluation
+(the review queue has its own threshold, :data:`.queue.QUEUE_THRESHOLD`, on a calibrated
+probability). See docs/suggestions.md."""
 HELPER_WEIGHT = 0.5
 """Weight of terms and similarity for a code with a model of few codings, ..."""
 HELPER_DECAY = 3.0

@@ -230,7 +230,15 @@ def _read_cache(project: Project, coder: str | None, key: str) -> dict[str, list
     if not isinstance(value, dict) or value.get("key") != key:
         return {}
     documents = value.get("documents")
-    return dict(documents) if isinstance(documents, dict) else {}
+    if not isinstance(documents, dict):
+        return {}
+    try:  # a damaged cache is computed again, never trusted
+        for items in documents.values():
+            for item in items:
+                SuggestionInfo.from_json(item)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return {}
+    return dict(documents)
 
 
 def _write_cache(
