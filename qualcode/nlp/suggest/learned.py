@@ -144,15 +144,19 @@ class LearnedModel:
                 target.extend(w for w in words if w not in own and w not in around)
             if not own and not around:
                 # No content word raised the score on its own: name the sentence's own.
-                own = [w for w in dict.fromkeys(analysis.content_texts[sentence].split())
-                       if is_content(w)][:3]  # fmt: skip
-            parts = []
-            if own:
-                parts.append("learned from your codings: " + ", ".join(f'"{w}"' for w in own[:3]))
+                words = [w for w in dict.fromkeys(analysis.content_texts[sentence].split())
+                         if is_content(w)][:3]  # fmt: skip
+                listed = ", ".join(f'"{w}"' for w in words)
+                return "learned from your codings, from the sentence as a whole" + (
+                    f": {listed}" if words else ""
+                )
+            quoted = ", ".join(f'"{w}"' for w in own[:3])
+            nearby = ", ".join(f'"{w}"' for w in around[:3])
+            if own and around:
+                return f"learned from your codings: {quoted}, and {nearby} in the rest of its turn"
             if around:
-                label = "in its turn" if own else "learned from your codings, in its turn"
-                parts.append(f"{label}: " + ", ".join(f'"{w}"' for w in around[:3]))
-            return "; ".join(parts)
+                return f"learned from your codings: {nearby} in the rest of its turn"
+            return f"learned from your codings: {quoted}"
 
         return EngineScores(matrix, explain)
 
