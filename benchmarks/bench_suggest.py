@@ -10,8 +10,9 @@ baseline, and the times the issue sets goals for.
    participant sentences carry 0-1 codes in inflected forms, with typos, negated distractors
    and filler, every coded sentence coded by the coder ``synth`` (about 3,000 coded sentences
    with the defaults), and one uncoded 10,000-word interview.
-3. The held-out evaluation (``qualcode suggest --evaluate``): precision, recall and F1 per
-   engine and combined against the keyword baseline.
+3. The held-out evaluation (``qualcode suggest --evaluate``): precision, recall, F1 and
+   suggestions per 1,000 words per engine, combined and through the review queue, against the
+   name-search and keyword baselines.
 4. Training on every coding (goal <= 10 s: 3,000 coded sentences x 30 codes), parsing included
    and not; suggestions for the 10,000-word interview after training, warm (goal <= 1 s).
 5. The command line on the demo project (``qualcode demo``): ``qualcode suggest --document D``
