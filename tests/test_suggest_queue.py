@@ -97,13 +97,21 @@ def test_content_free_and_interviewer_sentences_are_never_suggested(study: Path)
             assert words and all(w not in STOP_WORDS and re.search(r"\w", w) for w in words), s
 
 
-def test_a_coder_who_codes_short_answers_gets_them_suggested(study: Path) -> None:
+def test_a_coder_who_codes_short_answers_gets_them_suggested(study: Path, tmp_path: Path) -> None:
     with Project.open(study) as project:
-        for n in range(1, 11):  # ann codes the short answers of every interview
-            project.apply_code(document=f"d{n:02d}", code="Answers", coder="ann",
-                               quote="They were fine.")  # fmt: skip
-        found = suggest(project, document="new", coder="ann", min_score=0.0)
-    assert found
+        found = suggest(project, document="answers", coder="ann", min_score=0.0)
+        assert "Yes." not in {s.text for s in found}
+        files = []
+        for n in range(3):  # ann codes the short answers of three more interviews
+            path = tmp_path / f"short{n}.txt"
+            path.write_text(f"Interviewer: Did it help?\n\nP2{n}: Yes.\n\nP2{n}: The group "
+                            "was good for me.\n", encoding="utf-8")  # fmt: skip
+            files.append(path)
+        assert all(o.error is None for o in project.import_files(files))
+        for n in range(3):
+            project.apply_code(document=f"short{n}", code="Answers", coder="ann", quote="Yes.")
+        found = suggest(project, document="answers", coder="ann", min_score=0.0)
+    assert ("Yes.", "Answers") in {(s.text, s.code) for s in found}
 
 
 RUN = """
