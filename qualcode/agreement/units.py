@@ -335,7 +335,13 @@ def _unit_bounds(
     if unit == "character":  # built directly: a list of a million tuples is slow
         starts = np.flatnonzero(counted).astype(np.int64)
         return np.column_stack([starts, starts + 1]), counted
-    bounds = np.array(document_units(unit, text, turns), dtype=np.int64).reshape(-1, 2)
+    if unit == "sentence":  # stored in the project: no spaCy in a fresh process
+        from qualcode.nlp.sentence_store import document_sentences
+
+        found = sentence_spans(text, turns, analysed=document_sentences(project, text, turns))
+    else:
+        found = document_units(unit, text, turns)
+    bounds = np.array(found, dtype=np.int64).reshape(-1, 2)
     weight = _prefix(counted)
     return bounds[weight[bounds[:, 1]] > weight[bounds[:, 0]]], counted
 
