@@ -49,7 +49,7 @@ from qualcode.agreement.bootstrap import (
 from qualcode.agreement.bootstrap import alpha_interval as _alpha_interval
 from qualcode.agreement.coefficients import AgreementError
 from qualcode.agreement.tally import Tally
-from qualcode.agreement.units import CodeUnits, Descendants, UnitTable, unit_table
+from qualcode.agreement.units import CodeUnits, Descendants, Progress, UnitTable, unit_table
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -94,6 +94,7 @@ def agreement_report(
     n_boot: int = 500,
     min_coverage: float = 0.0,
     exclude_interviewer: bool = False,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Agreement of ``coders`` on each code (and over codes) in the project's codings.
 
@@ -102,14 +103,18 @@ def agreement_report(
     alpha is below ``threshold`` are flagged; ``ci`` adds a bootstrap interval for alpha from
     ``n_boot`` resamples with ``seed``; ``min_coverage`` and ``exclude_interviewer`` decide when
     a unit counts as coded and which text counts (see :mod:`qualcode.agreement.units`).
+    ``progress(stage, done, total)`` is called as documents are read and codes computed; it
+    may raise to stop the report (a screen whose worker was cancelled).
     """
     project.require_unblinded("see agreement")
     table = unit_table(
         project, coders=coders, unit=unit, documents=documents, codes=codes,
         descendants=descendants, threshold=overlap, min_coverage=min_coverage,
-        exclude_interviewer=exclude_interviewer,
+        exclude_interviewer=exclude_interviewer, progress=progress,
     )  # fmt: skip
-    return table_report(table, threshold=threshold, ci=ci, seed=seed, n_boot=n_boot)
+    return table_report(
+        table, threshold=threshold, ci=ci, seed=seed, n_boot=n_boot, progress=progress
+    )
 
 
 def table_report(
@@ -119,6 +124,7 @@ def table_report(
     ci: bool = True,
     seed: int = 0,
     n_boot: int = 500,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """The report of a unit table (the pure part of :func:`agreement_report`)."""
     coders = list(table.coders)
@@ -148,7 +154,9 @@ def table_report(
     # One pass over each code's table; the overall row is the sum of the codes' tallies.
     n_documents = len(table.documents)
     total = Tally.empty(len(coders), n_documents)
-    for code in table.codes:
+    for done, code in enumerate(table.codes):
+        if progress is not None:
+            progress("codes", done, len(table.codes))
         if not code.presence.any():
             rows.append({"code": code.code, "members": list(code.members),
                          **_unused(code, coders, ci)})  # fmt: skip
