@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -130,3 +131,28 @@ def test_offsets_round_trip(parts: list[tuple[int, int]]) -> None:
     text = "".join(pieces)
     fingerprint = _fingerprint(())
     assert _decode(_encode(fingerprint, spans), fingerprint, text) == spans
+
+
+def test_pseudonymisation_leaves_no_sentences_of_a_replaced_text(tmp_path: Path) -> None:
+    """The old text is gone after pseudonymisation; its sentence offsets must not stay."""
+    from qualcode.demo import build_demo
+    from qualcode.privacy.names import load_names
+    from qualcode.privacy.pseudonymise import plan_for
+
+    from .conftest import REPO
+
+    path, _report = build_demo(tmp_path, echo=lambda _line: None)
+    with Project.open(path) as project:
+        agreement_report(project, coders=["ann", "ben"], unit="sentence")
+        before = {d.name: d.sha256 for d in project.documents()}
+        assert set(_entries(project)) == {PREFIX + sha for sha in before.values()}
+        names = load_names(REPO / "transcripts_sample" / "names.csv")
+        project.pseudonymise(plan_for(project, names, key=project.pseudonym_key()))
+        after = {d.name: d.sha256 for d in project.documents()}
+        replaced = {sha for sha in before.values() if sha not in after.values()}
+        assert replaced  # the demo names people
+        entries = _entries(project)
+        assert all(entries.get(PREFIX + sha, "") == "" for sha in replaced)
+        # the next report finds the new texts' sentences and clears the old entries
+        agreement_report(project, coders=["ann", "ben"], unit="sentence")
+        assert set(_entries(project)) == {PREFIX + sha for sha in after.values()}
