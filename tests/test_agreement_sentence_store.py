@@ -4,6 +4,7 @@ without importing spaCy; a stale or damaged entry is computed again; offsets rou
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -156,3 +157,21 @@ def test_pseudonymisation_leaves_no_sentences_of_a_replaced_text(tmp_path: Path)
         # the next report finds the new texts' sentences and clears the old entries
         agreement_report(project, coders=["ann", "ben"], unit="sentence")
         assert set(_entries(project)) == {PREFIX + sha for sha in after.values()}
+
+
+def test_merge_leaves_stored_sentences_out(small: Project, tmp_path: Path) -> None:  # noqa: F811
+    """Stored sentences are a cache: inputs stored with another spaCy would conflict."""
+    from qualcode.teams.merge import merge_projects
+
+    text, turns = small.document_text("talk"), small.turns("talk")
+    document_sentences(small, text, turns)
+    ((key, value),) = _entries(small).items()
+    other = tmp_path / "other.qualcode"
+    with sqlite3.connect(str(small.sqlite_path)) as source, sqlite3.connect(other) as target:
+        source.backup(target)
+    with Project.open(other) as copy:
+        _set(copy, key, "f" * 32 + value[32:])  # as another qualcode or spaCy would store it
+    result = merge_projects([str(small.sqlite_path), other], tmp_path / "merged.qualcode")
+    assert not [c for c in result.conflicts if "sentences." in str(c)]
+    with Project.open(tmp_path / "merged.qualcode") as merged:
+        assert _entries(merged) == {}
