@@ -27,6 +27,7 @@ from qualcode.nlp.sentence_store import (
 from qualcode.store.models import Setting
 
 from .test_agreement_units import small  # noqa: F401  (fixture)
+from .test_team_access import as_user, spans, team  # noqa: F401  (fixture)
 
 FRESH = """
 import json, sys
@@ -175,3 +176,24 @@ def test_merge_leaves_stored_sentences_out(small: Project, tmp_path: Path) -> No
     assert not [c for c in result.conflicts if "sentences." in str(c)]
     with Project.open(tmp_path / "merged.qualcode") as merged:
         assert _entries(merged) == {}
+
+
+def test_on_a_server_a_coder_gets_the_report_and_a_supervisor_stores_sentences(
+    team: str,  # noqa: F811
+) -> None:
+    """A coder may not change settings on PostgreSQL: the report is the same, nothing stored."""
+    alice, bob, sue = (as_user(team, n) for n in ("alice", "bob", "sue"))
+    places = spans(team, "owner", 2)
+    for url, name, (start, end) in zip((alice, bob), ("alice", "bob"), places, strict=True):
+        with Project.open(url) as project:
+            project.apply_code(document="p01-amy", code="Travel support", coder=name,
+                               start=start, end=end)  # fmt: skip
+    with Project.open(alice) as project:
+        first = agreement_report(project, coders=["alice", "bob"], unit="sentence", n_boot=20)
+        assert _entries(project) == {}
+    with Project.open(sue) as project:
+        stored = agreement_report(project, coders=["alice", "bob"], unit="sentence", n_boot=20)
+        assert len(_entries(project)) == 1
+    with Project.open(alice) as project:
+        again = agreement_report(project, coders=["alice", "bob"], unit="sentence", n_boot=20)
+    assert first["codes"] == stored["codes"] == again["codes"]
