@@ -89,7 +89,9 @@ def turn_regions(text: str, turns: Turns) -> list[tuple[int, int, bool]]:
     return out
 
 
-def sentence_spans(text: str, turns: Turns = ()) -> list[tuple[int, int]]:
+def sentence_spans(
+    text: str, turns: Turns = (), *, analysed: Sequence[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
     """Sentences of a document as ``(start, end)`` offsets, in text order.
 
     Inside each turn body (``turns``: records with ``start``, ``body_start`` and ``end``, such
@@ -98,10 +100,15 @@ def sentence_spans(text: str, turns: Turns = ()) -> list[tuple[int, int]]:
     document), which never cross a turn or a blank line. Text outside the turns of a document
     that has them (a title, a preamble) gives one span per paragraph. Spans are trimmed of
     whitespace; speaker labels (from a turn's ``start`` to its ``body_start``) belong to no span.
+    ``analysed`` gives the spans of :func:`~qualcode.nlp.pipeline.analyse` when they are known
+    already (stored in the project: :mod:`qualcode.nlp.sentence_store`), saving spaCy.
     """
-    from qualcode.nlp.pipeline import analyse
+    if analysed is None:
+        from qualcode.nlp.pipeline import analyse
 
-    spans = list(analyse(text, _spans(turns)).spans)
+        spans = list(analyse(text, _spans(turns)).spans)
+    else:
+        spans = list(analysed)
     if turns:
         for start, end, in_turn in turn_regions(text, turns):
             if not in_turn:

@@ -283,3 +283,25 @@ def test_cli_coverage_interviewer_and_the_interval_method(
     assert "warning: only 4 units (fewer than 30)" in out
     code, _, err = run(capsys, "agreement", path, "--coders", "ann,ben", "--min-coverage", "2")
     assert code != 0 and "Traceback" not in err
+
+
+def test_progress_is_told_of_documents_and_codes_and_can_stop_the_report(
+    small: Project,  # noqa: F811
+) -> None:
+    """Issue 21: the agreement screen shows how far a report is, and a worker cancelled (the
+    unit changed again) stops its report instead of computing on unseen."""
+    told: list[tuple[str, int, int]] = []
+    agreement_report(
+        small, coders=["ann", "ben"], unit="character", progress=lambda *a: told.append(a)
+    )
+    assert told[0] == ("documents", 0, 1)
+    assert [t for t in told if t[0] == "codes"] == [("codes", i, 5) for i in range(5)]
+
+    class Stop(Exception):
+        pass
+
+    def stop(stage: str, done: int, total: int) -> None:
+        raise Stop
+
+    with pytest.raises(Stop):
+        agreement_report(small, coders=["ann", "ben"], unit="sentence", progress=stop)

@@ -42,6 +42,7 @@ __all__ = [
     "bootstrap",
     "bootstrap_ci",
     "expanded_tail",
+    "interval_of_counts",
 ]
 
 METHOD = "expanded percentile bootstrap (Hesterberg 2015)"
@@ -251,14 +252,36 @@ def alpha_interval(
     present = presence.sum(axis=0, dtype=np.int64)
     if clusters is None:
         counts = np.bincount(present, minlength=m + 1)[None, :].astype(np.float64)
-        carrying = int(np.count_nonzero(present))
-        sampled, resampled = n_units, "units"
     else:
         inverse = _compact(np.asarray(clusters))
-        sampled, resampled = int(inverse.max()) + 1, "documents"
-        counts = np.zeros((sampled, m + 1), dtype=np.float64)
+        counts = np.zeros((int(inverse.max()) + 1, m + 1), dtype=np.float64)
         np.add.at(counts, (inverse, present), 1.0)
+    return interval_of_counts(
+        counts, m, clustered=clusters is not None, n_boot=n_boot, seed=seed, level=level
+    )
+
+
+def interval_of_counts(
+    counts: np.ndarray,
+    m: int,
+    *,
+    clustered: bool,
+    n_boot: int = 500,
+    seed: int = 0,
+    level: float = 0.95,
+) -> Interval:
+    """:func:`alpha_interval` from counts: ``counts[d, k]`` units of document ``d`` with ``k``
+    of the ``m`` coders present (every row a document with units, in document order), or with
+    ``clustered=False`` one row, ``counts[0, k]``, of units to resample one by one."""
+    if clustered:
+        sampled, resampled = int(counts.shape[0]), "documents"
         carrying = int(np.count_nonzero(counts[:, 1:].sum(axis=1)))
+    else:
+        n_units = int(counts[0].sum())
+        sampled, resampled = n_units, "units"
+        carrying = n_units - int(counts[0, 0])
+    if sampled == 0:
+        raise AgreementError("alpha has no units to resample")
     withheld = None
     noun = "document" if resampled == "documents" else "unit"
     if resampled == "documents" and sampled < MIN_CLUSTERS:
@@ -275,7 +298,7 @@ def alpha_interval(
     if withheld is None:
         rng = np.random.default_rng(seed)
         if resampled == "units":
-            draws = rng.multinomial(n_units, counts[0] / n_units, size=n_boot).astype(np.float64)
+            draws = rng.multinomial(sampled, counts[0] / sampled, size=n_boot).astype(np.float64)
         else:
             weights = rng.multinomial(sampled, np.full(sampled, 1.0 / sampled), size=n_boot)
             draws = weights.astype(np.float64) @ counts

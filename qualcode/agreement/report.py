@@ -37,24 +37,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from qualcode.agreement import tally as tallied
 from qualcode.agreement.bootstrap import (
     MAX_DROPPED,
     METHOD,
     MIN_CARRYING,
     MIN_CLUSTERS,
     Interval,
+    interval_of_counts,
 )
 from qualcode.agreement.bootstrap import alpha_interval as _alpha_interval
-from qualcode.agreement.coefficients import (
-    AgreementError,
-    ReliabilityData,
-    cohen_kappa,
-    fleiss_kappa,
-    gwet_ac1,
-    krippendorff_alpha,
-    percent_agreement,
-)
-from qualcode.agreement.units import CodeUnits, Descendants, UnitTable, unit_table
+from qualcode.agreement.coefficients import AgreementError
+from qualcode.agreement.tally import Tally
+from qualcode.agreement.units import CodeUnits, Descendants, Progress, UnitTable, unit_table
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -99,6 +94,7 @@ def agreement_report(
     n_boot: int = 500,
     min_coverage: float = 0.0,
     exclude_interviewer: bool = False,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Agreement of ``coders`` on each code (and over codes) in the project's codings.
 
@@ -107,14 +103,18 @@ def agreement_report(
     alpha is below ``threshold`` are flagged; ``ci`` adds a bootstrap interval for alpha from
     ``n_boot`` resamples with ``seed``; ``min_coverage`` and ``exclude_interviewer`` decide when
     a unit counts as coded and which text counts (see :mod:`qualcode.agreement.units`).
+    ``progress(stage, done, total)`` is called as documents are read and codes computed; it
+    may raise to stop the report (a screen whose worker was cancelled).
     """
     project.require_unblinded("see agreement")
     table = unit_table(
         project, coders=coders, unit=unit, documents=documents, codes=codes,
         descendants=descendants, threshold=overlap, min_coverage=min_coverage,
-        exclude_interviewer=exclude_interviewer,
+        exclude_interviewer=exclude_interviewer, progress=progress,
     )  # fmt: skip
-    return table_report(table, threshold=threshold, ci=ci, seed=seed, n_boot=n_boot)
+    return table_report(
+        table, threshold=threshold, ci=ci, seed=seed, n_boot=n_boot, progress=progress
+    )
 
 
 def table_report(
@@ -124,6 +124,7 @@ def table_report(
     ci: bool = True,
     seed: int = 0,
     n_boot: int = 500,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """The report of a unit table (the pure part of :func:`agreement_report`)."""
     coders = list(table.coders)
@@ -150,17 +151,22 @@ def table_report(
         small_sample=f"a warning below {MIN_UNITS} units",
     )  # fmt: skip
     rows = []
-    for code in table.codes:
+    # One pass over each code's table; the overall row is the sum of the codes' tallies.
+    n_documents = len(table.documents)
+    total = Tally.empty(len(coders), n_documents)
+    for done, code in enumerate(table.codes):
+        if progress is not None:
+            progress("codes", done, len(table.codes))
         if not code.presence.any():
             rows.append({"code": code.code, "members": list(code.members),
                          **_unused(code, coders, ci)})  # fmt: skip
             continue
-        clusters = code.units.document if clustered else None
-        figures = _figures(code.presence, clusters, coders, threshold, ci, seed, n_boot)
+        tally = Tally.of(code.presence, code.units.document, n_documents)
+        total = total + tally
+        figures = _figures(tally, clustered, coders, threshold, ci, seed, n_boot)
         rows.append({"code": code.code, "members": list(code.members), **figures})
     used = table.used()
-    presence, documents = table.pooled(used)
-    overall = _figures(presence, documents, coders, threshold, ci, seed, n_boot)
+    overall = _figures(total, True, coders, threshold, ci, seed, n_boot)
     if not used and table.codes:
         overall["note"] = _join("no selected coder applied any selected code", overall["note"])
     warnings = _grouped_warnings([*rows, {"code": "(overall)", **overall}])
@@ -234,19 +240,19 @@ def _attempt(
 
 
 def _figures(
-    presence: np.ndarray,
-    clusters: np.ndarray | None,
+    tally: Tally,
+    clustered: bool,
     coders: list[str],
     threshold: float,
     ci: bool,
     seed: int,
     n_boot: int,
 ) -> dict[str, Any]:
-    """Every figure of one presence table (coders x units); ``clusters`` is the document of
-    each unit, for the interval to resample (None: resample units)."""
-    units = int(presence.shape[1])
+    """Every figure of one presence table, from its tally; with ``clustered`` the interval
+    resamples documents, else units."""
+    units = tally.units
     notes: list[str] = []
-    out: dict[str, Any] = {"units": units, "used": bool(presence.any())}
+    out: dict[str, Any] = {"units": units, "used": units > int(tally.present[0])}
     if units == 0:
         out.update(
             percent_agreement=None, kappa=None, alpha=None, ac1=None,
@@ -258,17 +264,18 @@ def _figures(
         if len(coders) > 2:
             out["pairwise"] = []
         return out
-    data = ReliabilityData.from_values(presence)
-    kappa = cohen_kappa if len(coders) == 2 else fleiss_kappa
-    alpha = _attempt(krippendorff_alpha, data, notes, "alpha")
+    alpha = _attempt(tallied.alpha, tally, notes, "alpha")
     out.update(
-        percent_agreement=_attempt(percent_agreement, data, notes, "percent agreement"),
-        kappa=_attempt(kappa, data, notes, "kappa"),
+        percent_agreement=_attempt(tallied.percent_agreement, tally, notes, "percent agreement"),
+        kappa=_attempt(tallied.kappa, tally, notes, "kappa"),
         alpha=alpha,
-        ac1=_attempt(gwet_ac1, data, notes, "AC1", categories=(0, 1)),
+        ac1=_attempt(tallied.ac1, tally, notes, "AC1"),
     )
     if ci:
-        found = _alpha_interval(presence, clusters, n_boot=n_boot, seed=seed, level=CI_LEVEL)
+        counts = tally.cluster_counts() if clustered else tally.present[None, :].astype(float)
+        found = interval_of_counts(
+            counts, tally.coders, clustered=clustered, n_boot=n_boot, seed=seed, level=CI_LEVEL
+        )
         out["alpha_ci"] = found.bounds
         out["alpha_ci_withheld"] = found.withheld
         out["alpha_ci_dropped"] = found.dropped
@@ -278,7 +285,7 @@ def _figures(
     else:
         out.update(alpha_ci=None, alpha_ci_withheld=None, alpha_ci_dropped=None,
                    alpha_ci_resampled=None)  # fmt: skip
-    out["disagreements"] = _disagreements(presence)
+    out["disagreements"] = tallied.disagreements(tally)
     out["below_threshold"] = alpha is not None and alpha < threshold
     out["warning"] = (
         f"only {units} unit{'s' if units != 1 else ''} (fewer than {MIN_UNITS}): the "
@@ -289,35 +296,29 @@ def _figures(
     out["note"] = "; ".join(notes) or None
     if len(coders) > 2:
         out["pairwise"] = [
-            _pair(presence[[i, j]], [coders[i], coders[j]])
+            _pair(tally.pair(i, j), [coders[i], coders[j]])
             for i, j in itertools.combinations(range(len(coders)), 2)
         ]
     return out
 
 
-def _pair(presence: np.ndarray, pair: list[str]) -> dict[str, Any]:
-    if not presence.any():
+def _pair(tally: Tally, pair: list[str]) -> dict[str, Any]:
+    if tally.units == int(tally.present[0]):
         return {
             "coders": pair, "percent_agreement": None, "kappa": None, "alpha": None,
             "ac1": None, "disagreements": 0,
             "note": "neither coder of this pair applied this code: nothing to measure",
         }  # fmt: skip
     notes: list[str] = []
-    data = ReliabilityData.from_values(presence)
     return {
         "coders": pair,
-        "percent_agreement": _attempt(percent_agreement, data, notes, "percent agreement"),
-        "kappa": _attempt(cohen_kappa, data, notes, "kappa"),
-        "alpha": _attempt(krippendorff_alpha, data, notes, "alpha"),
-        "ac1": _attempt(gwet_ac1, data, notes, "AC1", categories=(0, 1)),
-        "disagreements": _disagreements(presence),
+        "percent_agreement": _attempt(tallied.percent_agreement, tally, notes, "percent agreement"),
+        "kappa": _attempt(tallied.kappa, tally, notes, "kappa"),
+        "alpha": _attempt(tallied.alpha, tally, notes, "alpha"),
+        "ac1": _attempt(tallied.ac1, tally, notes, "AC1"),
+        "disagreements": tallied.disagreements(tally),
         "note": "; ".join(notes) or None,
     }
-
-
-def _disagreements(presence: np.ndarray) -> int:
-    """Units on which the coders do not all give the same value."""
-    return int(np.count_nonzero(presence.min(axis=0) != presence.max(axis=0)))
 
 
 def alpha_interval(

@@ -48,7 +48,7 @@ only the leaves under it (``descendants="leaves"``; a leaf stands for itself), o
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -83,6 +83,8 @@ UNIT_DEFINITIONS: dict[str, str] = {
 }
 Descendants = bool | Literal["leaves"]
 Span = tuple[int, int]
+Progress = Callable[[str, int, int], None]
+"""Told ``(stage, done, total)`` as a report goes: ``"documents"`` read, ``"codes"`` computed."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -335,7 +337,13 @@ def _unit_bounds(
     if unit == "character":  # built directly: a list of a million tuples is slow
         starts = np.flatnonzero(counted).astype(np.int64)
         return np.column_stack([starts, starts + 1]), counted
-    bounds = np.array(document_units(unit, text, turns), dtype=np.int64).reshape(-1, 2)
+    if unit == "sentence":  # stored in the project: no spaCy in a fresh process
+        from qualcode.nlp.sentence_store import document_sentences
+
+        found = sentence_spans(text, turns, analysed=document_sentences(project, text, turns))
+    else:
+        found = document_units(unit, text, turns)
+    bounds = np.array(found, dtype=np.int64).reshape(-1, 2)
     weight = _prefix(counted)
     return bounds[weight[bounds[:, 1]] > weight[bounds[:, 0]]], counted
 
@@ -351,8 +359,10 @@ def unit_table(
     threshold: float = 0.5,
     min_coverage: float = 0.0,
     exclude_interviewer: bool = False,
+    progress: Progress | None = None,
 ) -> UnitTable:
-    """The presence table of each selected code (see the module docstring for every rule)."""
+    """The presence table of each selected code (see the module docstring for every rule);
+    ``progress`` is told of each document read (see :data:`Progress`)."""
     if unit not in UNITS:
         raise AgreementError(f"unknown unit '{unit}'; use one of {', '.join(UNITS)}")
     coders = tuple(dict.fromkeys(c.strip() for c in coders if c.strip()))
@@ -436,7 +446,11 @@ def unit_table(
             presence = np.hstack(parts) if parts else np.zeros((len(coders), 0), np.int8)
             tables.append(CodeUnits(path, members, Units.build(doc_names, rows), presence))
     else:
-        per_doc = {d: _unit_bounds(project, unit, d, exclude_interviewer) for d in doc_names}
+        per_doc = {}
+        for done, document in enumerate(doc_names):
+            if progress is not None:
+                progress("documents", done, len(doc_names))
+            per_doc[document] = _unit_bounds(project, unit, document, exclude_interviewer)
         rows_array = np.vstack(
             [np.column_stack([np.full(len(u), doc_index[d]), u]) for d, (u, _) in per_doc.items()]
             or [np.zeros((0, 3), np.int64)]

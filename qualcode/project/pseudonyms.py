@@ -40,6 +40,7 @@ from ..store.models import (
     Document,
     Memo,
     ReconcileDecision,
+    Setting,
     Speaker,
     Suggestion,
     Turn,
@@ -158,6 +159,9 @@ class PseudonymsMixin(ProjectCore):
                 previous = (document.uuid, document.sha256)
                 document.text = text
                 document.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+                stale = session.get(Setting, f"sentences.{previous[1]}")
+                if stale is not None:  # the old text's sentence offsets (nlp.sentence_store)
+                    stale.value = ""
                 document.uuid = new_uuid()
                 turns = session.scalars(select(Turn).where(Turn.document_id == document.id))
                 document.words = count_words(text, [(t.body_start, t.end) for t in turns])

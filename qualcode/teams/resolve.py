@@ -38,8 +38,8 @@ from .snapshot import (
 
 ROLE_RANK = {"consensus": 0, "supervisor": 1, "coder": 2}
 """Of two roles given to one coder name, the one with the smaller rank is kept."""
-LEFT_OUT_SETTINGS = ("suggest.",)
-"""Settings that belong to what is not merged (suggestion evaluations)."""
+LEFT_OUT_SETTINGS = ("suggest.", "sentences.")
+"""Settings that belong to what is not merged (suggestion evaluations, stored sentences)."""
 
 
 @dataclass(frozen=True)

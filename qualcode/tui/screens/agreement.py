@@ -7,6 +7,7 @@ The figures are :func:`qualcode.agreement.report.agreement_report`'s (the same a
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
@@ -25,6 +26,10 @@ from ...store.models import CONSENSUS_CODER
 
 if TYPE_CHECKING:
     from ..app import QualcodeApp
+
+
+class _Cancelled(Exception):
+    """Raised into a report whose worker was cancelled, to stop it."""
 
 
 def _figure(value: float | None) -> Text:
@@ -122,18 +127,42 @@ class AgreementScreen(Screen[None]):
                     f"this project has {len(coders)} ({', '.join(coders) or 'none'})"
                 )
             report = agreement_report(
-                project, coders=coders, unit=unit, exclude_interviewer=exclude_interviewer
-            )
+                project, coders=coders, unit=unit, exclude_interviewer=exclude_interviewer,
+                progress=self._progress(get_current_worker()),
+            )  # fmt: skip
             decided: dict[str, int] = {}
             for decision in project.decisions():
                 if set(decision.coders) == set(coders):
                     decided[decision.code] = decided.get(decision.code, 0) + 1
+        except _Cancelled:
+            return
         except QualcodeError as exc:
             if not get_current_worker().is_cancelled:
                 self.app.call_from_thread(self._failed, str(exc), coders)
             return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, report, coders, decided)
+
+    def _progress(self, worker: Any) -> Any:
+        """A report's progress in the status line, at most four times a second; a cancelled
+        worker (``u`` pressed again) stops its report instead of computing on unseen."""
+        last = [0.0]
+
+        def told(stage: str, done: int, total: int) -> None:
+            if worker.is_cancelled:
+                raise _Cancelled
+            now = time.monotonic()
+            if now - last[0] >= 0.25:
+                last[0] = now
+                self.app.call_from_thread(
+                    self._status, f"Computing agreement… {stage} {done + 1} of {total}"
+                )
+
+        return told
+
+    def _status(self, message: str) -> None:
+        if self.is_attached:
+            self.query_one("#agreement-status", Label).update(message)
 
     def _failed(self, message: str, coders: list[str] | None) -> None:
         self.coders = coders
