@@ -32,9 +32,10 @@ from .records import (
     SpeakerInfo,
     TurnInfo,
 )
+from .retrieve import Query, RetrieveMixin, Segment
 
 
-class Project(PseudonymsMixin, ReconcileMixin, MemosMixin, DocumentsMixin):
+class Project(RetrieveMixin, PseudonymsMixin, ReconcileMixin, MemosMixin, DocumentsMixin):
     """An open qualcode project (a SQLite file or a database URL)."""
 
 
@@ -52,6 +53,8 @@ __all__ = [
     "MemoInfo",
     "Project",
     "PseudonymiseResult",
+    "Query",
+    "Segment",
     "SpeakerInfo",
     "TurnInfo",
 ]
