@@ -399,6 +399,7 @@ from . import (  # noqa: E402, F401
     cli_export,
     cli_interop,
     cli_privacy,
+    cli_retrieve,
     cli_roles,
     cli_suggest,
     cli_teams,

@@ -217,7 +217,8 @@ def _code_ids(tree: CodeTree, ref: str | None, subcodes: bool) -> set[int]:
 def _document_ids(session: Session, names: Sequence[str] | None) -> set[int] | None:
     if not names:
         return None
-    found = dict(session.execute(select(Document.name, Document.id).where(Document.name.in_(names))).all())  # fmt: skip
+    query = select(Document.name, Document.id).where(Document.name.in_(names))
+    found = dict(session.execute(query).all())
     missing = [n for n in names if n not in found]
     if missing:
         raise NotFoundError(f"no document named '{missing[0]}' (see: qualcode documents)")
@@ -229,8 +230,16 @@ def _codings(
 ) -> list[_Row]:
     query = (
         select(
-            Coding.uuid, Coding.id, Coding.document_id, Coding.code_id, Coder.name, Coding.start,
-            Coding.end, Coding.favourite, Coding.origin, Coding.created_at,
+            Coding.uuid,
+            Coding.id,
+            Coding.document_id,
+            Coding.code_id,
+            Coder.name,
+            Coding.start,
+            Coding.end,
+            Coding.favourite,
+            Coding.origin,
+            Coding.created_at,
         )  # fmt: skip
         .join(Coder, Coding.coder_id == Coder.id)
         .where(Coding.code_id.in_(code_ids), Coding.deleted_at.is_(None))
@@ -287,10 +296,11 @@ def _together(a_rows: list[_Row], b_rows: list[_Row], turns: _Turns, within: str
                     covered[doc_id][index].add(b.uuid)
         for r in a_rows:
             there = covered.get(r.document_id, {})
-            if any(there.get(i, set()) - {r.uuid} for i in _touched(turns[r.document_id], r.start, r.end)):  # fmt: skip
+            touched = _touched(turns[r.document_id], r.start, r.end)
+            if any(there.get(i, set()) - {r.uuid} for i in touched):
                 hits.add(r.uuid)
         return hits
-    for doc_id, rows in by_doc.items():
+    for rows in by_doc.values():
         rows.sort(key=lambda b: b.start)
     for r in a_rows:
         rows = by_doc.get(r.document_id, [])
@@ -370,13 +380,25 @@ def _segments(
             c_end = max(r.end, spans[min(last, len(spans) - 1)][1])
         out.append(
             Segment(
-                uuid=r.uuid, document=name, code=paths[r.code_id], coder=r.coder,
-                start=r.start, end=r.end, text=piece, context_start=c_start, context_end=c_end,
-                context=text[c_start:c_end], turn=turn[0] + 1 if turn else None,
-                speaker=speaker[0] if speaker else None, role=speaker[1] if speaker else None,
+                uuid=r.uuid,
+                document=name,
+                code=paths[r.code_id],
+                coder=r.coder,
+                start=r.start,
+                end=r.end,
+                text=piece,
+                context_start=c_start,
+                context_end=c_end,
+                context=text[c_start:c_end],
+                turn=turn[0] + 1 if turn else None,
+                speaker=speaker[0] if speaker else None,
+                role=speaker[1] if speaker else None,
                 case=cases.get(case_id) if case_id is not None else None,
-                attributes=dict(values), favourite=r.favourite, memos=tuple(memos[r.id]),
-                origin=r.origin, created_at=aware(r.created_at),
+                attributes=dict(values),
+                favourite=r.favourite,
+                memos=tuple(memos[r.id]),
+                origin=r.origin,
+                created_at=aware(r.created_at),
             )  # fmt: skip
         )
     out.sort(key=lambda s: (s.document, s.start, s.end, s.code, s.coder))
@@ -405,7 +427,8 @@ def _where(session: Session, where: Sequence[tuple[str, str]]) -> list[tuple[str
         return []
     from .cases import canonical
 
-    types = dict(session.execute(select(Attribute.name, Attribute.type).order_by(Attribute.name)).all())  # fmt: skip
+    query = select(Attribute.name, Attribute.type).order_by(Attribute.name)
+    types = dict(session.execute(query).all())
     folded = {n.casefold(): n for n in types}
     out = []
     for key, value in where:
