@@ -32,7 +32,7 @@ from .records import (
     SpeakerInfo,
     TurnInfo,
 )
-from .retrieve import Query, RetrieveMixin, Segment
+from .retrieve import MemoEntry, Query, RetrieveMixin, Segment
 
 
 class Project(RetrieveMixin, PseudonymsMixin, ReconcileMixin, MemosMixin, DocumentsMixin):
@@ -50,6 +50,7 @@ __all__ = [
     "DecisionInfo",
     "DocumentInfo",
     "ImportOutcome",
+    "MemoEntry",
     "MemoInfo",
     "Project",
     "PseudonymiseResult",

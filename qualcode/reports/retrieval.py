@@ -16,7 +16,7 @@ from .. import __version__
 from .tables import Table
 
 if TYPE_CHECKING:
-    from ..project import Project, Query, Segment
+    from ..project import MemoEntry, Project, Query, Segment
 
 FORMATS = (".md", ".docx", ".csv", ".xlsx", ".json")
 COLUMNS = (
@@ -98,3 +98,55 @@ def export_retrieval(project: Project, query: Query, path: str | Path) -> Path:
         raise QualcodeError(f"{path}: segments are written as {', '.join(FORMATS)}")
     check_target(path)
     return write(retrieval_report(project, query), path)
+
+
+@dataclass(frozen=True)
+class MemoReport:
+    """Memos (as the memo browser lists them) with the filters that chose them."""
+
+    project: str
+    filters: dict[str, Any]
+    entries: tuple[MemoEntry, ...]
+    name: str = "Memos"
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        return {
+            "project": self.project,
+            **{k: v for k, v in self.filters.items() if v},
+            "memos": len(self.entries),
+            "generated": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            "qualcode": __version__,
+        }
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return ("Current memos, oldest first; deleted memos are left out.",)
+
+    def tidy(self) -> Table:
+        rows = tuple(
+            (e.memo.target_type, e.about, e.memo.coder, e.memo.text,
+             e.memo.created_at.isoformat(timespec="seconds"),
+             e.memo.updated_at.isoformat(timespec="seconds"))  # fmt: skip
+            for e in self.entries
+        )
+        columns = ("kind", "about", "author", "memo", "created", "updated")
+        return Table("memos", "Memos", columns, rows, (), ("about", "memo"))
+
+    def tables(self) -> list[Table]:
+        return [self.tidy()]
+
+    def to_json(self) -> Any:
+        return {"parameters": self.parameters, "memos": [e.to_json() for e in self.entries]}
+
+
+def export_memos(project: Project, path: str | Path, **filters: Any) -> Path:
+    """Write the memos ``Project.memo_entries(**filters)`` lists to ``path``."""
+    from ..errors import QualcodeError
+    from .writers import check_target, write
+
+    if Path(path).suffix.lower() not in FORMATS:
+        raise QualcodeError(f"{path}: memos are written as {', '.join(FORMATS)}")
+    check_target(path)
+    entries = tuple(project.memo_entries(**filters))
+    return write(MemoReport(project.name, filters, entries), path)
