@@ -84,10 +84,12 @@ def retrieve(
         if output:
             from .reports.retrieval import export_retrieval
 
-            written = export_retrieval(shared, query, output)
+            written = export_retrieval(opened, query, output, source=shared)
             click.echo(f"wrote {written} ({query.describe()})")
             return
-        segments = shared.retrieve(query)
+        segments = opened.retrieve(query)
+        if shared is not opened:  # the query runs on the project; the copy gives the texts
+            segments = shared.segments_of([s.uuid for s in segments])
     if as_json:
         _echo_json([s.to_json() for s in segments])
         return

@@ -212,14 +212,35 @@ class RetrieveMixin(ProjectCore):
                 hits = _together(a_rows, b_rows, turns, query.within)
                 keep = query.operator == "and"
                 found = [r for r in a_rows if (r.uuid in hits) == keep]
-            return _segments(session, tree, found, turns, query)
+            return _segments(session, tree, found, turns, query.text, query.where)
+
+    def segments_of(self, uuids: Sequence[str]) -> list[Segment]:
+        """The segments of these codings (current ones), in the order given: what a
+        pseudonymised copy exports for a query run on the project itself (coding uuids stay
+        the same in the copy; document names and attribute values may not)."""
+        with self._read() as session:
+            tree = load_tree(session)
+            rows: list[_Row] = []
+            for start in range(0, len(uuids), 900):
+                rows += _codings(session, None, None, None, uuids[start : start + 900])
+            turns = _turns(session, {r.document_id for r in rows})
+            found = {s.uuid: s for s in _segments(session, tree, rows, turns, None, ())}
+            return [found[u] for u in uuids if u in found]
 
     def memo_entries(
-        self, *, text: str | None = None, kind: str | None = None, coder: str | None = None
+        self,
+        *,
+        text: str | None = None,
+        kind: str | None = None,
+        coder: str | None = None,
+        uuids: Sequence[str] | None = None,
     ) -> list[MemoEntry]:
         """Every current memo (project, document, code, coding, case), oldest first, with what
-        it is about; filtered by words of its text (ignoring case), kind and author."""
+        it is about; filtered by words of its text (ignoring case), kind, author and uuids."""
         memos = self.memos(target_type=kind, coder=coder)  # type: ignore[attr-defined]
+        if uuids is not None:
+            wanted = set(uuids)
+            memos = [m for m in memos if m.uuid in wanted]
         if text:
             needle = text.casefold()
             memos = [m for m in memos if needle in m.text.casefold()]
@@ -277,7 +298,11 @@ def _document_ids(session: Session, names: Sequence[str] | None) -> set[int] | N
 
 
 def _codings(
-    session: Session, code_ids: set[int], coders: Sequence[str] | None, doc_ids: set[int] | None
+    session: Session,
+    code_ids: set[int] | None,
+    coders: Sequence[str] | None,
+    doc_ids: set[int] | None,
+    uuids: Sequence[str] | None = None,
 ) -> list[_Row]:
     query = (
         select(
@@ -293,8 +318,12 @@ def _codings(
             Coding.created_at,
         )  # fmt: skip
         .join(Coder, Coding.coder_id == Coder.id)
-        .where(Coding.code_id.in_(code_ids), Coding.deleted_at.is_(None))
+        .where(Coding.deleted_at.is_(None))
     )
+    if code_ids is not None:
+        query = query.where(Coding.code_id.in_(code_ids))
+    if uuids is not None:
+        query = query.where(Coding.uuid.in_(list(uuids)))
     if coders is not None:
         query = query.where(Coder.name.in_(list(coders)))
     if doc_ids is not None:
@@ -366,10 +395,16 @@ def _together(a_rows: list[_Row], b_rows: list[_Row], turns: _Turns, within: str
 
 
 def _segments(
-    session: Session, tree: CodeTree, rows: list[_Row], turns: _Turns, query: Query
+    session: Session,
+    tree: CodeTree,
+    rows: list[_Row],
+    turns: _Turns,
+    text: str | None,
+    where: Sequence[tuple[str, str]],
 ) -> list[Segment]:
     if not rows:
         return []
+    needle = text.casefold() if text else None
     doc_ids = {r.document_id for r in rows}
     docs = {
         d: (name, text, case_id)
@@ -389,24 +424,23 @@ def _segments(
     }
     cases = dict(session.execute(select(Case.id, Case.name)).all())
     attributes, stored = _attributes(session)
-    wanted = _where(session, query.where)
+    wanted = _where(session, where)
     memos: dict[int, list[str]] = defaultdict(list)
     ids = [r.id for r in rows]
     for start in range(0, len(ids), 900):  # SQLite's limit on bound parameters
-        for coding_id, coder, text in session.execute(
+        for coding_id, coder, memo_text in session.execute(
             select(Memo.coding_id, Coder.name, Memo.text)
             .join(Coder, Memo.coder_id == Coder.id)
             .where(Memo.coding_id.in_(ids[start : start + 900]), Memo.deleted_at.is_(None))
             .order_by(Memo.created_at, Memo.id)
         ):
-            memos[coding_id].append(f"{coder}: {text}")
+            memos[coding_id].append(f"{coder}: {memo_text}")
     paths = {c.id: tree.path(c) for c in tree.codes}
-    needle = query.text.casefold() if query.text else None
     sentences: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
     out: list[Segment] = []
     for r in rows:
-        name, text, doc_case = docs[r.document_id]
-        piece = text[r.start : r.end]
+        name, doc_text, doc_case = docs[r.document_id]
+        piece = doc_text[r.start : r.end]
         if needle and needle not in piece.casefold():
             continue
         doc_turns = turns.get(r.document_id, [])
@@ -420,7 +454,7 @@ def _segments(
             if not all(raw.get(k) == v for k, v in wanted):
                 continue
         if r.document_id not in sentences:
-            spans = sentence_spans(text, [(t[1], t[2], t[3]) for t in doc_turns])
+            spans = sentence_spans(doc_text, [(t[1], t[2], t[3]) for t in doc_turns])
             sentences[r.document_id] = ([s[1] for s in spans], spans)
         ends, spans = sentences[r.document_id]
         first = bisect_right(ends, r.start)
@@ -440,7 +474,7 @@ def _segments(
                 text=piece,
                 context_start=c_start,
                 context_end=c_end,
-                context=text[c_start:c_end],
+                context=doc_text[c_start:c_end],
                 turn=turn[0] + 1 if turn else None,
                 speaker=speaker[0] if speaker else None,
                 role=speaker[1] if speaker else None,

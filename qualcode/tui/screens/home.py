@@ -235,6 +235,8 @@ class HomeScreen(Screen[None]):
             nodes[code.names] = node
             if not code.codable:
                 node.label.stylize("italic")
+        if codes and tree.cursor_line < 0:
+            tree.cursor_line = 0  # Enter on the panel retrieves from the first key press
 
     # -- actions ---------------------------------------------------------------------------
     def action_open_document(self) -> None:

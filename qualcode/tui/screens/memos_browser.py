@@ -243,13 +243,13 @@ class MemoBrowser(Screen[None]):
         from ...reports.retrieval import export_memos
         from .retrieve import ExportList
 
-        filters = self.filters()
+        filters, project = self.filters(), self.qapp.project
         stem = Path(self.qapp.project_label).stem
         self.app.push_screen(
             ExportList(
                 f"Export {len(self.entries)} memos",
                 f"{stem}-memos.docx",
-                lambda project, path: export_memos(project, path, **filters),
+                lambda source, path: export_memos(project, path, source=source, **filters),
             )
         )
 

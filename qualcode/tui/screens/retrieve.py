@@ -190,8 +190,7 @@ class RetrieveScreen(Screen[None], MemoActions):
         self.segments = found
         options = self.query_one("#retrieve-list", OptionList)
         options.set_options(
-            Option(segment_prompt(s, self.palette.get(s.code, "#999999")), id=s.uuid)
-            for s in found
+            Option(segment_prompt(s, self.palette.get(s.code, "#999999")), id=s.uuid) for s in found
         )
         keep, self._keep = self._keep, None
         if found:
@@ -434,13 +433,13 @@ class RetrieveScreen(Screen[None], MemoActions):
     def action_export(self) -> None:
         from ...reports.retrieval import export_retrieval
 
-        query = self.query_
+        query, project = self.query_, self.project
         stem = Path(self.qapp.project_label).stem
         self.app.push_screen(
             ExportList(
                 f"Export {len(self.segments):,} segments: {query.describe()}",
                 f"{stem}-segments.docx",
-                lambda project, path: export_retrieval(project, query, path),
+                lambda source, path: export_retrieval(project, query, path, source=source),
             )
         )
 
@@ -465,8 +464,9 @@ async def open_at(app: Any, document: str, start: int, end: int) -> None:
 
 class ExportList(ModalScreen[None]):
     """A file name (its suffix is the format) and an optional names file for pseudonymised
-    output; ``write(project, path)`` runs in a worker, on a pseudonymised copy in memory when a
-    names file is given (:meth:`Project.shareable_copy`, as the reports' export dialog does)."""
+    output; ``write(source, path)`` runs in a worker, ``source`` being the project or, when a
+    names file is given, a pseudonymised copy of it in memory (:meth:`Project.shareable_copy`,
+    as the reports' export dialog does)."""
 
     BINDINGS = [Binding("escape", "close", "Close", id="export-list.close")]
 
