@@ -116,7 +116,6 @@ class HomeScreen(Screen[None]):
         self.sort_key = SORTS[0]
         self.query_one("#documents-filter", Input).display = False
         self.query_one("#codebook", Tree).auto_expand = False  # Enter retrieves; space toggles
-        self._columns()
         self.refresh_data()
         table = self.query_one("#documents", DataTable)
         table.focus()
@@ -165,7 +164,9 @@ class HomeScreen(Screen[None]):
             rows.append(DocumentRow(doc, progress.get(doc.name, 0.0), group, attributes))
         self.all_rows = len(rows)
         shown = sort_rows(filter_rows(rows, self.filter_text), self.sort_key)
-        width = self.name_width
+        width = self._name_width(rows)
+        if width != getattr(self, "_width", None):
+            self._columns(width)
         for row in shown:
             name = row.doc.name if len(row.doc.name) <= width else row.doc.name[: width - 1] + "…"
             table.add_row(
@@ -190,24 +191,31 @@ class HomeScreen(Screen[None]):
             title += f" · by {self.sort_key}"
         self.query_one("#documents-title", Label).update(title)
 
-    @property
-    def name_width(self) -> int:
-        """The Document column's width: long names are cut (with …) so the progress and word
-        columns stay on screen; the pane is 3/5 of the terminal."""
-        pane = self.app.size.width * 3 // 5
-        return max(16, pane - 40)
+    def _name_width(self, rows: list[DocumentRow]) -> int:
+        """The Document column's width: what is left of the pane (3/5 of the terminal) once
+        the other columns have theirs, at least 20; longer names are cut with an ellipsis so
+        the other columns stay on screen."""
+        others = [
+            5,
+            max((len(f"{r.doc.words:,}") for r in rows), default=5),
+            max((len(r.group) for r in rows), default=5),
+            max((len(r.doc.case or "") for r in rows), default=4),
+            max((len(r.doc.kind) for r in rows), default=4),
+        ]
+        room = self.app.size.width * 3 // 5 - sum(max(w, 5) for w in others) - 2 * 6 - 2
+        longest = max((len(r.doc.name) for r in rows), default=8)
+        return max(8, min(longest, max(20, room)))
 
-    def _columns(self) -> None:
+    def _columns(self, width: int) -> None:
         table = self.query_one("#documents", DataTable)
         table.clear(columns=True)
-        self._width = self.name_width
-        table.add_column("Document", width=self._width, key="name")
+        self._width = width
+        table.add_column("Document", width=width, key="name")
         # Most useful first: on an 80-column terminal the right-hand columns scroll.
         table.add_columns("Coded", "Words", "Group", "Case", "Kind")
 
     def on_resize(self) -> None:
-        if self.is_mounted and self.name_width != getattr(self, "_width", None):
-            self._columns()
+        if self.is_mounted:
             self.refresh_data()
 
     def _fill_tree(self) -> None:

@@ -10,7 +10,6 @@ again from the project afterwards.
 from __future__ import annotations
 
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
@@ -241,14 +240,13 @@ class MemoBrowser(Screen[None]):
 
     def action_export(self) -> None:
         from ...reports.retrieval import export_memos
-        from .retrieve import ExportList
+        from .retrieve import ExportList, export_name
 
         filters, project = self.filters(), self.qapp.project
-        stem = Path(self.qapp.project_label).stem
         self.app.push_screen(
             ExportList(
                 f"Export {len(self.entries)} memos",
-                f"{stem}-memos.docx",
+                export_name(self.qapp, "memos.docx"),
                 lambda source, path: export_memos(project, path, source=source, **filters),
             )
         )

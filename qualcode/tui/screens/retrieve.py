@@ -51,9 +51,10 @@ COMBINATIONS = (
 )
 
 
-def segment_prompt(segment: Segment, color: str) -> Text:
+def segment_prompt(segment: Segment, color: str, theme: str = "") -> Text:
     """Two or more lines: where the segment is and who coded it, then its context with the
-    segment itself highlighted in its code's colour."""
+    segment itself highlighted in its code's colour. A sub-code of ``theme`` is named without
+    the theme's path (the title names it)."""
     head = Text()
     head.append(safe_text(segment.document), style="bold")
     if segment.turn:
@@ -65,7 +66,10 @@ def segment_prompt(segment: Segment, color: str) -> Text:
         head.append(f" · {who}")
     head.append(" · ")
     head.append("■ ", style=color)
-    head.append(safe_text(segment.code))
+    code = segment.code
+    if theme and code.startswith(theme + "/"):
+        code = "…/" + code[len(theme) + 1 :]
+    head.append(safe_text(code))
     head.append(f" · {segment.coder}", style="italic")
     if segment.favourite:
         head.append("  ★", style="bold yellow")
@@ -102,10 +106,10 @@ class RetrieveScreen(Screen[None], MemoActions):
         Binding("m", "memo", "Memo", id="retrieve.memo"),
         Binding("slash", "text_filter", "Text", id="retrieve.text"),
         Binding("k", "coders", "Coders", id="retrieve.coders"),
-        Binding("d", "document", "Document", id="retrieve.document"),
+        Binding("d", "document", "Document", id="retrieve.document", show=False),
         Binding("g", "where", "Attribute", id="retrieve.where"),
         Binding("b", "combine", "With code B", id="retrieve.combine"),
-        Binding("s", "subcodes", "Sub-codes on/off", id="retrieve.subcodes"),
+        Binding("s", "subcodes", "Sub-codes on/off", id="retrieve.subcodes", show=False),
         Binding("ctrl+l", "clear", "Clear filters", show=False, id="retrieve.clear"),
         Binding("e", "export", "Export", id="retrieve.export"),
         Binding("ctrl+z", "history(True)", "Undo", show=False, id="retrieve.undo"),
@@ -190,7 +194,7 @@ class RetrieveScreen(Screen[None], MemoActions):
         self.segments = found
         options = self.query_one("#retrieve-list", OptionList)
         options.set_options(
-            Option(segment_prompt(s, self.palette.get(s.code, "#999999")), id=s.uuid) for s in found
+            Option(segment_prompt(s, self.palette.get(s.code, "#999999"), query.code), id=s.uuid) for s in found
         )
         keep, self._keep = self._keep, None
         if found:
@@ -434,11 +438,10 @@ class RetrieveScreen(Screen[None], MemoActions):
         from ...reports.retrieval import export_retrieval
 
         query, project = self.query_, self.project
-        stem = Path(self.qapp.project_label).stem
         self.app.push_screen(
             ExportList(
                 f"Export {len(self.segments):,} segments: {query.describe()}",
-                f"{stem}-segments.docx",
+                export_name(self.qapp, "segments.docx"),
                 lambda source, path: export_retrieval(project, query, path, source=source),
             )
         )
@@ -450,6 +453,15 @@ class RetrieveScreen(Screen[None], MemoActions):
             self.query_one("#retrieve-list", OptionList).focus()
         else:
             self.app.pop_screen()
+
+
+def export_name(app: QualcodeApp, name: str) -> str:
+    """A default file to export to: beside the project file (a server project: the current
+    folder), named after it."""
+    stem = Path(app.project_label).stem
+    path = app.project.sqlite_path
+    folder = path.resolve().parent if path is not None else Path.cwd()
+    return str(folder / f"{stem}-{name}")
 
 
 async def open_at(app: Any, document: str, start: int, end: int) -> None:
