@@ -41,6 +41,14 @@ def first_words(text: str, width: int) -> str:
     return (cut or line[: width - 1]) + "…"
 
 
+def short_about(entry: MemoEntry) -> str:
+    """What a memo is about, for a narrow column: a code by its own name (…/Travel)."""
+    if entry.code and "/" in entry.code:
+        leaf = "…/" + entry.code.rsplit("/", 1)[1]
+        return entry.about.replace(entry.code, leaf, 1)
+    return entry.about
+
+
 class MemoBrowser(Screen[None]):
     """Every memo, newest edits visible at a glance; act on the highlighted one."""
 
@@ -107,7 +115,7 @@ class MemoBrowser(Screen[None]):
         for entry in self.entries:
             table.add_row(
                 entry.memo.target_type,
-                first_words(entry.about, max(16, self.app.size.width // 3)),
+                first_words(short_about(entry), max(16, self.app.size.width // 3)),
                 entry.memo.coder,
                 first_words(entry.memo.text, width),
                 key=entry.memo.uuid,
