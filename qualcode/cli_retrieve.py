@@ -90,13 +90,16 @@ def retrieve(
         segments = opened.retrieve(query)
         if shared is not opened:  # the query runs on the project; the copy gives the texts
             segments = shared.segments_of([s.uuid for s in segments])
+        path = opened.code(code).path
+        leaf = not any(c.path.startswith(path + "/") for c in opened.codes())
     if as_json:
         _echo_json([s.to_json() for s in segments])
         return
     for s in segments:
         where_ = f"{s.document}" + (f", turn {s.turn}" if s.turn else "")
-        who = ", ".join(x for x in (s.speaker, s.case) if x)
+        who = ", ".join(dict.fromkeys(x for x in (s.speaker, s.case) if x))
         marks = ("★ " if s.favourite else "") + (f"[{len(s.memos)} memo] " if s.memos else "")
         click.echo(f"{where_} · {who or 'no speaker'} · {s.code} · {s.coder}")
         click.echo(f"  {marks}“{' '.join(s.text.split())}”")
-    click.echo(f"{len(segments)} segment{'s' if len(segments) != 1 else ''}: {query.describe()}")
+    count = f"{len(segments)} segment{'s' if len(segments) != 1 else ''}"
+    click.echo(f"{count}: {query.describe(leaf=leaf)}")

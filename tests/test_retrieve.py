@@ -176,7 +176,7 @@ def test_cli_prints_segments_and_queries(
     path = str(project.sqlite_path)
     code, out, err = cli(capsys, "retrieve", path, "--code", "Barriers")
     assert code == 0, err
-    assert "one, turn 2 · Amy, Amy · Barriers/Food · alice" in out
+    assert "one, turn 2 · Amy · Barriers/Food · alice" in out
     assert "★ [1 memo] “I like the lunch.”" in out
     assert out.strip().endswith("4 segments: Barriers (+ sub-codes)")
     code, out, _ = cli(capsys, "retrieve", path, "--code", TRAVEL, "--and", OTHER, "--within",

@@ -91,9 +91,10 @@ class Query:
     def with_(self, **changes: Any) -> Query:
         return replace(self, **changes)
 
-    def describe(self) -> str:
-        """One line: 'Travel (+ sub-codes) and Cost, overlapping · group=staff · coder ann'."""
-        text = self.code + (" (+ sub-codes)" if self.subcodes else "")
+    def describe(self, *, leaf: bool = False) -> str:
+        """One line: 'Travel (+ sub-codes) and Cost, overlapping · group=staff · coder ann'
+        (``leaf``: the code has no sub-codes, so that is not said)."""
+        text = self.code + (" (+ sub-codes)" if self.subcodes and not leaf else "")
         if self.other:
             how = {"overlap": "overlapping", "turn": "in the same turn",
                    "document": "in the same document"}[self.within]  # fmt: skip

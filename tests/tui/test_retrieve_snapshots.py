@@ -43,8 +43,9 @@ def test_memo_browser(snap_compare, demo_path: Path, size: tuple[int, int]) -> N
         project.add_memo("Overall: travel comes up in every interview.", coder="ann")
         project.add_memo("Amy was tired; she asked to stop twice.", coder="ben",
                          target_type="document", target="p01-amy")  # fmt: skip
+        travel = "Engagement barriers/Travel and distance"
         project.add_memo("Should this split into bus and distance?", coder="ann",
-                         target_type="code", target="Engagement barriers/Travel and distance")  # fmt: skip
+                         target_type="code", target=travel)  # fmt: skip
         project.add_memo("A strong quote for the write-up. " * 6, coder="ann",
                          target_type="coding", target=coding.uuid)  # fmt: skip
     with sqlite3.connect(demo_path) as db:  # fixed times: the snapshot does not change daily

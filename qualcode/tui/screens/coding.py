@@ -511,7 +511,18 @@ class CodingScreen(Screen[None], MemoActions):
         if not answer.strip().isdigit() or not 1 <= int(answer) <= total:
             self.notify(f"'{answer}' is not a turn number from 1 to {total}.", severity="warning")
             return
-        self.view.move_to(self.view.navigator.turn_body(int(answer) - 1)[0])
+        self.show_at_top(self.view.navigator.turn_body(int(answer) - 1)[0])
+
+    def show_at_top(self, start: int, end: int | None = None) -> None:
+        """Put the cursor at ``start`` (select up to ``end``) with that line near the top of
+        the view, its speaker label above it, rather than at the bottom edge."""
+        view = self.view
+        if end is None:
+            view.move_to(start)
+        else:
+            view.select(start, end)
+        line = view.layout_lines.line_of(start)
+        view.scroll_to(y=max(0, line - 2), animate=False)
 
     def action_codings_list(self) -> None:
         from .codings_list import CodingsList
@@ -532,7 +543,7 @@ class CodingScreen(Screen[None], MemoActions):
     def _jump_to_coding(self, uuid: str | None) -> None:
         coding = self.view.marks.get(uuid) if uuid else None
         if coding is not None:
-            self.view.select(coding.start, coding.end)
+            self.show_at_top(coding.start, coding.end)
 
     def action_retrieve(self) -> None:
         from ...project import Query

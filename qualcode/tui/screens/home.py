@@ -34,6 +34,15 @@ class DocumentRow:
     """Attribute values (case-folded) of the document's case and its speakers' cases."""
 
 
+def shorten(name: str, width: int) -> str:
+    """A name cut to ``width`` in the middle, so names that differ only at the end (…-chat,
+    …-transcript) stay apart."""
+    if len(name) <= width:
+        return name
+    head = (width - 1) * 3 // 5
+    return name[:head] + "…" + name[len(name) - (width - 1 - head) :]
+
+
 def filter_rows(rows: list[DocumentRow], text: str) -> list[DocumentRow]:
     """Rows matching every term: ``kind=X``, ``case=X``, ``ATTRIBUTE=VALUE``, ``coded<50``
     (``>``, ``=``; percent), else words of the name (ignoring case)."""
@@ -168,7 +177,7 @@ class HomeScreen(Screen[None]):
         if width != getattr(self, "_width", None):
             self._columns(width)
         for row in shown:
-            name = row.doc.name if len(row.doc.name) <= width else row.doc.name[: width - 1] + "…"
+            name = shorten(row.doc.name, width)
             table.add_row(
                 name,
                 Text(f"{row.share:4.0%}", justify="right"),
@@ -193,8 +202,8 @@ class HomeScreen(Screen[None]):
 
     def _name_width(self, rows: list[DocumentRow]) -> int:
         """The Document column's width: what is left of the pane (3/5 of the terminal) once
-        the other columns have theirs, at least 20; longer names are cut with an ellipsis so
-        the other columns stay on screen."""
+        the other columns have theirs, at least 20; longer names are cut in the middle so the
+        other columns stay on screen."""
         others = [
             5,
             max((len(f"{r.doc.words:,}") for r in rows), default=5),

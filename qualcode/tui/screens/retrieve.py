@@ -194,7 +194,8 @@ class RetrieveScreen(Screen[None], MemoActions):
         self.segments = found
         options = self.query_one("#retrieve-list", OptionList)
         options.set_options(
-            Option(segment_prompt(s, self.palette.get(s.code, "#999999"), query.code), id=s.uuid) for s in found
+            Option(segment_prompt(s, self.palette.get(s.code, "#999999"), query.code), id=s.uuid)
+            for s in found
         )
         keep, self._keep = self._keep, None
         if found:
@@ -211,8 +212,9 @@ class RetrieveScreen(Screen[None], MemoActions):
     def _title(self) -> None:
         count = "loading…" if self.loading else f"{len(self.segments):,} segments"
         self.query_one("#retrieve-title", Label).update(f"{self.query_.code} · {count}")
+        leaf = not any(p.startswith(self.query_.code + "/") for p in self.palette)
         self.query_one("#retrieve-filters", Static).update(
-            Text(self.query_.describe(), style="dim")
+            Text(self.query_.describe(leaf=leaf), style="dim")
         )
 
     def _highlighted(self) -> Segment | None:
@@ -471,7 +473,7 @@ async def open_at(app: Any, document: str, start: int, end: int) -> None:
     screen = CodingScreen(document)
     await app.push_screen(screen)
     if screen.is_attached and screen._error is None:
-        screen.view.select(start, end)
+        screen.show_at_top(start, end)
 
 
 class ExportList(ModalScreen[None]):
