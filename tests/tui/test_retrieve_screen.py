@@ -420,3 +420,26 @@ async def test_a_long_document_name_leaves_the_other_columns_on_screen(
         await pilot.press("slash", *"end", "enter", "enter")
         await settle(pilot)
         assert isinstance(app.screen, CodingScreen) and app.screen.document == long
+
+
+async def test_an_unexpected_export_failure_is_said_and_the_dialog_closes(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    from qualcode.tui.screens.retrieve import ExportList
+
+    def broken(_source: object, _path: str) -> Path:
+        raise RuntimeError("disk on fire")
+
+    app = make_app(demo_path, coder="ann")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(ExportList("Export", str(tmp_path / "x.md"), broken))
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert messages(app)[-1].startswith("Export failed: RuntimeError: disk on fire (log: ")
+        assert isinstance(app.screen, ExportList) and not app.screen.running
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert not (tmp_path / "x.md").exists()

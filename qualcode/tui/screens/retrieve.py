@@ -174,10 +174,8 @@ class RetrieveScreen(Screen[None], MemoActions):
             self.app.call_from_thread(self._failed, str(exc))
             return
         except Exception as exc:  # never a silent hang: say what and where the log is
-            from ...cli import _log_crash
-
             self.app.call_from_thread(
-                self._failed, f"Could not retrieve: {type(exc).__name__} (log: {_log_crash()})"
+                self._failed, f"Could not retrieve: {type(exc).__name__} (log: {log_unexpected()})"
             )
             return
         self.app.call_from_thread(self._show, query, found)
@@ -457,6 +455,24 @@ class RetrieveScreen(Screen[None], MemoActions):
             self.app.pop_screen()
 
 
+def log_unexpected() -> str:
+    """Write the exception being handled to qualcode.log in the user's log folder (where the
+    command line logs too); returns the log's path for the message."""
+    import traceback
+
+    try:
+        from platformdirs import user_log_dir
+
+        folder = Path(user_log_dir("qualcode", appauthor=False))
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "qualcode.log"
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(traceback.format_exc())
+        return str(path)
+    except OSError:
+        return "unavailable: the log folder cannot be written"
+
+
 def export_name(app: QualcodeApp, name: str) -> str:
     """A default file to export to: beside the project file (a server project: the current
     folder), named after it."""
@@ -531,9 +547,7 @@ class ExportList(ModalScreen[None]):
             self.app.call_from_thread(self._finished, None, str(exc))
             return
         except Exception as exc:  # never a silent hang: say what and where the log is
-            from ...cli import _log_crash
-
-            message = f"Export failed: {type(exc).__name__}: {exc} (log: {_log_crash()})"
+            message = f"Export failed: {type(exc).__name__}: {exc} (log: {log_unexpected()})"
             self.app.call_from_thread(self._finished, None, message)
             return
         finally:
