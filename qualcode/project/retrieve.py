@@ -332,12 +332,27 @@ def _codings(
     return [_Row(*r) for r in session.execute(query).all()]
 
 
-# (ordinal, start, body_start, end, speaker_id) of each turn, per document, sorted by start.
-_Turns = dict[int, list[tuple[int, int, int, int, int | None]]]
+_Turn = tuple[int, int, int, int, int | None]
+"""(ordinal, start, body_start, end, speaker_id)"""
+
+
+class _DocTurns(list[_Turn]):
+    """One document's turns sorted by start, with the starts kept for bisecting."""
+
+    _starts: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None or len(self._starts) != len(self):
+            self._starts = [t[1] for t in self]
+        return self._starts
+
+
+_Turns = dict[int, _DocTurns]
 
 
 def _turns(session: Session, doc_ids: set[int]) -> _Turns:
-    out: _Turns = defaultdict(list)
+    out: _Turns = defaultdict(_DocTurns)
     if not doc_ids:
         return out
     rows = session.execute(
@@ -351,9 +366,9 @@ def _turns(session: Session, doc_ids: set[int]) -> _Turns:
     return out
 
 
-def _touched(turns: list[tuple[int, int, int, int, int | None]], start: int, end: int) -> range:
+def _touched(turns: _DocTurns, start: int, end: int) -> range:
     """Indexes (into the sorted list) of the turns a span touches."""
-    starts = [t[1] for t in turns]
+    starts = turns.starts
     first = max(0, bisect_right(starts, start) - 1)
     while first < len(turns) and turns[first][3] <= start:
         first += 1
@@ -444,7 +459,7 @@ def _segments(
         piece = doc_text[r.start : r.end]
         if needle and needle not in piece.casefold():
             continue
-        doc_turns = turns.get(r.document_id, [])
+        doc_turns = turns.get(r.document_id, _DocTurns())
         touched = _touched(doc_turns, r.start, r.end)
         turn = doc_turns[touched[0]] if touched else None
         speaker = speakers.get(turn[4]) if turn and turn[4] is not None else None

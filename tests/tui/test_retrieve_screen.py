@@ -186,6 +186,13 @@ async def test_enter_opens_the_transcript_with_the_segment_selected(demo_path: P
         await pilot.press("escape", "escape")  # clear the selection, then back to the list
         await settle(pilot)
         assert retrieve_screen(app).segments[2].uuid == target.uuid
+        await pilot.press("enter")
+        await settle(pilot)
+        with Project.open(demo_path) as project:  # changed while the transcript was open
+            project.remove_coding(target.uuid)
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert target.uuid not in [s.uuid for s in retrieve_screen(app).segments]
 
 
 async def test_the_list_exports_plain_and_pseudonymised(demo_path: Path, tmp_path: Path) -> None:
@@ -262,6 +269,8 @@ def add_memos(path: Path) -> dict[str, str]:
             "coding": project.add_memo("A strong quote", coder="ann", target_type="coding",
                                        target=coding.uuid).uuid,
         }  # fmt: skip
+        made["case"] = project.add_memo("P05 moved away in May", coder="ann",
+                                        target_type="case", target="P05").uuid  # fmt: skip
         made["coding span"] = f"{coding.start}:{coding.end}"
         return made
 
@@ -278,7 +287,7 @@ async def test_memo_browser_filters_opens_edits_and_exports(
         browser = app.screen
         assert isinstance(browser, MemoBrowser)
         assert [e.memo.target_type for e in browser.entries] == [
-            "project", "document", "code", "coding",
+            "project", "document", "code", "coding", "case",
         ]  # fmt: skip
         await pilot.press("a", *"ben", "enter")
         await settle(pilot)
@@ -308,16 +317,22 @@ async def test_memo_browser_filters_opens_edits_and_exports(
             assert project.memo(made["code"]).text == "Split this code? Or not."
         assert browser.entries[0].memo.text == "Split this code? Or not."
         out = tmp_path / "memos.xlsx"
-        await pilot.press("k", "k", "k")  # coding, case, then every kind again
+        await pilot.press("k", "k")  # coding, case
         await settle(pilot)
-        assert len(browser.entries) == 4
+        assert [e.memo.uuid for e in browser.entries] == [made["case"]]
+        await pilot.press("enter")  # a case memo opens the case's document
+        await settle(pilot)
+        assert isinstance(app.screen, CodingScreen) and app.screen.document == "p05-kirsty"
+        await pilot.press("escape", "k")  # every kind again
+        await settle(pilot)
+        assert len(browser.entries) == 5
         await pilot.press("e", "ctrl+u", *str(out), "enter")
         await settle(pilot)
         from openpyxl import load_workbook
 
         sheet = load_workbook(out)["memos"]
         texts = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
-        assert "Split this code? Or not." in texts and len(texts) == 4
+        assert "Split this code? Or not." in texts and len(texts) == 5
 
 
 # -- the coding screen -------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The memo browser: every memo of the project (on the project, documents, codes, codings and
-cases), filtered by text, kind and author; Enter opens what a memo is about, ``m`` edits it,
-``e`` exports the list.
+cases), filtered by text, kind and author. Enter opens what a memo is about: a coding's
+transcript at the coding, a document, a code's segments, a case's first document (a project
+memo opens to be edited). ``m`` edits a memo, ``e`` exports the list.
 
 The list is :meth:`qualcode.project.Project.memo_entries`'; an edit goes through
 ``Project.edit_memo`` (or ``delete_memo`` when emptied), with an undo step, and the list is read
@@ -170,8 +171,19 @@ class MemoBrowser(Screen[None]):
             self.app.push_screen(CodingScreen(entry.document))
         elif kind == "code" and entry.code:
             self.app.push_screen(RetrieveScreen(Query(entry.code)))
+        elif kind == "case" and (document := self._case_document(entry.memo.target)):
+            self.app.push_screen(CodingScreen(document))
         else:
             self.action_edit()
+
+    def _case_document(self, case: str | None) -> str | None:
+        """The case's first document, or the first document one of its speakers is in."""
+        try:
+            info = self.qapp.project.case(case or "")
+        except QualcodeError:
+            return None
+        speakers = [s.rpartition(": ")[0] for s in info.speakers]  # "document: label"
+        return next(iter([*info.documents, *speakers]), None)
 
     def action_edit(self) -> None:
         entry = self._current()

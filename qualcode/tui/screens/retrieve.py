@@ -150,9 +150,15 @@ class RetrieveScreen(Screen[None], MemoActions):
         self.query_one("#retrieve-list", OptionList).focus()
         self.reload()
 
+    def on_screen_suspend(self) -> None:
+        # A dialog over the list changes nothing by itself (the action that follows it
+        # updates the list); another screen (the transcript) may change any coding.
+        self._stale = not isinstance(self.app.screen, ModalScreen)
+
     def on_screen_resume(self) -> None:
-        if self.is_mounted and not self.loading:
-            self.reload()  # the transcript may have changed the codings
+        if self.is_mounted and getattr(self, "_stale", False):
+            self._stale = False
+            self.reload()
 
     def on_project_changed(self, _message: object) -> None:
         self.reload()
@@ -261,7 +267,26 @@ class RetrieveScreen(Screen[None], MemoActions):
         self.qapp.undo_stack.push(Step(description, undo, redo))
 
     def sync(self, _result: Any) -> None:
-        self.reload()
+        """After a memo was written: show the highlighted segment's memos as stored."""
+        segment = self._highlighted()
+        if segment is not None:
+            self._refresh_one(segment.uuid)
+
+    def _refresh_one(self, uuid: str) -> None:
+        """Read one segment again from the project and redraw only its entry (a favourite
+        mark or a memo changes nothing else); the whole list when it is not found."""
+        found = self._call(partial(self.project.segments_of, [uuid]))
+        uuids = [s.uuid for s in self.segments]
+        if not found or uuid not in uuids:
+            self.reload()
+            return
+        index, segment = uuids.index(uuid), found[0]
+        self.segments[index] = segment
+        color = self.palette.get(segment.code, "#999999")
+        options = self.query_one("#retrieve-list", OptionList)
+        options.replace_option_prompt_at_index(
+            index, segment_prompt(segment, color, self.query_.code)
+        )
 
     def action_recode(self) -> None:
         from .picker import CodePicker
@@ -320,7 +345,7 @@ class RetrieveScreen(Screen[None], MemoActions):
             partial(project.set_favourite, segment.uuid, not marked),
             partial(project.set_favourite, segment.uuid, marked),
         )
-        self.reload()
+        self._refresh_one(segment.uuid)
         self.notify("★ A favourite quote for the write-up" if marked else "No longer a favourite")
 
     def action_memo(self) -> None:
