@@ -34,27 +34,32 @@ TRAVEL, FOOD, WOMEN, OTHER = (
 )
 
 
+def fill(project: Project, folder: Path) -> None:
+    """Two documents, cases by speaker and by document, six codings, a favourite, a memo."""
+    for name, text in (("one", ONE), ("two", TWO)):
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    project.import_codebook(load_codebook(DATA / "codebook.yaml"))
+    for outcome in project.import_files([folder / "one.txt", folder / "two.txt"]):
+        assert outcome.error is None
+    project.add_case("Amy", {"group": "participant"})
+    project.set_speaker("one", "Amy", case="Amy")
+    project.add_case("Bob", {"group": "staff"})
+    project.assign_document("two", "Bob")
+    code = project.apply_code
+    code(document="one", code=TRAVEL, coder="alice", quote="The bus is slow.")
+    food = code(document="one", code=FOOD, coder="alice", quote="I like the lunch.")
+    code(document="one", code=OTHER, coder="alice", quote="fare is high. I like")
+    code(document="one", code=WOMEN, coder="alice", quote="I feel safe here.")
+    code(document="two", code=FOOD, coder="bob", quote="Lunch matters most.")
+    code(document="two", code=TRAVEL, coder="alice", quote="The bus is fine.")
+    project.set_favourite(food.uuid)
+    project.add_memo("hunger first", coder="alice", target_type="coding", target=food.uuid)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[Project]:
-    for name, text in (("one", ONE), ("two", TWO)):
-        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
     with Project.create(tmp_path / "r.qualcode", actor="alice") as project:
-        project.import_codebook(load_codebook(DATA / "codebook.yaml"))
-        for outcome in project.import_files([tmp_path / "one.txt", tmp_path / "two.txt"]):
-            assert outcome.error is None
-        project.add_case("Amy", {"group": "participant"})
-        project.set_speaker("one", "Amy", case="Amy")
-        project.add_case("Bob", {"group": "staff"})
-        project.assign_document("two", "Bob")
-        code = project.apply_code
-        code(document="one", code=TRAVEL, coder="alice", quote="The bus is slow.")
-        food = code(document="one", code=FOOD, coder="alice", quote="I like the lunch.")
-        code(document="one", code=OTHER, coder="alice", quote="fare is high. I like")
-        code(document="one", code=WOMEN, coder="alice", quote="I feel safe here.")
-        code(document="two", code=FOOD, coder="bob", quote="Lunch matters most.")
-        code(document="two", code=TRAVEL, coder="alice", quote="The bus is fine.")
-        project.set_favourite(food.uuid)
-        project.add_memo("hunger first", coder="alice", target_type="coding", target=food.uuid)
+        fill(project, tmp_path)
         yield project
 
 
@@ -224,3 +229,16 @@ def test_cli_writes_the_segments_pseudonymised_on_request(
     text = readable_text(shared)
     assert "I like the lunch." in text and "Amy" not in text
     assert project.retrieve(FOOD)[0].speaker == "Amy"  # the project itself is unchanged
+
+
+def test_the_same_answers_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    with Project.create(pg_url, actor="alice") as project:
+        fill(project, tmp_path)
+        assert texts(project.retrieve(FOOD, other=OTHER)) == ["I like the lunch."]
+        assert texts(project.retrieve(TRAVEL, other=OTHER, within="turn")) == ["The bus is slow."]
+        assert texts(project.retrieve("Barriers", where={"group": "staff"})) == [
+            "Lunch matters most.", "The bus is fine.",
+        ]  # fmt: skip
+        lunch = project.retrieve(FOOD, text="like")[0]
+        assert lunch.favourite and lunch.memos == ("alice: hunger first",) and lunch.turn == 2
+        assert project.segments_of([lunch.uuid]) == [lunch]
