@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from ...project import CodingInfo
 from ..widgets.layout import safe_text
+from .retrieve import first_words
 
 ORDERS = ("position", "code", "coder")
 
@@ -84,8 +85,7 @@ class CodingsList(ModalScreen[str | None]):
         prompt.append(f" · {coding.coder}", style="italic")
         if coding.favourite:
             prompt.append(" ★", style="bold yellow")
-        words = " ".join(safe_text(coding.text).split())
-        prompt.append(f"\n      “{words[:90]}{'…' if len(words) > 90 else ''}”", style="dim")
+        prompt.append(f"\n      “{first_words(coding.text, 90)}”", style="dim")
         return Option(prompt, id=coding.uuid)
 
     def action_order(self) -> None:

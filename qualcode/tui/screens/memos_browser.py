@@ -26,20 +26,12 @@ from ..undo import Step
 from ..widgets.layout import safe_text
 from .choose import Choice, ChooseDialog
 from .memo import MemoDialog
+from .retrieve import first_words
 
 if TYPE_CHECKING:
     from ..app import QualcodeApp
 
 KINDS = (None, "project", "document", "code", "coding", "case")
-
-
-def first_words(text: str, width: int) -> str:
-    """The text on one line, cut at a word with an ellipsis when longer than ``width``."""
-    line = " ".join(safe_text(text).split())
-    if len(line) <= width:
-        return line
-    cut = line[: width - 1].rsplit(" ", 1)[0]
-    return (cut or line[: width - 1]) + "…"
 
 
 def short_about(entry: MemoEntry) -> str:

@@ -51,6 +51,15 @@ COMBINATIONS = (
 )
 
 
+def first_words(text: str, width: int) -> str:
+    """The text on one line, cut at a word with an ellipsis when longer than ``width``."""
+    line = " ".join(safe_text(text).split())
+    if len(line) <= width:
+        return line
+    cut = line[: width - 1].rsplit(" ", 1)[0]
+    return (cut or line[: width - 1]) + "…"
+
+
 def segment_prompt(segment: Segment, color: str, theme: str = "") -> Text:
     """Two or more lines: where the segment is and who coded it, then its context with the
     segment itself highlighted in its code's colour. A sub-code of ``theme`` is named without
@@ -79,10 +88,10 @@ def segment_prompt(segment: Segment, color: str, theme: str = "") -> Text:
     after = segment.context[segment.end - segment.context_start :]
     inside = segment.text
     room = max(40, CONTEXT - len(inside)) // 2
-    if len(before) > room:
-        before = "…" + before[-room:].lstrip()
+    if len(before) > room:  # cut at a word, as after
+        before = "…" + before[-room:].split(None, 1)[-1]
     if len(after) > room:
-        after = after[:room].rstrip() + "…"
+        after = first_words(after, room)
     if len(inside) > CONTEXT * 2:
         inside = inside[:CONTEXT] + " … " + inside[-CONTEXT // 2 :]
     body = Text("\n")
@@ -90,8 +99,7 @@ def segment_prompt(segment: Segment, color: str, theme: str = "") -> Text:
     body.append(" ".join(safe_text(inside).split()), style=f"bold underline {color}")
     body.append(" " + " ".join(safe_text(after).split()) if after.strip() else "", style="dim")
     for memo in segment.memos:
-        first = " ".join(safe_text(memo).split())
-        body.append(f"\n  ✎ {first[:200]}{'…' if len(first) > 200 else ''}", style="italic")
+        body.append(f"\n  ✎ {first_words(memo, 200)}", style="italic")
     return head + body
 
 
