@@ -440,7 +440,7 @@ async def test_a_long_document_name_leaves_the_other_columns_on_screen(
 async def test_an_unexpected_export_failure_is_said_and_the_dialog_closes(
     demo_path: Path, tmp_path: Path
 ) -> None:
-    from qualcode.tui.screens.retrieve import ExportList
+    from qualcode.tui.screens.export_list import ExportList
 
     def broken(_source: object, _path: str) -> Path:
         raise RuntimeError("disk on fire")

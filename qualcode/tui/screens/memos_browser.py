@@ -252,7 +252,7 @@ class MemoBrowser(Screen[None]):
 
     def action_export(self) -> None:
         from ...reports.retrieval import export_memos
-        from .retrieve import ExportList, export_name
+        from .export_list import ExportList, export_name
 
         filters, project = self.filters(), self.qapp.project
         self.app.push_screen(
