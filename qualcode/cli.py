@@ -242,6 +242,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "cli_agreement",
         "A code's disagreements between coders, and the supervisor's decisions on them.",
     ),
+    "retrieve": (
+        "cli_retrieve",
+        "Print every coded segment of a code (a theme brings its sub-codes) across documents, "
+        "with document, turn, speaker, case and coder, or the segments of a coding query.",
+    ),
     "suggest": ("cli_suggest", "Suggest excerpts to code, with the reason for each, offline."),
     "team": ("cli_roles", "Roles and blind coding."),
 }

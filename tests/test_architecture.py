@@ -19,6 +19,7 @@ FRONTS = {
     "qualcode/cli_roles.py",
     "qualcode/cli_suggest.py",
     "qualcode/cli_export.py",
+    "qualcode/cli_retrieve.py",
     "qualcode/cli_interop.py",
     "qualcode/cli_teams.py",
     "qualcode/__main__.py",

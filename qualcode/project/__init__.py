@@ -14,6 +14,7 @@ The operations live in small mixins by domain (documents, cases, codes, coding, 
 from __future__ import annotations
 
 from .documents import DocumentsMixin
+from .memo_entries import MemoEntriesMixin, MemoEntry
 from .memos import MemosMixin
 from .pseudonyms import PseudonymiseResult, PseudonymsMixin
 from .reconcile import ReconcileMixin
@@ -32,9 +33,12 @@ from .records import (
     SpeakerInfo,
     TurnInfo,
 )
+from .retrieve import Query, RetrieveMixin, Segment
 
 
-class Project(PseudonymsMixin, ReconcileMixin, MemosMixin, DocumentsMixin):
+class Project(
+    RetrieveMixin, MemoEntriesMixin, PseudonymsMixin, ReconcileMixin, MemosMixin, DocumentsMixin
+):
     """An open qualcode project (a SQLite file or a database URL)."""
 
 
@@ -49,9 +53,12 @@ __all__ = [
     "DecisionInfo",
     "DocumentInfo",
     "ImportOutcome",
+    "MemoEntry",
     "MemoInfo",
     "Project",
     "PseudonymiseResult",
+    "Query",
+    "Segment",
     "SpeakerInfo",
     "TurnInfo",
 ]

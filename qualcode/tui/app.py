@@ -35,6 +35,7 @@ class QualcodeApp(App[None]):
         CSS_DIR / "coding.tcss",
         CSS_DIR / "dialogs.tcss",
         CSS_DIR / "review.tcss",
+        CSS_DIR / "retrieve.tcss",
     ]
     BINDINGS = [
         Binding("f1,question_mark", "help", "Keys", id="help"),

@@ -71,6 +71,15 @@ class CodingScreen(Screen[None], MemoActions):
         Binding("ctrl+z", "history(True)", "Undo", id="coding.undo"),
         Binding("ctrl+y", "history(False)", "Redo", show=False, id="coding.redo"),
         Binding("escape,q", "back", "Back", id="coding.back"),
+        Binding("l", "codings_list", "Codings list", tooltip="This document's codings, to jump to",
+                show=False, id="coding.codings_list"),
+        Binding("g", "go_to_turn", "Go to turn", show=False, id="coding.go_to_turn"),
+        Binding("ctrl+home", "document_edge(-1)", "Start of document", show=False,
+                id="coding.document_start"),
+        Binding("ctrl+end", "document_edge(1)", "End of document", show=False,
+                id="coding.document_end"),
+        Binding("R", "retrieve", "Retrieve", tooltip="Every segment of the code at the cursor",
+                show=False, id="coding.retrieve"),
         *(
             Binding(str(n), f"pinned({n})", f"Apply pinned code {n}", show=False,
                     id=f"coding.pinned_{n}")
@@ -488,6 +497,77 @@ class CodingScreen(Screen[None], MemoActions):
             self.notify(str(exc), severity="error")
             return
         self.notify(f"{'Undone' if undo else 'Redone'}: {step.description}")
+
+    # -- moving around the document and out to retrieval ------------------------------------
+    def action_document_edge(self, step: int) -> None:
+        view = self.view
+        view.move_to(0 if step < 0 else len(view.text))
+        view.scroll_to(y=0 if step < 0 else view.max_scroll_y, animate=False)
+
+    def action_go_to_turn(self) -> None:
+        from .prompts import AskText
+
+        total = len(self.view.blocks)
+        ask = AskText(f"Go to turn (1-{total}):", placeholder=str(self.view.block_number() + 1))
+        self.app.push_screen(ask, self._go_to_turn)
+
+    def _go_to_turn(self, answer: str | None) -> None:
+        if answer is None:
+            return
+        total = len(self.view.blocks)
+        if not answer.strip().isdigit() or not 1 <= int(answer) <= total:
+            self.notify(f"'{answer}' is not a turn number from 1 to {total}.", severity="warning")
+            return
+        self.show_at_top(self.view.navigator.turn_body(int(answer) - 1)[0])
+
+    def show_at_top(self, start: int, end: int | None = None) -> None:
+        """Put the cursor at ``start`` (select up to ``end``) with that line near the top of
+        the view, its speaker label above it, rather than at the bottom edge."""
+        view = self.view
+        if end is None:
+            view.move_to(start)
+        else:
+            view.select(start, end)
+        line = view.layout_lines.line_of(start)
+        view.scroll_to(y=max(0, line - 2), animate=False)
+
+    def action_codings_list(self) -> None:
+        from .codings_list import CodingsList
+
+        if self.loading_codings:
+            self.notify("Codings are still loading: try again in a moment.")
+            return
+        codings = sorted(self.view.marks, key=lambda c: (c.start, c.end, c.code))
+        if not codings:
+            self.notify("No codings shown in this document yet.")
+            return
+        view = self.view
+        where = {c.uuid: view.block_number(c.start) + 1 for c in codings}
+        self.app.push_screen(
+            CodingsList(codings, self.palette, where, view.cursor), self._jump_to_coding
+        )
+
+    def _jump_to_coding(self, uuid: str | None) -> None:
+        coding = self.view.marks.get(uuid) if uuid else None
+        if coding is not None:
+            self.show_at_top(coding.start, coding.end)
+
+    def action_retrieve(self) -> None:
+        from ...project import Query
+        from .retrieve import RetrieveScreen
+
+        here = self.view.codings_at_cursor()
+        if here:
+            self.app.push_screen(RetrieveScreen(Query(here[0].code)))
+            return
+        from .choose import Choice, ChooseDialog
+
+        choices = [Choice(c.path, c.path, "theme" if not c.codable else "") for c in self.codes
+                   if not c.archived]  # fmt: skip
+        self.app.push_screen(
+            ChooseDialog("Retrieve the coded segments of", choices),
+            lambda path: self.app.push_screen(RetrieveScreen(Query(path))) if path else None,
+        )
 
     def action_back(self) -> None:
         search = self.query_one("#coding-search", Input)

@@ -24,6 +24,9 @@ SCREENS = (
     ("Suggestions", "qualcode.tui.screens.suggestions", "SuggestionsScreen"),
     ("Audit trail", "qualcode.tui.screens.audit", "AuditScreen"),
     ("Pseudonymise", "qualcode.tui.screens.pseudonymise", "PseudonymiseScreen"),
+    ("Retrieve", "qualcode.tui.screens.retrieve", "RetrieveScreen"),
+    ("Codings list", "qualcode.tui.screens.codings_list", "CodingsList"),
+    ("Memo browser", "qualcode.tui.screens.memos_browser", "MemoBrowser"),
 )
 
 

@@ -1,0 +1,129 @@
+"""Exporting a list (retrieved segments, memos) to a file, optionally pseudonymised: the file
+name is asked, the names file is optional, the writing runs in a worker and any failure is
+said in one line (an unexpected one with the path of the log)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, ProgressBar
+
+from ...errors import QualcodeError
+
+if TYPE_CHECKING:
+    from ...project import Project
+    from ..app import QualcodeApp
+
+
+def log_unexpected() -> str:
+    """Write the exception being handled to qualcode.log in the user's log folder (where the
+    command line logs too); returns the log's path for the message."""
+    import traceback
+
+    try:
+        from platformdirs import user_log_dir
+
+        folder = Path(user_log_dir("qualcode", appauthor=False))
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "qualcode.log"
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(traceback.format_exc())
+        return str(path)
+    except OSError:
+        return "unavailable: the log folder cannot be written"
+
+
+def export_name(app: QualcodeApp, name: str) -> str:
+    """A default file to export to: beside the project file (a server project: the current
+    folder), named after it."""
+    stem = Path(app.project_label).stem
+    path = app.project.sqlite_path
+    folder = path.resolve().parent if path is not None else Path.cwd()
+    return str(folder / f"{stem}-{name}")
+
+
+class ExportList(ModalScreen[None]):
+    """A file name (its suffix is the format) and an optional names file for pseudonymised
+    output; ``write(source, path)`` runs in a worker, ``source`` being the project or, when a
+    names file is given, a pseudonymised copy of it in memory (:meth:`Project.shareable_copy`,
+    as the reports' export dialog does)."""
+
+    BINDINGS = [Binding("escape", "close", "Close", id="export-list.close")]
+
+    def __init__(self, title: str, name: str, write: Callable[[Project, str], Path]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.default_name = name
+        self.write = write
+        self.running = False
+
+    @property
+    def qapp(self) -> QualcodeApp:
+        return cast("QualcodeApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-list-dialog", classes="dialog"):
+            yield Label(self.title_text, classes="pane-title")
+            yield Label("File (.docx .md .csv .xlsx .json):")
+            yield Input(value=self.default_name, id="export-list-path")
+            yield Label("Pseudonymise with this names file (CSV; leave empty for no):")
+            yield Input(id="export-list-names")
+            yield ProgressBar(total=1, show_eta=False, id="export-list-progress")
+            yield Label("Enter exports; Escape closes.", id="export-list-status", classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.running:
+            return
+        target = self.query_one("#export-list-path", Input).value.strip()
+        names = self.query_one("#export-list-names", Input).value.strip() or None
+        if not target:
+            self.notify("Name a file to write.", severity="warning")
+            return
+        self.running = True
+        status = "pseudonymising a copy in memory…" if names else "Exporting…"
+        self.query_one("#export-list-status", Label).update(status)
+        self._export(str(Path(target).expanduser().resolve()), names)
+
+    @work(thread=True, group="export-list", exclusive=True, exit_on_error=False)
+    def _export(self, target: str, names: str | None) -> None:
+        copy = None
+        try:
+            source = self.qapp.project
+            if names is not None:
+                source = copy = self.qapp.project.shareable_copy(names)  # type: ignore[assignment]
+            written = self.write(source, target)
+        except QualcodeError as exc:
+            self.app.call_from_thread(self._finished, None, str(exc))
+            return
+        except Exception as exc:  # never a silent hang: say what and where the log is
+            message = f"Export failed: {type(exc).__name__}: {exc} (log: {log_unexpected()})"
+            self.app.call_from_thread(self._finished, None, message)
+            return
+        finally:
+            if copy is not None:
+                copy.close()
+        self.app.call_from_thread(self._finished, written, None)
+
+    def _finished(self, written: Path | None, error: str | None) -> None:
+        self.running = False
+        if error is not None:
+            self.query_one("#export-list-status", Label).update(error)
+            self.notify(error, severity="error")
+            return
+        self.query_one("#export-list-progress", ProgressBar).update(total=1, progress=1)
+        self.notify(f"Wrote {written}")
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        if self.running:
+            self.notify("The export is still running; it finishes in a moment.")
+            return
+        self.dismiss(None)
