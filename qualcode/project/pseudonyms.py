@@ -175,12 +175,11 @@ class PseudonymsMixin(ProjectCore):
                     memo.text = text
                     memos += 1
             self._free_text(session, plan, replace)
-            # What `qualcode suggest` kept quotes the old text (qualcode/nlp/suggest/run.py).
-            from ..store.models import Setting
-
+            # What `qualcode suggest` kept quotes the old text (qualcode/nlp/suggest/run.py):
+            # emptied, not deleted (on a server only the owner deletes rows).
             cached = select(Setting).where(Setting.key.like("suggest.cache:%"))
             for row in session.scalars(cached):
-                session.delete(row)
+                row.value = ""
             folded = {s.casefold() for s in spellings}
             payloads = (str(p).casefold() for p in session.scalars(select(AuditEvent.payload)))
             mentions = sum(1 for text in payloads if any(s in text for s in folded))
