@@ -20,8 +20,10 @@ from qualcode.importers.cues import TIMING_HINT, Cue, cue_seconds, parse_cues
 from qualcode.importers.encoding import decode_bytes, require_text
 from qualcode.importers.turns import label_problem
 
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>")
-_TAG = re.compile(r"</?(?:[A-Za-z][\w.]*|\d[\d:.]*)(?:[ \t][^<>\n]*)?>")
+# Linear on any input (tests/test_regex_linear.py): a tag's parts stop at the next "<" and the
+# possessive quantifiers never give back what they took, so no input makes them backtrack.
+_VOICE = re.compile(r"<v(?:\.[^\s<>]*+)?(?:[ \t]++([^<>]*+))?>")
+_TAG = re.compile(r"</?(?:[A-Za-z][\w.]*+|\d[\d:.]*+)(?:[ \t][^<>\n]*+)?>")
 _ASS_OVERRIDE = re.compile(r"\{\\[^{}\n]*\}")  # {\an8} positioning left in some SRT files
 _PREFIX = re.compile(r"([^\W_][^\n\t:：]{0,59}?)[ \t]*[:：][ \t]+(?=\S)")
 
