@@ -36,6 +36,7 @@ from ..store.models import (
     Setting,
     new_uuid,
 )
+from ..terminal import has_control_characters, terminal_safe
 from .records import AuditEntry, CoderInfo
 
 
@@ -442,4 +443,8 @@ def _clean_name(name: str, what: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
         raise QualcodeError(f"a {what} name cannot be empty")
+    if has_control_characters(cleaned):
+        shown = terminal_safe(cleaned, "?")[:60]
+        raise QualcodeError(f"{what} name '{shown}': holds control characters; use letters, "
+                            "digits and punctuation")  # fmt: skip
     return cleaned
