@@ -68,6 +68,15 @@ def _fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+def _note_plain_export(opened: Project, *written: str | Path | None) -> None:
+    """Say once, on stderr, that the files written from an encrypted project are plain."""
+    files = [str(path) for path in written if path]
+    if files and opened.encrypted:
+        from .store.cipher import plain_export_note
+
+        click.echo(f"qualcode: note: {plain_export_note(' and '.join(files))}", err=True)
+
+
 def _passphrase(target: str, *, new: bool = False) -> str | None:
     """The passphrase for an encrypted project file (None for a plain one or a URL): from
     $QUALCODE_PASSPHRASE, else asked without echo. ``new`` asks twice, for a file to encrypt."""

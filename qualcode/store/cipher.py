@@ -25,6 +25,7 @@ from types import ModuleType
 from typing import Any
 
 from ..errors import QualcodeError
+from ..files import create_private
 
 PASSPHRASE_ENV = "QUALCODE_PASSPHRASE"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -76,6 +77,13 @@ def is_encrypted(path: str | Path) -> bool:
     if len(head) < 16 or head == SQLITE_MAGIC or size % 512:
         return False
     return not all(32 <= b < 127 or b in (9, 10, 13) for b in head)
+
+
+def plain_export_note(written: str | Path) -> str:
+    """What to tell the user, once per export, about a file written from an encrypted project:
+    exports (reports, REFI-QDA, codebooks, agreement tables) are ordinary files."""
+    return (f"{written} is not encrypted (only the project is): keep it somewhere safe, or "
+            "delete it when done")  # fmt: skip
 
 
 def passphrase_from_env() -> str | None:
@@ -165,6 +173,7 @@ def convert(source: Path, target: Path, old: str | None, new: str | None) -> Non
     module = cipher_module()
     partial = target.with_name(f".{target.name}.converting")
     partial.unlink(missing_ok=True)
+    create_private(partial)  # the project's own mode: its owner's alone (0600)
     try:
         connection = connect(source, old) if old else module.connect(str(source), timeout=30)
         try:
