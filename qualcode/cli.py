@@ -396,6 +396,12 @@ def _main(argv: Sequence[str] | None) -> None:
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # the last line of defence: log it, say where, no traceback
+        from .store.ioerrors import storage_problem
+
+        problem = storage_problem(exc)
+        if problem:  # the disk failed, not qualcode: one true line, nothing to log
+            where = getattr(exc, "filename", None)
+            _fail(f"{where + ': ' if where else ''}cannot write or read ({problem})")
         path = _log_crash()
         _fail(f"internal error: {type(exc).__name__}: {exc} (details in {path})", 70)
 

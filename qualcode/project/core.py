@@ -26,6 +26,7 @@ from ..errors import ConflictError, NotAllowed, NotFoundError, QualcodeError, Sc
 from ..store import cipher
 from ..store import engine as store_engine
 from ..store.cipher import EncryptionError
+from ..store.ioerrors import storage_problem
 from ..store.migrate import MigrationResult, has_tables, migrate
 from ..store.models import (
     CODER_ROLES,
@@ -179,6 +180,9 @@ class ProjectCore:
                 raise SchemaError(f"{name}: not a qualcode project")
         except (OperationalError, DatabaseError) as exc:
             engine.dispose()
+            problem = storage_problem(exc)
+            if problem:  # a full or failing disk: neither a wrong passphrase nor a bad file
+                raise QualcodeError(f"{name}: cannot be opened ({problem})") from exc
             if passphrase is not None:  # the key is checked by the first read, not twice
                 raise cipher.wrong_passphrase(name) from exc
             reason = " ".join(str(exc.orig).split())[:300]

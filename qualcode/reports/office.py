@@ -15,6 +15,7 @@ and when, ready to paste into a paper. Tables wider than a page (more than
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import Any
@@ -117,7 +118,33 @@ def write_xlsx(report: Report, path: Path) -> None:
     for part in _parts(report):
         for table in part.tables():
             _sheet(book, table, used)
-    book.save(path)
+    _save(book, path)
+
+
+def _save(book: Any, path: Path) -> None:
+    """Save a write-only workbook; when writing fails (a full disk), close what openpyxl left
+    open here, so the one error is all the user sees (not a traceback per sheet when the
+    half-written sheets are collected)."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
+    try:
+        ExcelWriter(book, archive).save()  # writes every part, then closes the archive
+    except BaseException:
+        for sheet in book.worksheets:
+            writer = getattr(sheet, "_writer", None)
+            for stream in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
+                with contextlib.suppress(Exception):
+                    if stream is not None:
+                        stream.close()
+        with contextlib.suppress(Exception):
+            archive.close()
+        with contextlib.suppress(Exception):
+            if archive.fp is not None:
+                archive.fp.close()
+        raise
 
 
 def write_docx(report: Report, path: Path) -> None:

@@ -32,6 +32,7 @@ from typing import Any
 
 from ..errors import QualcodeError
 from ..files import create_private
+from .ioerrors import storage_problem
 
 PASSPHRASE_ENV = "QUALCODE_PASSPHRASE"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -120,6 +121,9 @@ def connect(path: str | Path, passphrase: str) -> Any:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except module.DatabaseError as exc:
         connection.close()
+        problem = storage_problem(exc)
+        if problem:  # a full or failing disk is not a wrong passphrase
+            raise QualcodeError(f"{path}: cannot be opened ({problem})") from exc
         raise wrong_passphrase(path) from exc
     except BaseException:
         connection.close()
@@ -346,7 +350,8 @@ def convert(source: Path, target: Path, old: str | None, new: str | None) -> Non
             Path(f"{target}{leftover}").unlink(missing_ok=True)
         os.replace(partial, target)
     except module.Error as exc:
-        raise QualcodeError(f"{source}: cannot be converted ({exc})") from exc
+        reason = storage_problem(exc) or str(exc)
+        raise QualcodeError(f"{source}: cannot be converted ({reason})") from exc
     finally:
         partial.unlink(missing_ok=True)
 
@@ -358,6 +363,9 @@ def _check_closed(path: Path, passphrase: str | None) -> None:
     try:
         mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
     except module.Error as exc:
+        problem = storage_problem(exc)
+        if problem:  # folding the write-ahead log into the file failed: not "in use"
+            raise QualcodeError(f"{path}: cannot be converted ({problem})") from exc
         raise QualcodeError(f"{path}: in use ({exc}); close it everywhere first") from exc
     finally:
         connection.close()
