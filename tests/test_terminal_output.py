@@ -125,6 +125,6 @@ def test_a_document_with_a_nul_is_refused(
     Project.create(path, actor="tester").close()
     code, _, err = run_cli(capsys, "import", str(path), str(source))
     assert code == 1 and err.count("\n") == 1
-    assert f"{source}: line 2: holds a NUL character" in err
+    assert f"{source}: line 2: contains NUL characters" in err
     with Project.open(path) as opened:
         assert opened.documents() == []

@@ -47,7 +47,7 @@ def decode_bytes(data: bytes, path: str | Path) -> str:
     if nul >= 0:
         # A NUL ends the text for C programs and terminals: no transcript holds one.
         line = text.count("\n", 0, nul) + 1
-        raise BadInputError(path, f"line {line}: holds a NUL character", _SAVE_AS_UTF8)
+        raise BadInputError(path, f"line {line}: contains NUL characters", _SAVE_AS_UTF8)
     return text
 
 
