@@ -126,3 +126,25 @@ def test_encrypt_under_a_file_size_limit_is_not_in_use(tmp_path: Path) -> None:
     assert not cipher.is_encrypted(project)
     with Project.open(project) as opened:  # nothing lost
         assert len(opened.memos()) == 300
+
+
+def test_pseudonymise_says_the_work_is_saved_when_the_log_cannot_be_emptied(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "study.qualcode"
+    source = tmp_path / "p01.txt"
+    source.write_text("Interviewer: Who came?\n\nAmy: Amy came, and Rachel came with Amy.\n" * 40)
+    with Project.create(project, actor="ann") as opened:
+        assert opened.import_files([source])[0].error is None
+    names = tmp_path / "names.csv"
+    names.write_text("name\nAmy\nRachel\n")
+    # The commit goes to the write-ahead log; folding it into the file would grow the file
+    # past the limit.
+    result = qualcode("pseudonymise", str(project), "--names", str(names), "--yes",
+                      limit=project.stat().st_size)  # fmt: skip
+    err = one_line(result)
+    assert "the replacements are saved" in err and "internal error" not in err
+    with Project.open(project) as opened:  # saved, and the next run empties the log
+        (document,) = opened.documents()
+        assert "Amy" not in opened.document_text(document.name)
+    assert not Path(f"{project}-wal").exists()
