@@ -49,7 +49,9 @@ class TerminalWriter(io.TextIOBase):
     def errors(self) -> str | None:  # type: ignore[override]
         return self.raw.errors
 
-    def write(self, text: str) -> int:  # type: ignore[override]
+    def write(self, text: str | bytes) -> int:  # type: ignore[override]
+        if isinstance(text, bytes):  # nothing of ours writes bytes; a library might
+            text = text.decode(self.encoding or "utf-8", "replace")
         self.raw.write(terminal_safe(text, self._replacement))
         return len(text)
 
