@@ -63,9 +63,8 @@ def _count_paragraphs(data: bytes) -> int:
             for _event, element in events:
                 count += 1
                 element.clear(keep_tail=False)
-                parent = element.getparent()
-                if parent is not None and element.getprevious() is not None:
-                    del parent[0 : parent.index(element)]
+                while element.getprevious() is not None:  # drop what is counted already
+                    del element.getparent()[0]
     except Exception:  # a damaged file: python-docx reads it next and names the damage
         return count
     return count
