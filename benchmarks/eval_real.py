@@ -18,8 +18,19 @@ repository, the projects are built in a temporary folder and deleted):
     inductive codes whose only codebook text is a one-sentence description. The many-codes,
     few-examples, definitions-only case.
 
+``qdpx:<file>``
+    Every REFI-QDA project in ``../shared/interop/qdpx`` with 50 or more codings after
+    ``import-qdpx`` (real codebooks from NVivo and qc sample projects). Each has all its codings
+    in one document, so the part of that document the coder coded (up to the line of the last
+    coding) is cut at line ends into :data:`PARTS` blocks with about as many codings each, and
+    each block is imported as a document of its own with its codings; the blocks are then held
+    out one at a time. The uncoded rest (NVivo: 86% of the text) is left out, since a coder who
+    stopped there did not say it holds nothing.
+
 The evaluation is sentence-level (see ``qualcode/nlp/suggest/evaluate.py``); with ``--folds``
 the coded documents are dealt into that many folds instead of holding out one at a time.
+``--tune`` and ``--report`` name the sets the queue's threshold was chosen on and the sets it
+is only reported on (printed next to each set's figures).
 """
 
 from __future__ import annotations
@@ -39,7 +50,13 @@ from qualcode import Project  # noqa: E402
 from qualcode.codebook import Codebook, CodeSpec  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "coded_data"
+INTEROP = Path(__file__).resolve().parents[2] / "shared" / "interop" / "qdpx"
 CODER = "gold"
+PARTS = 5
+MIN_CODINGS = 50
+TUNED_ON = ("annomi", "games")
+"""Where the queue's threshold (0.5) and the combination's weights were chosen; every other set
+is reported only."""
 
 ANNOMI_CODES = {
     "Therapist behaviour": {
@@ -224,40 +241,131 @@ def _import_found(project: Project, codings: Path) -> None:
     project.import_codings(kept)
 
 
-def show(report: dict, label: str) -> None:  # type: ignore[type-arg]
-    engines = report["engines"]
+def _blocks(text: str, codings: list) -> list[tuple[int, int]]:  # type: ignore[type-arg]
+    """:data:`PARTS` blocks of the coded part of ``text`` (up to the line of its last coding),
+    cut at line ends outside every coding, with about as many codings in each."""
+    ends = sorted((c.start, c.end) for c in codings)
+    last = max(e for _s, e in ends)
+    stop = text.find("\n", last)
+    stop = len(text) if stop < 0 else stop
+    starts = [s for s, _e in ends]
+    cuts = [0]
+    for k in range(1, PARTS):
+        at = starts[k * len(starts) // PARTS]
+        while True:
+            line = text.find("\n", at)
+            at = stop if line < 0 or line >= stop else line
+            inside = [e for s, e in ends if s < at < e]
+            if not inside or at >= stop:
+                break
+            at = max(inside)
+        if cuts[-1] < at < stop:
+            cuts.append(at)
+    cuts.append(stop)
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
+
+
+def build_qdpx(folder: Path, source: Path) -> tuple[Path, str] | None:
+    """A project of one REFI-QDA file, its coded documents cut into blocks of turns (see the
+    module docstring); None when it has fewer than :data:`MIN_CODINGS` codings."""
+    from qualcode.interop import import_qdpx_new
+
+    original = folder / f"{source.stem}-original.qualcode"
+    summary = import_qdpx_new(source, original, actor="bench")
+    del summary
+    path = folder / f"{source.stem}.qualcode"
+    with Project.open(original) as imported:
+        codings = imported.codings()
+        if len(codings) < MIN_CODINGS:
+            return None
+        import_qdpx_new(source, path, actor="bench")
+        uuid_of = {c.path: c.uuid for c in imported.codes()}
+        by_document: dict[str, list] = defaultdict(list)  # type: ignore[type-arg]
+        for coding in codings:
+            by_document[coding.document].append(coding)
+        rows: list[list[object]] = []
+        files: list[Path] = []
+        spans: dict[str, tuple[int, int]] = {}
+        for name, chosen in sorted(by_document.items()):
+            text = imported.document_text(name)
+            for part, (start, end) in enumerate(_blocks(text, chosen), 1):
+                label = f"{name}-part{part}"
+                piece = folder / f"{label}.txt"
+                piece.write_text(text[start:end], encoding="utf-8")
+                files.append(piece)
+                spans[label] = (start, end)
+                for coding in chosen:
+                    a, b = max(start, coding.start), min(end, coding.end)
+                    if b > a and text[a:b].strip():
+                        rows.append([label, uuid_of[coding.code], CODER, a - start, b - start])
+    with Project.open(path) as project:
+        outcomes = project.import_files(files)
+        failed = [o.error for o in outcomes if o.error]
+        if failed:
+            print(f"  {len(failed)} blocks did not import: {failed[0]}")
+        for label, (start, end) in spans.items():
+            stored = project.document_text(label)
+            if len(stored) != end - start:
+                print(f"  {label}: stored text differs from the block; offsets may be off")
+        table = folder / f"{source.stem}-codings.csv"
+        with table.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["document", "code", "coder", "start", "end"])
+            writer.writerows(rows)
+        project.import_codings(table)
+    return path, f"qdpx:{source.stem}"
+
+
+def show(report: dict, label: str, per_code: bool = False) -> None:  # type: ignore[type-arg]
+    role = "chosen on" if label in TUNED_ON else "reported only"
     print(
-        f"{label}: {report['documents']} documents, {report['folds']} folds, "
-        f"{report['sentences']:,} held-out sentences, {len(report['codes'])} codes; "
-        f"codes with a learned model: {report['codes_learned']['min']}-"
-        f"{report['codes_learned']['max']}; {report['seconds']:.0f} s"
+        f"{label} ({role}): {report['documents']} documents, {report['folds']} folds, "
+        f"{report['sentences']:,} held-out sentences, {report['words']:,} words, "
+        f"{len(report['codes'])} codes; codes with a learned model: "
+        f"{report['codes_learned']['min']}-{report['codes_learned']['max']}; "
+        f"{report['seconds']:.0f} s"
     )
-    print(f"  {'engine':<10} {'thr':>4} {'micro P':>8} {'micro R':>8} {'micro F1':>9} "
-          f"{'macro F1':>9}")  # fmt: skip
-    for name in ("keywords", "terms", "similar", "learned", "combined"):
-        micro, macro = engines[name]["micro"], engines[name]["macro"]
 
-        def f(value: float | None) -> str:
-            return "-" if value is None else f"{value:.3f}"
+    def f(value: float | None) -> str:
+        return "-" if value is None else f"{value:.3f}"
 
+    print(f"  {'':<18} {'thr':>4} {'P':>6} {'R':>6} {'F1':>6} {'macroF1':>8} {'/1000w':>7}")
+    rows = [
+        (f"{e} (raw)", report["engines"][e], report["thresholds"][e])
+        for e in ("names", "keywords", "terms", "similar", "learned", "combined")
+    ]
+    rows += [(f"queue: {e}", report["queue"][e], "q") for e in report["queue"]]
+    for name, entry, threshold in rows:
+        micro = entry["micro"]
         print(
-            f"  {name:<10} {report['thresholds'][name]:>4} {f(micro['precision']):>8} "
-            f"{f(micro['recall']):>8} {f(micro['f1']):>9} {f(macro['f1']):>9}"
+            f"  {name:<18} {threshold:>4} {f(micro['precision']):>6} {f(micro['recall']):>6} "
+            f"{f(micro['f1']):>6} {f(entry['macro']['f1']):>8} {entry['per_1000_words']:>7}"
         )
-    base = engines["keywords"]["micro"]["f1"] or 0.0
-    best = engines["combined"]["micro"]["f1"] or 0.0
-    print(f"  combined vs keyword baseline (micro F1): {best - base:+.3f}")
-    per_code = engines["combined"]["per_code"]
-    keywords = engines["keywords"]["per_code"]
-    print(f"  {'code':<44} {'gold':>6} {'kw F1':>6} {'comb P':>7} {'comb R':>7} {'comb F1':>8}")
-    for path, entry in per_code.items():
+    print("  queue (combined) at other thresholds: " + "; ".join(
+        f"{t}: P {f(m['precision'])} R {f(m['recall'])} F1 {f(m['f1'])}"
+        for t, m in report["queue_at"].items()))  # fmt: skip
+    base = report["engines"]["names"]["micro"]
+    queue = report["queue"]["combined"]["micro"]
+    ratio = (queue["f1"] or 0.0) / base["f1"] if base["f1"] else float("inf")
+    precision_ok = (queue["precision"] or 0.0) >= (base["precision"] or 0.0)
+    print(
+        f"  queue F1 / name-search F1 = {ratio:.2f} (goal >= 1.5); precision "
+        f"{f(queue['precision'])} vs {f(base['precision'])} "
+        f"({'at least' if precision_ok else 'BELOW'} the baseline's)"
+    )
+    if not per_code:
+        return
+    combined = report["queue"]["combined"]["per_code"]
+    names = report["engines"]["names"]["per_code"]
+    print(f"  {'code':<44} {'gold':>6} {'name F1':>7} {'q P':>5} {'q R':>5} {'q F1':>5}")
+    for path, entry in combined.items():
 
         def g(value: float | None) -> str:
             return "-" if value is None else f"{value:.2f}"
 
         print(
-            f"  {path[:44]:<44} {entry['gold']:>6} {g(keywords[path]['f1']):>6} "
-            f"{g(entry['precision']):>7} {g(entry['recall']):>7} {g(entry['f1']):>8}"
+            f"  {path[:44]:<44} {entry['gold']:>6} {g(names[path]['f1']):>7} "
+            f"{g(entry['precision']):>5} {g(entry['recall']):>5} {g(entry['f1']):>5}"
         )
 
 
@@ -266,15 +374,14 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--interop", type=Path, default=INTEROP)
     parser.add_argument("--folds", type=int, default=10,
                         help="Folds of documents (0: hold out each document in turn).")  # fmt: skip
     parser.add_argument("--transcripts", type=int, default=None,
                         help="AnnoMI: only the first N transcripts by id.")  # fmt: skip
-    parser.add_argument("--only", choices=["annomi", "games"], default=None)
+    parser.add_argument("--only", choices=["annomi", "games", "qdpx"], default=None)
+    parser.add_argument("--per-code", action="store_true", help="Print each code's figures.")
     args = parser.parse_args()
-    if not args.data.is_dir():
-        print(f"skipped: {args.data} is absent (real coded data is not part of the repository)")
-        return
     folds = args.folds or None
     with tempfile.TemporaryDirectory(prefix="qualcode-eval-real-") as tmp:
         folder = Path(tmp)
@@ -286,14 +393,28 @@ def main() -> None:
             else:
                 print(f"annomi: project built in {time.perf_counter() - started:.0f} s")
                 with Project.open(path) as project:
-                    show(evaluate(project, CODER, folds=folds, save=False), "annomi")
+                    report = evaluate(project, CODER, folds=folds, save=False)
+                    show(report, "annomi", args.per_code)
         if args.only in (None, "games"):
             path = build_games(folder, args.data / "games-as-art-llmcode")
             if path is None:
                 print("games: skipped (folder absent)")
             else:
                 with Project.open(path) as project:
-                    show(evaluate(project, CODER, folds=folds, save=False), "games")
+                    report = evaluate(project, CODER, folds=folds, save=False)
+                    show(report, "games", args.per_code)
+        if args.only in (None, "qdpx"):
+            sources = sorted(args.interop.glob("*.qdpx")) if args.interop.is_dir() else []
+            if not sources:
+                print("qdpx: skipped (folder absent)")
+            for source in sources:
+                built = build_qdpx(folder, source)
+                if built is None:
+                    print(f"qdpx:{source.stem}: skipped (fewer than {MIN_CODINGS} codings)")
+                    continue
+                path, label = built
+                with Project.open(path) as project:
+                    show(evaluate(project, CODER, save=False), label, args.per_code)
 
 
 if __name__ == "__main__":

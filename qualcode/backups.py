@@ -14,11 +14,18 @@ Restoring first backs up the current file (reason ``before-restore``), then writ
 into a temporary file beside the project and renames it over the project, so the project is
 always either the old file or the restored one. Only project files are covered: a database
 server (a URL) is backed up with its own tools.
+
+A restore does not roll the audit trail back. The entries the backup lacks (what the restore
+undoes) are copied into the restored project, each as ``undone.<action>`` with its original
+actor and time, followed by a ``project.restore`` entry naming the backup, who restored it and
+the ``before-restore`` copy that holds everything as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
+import getpass
+import json
 import os
 import re
 import sqlite3
@@ -122,12 +129,18 @@ def check_backup(backup_path: str | Path, *, passphrase: str | None = None) -> N
 
 
 def restore(
-    project_path: str | Path, backup_path: str | Path, *, passphrase: str | None = None
+    project_path: str | Path,
+    backup_path: str | Path,
+    *,
+    passphrase: str | None = None,
+    actor: str | None = None,
 ) -> Path | None:
     """Replace a project file by a backup, atomically, after backing up the current file.
 
     Returns that ``before-restore`` backup (None when there was no project file to keep).
-    Refuses a backup that fails ``PRAGMA integrity_check``, and a project open elsewhere.
+    Refuses a backup that fails ``PRAGMA integrity_check``, and a project open elsewhere. The
+    restored project's audit trail records the restore (by ``actor``, else $QUALCODE_USER or
+    the login name) and keeps, marked undone, the entries of what the restore took back.
     """
     path = _project_file(project_path)
     source = find_backup(path, backup_path)
@@ -135,7 +148,7 @@ def restore(
     check_backup(source, passphrase=source_key)
     if not path.parent.is_dir():
         raise NotFoundError(f"{path}: the folder {path.parent} does not exist")
-    kept = None
+    kept = current_key = None
     if path.exists():
         current_key = _needed(path, passphrase)
         _leave_wal(path, current_key)
@@ -143,6 +156,7 @@ def restore(
     restoring = path.with_name(f".{path.name}.restoring")
     try:
         _copy(source, restoring, source_key)
+        _record_restore(restoring, source_key, source, (kept, current_key), actor or _who())
         for leftover in ("-wal", "-shm", "-journal"):
             Path(f"{path}{leftover}").unlink(missing_ok=True)
         os.replace(restoring, path)
@@ -151,6 +165,72 @@ def restore(
         raise
     _fsync_folder(path.parent)
     return kept
+
+
+def _who() -> str:
+    name = os.environ.get("QUALCODE_USER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+_EVENT = "at, actor, action, entity_type, entity_uuid, payload"
+
+
+def _record_restore(
+    restored: Path,
+    passphrase: str | None,
+    source: Path,
+    previous: tuple[Path | None, str | None],
+    actor: str,
+) -> None:
+    """Write into the restored copy the audit entries it lacks, marked undone, and the
+    ``project.restore`` entry. ``previous`` is the copy of the project as it was (None: there
+    was none) and its passphrase."""
+    undone: list[tuple[object, ...]] = []
+    kept, kept_key = previous
+    connection = _connect(restored, passphrase)
+    try:
+        if kept is not None:
+            have = set(connection.execute("SELECT id, at, actor, action FROM audit_events"))
+            before = _connect(kept, kept_key)
+            try:
+                rows = before.execute(
+                    f"SELECT id, {_EVENT} FROM audit_events ORDER BY id"
+                ).fetchall()
+            finally:
+                before.close()
+            for event_id, at, who, action, entity_type, entity_uuid, payload in rows:
+                if (event_id, at, who, action) in have:
+                    continue
+                details = _payload(payload)
+                details.setdefault("undone_by_restore", source.name)
+                if not action.startswith("undone."):
+                    action = ("undone." + action)[:50]
+                undone.append((at, who, action, entity_type, entity_uuid, json.dumps(details)))
+        now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        summary = {"backup": source.name, "undone": len(undone),
+                   "before_restore": kept.name if kept is not None else None}  # fmt: skip
+        with connection:
+            connection.executemany(
+                f"INSERT INTO audit_events ({_EVENT}) VALUES (?, ?, ?, ?, ?, ?)",
+                [*undone, (now, actor, "project.restore", "project", None, json.dumps(summary))],
+            )
+    except _errors(passphrase or kept_key) as exc:
+        raise QualcodeError(f"{source}: the restore could not be recorded ({exc})") from exc
+    finally:
+        connection.close()
+
+
+def _payload(stored: object) -> dict[str, object]:
+    try:
+        found = json.loads(str(stored))
+    except ValueError:
+        return {"payload": str(stored)}
+    return found if isinstance(found, dict) else {"payload": found}
 
 
 def _project_file(project_path: str | Path) -> Path:

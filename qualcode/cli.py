@@ -13,7 +13,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -185,7 +184,119 @@ def _pairs(values: Sequence[str], what: str) -> dict[str, str]:
     return out
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# Commands defined in other modules, imported only when named, so that a command (and --help)
+# loads only its own module: name -> (module, the first sentence of its help, which --help cuts
+# as click does). A test checks each entry against the command itself, and that none is missing.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "agreement": (
+        "cli_agreement",
+        "Inter-coder agreement per code and over codes: % agreement, kappa (Cohen's for two "
+        "coders, Fleiss' for more), Krippendorff's alpha with a bootstrap CI, Gwet's AC1.",
+    ),
+    "backups": (
+        "cli_backups",
+        "Copies of a project file, kept in the folder PROJECT.backups beside it.",
+    ),
+    "cases": (
+        "cli_commands",
+        "Cases (people, sites) with typed attributes; map documents and speakers to them.",
+    ),
+    "code": (
+        "cli_commands",
+        "Apply a code to a span of a document, as a named coder (or --remove it).",
+    ),
+    "codebook": ("cli_commands", "Show, import, export and extend the project's codebook."),
+    "coders": ("cli_commands", "The people who code (and the reserved consensus coder)."),
+    "codings": ("cli_commands", "List codings: document, span, code, coder and the coded text."),
+    "decrypt": ("cli_privacy", "Remove the encryption of PROJECT (and its backups), in place."),
+    "demo": (
+        "cli_commands",
+        "Create a demo project from the sample codebook, transcripts and cases, and open it.",
+    ),
+    "encrypt": ("cli_privacy", "Encrypt PROJECT (and its backups) with a passphrase, in place."),
+    "export": (
+        "cli_export",
+        "Write a report: frequencies (per code and theme, --by a case attribute), crosstab "
+        "(code x group), matrix (code x case), cooccurrence, quotes (per theme), saturation "
+        "(Guest, Namey & Chen 2020), codebook (appendix), or all of them in one file.",
+    ),
+    "export-coder": (
+        "cli_teams",
+        "Write one coder's layer of PROJECT to a new project file OUTPUT.",
+    ),
+    "export-qdpx": (
+        "cli_interop",
+        "Export the project as REFI-QDA (.qdpx): codes, documents, every coder's codings, "
+        "memos, cases and attributes, for NVivo, ATLAS.ti, MAXQDA or another qualcode.",
+    ),
+    "import-codings": (
+        "cli_commands",
+        "Apply codings from a CSV/XLSX (document, code, coder, start+end or quote): all or none.",
+    ),
+    "import-qdpx": (
+        "cli_interop",
+        "Import a REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder...; or a "
+        "bare .qde) with its codes, documents, coders, codings, memos, cases and variables.",
+    ),
+    "log": ("cli_commands", "Show the audit trail, newest first: who did what, when."),
+    "memo": ("cli_commands", "Memos on the project, a document, a code, a coding or a case."),
+    "merge": ("cli_teams", "Merge the project files PROJECT..."),
+    "open": (
+        "cli_commands",
+        "Open a project in the terminal UI (asks for the passphrase of an encrypted one).",
+    ),
+    "passphrase": (
+        "cli_privacy",
+        "Change the passphrase of an encrypted PROJECT (and its backups).",
+    ),
+    "pseudonymise": (
+        "cli_privacy",
+        "Replace names, places, contact details and dates of birth in every transcript.",
+    ),
+    "reconcile": (
+        "cli_agreement",
+        "A code's disagreements between coders, and the supervisor's decisions on them.",
+    ),
+    "suggest": ("cli_suggest", "Suggest excerpts to code, with the reason for each, offline."),
+    "team": ("cli_roles", "Roles and blind coding."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose commands in :data:`LAZY_COMMANDS` are imported when named."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            # The module registers its commands on this group as it is imported.
+            importlib.import_module(f"{__package__}.{LAZY_COMMANDS[cmd_name][0]}")
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help``, without importing the lazy commands' modules."""
+        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name)
+            if command is not None:
+                if command.hidden:
+                    continue
+                rows.append((name, command.get_short_help_str(limit)))
+            else:  # click's own cut of the same help text
+                help_text = LAZY_COMMANDS[name][1]
+                rows.append((name, click.Command(name, help=help_text).get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="qualcode")
 def cli() -> None:
     """qualcode: code interview transcripts against a codebook, offline.
@@ -402,35 +513,17 @@ def _main(argv: Sequence[str] | None) -> None:
         if problem:  # the disk failed, not qualcode: one true line, nothing to log
             where = getattr(exc, "filename", None)
             _fail(f"{where + ': ' if where else ''}cannot write or read ({problem})")
-        path = _log_crash()
-        _fail(f"internal error: {type(exc).__name__}: {exc} (details in {path})", 70)
+        path = _log_crash(exc)
+        _fail(f"internal error: {type(exc).__name__}: {_safe_message(exc)} (details in {path})", 70)
 
 
-def _log_crash() -> str:
-    import traceback
+def _log_crash(exc: BaseException) -> str:
+    from .crashlog import log_crash
 
-    try:
-        from platformdirs import user_log_dir
-
-        folder = Path(user_log_dir("qualcode", appauthor=False))
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "qualcode.log"
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(traceback.format_exc())
-        return str(path)
-    except OSError:
-        return "unavailable: the log folder cannot be written"
+    return log_crash(exc)
 
 
-# Registers the remaining commands on ``cli`` (imported last: it imports from this module).
-from . import (  # noqa: E402, F401
-    cli_agreement,
-    cli_backups,
-    cli_commands,
-    cli_export,
-    cli_interop,
-    cli_privacy,
-    cli_roles,
-    cli_suggest,
-    cli_teams,
-)
+def _safe_message(exc: BaseException) -> str:
+    from .crashlog import safe_message
+
+    return safe_message(exc)

@@ -24,13 +24,14 @@ def _names(value: str | None) -> list[str] | None:
 def _ci(value: list[float | None] | None) -> str:
     if not value or value[0] is None or value[1] is None:
         return "-"
-    return f"[{value[0]:.2f}, {value[1]:.2f}]"
+    return f"[{_figure(value[0], 2)}, {_figure(value[1], 2)}]"
 
 
 def _print_table(report: dict[str, Any]) -> None:
     from .agreement.report import worst_first
 
-    entries = sorted(report["codes"], key=worst_first)
+    unused = set(report["overall"].get("unused_codes", []))
+    entries = sorted((e for e in report["codes"] if e["code"] not in unused), key=worst_first)
     width = max([len(e["code"]) for e in entries] + [len("(overall)"), 4])
     kappa = "κ" if len(report["coders"]) == 2 else "Fleiss κ"
     click.echo(
@@ -53,11 +54,46 @@ def _print_table(report: dict[str, Any]) -> None:
     includes = f" ({p['code_includes']})" if p["codes"] != "all" else ""
     codes = "all, each by itself" if p["codes"] == "all" else ", ".join(p["codes"]) + includes
     overlap = f"; overlap >= {p['overlap_threshold']}" if p["overlap_threshold"] else ""
+    coverage = f"; coded: {p['min_coverage']}" if p.get("min_coverage") else ""
+    interviewer = "; interviewer turns left out" if p.get("exclude_interviewer") else ""
     click.echo(
-        f"\nunit: {p['unit']}{overlap}; coders: {', '.join(p['coders'])}; "
+        f"\nunit: {p['unit']} ({p['unit_definition']}){overlap}{coverage}{interviewer}; "
+        f"coders: {', '.join(p['coders'])}; "
         f"documents ({p['documents_chosen']}): {', '.join(p['documents'])}; codes: {codes}; "
         f"! = alpha below {p['alpha_threshold']}; {p['missing']}"
     )
+    if unused:
+        click.echo(
+            f"not applied by any of these coders (left out of the overall row): "
+            f"{', '.join(sorted(unused))}"
+        )
+    ci = p.get("alpha_ci")
+    if ci:
+        click.echo(
+            f"α 95% CI: {ci['method']}, resampling {ci['resampled']} ({ci['resamples']} "
+            f"resamples, seed {ci['seed']}); withheld (-) when {ci['withheld_when']}"
+        )
+        _print_withheld([*entries, {"code": "(overall)", **report["overall"]}])
+    for warning in report.get("warnings", []):
+        click.echo(f"warning: {warning}")
+
+
+def _print_withheld(entries: list[dict[str, Any]]) -> None:
+    """Why intervals are missing, one line per reason (codes listed when few), and the share
+    of undefined resamples where some were left out."""
+    reasons: dict[str, list[str]] = {}
+    for entry in entries:
+        reason = entry.get("alpha_ci_withheld")
+        if reason and entry.get("used", True):
+            reasons.setdefault(reason.split(":")[0], []).append(entry["code"])
+        elif entry.get("alpha_ci_dropped"):
+            click.echo(
+                f"  {entry['code']}: α undefined on {entry['alpha_ci_dropped']:.1%} of the "
+                "resamples (left out)"
+            )
+    for reason, codes in reasons.items():
+        listed = ", ".join(codes) if len(codes) <= 5 else f"{len(codes)} codes"
+        click.echo(f"  no CI, {reason}: {listed}")
 
 
 def _print_pairwise(report: dict[str, Any], entries: list[dict[str, Any]], width: int) -> None:
@@ -117,6 +153,17 @@ def _print_pairwise(report: dict[str, Any], entries: list[dict[str, Any]], width
     show_default=True,
     help="Segment unit: least overlap / longer coding for two codings to match.",
 )
+@click.option(
+    "--min-coverage",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="A unit counts as coded when at least this share of its characters is coded "
+    "(0: any character).",
+)
+@click.option(
+    "--exclude-interviewer", is_flag=True, help="Leave out what is said in interviewer turns."
+)
 @click.option("--no-ci", is_flag=True, help="Skip the bootstrap interval for alpha.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write a CSV file.")
@@ -130,6 +177,8 @@ def agreement(
     leaves_only: bool,
     threshold: float,
     overlap: float,
+    min_coverage: float,
+    exclude_interviewer: bool,
     no_ci: bool,
     as_json: bool,
     csv_path: str | None,
@@ -143,7 +192,8 @@ def agreement(
         report = agreement_report(
             opened, coders=_names(coders) or [], unit=unit, documents=_names(documents),
             codes=_names(codes), descendants="leaves" if leaves_only else True,
-            overlap=overlap, threshold=threshold, ci=not no_ci,
+            overlap=overlap, threshold=threshold, ci=not no_ci, min_coverage=min_coverage,
+            exclude_interviewer=exclude_interviewer,
         )  # fmt: skip
     if csv_path:
         write_csv(report, csv_path)
@@ -203,6 +253,7 @@ def reconcile(
     from .agreement import reconcile as rec
 
     with _open(project, actor=supervisor) as opened:
+
         def build() -> rec.Queue:
             return rec.reconcile_queue(
                 opened, code=code_ref, coders=_names(coders) or [], unit=unit,

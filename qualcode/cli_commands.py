@@ -49,7 +49,9 @@ def codebook_show(project: str, as_json: bool, full: bool) -> None:
 def codebook_import(project: str, file: str, coder: str | None) -> None:
     """Merge a YAML or REFI-QDA (.qdc) codebook into the project (codes matched by path; new
     ones added)."""
-    if Path(file).suffix.lower() == ".qdc":
+    from .interop import is_refi_file
+
+    if is_refi_file(file):  # .qdc, or a project or archive, which the reader names
         from .interop import import_qdc
 
         with _open(project) as opened:

@@ -39,21 +39,35 @@ def _report(summary: Any, file: str) -> None:
               help="The project to import into; created if it does not exist.")  # fmt: skip
 @click.option("--coder", help="Who wrote codings and notes the file names no user for.")
 @click.option("--json", "as_json", is_flag=True, help="Print the import summary as JSON.")
-def import_qdpx_command(file: str, target: str, coder: str | None, as_json: bool) -> None:
+@click.option("--strict", is_flag=True,
+              help="Refuse the file (exit status 3, nothing written) if anything in it "
+                   "would be skipped; by default it imports and the skips are listed.")  # fmt: skip
+def import_qdpx_command(
+    file: str, target: str, coder: str | None, as_json: bool, strict: bool
+) -> None:
     """Import a REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder...; or a bare
     .qde) with its codes, documents, coders, codings, memos, cases and variables. All or
-    nothing: a file that cannot be read leaves the project as it was."""
+    nothing: a file that cannot be read leaves the project as it was; what the file holds that
+    cannot be imported is listed as skipped (with --strict the file is then refused)."""
     from .interop import import_qdpx, import_qdpx_new
+    from .interop.summary import SkippedError
     from .store import engine
 
-    with _status_line(not as_json) as progress:
-        if engine.is_url(target) or Path(target).exists():
-            with _open(target) as opened:
-                summary = import_qdpx(opened, file, coder=coder, progress=progress)
-            created = False
-        else:
-            summary = import_qdpx_new(file, target, coder=coder, progress=progress)
-            created = True
+    try:
+        with _status_line(not as_json) as progress:
+            if engine.is_url(target) or Path(target).exists():
+                with _open(target) as opened:
+                    summary = import_qdpx(opened, file, coder=coder, progress=progress,
+                                          strict=strict)  # fmt: skip
+                created = False
+            else:
+                summary = import_qdpx_new(file, target, coder=coder, progress=progress,
+                                          strict=strict)  # fmt: skip
+                created = True
+    except SkippedError as exc:
+        for skipped in exc.skipped:
+            click.echo(f"qualcode: skipped: {file}: {skipped}", err=True)
+        raise
     if created and not as_json:
         click.echo(f"created {target}")
     if as_json:

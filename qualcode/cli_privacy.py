@@ -67,8 +67,10 @@ def decrypt(project: str) -> None:
 @cli.command()
 @PROJECT
 def passphrase(project: str) -> None:
-    """Change the passphrase of an encrypted PROJECT (and its backups; a plaintext backup is
-    encrypted with the new passphrase)."""
+    """Change the passphrase of an encrypted PROJECT (and its backups).
+
+    A plaintext backup found in the backup folder is encrypted with the new passphrase.
+    """
     from .store import cipher
 
     path = _project_file(project)
@@ -141,6 +143,8 @@ def pseudonymise(project: str, names_path: str | None, confirmed: tuple[str, ...
             return
         if not as_json:
             _print_plan(rows)
+            for line in plan.summary():
+                click.echo(f"  {line}")
         chosen = plan.chosen()
         if not chosen:
             click.echo("nothing selected to replace")

@@ -18,42 +18,51 @@ JSON_KEYS = ("document", "code", "start", "end", "text", "score", "engine", "exp
 
 
 def _print_evaluation(report: dict[str, Any]) -> None:
-    engines = report["engines"]
+    engines, queue = report["engines"], report["queue"]
     who = report["coder"] or "all coders"
     click.echo(
         f"held-out evaluation of {who}'s codings: {report['documents']} documents, "
-        f"{report['folds']} folds, {report['sentences']:,} sentences, {len(report['codes'])} "
-        f"codes (unit: sentence; {report['seconds']:.1f} s)"
+        f"{report['folds']} folds, {report['sentences']:,} sentences, {report['words']:,} "
+        f"words, {len(report['codes'])} codes (unit: sentence; {report['seconds']:.1f} s)"
     )
-    click.echo(f"  {'engine':<9} {'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6} "
-               f"{'macro F1':>8}")  # fmt: skip
-    for name, entry in engines.items():
+    click.echo(f"  {'':<27} {'precision':>9} {'recall':>7} {'F1':>6} {'macro F1':>8} "
+               f"{'per 1,000 words':>15}")  # fmt: skip
+    rows = [("review queue (combined)", queue["combined"])]
+    rows += [(f"review queue ({e} only)", queue[e]) for e in ("terms", "similar", "learned")]
+    rows += [("text search: code names", engines["names"]),
+             ("text search: + keywords", engines["keywords"])]  # fmt: skip
+    rows += [(f"{e} >= {report['thresholds'][e]}", engines[e])
+             for e in ("terms", "similar", "learned", "combined")]  # fmt: skip
+    for name, entry in rows:
         micro = entry["micro"]
         click.echo(
-            f"  {name:<9} {report['thresholds'][name]:>9} {_figure(micro['precision']):>9} "
-            f"{_figure(micro['recall']):>7} {_figure(micro['f1']):>6} "
-            f"{_figure(entry['macro']['f1']):>8}"
+            f"  {name:<27} {_figure(micro['precision']):>9} {_figure(micro['recall']):>7} "
+            f"{_figure(micro['f1']):>6} {_figure(entry['macro']['f1']):>8} "
+            f"{_figure(entry['per_1000_words'], 1):>15}"
         )
     width = max([len(p) for p in report["codes"]] + [4])
-    click.echo("\nper code (combined; keywords = the keyword-only baseline):")
+    click.echo("\nper code (review queue; names = text search on the code's name):")
     click.echo(f"  {'code':<{width}} {'gold':>5} {'precision':>9} {'recall':>7} {'F1':>6} "
-               f"{'keywords F1':>11}")  # fmt: skip
-    combined, keywords = engines["combined"]["per_code"], engines["keywords"]["per_code"]
+               f"{'names F1':>8}")  # fmt: skip
+    combined, names = queue["combined"]["per_code"], engines["names"]["per_code"]
     for path in report["codes"]:
         entry = combined[path]
         click.echo(
             f"  {path:<{width}} {entry['gold']:>5} {_figure(entry['precision'], 2):>9} "
             f"{_figure(entry['recall'], 2):>7} {_figure(entry['f1'], 2):>6} "
-            f"{_figure(keywords[path]['f1'], 2):>11}"
+            f"{_figure(names[path]['f1'], 2):>8}"
         )
 
 
-def _print_suggestions(found: list[Any], total: int) -> None:
+def _print_suggestions(found: list[Any], total: int, min_score: float | None) -> None:
     if not found:
-        click.echo("no suggestions")
+        if min_score is None or min_score > 0.1:
+            click.echo("no suggestions likely to be right (see --min-score 0.1 for the unlikely)")
+        else:
+            click.echo("no suggestions")
         return
     for s in found:
-        precision = "" if s.precision is None else f"  precision so far {s.precision:.2f}"
+        precision = "" if s.precision is None else f"  code's precision {s.precision:.2f}"
         click.echo(
             f"{s.score:.2f}  {s.document} {s.start}-{s.end}  {s.code}  "
             f"[{', '.join(s.engines)}]{precision}"
@@ -71,12 +80,13 @@ def _print_suggestions(found: list[Any], total: int) -> None:
 @click.option("--code", "code_ref", help="Only suggest this code.")
 @click.option("--coder", help="Learn from this coder's codings (default: every coder's).")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=None,
-              help="Lowest combined score shown (default 0.3).")  # fmt: skip
+              help="Lowest probability of being right shown (default 0.5).")  # fmt: skip
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help=f"At most N suggestions (default {TEXT_LIMIT}; all with --json).")  # fmt: skip
 @click.option("--evaluate", is_flag=True,
               help="Instead: hold out each coded document in turn and report precision, recall "
-              "and F1 per engine and code against the keyword baseline.")  # fmt: skip
+              "and F1 of the review queue per engine and code, next to a text search on the "
+              "code names.")  # fmt: skip
 @click.option(
     "--folds",
     type=click.IntRange(min=2),
@@ -99,8 +109,11 @@ def suggest_command(
 
     Three engines score every sentence: the codebook's own words (keywords, names,
     definitions), similarity to excerpts already coded, and a classifier trained on this
-    project's codings (codes with 8 codings or more). Spans already coded and suggestions
-    rejected before are left out.
+    project's codings (codes with 8 codings or more). The score shown is the probability
+    of being right, measured on your own codings held out; the list keeps the likely ones,
+    a few codes per sentence, and no empty answers or interviewer questions unless you code
+    them. Spans already coded and suggestions rejected before are left out. What a run
+    found is kept in the project until codings, decisions or the codebook change.
     """
     from .nlp import suggest as engine
 
@@ -122,4 +135,4 @@ def suggest_command(
         chosen = found[:limit] if limit else found
         _echo_json([{key: getattr(s, key) for key in JSON_KEYS} for s in chosen])
     else:
-        _print_suggestions(found[: limit or TEXT_LIMIT], len(found))
+        _print_suggestions(found[: limit or TEXT_LIMIT], len(found), min_score)

@@ -3,21 +3,22 @@
 Offsets are code-point indices into the stored text (as codings hold them), and every span is
 trimmed of surrounding whitespace, so ``text[start:end]`` is the sentence or paragraph itself.
 
-The sentence rule here is a plain regular expression: a sentence ends at a run of ``.``, ``!``,
-``?`` or ``…`` followed by whitespace or the end of the region. Issue 6 replaces this regex with
-the cached spaCy sentencizer spans; callers only see ``(start, end)`` pairs, so nothing else has
-to change then.
+There is one definition of a sentence in qualcode, :func:`sentence_spans`: the sentences of
+spaCy's rule-based sentencizer as :func:`qualcode.nlp.pipeline.analyse` finds and caches them
+(each paragraph of each turn body parsed by itself, so a sentence never crosses a turn or a
+blank line; abbreviations such as "Dr." and "e.g." do not end one). Agreement's sentence
+units, the coding screen's sentence keys and the excerpt suggestions all use it. spaCy is
+imported on the first call only, never when this module is imported.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 __all__ = ["paragraph_spans", "sentence_spans", "turn_regions"]
 
-_SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$)")
 _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
 
 
@@ -69,19 +70,6 @@ def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[t
     return out
 
 
-def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    for para_start, para_end in paragraph_spans(text, start, end):
-        cursor = para_start
-        for match in _SENTENCE_END.finditer(text, para_start, para_end):
-            span = _trimmed(text, cursor, match.end())
-            if span:
-                yield span
-            cursor = match.end()
-        span = _trimmed(text, cursor, para_end)
-        if span:
-            yield span
-
-
 def turn_regions(text: str, turns: Turns) -> list[tuple[int, int, bool]]:
     """``(start, end, in_turn)``: the turn bodies and the text between turns, in order.
 
@@ -105,19 +93,18 @@ def sentence_spans(text: str, turns: Turns = ()) -> list[tuple[int, int]]:
     """Sentences of a document as ``(start, end)`` offsets, in text order.
 
     Inside each turn body (``turns``: records with ``start``, ``body_start`` and ``end``, such
-    as :class:`~qualcode.project.TurnInfo`, or ``(start, body_start, end)`` triples) the body is
-    cut into paragraphs at blank lines and each paragraph into sentences, so a sentence never
-    crosses a turn or a paragraph. Text outside the turns (a title, a preamble) and documents
-    without turns give one span per paragraph instead (paragraphs are separated by blank lines).
-    Spans are trimmed of whitespace; empty ones are skipped. Speaker labels (from a turn's
-    ``start`` to its ``body_start``) belong to no span.
+    as :class:`~qualcode.project.TurnInfo`, or ``(start, body_start, end)`` triples) and in a
+    document without turns: the sentences of :func:`qualcode.nlp.pipeline.analyse` (cached per
+    document), which never cross a turn or a blank line. Text outside the turns of a document
+    that has them (a title, a preamble) gives one span per paragraph. Spans are trimmed of
+    whitespace; speaker labels (from a turn's ``start`` to its ``body_start``) belong to no span.
     """
-    if not turns:
-        return paragraph_spans(text)
-    out: list[tuple[int, int]] = []
-    for start, end, in_turn in turn_regions(text, turns):
-        if in_turn:
-            out.extend(_sentences(text, start, end))
-        else:
-            out.extend(paragraph_spans(text, start, end))
-    return out
+    from qualcode.nlp.pipeline import analyse
+
+    spans = list(analyse(text, _spans(turns)).spans)
+    if turns:
+        for start, end, in_turn in turn_regions(text, turns):
+            if not in_turn:
+                spans.extend(paragraph_spans(text, start, end))
+        spans.sort()
+    return spans

@@ -174,12 +174,39 @@ def test_gwet_2014_cac_raw4raters() -> None:
     assert brennan_prediger(data, categories=[1, 2, 3, 4, 5]) == brennan_prediger(data)
 
 
-def test_fleiss_kappa_with_varying_raters_uses_pooled_marginals() -> None:
-    """Fleiss' kappa on `cac.raw4raters` by hand: P_o = 9/11 over the 11 pairable units;
-    p_j from the 40 pooled values of those units (units 1-11), so P_e = 384/1600 = .24."""
-    pooled = np.array([9, 13, 10, 5, 3]) / 40  # counts of 1..5 among the pairable values
-    expected = float(pooled @ pooled)
-    assert fleiss_kappa(KRIPPENDORFF_MISSING) == pytest.approx((9 / 11 - expected) / (1 - expected))
+def test_gwet_2014_fleiss_kappa_with_missing_data_five_observers_is_4576() -> None:
+    """Gwet (2014), Handbook of Inter-Rater Reliability, 4th ed., ch. 2: Fleiss' kappa with
+    missing ratings, 5 observers x 15 units on a 0-3 scale (`cac.raw5obser` in irrCAC; the first
+    15 units of Hayes & Krippendorff 2007): kappa = .4576, p_a = .6156, p_e = .2912; AC1 .4966.
+    p_e takes each category's share over every unit with a rating (issue 20; the share over
+    multiply-rated units only gave .4643)."""
+    data = [list(observer) for observer in zip(*HAYES_2007_UNITS[:15], strict=True)]
+    assert round(fleiss_kappa(data), 4) == 0.4576
+    assert round(percent_agreement(data), 4) == 0.6156
+    assert round(gwet_ac1(data), 4) == 0.4966
+    assert scott_pi(data) == fleiss_kappa(data)
+
+
+def test_gwet_2014_fleiss_kappa_four_raters_with_missing_data() -> None:
+    """Gwet (2014) `cac.raw4raters` (Krippendorff 2011, example C): Fleiss' kappa .76117,
+    p_a .81818, p_e .23872 (irrCAC's fleiss.kappa.raw)."""
+    kappa = fleiss_kappa(KRIPPENDORFF_MISSING)
+    assert kappa == pytest.approx(0.76117, abs=5e-6)
+    assert kappa == pytest.approx((0.81818 - 0.23872) / (1 - 0.23872), abs=2e-5)
+
+
+def test_fleiss_kappa_complete_data_equals_statsmodels() -> None:
+    """With every rater on every unit, the missing-data rule changes nothing: Fleiss (1971)
+    kappa, as statsmodels' fleiss_kappa computes it from subject x category counts."""
+    inter_rater = pytest.importorskip("statsmodels.stats.inter_rater")
+    assert inter_rater.fleiss_kappa(np.array(FLEISS_1971)) == pytest.approx(
+        fleiss_kappa(from_subject_counts(FLEISS_1971)), abs=1e-12
+    )
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        table = rng.integers(0, 4, size=(5, 60))
+        counts = np.stack([(table == k).sum(axis=0) for k in range(4)], axis=1)
+        assert inter_rater.fleiss_kappa(counts) == pytest.approx(fleiss_kappa(table), abs=1e-12)
 
 
 def test_two_coder_coefficients_match_irrcac_abstractors() -> None:
@@ -267,14 +294,31 @@ def test_perfect_agreement_is_one() -> None:
     assert gwet_ac1(data) == 1.0
     assert brennan_prediger(data) == 1.0
     assert krippendorff_alpha(data) == 1.0
-    assert krippendorff_alpha(data, "ordinal") == 1.0
+    assert krippendorff_alpha(data, "ordinal", order=["a", "b", "c"]) == 1.0
+
+
+def test_ordinal_alpha_takes_the_order_given_and_refuses_text_without_one() -> None:
+    """Issue 20: ordinal alpha on text labels used their alphabetical order ("high" < "low" <
+    "medium"). It now needs the order (the codebook's), and follows it."""
+    words = [["low", "medium", "high", "high", "low"], ["low", "high", "high", "medium", "low"]]
+    numbers = [[1, 2, 3, 3, 1], [1, 3, 3, 2, 1]]
+    with pytest.raises(AgreementError, match="needs the order of text labels"):
+        krippendorff_alpha(words, "ordinal")
+    in_order = krippendorff_alpha(words, "ordinal", order=["low", "medium", "high"])
+    assert in_order == pytest.approx(krippendorff_alpha(numbers, "ordinal"))
+    assert in_order != pytest.approx(krippendorff_alpha(words, "ordinal", order=sorted(
+        ["low", "medium", "high"])))  # fmt: skip
+    with pytest.raises(AgreementError, match="not in the given order: 'high'"):
+        krippendorff_alpha(words, "ordinal", order=["low", "medium"])
 
 
 def test_string_categories_and_nan_as_missing() -> None:
     numbers = [[1, 2, 3, 3], [1, 2, 2, 3]]
     words = [["x", "y", "z", "z"], ["x", "y", "y", "z"]]
     assert cohen_kappa(words) == cohen_kappa(numbers)
-    assert krippendorff_alpha(words, "ordinal") == krippendorff_alpha(numbers, "ordinal")
+    assert krippendorff_alpha(words, "ordinal", order="xyz") == krippendorff_alpha(
+        numbers, "ordinal"
+    )
     with_nan = [[1, 2, 3, 3, float("nan")], [1, 2, 2, 3, 1]]
     assert krippendorff_alpha(with_nan) == krippendorff_alpha(numbers)
 
@@ -307,7 +351,7 @@ def test_unknown_level_and_non_numeric_values_raise() -> None:
     for level in ("interval", "ratio"):
         with pytest.raises(AgreementError, match=f"the {level} level needs numeric values"):
             krippendorff_alpha([["a", "b"], ["a", "c"]], level)
-    with pytest.raises(AgreementError, match="put in order"):
+    with pytest.raises(AgreementError, match="order of text labels"):
         krippendorff_alpha([[1, "b"], [1, "c"]], "ordinal")
     with pytest.raises(AgreementError, match="non-negative"):
         krippendorff_alpha([[-1, 2], [1, 2]], "ratio")

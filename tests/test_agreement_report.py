@@ -14,8 +14,8 @@ import pytest
 import qualcode.cli_agreement  # noqa: F401  (registers the command on the CLI group)
 from qualcode import Project
 from qualcode.agreement import krippendorff_alpha
+from qualcode.agreement.bootstrap import _alpha_from_counts
 from qualcode.agreement.report import (
-    _alpha_from_counts,
     agreement_report,
     alpha_interval,
     write_csv,
@@ -27,7 +27,8 @@ from .test_agreement_units import small  # noqa: F401  (fixture)
 
 CODE_KEYS = {
     "code", "members", "units", "percent_agreement", "kappa", "alpha", "ac1", "alpha_ci",
-    "disagreements", "below_threshold", "note",
+    "disagreements", "below_threshold", "note", "used", "alpha_ci_withheld", "alpha_ci_dropped",
+    "alpha_ci_resampled", "warning",
 }  # fmt: skip
 
 
@@ -47,9 +48,13 @@ def test_two_coders_by_hand(small: Project) -> None:  # noqa: F811
     assert bus["alpha"] == pytest.approx(40 / 66)
     # pi_1 = (1 + 1/2) / 7 = 3/14, p_e = 2 (3/14)(11/14) = 66/196
     assert bus["ac1"] == pytest.approx(102 / 130)
-    low, high = bus["alpha_ci"]
-    assert -1.0 <= low <= high <= 1.0
-    assert bus["below_threshold"] is True and bus["note"] is None
+    # one document, one unit carrying the code for both: no interval, and why
+    assert bus["alpha_ci"] == [None, None]
+    assert bus["alpha_ci_withheld"].startswith("too few documents to judge: 1")
+    assert bus["alpha_ci_resampled"] == "documents"
+    assert bus["below_threshold"] is True
+    assert bus["note"].startswith("alpha CI withheld: too few documents")
+    assert "only 7 units" in bus["warning"]
     assert "pairwise" not in bus
     assert report["parameters"]["kappa"] == "Cohen's kappa"
 
@@ -71,16 +76,30 @@ def test_three_coders_fleiss_and_pairwise(small: Project) -> None:  # noqa: F811
     assert "pairwise" in report["overall"]
 
 
+def test_a_pair_that_never_applied_a_code_gets_no_figures(small: Project) -> None:  # noqa: F811
+    """Issue 20: only ben applied Access/Cost by itself; ann and cy never did, so their pair
+    shows no 100% agreement and no AC1 of 1.00 on it."""
+    report = agreement_report(small, coders=["ann", "ben", "cy"], codes=["Access/Cost"],
+                              descendants=False, ci=False)  # fmt: skip
+    pairs = {tuple(p["coders"]): p for p in entry(report, "Access/Cost")["pairwise"]}
+    assert pairs[("ann", "cy")]["percent_agreement"] is None
+    assert pairs[("ann", "cy")]["ac1"] is None
+    assert "neither coder of this pair" in pairs[("ann", "cy")]["note"]
+    assert pairs[("ann", "ben")]["percent_agreement"] is not None
+
+
 def test_json_shape_and_parameters(small: Project) -> None:  # noqa: F811
     report = agreement_report(small, coders=["ann", "ben"], unit="turn",
                               codes=["Access", "Feelings"], descendants="leaves")  # fmt: skip
-    assert set(report) == {"unit", "coders", "documents", "parameters", "codes", "overall"}
+    assert set(report) == {
+        "unit", "coders", "documents", "parameters", "warnings", "codes", "overall"
+    }  # fmt: skip
     assert report["unit"] == "turn" and report["coders"] == ["ann", "ben"]
     assert report["documents"] == ["talk"]
     assert [c["code"] for c in report["codes"]] == ["Access", "Feelings"]
     for code in report["codes"]:
         assert set(code) == CODE_KEYS
-    assert set(report["overall"]) == CODE_KEYS - {"code", "members"} | {"codes"}
+    assert set(report["overall"]) == CODE_KEYS - {"code", "members"} | {"codes", "unused_codes"}
     params = report["parameters"]
     assert params["codes"] == ["Access", "Feelings"] and params["code_includes"] == "leaves"
     assert params["alpha_threshold"] == 0.667 and params["alpha_ci"]["resamples"] == 500
@@ -91,23 +110,25 @@ def test_json_shape_and_parameters(small: Project) -> None:  # noqa: F811
 def test_overall_pools_every_codes_units(small: Project) -> None:  # noqa: F811
     report = agreement_report(small, coders=["ann", "ben"], unit="document",
                               codes=["Access/Bus", "Feelings"], ci=False)  # fmt: skip
-    # pooled: ann [1, 0], ben [1, 0]
-    assert report["overall"]["units"] == 2 and report["overall"]["codes"] == 2
-    assert report["overall"]["alpha"] == pytest.approx(1.0)
+    # Feelings: nobody applied it, so it is listed apart and not pooled (issue 20)
+    assert report["overall"]["units"] == 1 and report["overall"]["codes"] == 1
+    assert report["overall"]["unused_codes"] == ["Feelings"]
+    assert report["overall"]["percent_agreement"] == 1.0
     assert report["overall"]["alpha_ci"] is None
 
 
 def test_undefined_coefficients_are_null_with_a_note(small: Project) -> None:  # noqa: F811
     report = agreement_report(small, coders=["ann", "ben"], codes=["Feelings"])
     feelings = entry(report, "Feelings")
-    assert feelings["percent_agreement"] == 1.0
+    # nobody used it: no 100% agreement on absence, no AC1 of 1.00 (issue 20)
+    assert feelings["percent_agreement"] is None and feelings["ac1"] is None
     assert feelings["kappa"] is None and feelings["alpha"] is None
-    assert feelings["alpha_ci"] == [None, None]
+    assert feelings["alpha_ci"] == [None, None] and feelings["used"] is False
     assert "no selected coder applied this code" in feelings["note"]
-    assert "alpha" in feelings["note"] and feelings["below_threshold"] is False
+    assert feelings["below_threshold"] is False
     segments = agreement_report(small, coders=["ann", "ben"], unit="segment", codes=["Feelings"])
     assert entry(segments, "Feelings")["units"] == 0
-    assert entry(segments, "Feelings")["note"] == "no units: nothing to compare"
+    assert "no selected coder applied this code" in entry(segments, "Feelings")["note"]
 
 
 def test_fast_bootstrap_alpha_matches_krippendorff() -> None:
@@ -116,8 +137,8 @@ def test_fast_bootstrap_alpha_matches_krippendorff() -> None:
         presence = (rng.random((m, 200)) < 0.3).astype(np.int8)
         counts = np.bincount(presence.sum(axis=0), minlength=m + 1).astype(float)
         assert _alpha_from_counts(counts, m) == pytest.approx(krippendorff_alpha(presence))
-        low, high = alpha_interval(presence, n_boot=300, seed=0)
-        assert low <= krippendorff_alpha(presence) <= high
+        found = alpha_interval(presence, n_boot=300, seed=0)
+        assert found.low <= krippendorff_alpha(presence) <= found.high
     assert alpha_interval(presence, seed=5) == alpha_interval(presence, seed=5)
 
 
@@ -197,10 +218,13 @@ def test_demo_sentence_report(tmp_path: Path) -> None:
         elapsed = time.perf_counter() - began
     print(f"demo sentence report (ann, ben; 500 bootstrap resamples per code): {elapsed:.3f} s")
     assert report["overall"]["units"] > 0 and report["overall"]["alpha"] is not None
-    assert report["overall"]["codes"] == len(report["codes"]) > 0
+    used = [c["code"] for c in report["codes"] if c["used"]]
+    unused = [c["code"] for c in report["codes"] if not c["used"]]
+    assert report["overall"]["codes"] == len(used) > 0
+    assert report["overall"]["unused_codes"] == unused
 
 
-def test_character_units_get_no_misleading_interval(tmp_path: Path) -> None:
+def test_character_units_resample_documents(tmp_path: Path) -> None:
     from qualcode.demo import build_demo
 
     path, _ = build_demo(tmp_path / "demo", echo=lambda _line: None)
@@ -208,8 +232,10 @@ def test_character_units_get_no_misleading_interval(tmp_path: Path) -> None:
         report = agreement_report(
             project, coders=["ann", "ben"], unit="character", documents=["p01-amy"]
         )
-    assert report["overall"]["alpha_ci"] is None
-    assert "not independent" in report["parameters"]["alpha_ci"]
+    # characters are resampled by document: one document is too few for an interval
+    assert report["overall"]["alpha_ci"] == [None, None]
+    assert report["overall"]["alpha_ci_withheld"].startswith("too few documents to judge: 1")
+    assert report["parameters"]["alpha_ci"]["resampled"] == "documents"
 
 
 def test_cli_text_shows_each_pair_of_coders(
@@ -228,3 +254,32 @@ def test_cli_text_shows_each_pair_of_coders(
     bus = next(line for line in per_code if "Access/Bus" in line)
     assert len(bus.split()) == 4  # the code, then alpha for each of the three pairs
     assert "-0.000" not in out
+
+
+def test_cli_coverage_interviewer_and_the_interval_method(
+    small: Project,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 20: --min-coverage and --exclude-interviewer reach the report, which states them,
+    names the interval method and says why an interval is withheld."""
+    small.set_speaker("talk", "Interviewer", role="interviewer")
+    path = str(small.sqlite_path)
+    small.close()
+    code, out, err = run(capsys, "agreement", path, "--coders", "ann,ben", "--codes",
+                         "Access/Bus", "--min-coverage", "0.5", "--exclude-interviewer",
+                         "--json")  # fmt: skip
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["parameters"]["min_coverage"] == "at least 0.5 of a unit's counted characters"
+    assert report["parameters"]["exclude_interviewer"] is True
+    bus = entry(report, "Access/Bus")
+    assert bus["units"] == 4 and bus["disagreements"] == 0  # ben's spill no longer counts
+    code, out, err = run(capsys, "agreement", path, "--coders", "ann,ben", "--codes",
+                         "Access/Bus", "--exclude-interviewer")  # fmt: skip
+    assert code == 0, err
+    assert "expanded percentile bootstrap (Hesterberg 2015), resampling documents" in out
+    assert "no CI, too few documents to judge: Access/Bus, (overall)" in out
+    assert "interviewer turns left out" in out
+    assert "warning: only 4 units (fewer than 30)" in out
+    code, _, err = run(capsys, "agreement", path, "--coders", "ann,ben", "--min-coverage", "2")
+    assert code != 0 and "Traceback" not in err

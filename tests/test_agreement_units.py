@@ -72,17 +72,31 @@ def test_sentences_stay_inside_turns_and_keep_exact_offsets() -> None:
     assert [TEXT[s:e] for s, e in spans] == SENTENCES
 
 
-def test_text_outside_turns_and_documents_without_turns_give_paragraphs() -> None:
+def test_text_outside_turns_gives_paragraphs_and_turn_bodies_sentences() -> None:
     text = "Notes\n\nA: One. Two?\nB: Three…  four\n\n\nTail para. Still tail."
     start = text.index("A:")
     turns = [(start, start + 3, text.index("B:")), (text.index("B:"), text.index("B:") + 3,
                                                      text.index("\n\n\n"))]  # fmt: skip
     got = [text[s:e] for s, e in sentence_spans(text, turns)]
-    assert got == ["Notes", "One.", "Two?", "Three…", "four", "Tail para. Still tail."]
+    # an ellipsis is a pause in a transcript, not a sentence end (spaCy's sentencizer)
+    assert got == ["Notes", "One.", "Two?", "Three…  four", "Tail para. Still tail."]
+    # a document without turns is cut into sentences, paragraph by paragraph
     assert [text[s:e] for s, e in sentence_spans(text)] == [
-        "Notes", "A: One. Two?\nB: Three…  four", "Tail para. Still tail.",
+        "Notes", "A: One.", "Two?", "B: Three…  four", "Tail para.", "Still tail.",
     ]  # fmt: skip
     assert paragraph_spans("  \n\n ") == []
+
+
+def test_one_sentence_definition_does_not_split_at_abbreviations() -> None:
+    """Issue 20: the old rule split at "Dr." and "e.g."; agreement, the coding screen and the
+    suggestions now share spaCy's sentences (qualcode.nlp.pipeline.analyse)."""
+    from qualcode.nlp.pipeline import analyse
+
+    text = "P: I saw Dr. Smith, e.g. on Mondays. Then I left! OK?"
+    turns = [(0, 3, len(text))]
+    got = [text[s:e] for s, e in sentence_spans(text, turns)]
+    assert got == ["I saw Dr. Smith, e.g. on Mondays.", "Then I left!", "OK?"]
+    assert list(analyse(text, turns).spans) == sentence_spans(text, turns)
 
 
 def test_covered_marks_units_a_coding_overlaps() -> None:
@@ -151,13 +165,60 @@ def test_turn_and_document_tables(small: Project) -> None:
     assert rows(docs, "Feelings") == [[0], [0]]
 
 
-def test_character_table(small: Project) -> None:
+def test_character_table_counts_body_characters_without_whitespace(small: Project) -> None:
+    """Issue 20: character units are the counted characters: no speaker labels, no spaces or
+    newlines (they were every code point of the text before)."""
     table = unit_table(small, coders=["ann", "ben"], unit="character", codes=["Access/Bus"])
     presence = table.codes[0].presence
-    assert presence.shape == (2, len(TEXT))
-    assert np.flatnonzero(presence[0]).tolist() == list(range(*at("By bus")))
-    assert np.flatnonzero(presence[1]).tolist() == list(range(*at("bus. It was")))
-    assert table.codes[0].units[5] == ("talk", 5, 6)
+    turns = small.turns("talk")
+    labels = {i for t in turns for i in range(t.start, t.body_start)}
+    counted = [i for i, ch in enumerate(TEXT) if not ch.isspace() and i not in labels]
+    assert presence.shape == (2, len(counted))
+    assert [s for _, s, _ in table.codes[0].units] == counted
+    assert "Interviewer:" not in "".join(TEXT[s:e] for _, s, e in table.codes[0].units)
+    starts = np.array([s for _, s, _ in table.codes[0].units])
+    ann = [i for i in range(*at("By bus")) if not TEXT[i].isspace()]
+    ben = [i for i in range(*at("bus. It was")) if not TEXT[i].isspace()]
+    assert starts[np.flatnonzero(presence[0])].tolist() == ann
+    assert starts[np.flatnonzero(presence[1])].tolist() == ben
+
+
+def test_min_coverage_a_spill_does_not_mark_the_next_sentence(small: Project) -> None:
+    """Issue 20: ben's Bus coding "bus. It was" covers 6 of the 11 counted characters of
+    "It was cheap!" (ItwascheapX: 'It', 'was' = 5 of 11); any overlap marks it, half does not."""
+    any_overlap = unit_table(small, coders=["ann", "ben"], codes=["Access/Bus"])
+    assert rows(any_overlap, "Access/Bus")[1] == [0, 0, 0, 1, 1, 0, 0]
+    half = unit_table(small, coders=["ann", "ben"], codes=["Access/Bus"], min_coverage=0.5)
+    assert rows(half, "Access/Bus") == [[0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 1, 0, 0, 0]]
+    assert half.parameters()["min_coverage"] == "at least 0.5 of a unit's counted characters"
+    assert any_overlap.parameters()["min_coverage"] == "any counted character (the default)"
+    # "By bus" is 5 of the 6 counted characters of "By bus." (83%)
+    most = unit_table(small, coders=["ann", "ben"], codes=["Access/Bus"], min_coverage=0.9)
+    assert rows(most, "Access/Bus")[0] == [0] * 7
+    with pytest.raises(AgreementError, match="minimum coverage"):
+        unit_table(small, coders=["ann", "ben"], min_coverage=1.5)
+
+
+def test_exclude_interviewer_leaves_interviewer_turns_out(small: Project) -> None:
+    small.set_speaker("talk", "Interviewer", role="interviewer")
+    table = unit_table(small, coders=["ann", "ben"], codes=["Access"], exclude_interviewer=True)
+    text = small.document_text("talk")
+    assert [text[s:e] for _, s, e in table.codes[0].units] == [
+        "Title line", "By bus.", "It was cheap!", "I liked it.",
+    ]  # fmt: skip
+    assert rows(table, "Access") == [[0, 1, 1, 1], [0, 1, 1, 0]]
+    assert table.parameters()["exclude_interviewer"] is True
+    turn = unit_table(small, coders=["ann", "ben"], unit="turn", codes=["Access"],
+                      exclude_interviewer=True)  # fmt: skip
+    assert len(turn.codes[0].units) == 2  # the title and P01's turn
+    chars = unit_table(small, coders=["ann", "ben"], unit="character", codes=["Access"],
+                       exclude_interviewer=True)  # fmt: skip
+    inside = [s for _, s, _ in chars.codes[0].units]
+    assert all(not (12 <= i < 51 or 93 <= i < 113) for i in inside)
+    # segment units: ann's coding inside the interviewer's question is left out
+    segments = unit_table(small, coders=["ann", "ben"], unit="segment", codes=["Access"],
+                          exclude_interviewer=True)  # fmt: skip
+    assert all(s >= 53 for _, s, _ in segments.codes[0].units)
 
 
 def test_segment_table(small: Project) -> None:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from qualcode.cli import main
@@ -177,10 +178,13 @@ def test_import_codings_command(run, study: str, tmp_path: Path) -> None:  # typ
 def test_every_command_has_help(run) -> None:  # type: ignore[no-untyped-def]
     from qualcode.cli import cli
 
+    context = click.Context(cli)
+
     def walk(group, prefix):  # type: ignore[no-untyped-def]
-        for name, command in group.commands.items():
+        for name in group.list_commands(context):  # click's API: loads lazy commands too
+            command = group.get_command(context, name)
             yield [*prefix, name]
-            if hasattr(command, "commands"):
+            if isinstance(command, click.Group):
                 yield from walk(command, [*prefix, name])
 
     paths = list(walk(cli, []))

@@ -241,7 +241,8 @@ def test_a_million_tiny_turns(fresh_project: Project, tmp_path: Path) -> None:
         return
     (document,) = outcome.documents
     assert document.turns == 1_000_000 and document.speakers == 1
-    assert elapsed < 30
+    # How long it takes is measured by benchmarks/bench_import.py, not asserted here: a busy
+    # machine must not fail a correctness test.
 
 
 # -- fuzzing -----------------------------------------------------------------------------------

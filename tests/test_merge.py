@@ -123,25 +123,74 @@ def interview(tmp_path: Path) -> Path:
 
 # -- matching ------------------------------------------------------------------------------------
 def test_the_same_transcript_imported_in_two_projects_is_one_document(tmp_path: Path) -> None:
+    """Copies set up apart (each coder imported the same file): matched by name and text."""
     body = INTERVIEW.read_text(encoding="utf-8")
     with make(tmp_path / "a.qualcode", ("interview", body)) as a:
         a.apply_code(document="interview", code="Barriers/Travel", coder="alice", start=10, end=30)
-    with make(tmp_path / "b.qualcode", ("p01", body)) as b:
-        b.apply_code(document="p01", code="Barriers/Travel", coder="bob", start=10, end=30)
-        b.set_speaker("p01", "P01", role="other")
+    with make(tmp_path / "b.qualcode", ("interview", body)) as b:
+        b.apply_code(document="interview", code="Barriers/Travel", coder="bob", start=10, end=30)
+        b.set_speaker("interview", "P01", role="other")
+        later = b.document("interview").uuid
     result = merge_projects([tmp_path / "b.qualcode", tmp_path / "a.qualcode"], tmp_path / "m")
     with Project.open(tmp_path / "m") as merged:
         (document,) = merged.documents()
-        assert document.name == "interview"  # the earlier import's name
+        assert document.name == "interview"
         assert {(c.document, c.coder) for c in merged.codings()} == {
             ("interview", "alice"), ("interview", "bob")}  # fmt: skip
         turns = [(t.start, t.body_start, t.end, t.speaker) for t in merged.turns("interview")]
         assert [s.role for s in merged.speakers() if s.label == "P01"] == ["other"]
     with Project.open(tmp_path / "a.qualcode") as a:  # the turns came with the document
         assert turns == [(t.start, t.body_start, t.end, t.speaker) for t in a.turns("interview")]
+        assert document.uuid == min(a.document("interview").uuid, later)
     assert result.matched["documents"] == 1
-    (conflict,) = [c for c in result.conflicts if c.kind == "document name"]
-    assert [v.value for v in conflict.versions] == ["interview", "p01"]
+
+
+def test_one_text_under_two_names_is_two_documents(tmp_path: Path) -> None:
+    """A document is who it is, not what it says: two respondents who gave one answer."""
+    with make(tmp_path / "a.qualcode", ("R_1", "Not sure"), ("R_2", "Not sure")) as a:
+        a.apply_code(document="R_1", code="Barriers/Travel", coder="alice", start=0, end=3)
+        uuids = {d.name: d.uuid for d in a.documents()}
+    copy(tmp_path / "a.qualcode", tmp_path / "b.qualcode")
+    with Project.open(tmp_path / "b.qualcode") as b:
+        b.apply_code(document="R_2", code="Barriers/Food", coder="bob", start=4, end=8)
+    with make(tmp_path / "c.qualcode", ("R_3", "Not sure")) as c:
+        c.apply_code(document="R_3", code="Barriers/Food", coder="carol", start=0, end=8)
+    inputs = [tmp_path / "a.qualcode", tmp_path / "b.qualcode", tmp_path / "c.qualcode"]
+    result = merge_projects(inputs, tmp_path / "m")
+    with Project.open(tmp_path / "m") as merged:
+        docs = {d.name: d.uuid for d in merged.documents()}
+        assert sorted(docs) == ["R_1", "R_2", "R_3"]
+        assert docs["R_1"] == uuids["R_1"] and docs["R_2"] == uuids["R_2"]
+        assert sorted((c.document, c.coder) for c in merged.codings()) == [
+            ("R_1", "alice"), ("R_2", "bob"), ("R_3", "carol")]  # fmt: skip
+    assert result.matched["documents"] == 2
+    assert not [c for c in result.conflicts if c.kind.startswith("document")]
+    merge_projects([tmp_path / "m", tmp_path / "c.qualcode"], tmp_path / "m2")  # idempotent
+    assert dump(tmp_path / "m2") == dump(tmp_path / "m")
+    merge_projects(list(reversed(inputs)), tmp_path / "m3")  # and order-free
+    assert dump(tmp_path / "m3") == dump(tmp_path / "m")
+
+
+def test_one_uuid_with_two_texts_is_checked_and_kept_apart(tmp_path: Path) -> None:
+    with make(tmp_path / "a.qualcode", ("interview", TEXTS[0])) as a:
+        a.apply_code(document="interview", code="Barriers/Travel", coder="alice", start=0, end=9)
+        uuid = a.document("interview").uuid
+    copy(tmp_path / "a.qualcode", tmp_path / "b.qualcode")
+    db = sqlite3.connect(tmp_path / "b.qualcode")  # a copy edited outside qualcode
+    db.execute("UPDATE documents SET text = ?, sha256 = 'x' || sha256, imported_at = "
+               "'2999-01-01 00:00:00'", (TEXTS[1],))  # fmt: skip
+    db.commit()
+    db.close()
+    result = merge_projects([tmp_path / "b.qualcode", tmp_path / "a.qualcode"], tmp_path / "m")
+    with Project.open(tmp_path / "m") as merged:
+        docs = {d.name: (d.uuid, merged.document_text(d.name)) for d in merged.documents()}
+        assert docs["interview"] == (uuid, TEXTS[0])
+        assert docs["interview (2)"][1] == TEXTS[1] and docs["interview (2)"][0] != uuid
+        assert sorted(c.document for c in merged.codings()) == ["interview", "interview (2)"]
+    assert [c.kind for c in result.conflicts if c.kind.startswith("document")] == [
+        "document identity", "document name"]  # fmt: skip
+    merge_projects([tmp_path / "m", tmp_path / "b.qualcode"], tmp_path / "m2")
+    assert dump(tmp_path / "m2") == dump(tmp_path / "m")
 
 
 def test_codes_are_matched_by_uuid_then_by_path(tmp_path: Path, interview: Path) -> None:

@@ -205,7 +205,7 @@ def test_a_connection_cut_mid_action_reports_not_saved_and_the_retry_saves_once(
         worker = threading.Thread(target=code)
         worker.start()
         with admin.connect() as connection:
-            for _ in range(200):  # wait until the insert is inside the server, then cut it
+            for _ in range(500):  # wait until the insert is inside the server, then cut it
                 cut = connection.execute(text(
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                     "WHERE query LIKE 'INSERT INTO codings%' AND state = 'active'"

@@ -171,7 +171,7 @@ def test_encrypted_project_keeps_key_and_backup_encrypted(
         result = project.pseudonymise(plan_for(project, load_names(NAMES)))
     assert result.key is not None and result.backup is not None
     assert cipher.is_encrypted(result.key) and cipher.is_encrypted(result.backup)
-    assert keyfile.load_key(result.key, "pass phrase")["claire"][2] == "[Person 3]"
+    assert keyfile.load_key(result.key, "pass phrase")["claire"][2] == "[Person 1]"
     with pytest.raises(QualcodeError, match="encrypted"):
         keyfile.load_key(result.key)
 
@@ -210,6 +210,10 @@ def test_no_listed_name_in_a_pseudonymised_export(
 def test_cli_review_then_apply(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _err = run_cli(capsys, "pseudonymise", str(demo), "--names", str(NAMES), "--dry-run")
     assert code == 0 and "[x] Amy" in out and "[ ] NHS" in out and "nothing changed" in out
+    # One rule for labels, said in the plan with the renames: Dee speaks as P04 in p04-dee.
+    assert "labels: a person with one known role -> [Participant n]" in out
+    assert re.search(r"\[x\] Dee .* \[Participant 4\]", out)
+    assert "rename document p04-dee -> p04-participant-4" in out
     with Project.open(demo) as project:
         assert "Amy" in project.document_text("p01-amy")
     code, _out, err = run_cli(capsys, "pseudonymise", str(demo), "--names", str(NAMES))

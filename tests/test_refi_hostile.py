@@ -49,7 +49,7 @@ def test_empty_and_not_zip_and_truncated(tmp_path: Path) -> None:
     refused(empty, "empty")
     text = tmp_path / "notes.qdpx"
     text.write_text("just some notes", encoding="utf-8")
-    refused(text, "not a .qdpx file")
+    refused(text, "not a .qdpx or .qde REFI-QDA project (neither a zip archive nor XML)")
     whole = zip_bytes({"project.qde": project_xml(CODES)})
     cut = tmp_path / "cut.qdpx"
     cut.write_bytes(whole[: len(whole) // 2])

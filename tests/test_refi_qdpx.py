@@ -83,7 +83,9 @@ def test_nvivo_windows_codings_cover_the_words_nvivo_showed(
     path, body, words = nvivo_windows(tmp_path)
     summary = import_qdpx(fresh_project, path)
     assert summary.offsets is not None and "UTF-16" in summary.offsets
-    assert summary.warnings == [] and summary.skipped == []
+    assert summary.warnings == []
+    assert summary.skipped == [
+        "1 rich-text versions of sources (.docx; their plain text is imported): 'videos'"]  # fmt: skip
     text = fresh_project.document_text("videos")
     assert text == body.replace("\r\n", "\n")
     codings = fresh_project.codings()
@@ -107,7 +109,7 @@ def test_the_fixture_project(tmp_path: Path) -> None:
     summary = import_qdpx_new(REFI_DATA / "project.qde", tmp_path / "f.qualcode", actor="t")
     assert {k: summary.added[k] for k in summary.added} == {
         "coders": 3, "codes": 4, "attributes": 6, "cases": 2, "documents": 1, "codings": 5,
-        "memos": 10,
+        "memos": 11,
     }  # fmt: skip
     skipped = " | ".join(summary.skipped)
     for expected in (
@@ -134,10 +136,12 @@ def test_the_fixture_project(tmp_path: Path) -> None:
         }  # fmt: skip
         assert case.documents == ("p01 interview",) and case.description == "First participant."
         assert {a.name: a.type for a in project.attributes()}["joined"] == "date"
-        memos = {(m.target_type, m.target, m.coder): m.text for m in project.memos()}
+        memos = {(m.target_type, m.target, m.coder): m.text for m in project.memos()
+                 if m.text != "A fixture."}  # fmt: skip
         assert memos[("code", "Engagement", "ben")].endswith("once we have more interviews.")
         assert memos[("case", "P01", "ben")] == "Case memo: referred by outreach."
         assert memos[("project", None, "Ann Coder")] == "Loose\n\nRemember to ask about childcare."
+        assert "A fixture." in {m.text for m in project.memos() if m.target_type == "project"}
         assert memos[("coding", "f1000000-0000-4000-8000-000000000003", "Ann Coder")] == (
             "Paid travel made the difference."
         )
@@ -168,14 +172,29 @@ def test_import_into_an_existing_project_matches_what_is_there(
 def test_the_same_text_from_another_tool_lands_on_our_document(
     tmp_path: Path, fresh_project: Project
 ) -> None:
-    """A colleague coded our transcript in NVivo: matched by text, the name may differ."""
+    """A colleague coded our transcript in NVivo: matched by name and text (NVivo kept the
+    name; GUIDs are matched first when a tool keeps them)."""
+    path, body, _ = nvivo_windows(tmp_path)
+    source = tmp_path / "videos.txt"
+    source.write_text(body.replace("\r\n", "\n"), encoding="utf-8")
+    fresh_project.import_files([source])
+    summary = import_qdpx(fresh_project, path)
+    assert summary.matched["documents"] == 1 and summary.added["documents"] == 0
+    assert {c.document for c in fresh_project.codings()} == {"videos"}
+
+
+def test_the_same_text_under_another_name_is_a_document_of_its_own(
+    tmp_path: Path, fresh_project: Project
+) -> None:
     path, body, _ = nvivo_windows(tmp_path)
     source = tmp_path / "ours.txt"
     source.write_text(body.replace("\r\n", "\n"), encoding="utf-8")
     fresh_project.import_files([source])
     summary = import_qdpx(fresh_project, path)
-    assert summary.matched["documents"] == 1 and summary.added["documents"] == 0
-    assert {c.document for c in fresh_project.codings()} == {"ours"}
+    assert summary.matched["documents"] == 0 and summary.added["documents"] == 1
+    assert any("same text as another document: 'videos' (as 'ours')" in w
+               for w in summary.warnings)  # fmt: skip
+    assert {c.document for c in fresh_project.codings()} == {"videos"}
 
 
 def test_guids_that_are_taken_get_new_uuids(tmp_path: Path, fresh_project: Project) -> None:
@@ -240,8 +259,10 @@ def test_export_is_valid_stable_and_keeps_imported_guids(
     with zipfile.ZipFile(one) as archive:
         assert archive.read(f"sources/{DOC}.txt").decode() == fresh_project.document_text("videos")
         assert json.loads(archive.read("qualcode.json"))["format"] == "qualcode-refi-extras"
-    # Four codings on three spans: one selection per span.
-    assert qde_one.count("<PlainTextSelection ") == 3 and qde_one.count("<Coding ") == 4
+    # Four codings, each in its own selection as NVivo wrote them: their GUIDs come back.
+    assert qde_one.count("<PlainTextSelection ") == 4 and qde_one.count("<Coding ") == 4
+    for i in range(4):
+        assert f'guid="f0000000-0000-4000-8000-00000000000{i}"' in qde_one
 
 
 @needs_interop
@@ -299,7 +320,7 @@ def test_the_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert code == 0 and json.loads(out)["duplicates"] == 4
     (tmp_path / "bad.qdpx").write_text("nope", encoding="utf-8")
     code, _, err = run("import-qdpx", "bad.qdpx", "-o", "other.qualcode")
-    assert code == 1 and err.startswith("qualcode: error: bad.qdpx: not a .qdpx file")
+    assert code == 1 and err.startswith("qualcode: error: bad.qdpx: not a .qdpx or .qde")
     assert not (tmp_path / "other.qualcode").exists()
 
 

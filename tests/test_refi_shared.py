@@ -21,11 +21,14 @@ pytestmark = needs_interop
 
 PROJECTS = {
     # file: (codes, documents, coders, codings, memos, warning fragment, skipped fragment)
-    "qdpx/nvivo-win-12.6_oltas.qdpx": (60, 1, 2, 97, 0, None, None),
-    "qdpx/nvivo-mac-12.7.0_OltasSzkepticizmus_17June.qdpx": (152, 2, 2, 297, 0, None, None),
+    "qdpx/nvivo-win-12.6_oltas.qdpx": (60, 1, 2, 97, 0, None,
+                                       "1 rich-text versions of sources (.docx"),
+    "qdpx/nvivo-mac-12.7.0_OltasSzkepticizmus_17June.qdpx": (152, 2, 2, 297, 0, None,
+                                                             "2 rich-text versions of sources"),
     "qdpx/nvivo-mac-15.0.0_nvivo_project.qdpx": (262, 0, 2, 0, 0, None,
                                                  "2 sources with no text"),
-    "qdpx/qc-1.3.2_demo.qdpx": (262, 2, 1, 205, 0, "sources without a name", None),
+    "qdpx/qc-1.3.2_demo.qdpx": (262, 2, 1, 205, 0, "sources without a name",
+                                "158 names of selections"),
     "qdpx/atlasti-win-23.2.3_blank-atlas-project.qdpx": (0, 0, 2, 0, 0, "upper-case GUIDs", None),
     "qdpx/atlasti-win-23.2.3_target-atlas-project.qdpx": (3, 0, 2, 0, 0, "upper-case GUIDs",
                                                           None),

@@ -256,23 +256,24 @@ def cohen_kappa(data: Data) -> float:
 
 
 def fleiss_kappa(data: Data) -> float:
-    """Fleiss' (1971) kappa, generalised to a varying number of coders per unit.
+    """Fleiss' (1971) kappa, with missing values handled as Gwet (2014, ch. 2) does.
 
-    Only units with two or more values count. Each unit's agreement is its agreeing ordered pairs
-    over all ``n_u (n_u - 1)`` ordered pairs of its values; ``P_o`` is their mean over units.
-    ``p_j`` is category ``j``'s share of all the pooled values of those units and
-    ``P_e = sum_j p_j**2``. With the same number of coders on every unit this is exactly
-    Fleiss (1971); with two coders it is Scott's pi.
+    ``P_o`` is :func:`percent_agreement`: each unit with two or more values contributes its
+    agreeing ordered pairs over all ``n_u (n_u - 1)`` ordered pairs of its values, averaged over
+    those units. ``p_j`` is the mean over every unit with at least one value of the share of
+    that unit's values in category ``j`` (as for :func:`gwet_ac1`, and as Gwet's irrCAC does), so
+    a unit coded by a single coder informs the shares though not ``P_o``; ``P_e = sum_j p_j**2``.
+    With the same number of coders on every unit this is exactly Fleiss (1971).
     """
     return _fleiss(data, "Fleiss' kappa")
 
 
 def scott_pi(data: Data) -> float:
-    """Scott's (1955) pi: chance agreement from the coders' pooled marginal proportions.
+    """Scott's (1955) pi: chance agreement from the coders' pooled category shares.
 
-    For two coders: units coded by both, ``p_e = sum_k ((p_Ak + p_Bk) / 2)**2``. For more
-    coders this computes Fleiss' generalisation (pairwise agreement, pooled marginals), which is
-    what :func:`fleiss_kappa` computes; the two functions always agree.
+    For two coders with no missing values: ``p_e = sum_k ((p_Ak + p_Bk) / 2)**2``. With more
+    coders, or with missing values, this computes Fleiss' generalisation as
+    :func:`fleiss_kappa` does (the two functions always agree).
     """
     return _fleiss(data, "Scott's pi")
 
@@ -282,17 +283,19 @@ def _fleiss(data: Data, name: str) -> float:
     counts = ratings.unit_counts
     pairable = _pairable(counts, name)
     observed = _percent_agreement(counts, pairable)
-    in_pairable = pairable[counts.unit]
-    pooled = np.bincount(
-        counts.category[in_pairable],
-        weights=counts.count[in_pairable],
-        minlength=len(ratings.categories),
-    )
-    shares = pooled / pooled.sum()
+    shares = _category_shares(ratings, counts)
     expected = float(shares @ shares)
     if expected >= 1.0:
         raise _undefined(name)
     return (observed - expected) / (1.0 - expected)
+
+
+def _category_shares(ratings: ReliabilityData, counts: _UnitCounts) -> np.ndarray:
+    """``pi_k``: the mean, over units with at least one value, of the share of the unit's
+    values in category ``k`` (Gwet 2014)."""
+    share = counts.count / counts.per_unit[counts.unit]
+    coded = int(np.count_nonzero(counts.per_unit > 0))
+    return np.bincount(counts.category, weights=share, minlength=len(ratings.categories)) / coded
 
 
 def _number_of_categories(
@@ -350,24 +353,25 @@ def gwet_ac1(data: Data, categories: Iterable[Hashable] | None = None) -> float:
             "Gwet's AC1 is undefined: only one category is in use (all values are the same); "
             "pass categories= to count the codes that were not used"
         )
-    coded = counts.per_unit > 0
-    share = counts.count / counts.per_unit[counts.unit]
-    pi = np.bincount(counts.category, weights=share, minlength=len(ratings.categories)) / int(
-        coded.sum()
-    )
+    pi = _category_shares(ratings, counts)
     expected = float(np.sum(pi * (1.0 - pi)) / (q - 1))
     observed = _percent_agreement(counts, pairable)
     return (observed - expected) / (1.0 - expected)
 
 
-def krippendorff_alpha(data: Data, level: Level | str = "nominal") -> float:
+def krippendorff_alpha(
+    data: Data, level: Level | str = "nominal", order: Sequence[Hashable] | None = None
+) -> float:
     """Krippendorff's alpha for any number of coders, with missing values.
 
     Computed from the coincidence matrix (Krippendorff 2011, "Computing Krippendorff's
     Alpha-Reliability"): ``alpha = 1 - D_o / D_e`` over the pairable values (units with two or
     more values). ``level`` picks the difference function: ``nominal``; ``ordinal`` (categories
-    in sorted order, the difference between ``c`` and ``k`` being the squared number of pooled
-    values from ``c`` to ``k`` less half of those at ``c`` and at ``k``); ``interval``
+    in the given ``order``, such as the codebook's; numbers may go without one and are then
+    taken in ascending order, but text labels may not: their alphabetical order is rarely their
+    meaning, so they are refused without ``order``; the difference between ``c`` and ``k``
+    being the squared number of pooled values from ``c`` to ``k`` less half of those at ``c``
+    and at ``k``); ``interval``
     (squared difference); ``ratio`` (squared ``(c - k) / (c + k)``, non-negative values).
 
     The sums run over units and coders, never over a categories x categories table, except the
@@ -405,7 +409,7 @@ def krippendorff_alpha(data: Data, level: Level | str = "nominal") -> float:
         if level == "interval":
             x = _numeric_categories(ratings, level)
         else:
-            x = _mid_ranks(ratings, pooled)
+            x = _mid_ranks(ratings, pooled, order)
         observed, expected = _interval(unit, category, count, m, x, pooled, n)
     if expected <= 0.0:
         raise _undefined(name)
@@ -427,19 +431,35 @@ def _numeric_categories(ratings: ReliabilityData, level: str) -> np.ndarray:
     return np.asarray(ratings.categories, dtype=np.float64)
 
 
-def _mid_ranks(ratings: ReliabilityData, pooled: np.ndarray) -> np.ndarray:
-    """Each category's mid-rank among the pooled values, categories in sorted order."""
-    try:
-        categories: list[Any] = list(ratings.categories)
-        order = sorted(range(len(categories)), key=categories.__getitem__)
-    except TypeError:
-        raise AgreementError(
-            "the ordinal level needs values that can be put in order; these mix types that "
-            "cannot be compared"
-        ) from None
-    ordered = pooled[order]
+def _mid_ranks(
+    ratings: ReliabilityData, pooled: np.ndarray, order: Sequence[Hashable] | None
+) -> np.ndarray:
+    """Each category's mid-rank among the pooled values, categories in ``order`` (or, for
+    numbers, ascending)."""
+    categories: list[Any] = list(ratings.categories)
+    if order is None:
+        text = [
+            c for c in categories
+            if isinstance(c, bool | np.bool_) or not isinstance(c, numbers.Real)
+        ]  # fmt: skip
+        if text:
+            shown = ", ".join(repr(c) for c in text[:5])
+            raise AgreementError(
+                f"the ordinal level needs the order of text labels ({shown}); pass "
+                "order=[...] from the codebook, lowest first"
+            )
+        positions = categories
+    else:
+        rank = {value: i for i, value in enumerate(order)}
+        missing = [c for c, p in zip(categories, pooled, strict=True) if p and c not in rank]
+        if missing:
+            shown = ", ".join(repr(c) for c in missing[:5])
+            raise AgreementError(f"values not in the given order: {shown}; add them to order=")
+        positions = [rank.get(c, -1) for c in categories]
+    order_index = sorted(range(len(categories)), key=positions.__getitem__)
+    ordered = pooled[order_index]
     ranks = np.empty_like(pooled)
-    ranks[order] = np.cumsum(ordered) - ordered / 2.0
+    ranks[order_index] = np.cumsum(ordered) - ordered / 2.0
     return ranks
 
 

@@ -127,12 +127,15 @@ def reconcile_queue(
     documents: Sequence[str] | None = None,
     descendants: Descendants = True,
     overlap: float = 0.5,
+    min_coverage: float = 0.0,
+    exclude_interviewer: bool = False,
 ) -> Queue:
     """The reconcile queue of ``code`` for ``coders`` (the choices mean what they mean in
     :func:`qualcode.agreement.report.agreement_report`)."""
     table = unit_table(
         project, coders=coders, unit=unit, documents=documents, codes=[code],
-        descendants=descendants, threshold=overlap,
+        descendants=descendants, threshold=overlap, min_coverage=min_coverage,
+        exclude_interviewer=exclude_interviewer,
     )  # fmt: skip
     chosen = table.codes[0]
     members = set(chosen.members)
@@ -144,9 +147,7 @@ def reconcile_queue(
     for index in np.flatnonzero(differ):
         document, start, end = units[int(index)]
         bad[document].append((start, end))
-    decided = {
-        (d.document, d.start, d.end): d for d in project.decisions(code=chosen.code)
-    }
+    decided = {(d.document, d.start, d.end): d for d in project.decisions(code=chosen.code)}
     by_document: dict[str, list[Row]] = defaultdict(list)
     for c in project.codings(coders=list(names)):  # one read for every document
         if c.code in members:

@@ -4,16 +4,27 @@
 and :func:`table_report` turns any table into the report, whose shape is stable (``--json``)::
 
     {"unit": ..., "coders": [...], "documents": [...], "parameters": {...},
+     "warnings": [...],
      "codes": [{"code": PATH, "members": [...], "units": N, "percent_agreement": x,
                 "kappa": x, "alpha": x, "ac1": x, "alpha_ci": [lo, hi], "disagreements": N,
-                "below_threshold": bool, "note": str | None, "pairwise": [...]}, ...],
-     "overall": {...the same keys, over every code's units side by side...}}
+                "used": bool, "alpha_ci_withheld": str | None, "alpha_ci_dropped": x,
+                "alpha_ci_resampled": "documents" | "units", "below_threshold": bool,
+                "warning": str | None, "note": str | None, "pairwise": [...]}, ...],
+     "overall": {...the same keys, over the used codes' units side by side...,
+                 "codes": N, "unused_codes": [...]}}
 
 ``kappa`` is Cohen's for two coders and Fleiss' for more; ``alpha`` is Krippendorff's (nominal);
 ``ac1`` is Gwet's with the two categories present/absent. ``pairwise`` (each pair of coders:
 percent agreement, Cohen's kappa, alpha, AC1, disagreements) is there with three coders or more.
-A coefficient that is undefined (say nobody used the code, so every value is "absent") is
-``None`` and ``note`` says why; the report never fails on one code.
+A coefficient that is undefined is ``None`` and ``note`` says why; the report never fails on
+one code. A code no selected coder applied in the compared documents has no figures at all
+(100% agreement on absence would say nothing), and the overall row leaves it out and lists it
+under ``unused_codes``.
+
+``alpha_ci`` is an expanded percentile bootstrap interval (Hesterberg 2015) of alpha that
+resamples whole documents when units sit inside documents (every unit kind but ``document``,
+and the overall row always); when it cannot be trusted it is ``[None, None]`` and
+``alpha_ci_withheld`` says why (see :mod:`qualcode.agreement.bootstrap`).
 """
 
 from __future__ import annotations
@@ -26,6 +37,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from qualcode.agreement.bootstrap import (
+    MAX_DROPPED,
+    METHOD,
+    MIN_CARRYING,
+    MIN_CLUSTERS,
+    Interval,
+)
+from qualcode.agreement.bootstrap import alpha_interval as _alpha_interval
 from qualcode.agreement.coefficients import (
     AgreementError,
     ReliabilityData,
@@ -35,7 +54,7 @@ from qualcode.agreement.coefficients import (
     krippendorff_alpha,
     percent_agreement,
 )
-from qualcode.agreement.units import Descendants, UnitTable, unit_table
+from qualcode.agreement.units import CodeUnits, Descendants, UnitTable, unit_table
 from qualcode.reports.cells import neutralise
 
 if TYPE_CHECKING:
@@ -56,6 +75,9 @@ __all__ = [
 ALPHA_TENTATIVE = 0.667
 ALPHA_GOOD = 0.800
 CI_LEVEL = 0.95
+#: Below this many units a table's coefficients are too unstable to read without a warning.
+MIN_UNITS = 30
+UNUSED = "no selected coder applied this code in the compared documents: nothing to measure"
 
 COLUMNS = (
     "code", "coders", "units", "percent_agreement", "kappa", "alpha", "ac1",
@@ -76,18 +98,22 @@ def agreement_report(
     ci: bool = True,
     seed: int = 0,
     n_boot: int = 500,
+    min_coverage: float = 0.0,
+    exclude_interviewer: bool = False,
 ) -> dict[str, Any]:
     """Agreement of ``coders`` on each code (and over codes) in the project's codings.
 
     ``unit``, ``documents``, ``codes`` and ``descendants`` choose the units and codes (see
     :mod:`qualcode.agreement.units`); ``overlap`` is the segment-matching threshold; codes whose
-    alpha is below ``threshold`` are flagged; ``ci`` adds a percentile bootstrap interval for
-    alpha from ``n_boot`` resamples of units with ``seed``.
+    alpha is below ``threshold`` are flagged; ``ci`` adds a bootstrap interval for alpha from
+    ``n_boot`` resamples with ``seed``; ``min_coverage`` and ``exclude_interviewer`` decide when
+    a unit counts as coded and which text counts (see :mod:`qualcode.agreement.units`).
     """
     project.require_unblinded("see agreement")
     table = unit_table(
         project, coders=coders, unit=unit, documents=documents, codes=codes,
-        descendants=descendants, threshold=overlap,
+        descendants=descendants, threshold=overlap, min_coverage=min_coverage,
+        exclude_interviewer=exclude_interviewer,
     )  # fmt: skip
     return table_report(table, threshold=threshold, ci=ci, seed=seed, n_boot=n_boot)
 
@@ -100,15 +126,9 @@ def table_report(
     seed: int = 0,
     n_boot: int = 500,
 ) -> dict[str, Any]:
-    """The report of a unit table (the pure part of :func:`agreement_report`).
-
-    No interval is given for character units: neighbouring characters are not independent, so
-    resampling them as if they were would give an interval far narrower than the truth."""
+    """The report of a unit table (the pure part of :func:`agreement_report`)."""
     coders = list(table.coders)
-    no_ci_reason = None
-    if ci and table.unit == "character":
-        ci = False
-        no_ci_reason = "not computed for character units: characters are not independent units"
+    clustered = table.unit != "document"
     parameters = table.parameters()
     parameters.update(
         kappa="Cohen's kappa" if len(coders) == 2 else "Fleiss' kappa",
@@ -116,28 +136,79 @@ def table_report(
         ac1="Gwet's AC1 (categories: present, absent)",
         alpha_threshold=threshold,
         alpha_ci=(
-            {"method": "percentile bootstrap over units", "level": CI_LEVEL,
-             "resamples": n_boot, "seed": seed}
-            if ci else no_ci_reason
+            {"method": METHOD,
+             "resampled": "documents" if clustered else "units",
+             "level": CI_LEVEL, "resamples": n_boot, "seed": seed,
+             "withheld_when": (
+                 f"the code is in fewer than {MIN_CARRYING} of the resampled "
+                 f"{'documents' if clustered else 'units'}"
+                 + (f", fewer than {MIN_CLUSTERS} documents" if clustered else "")
+                 + f", or alpha is undefined on more than {MAX_DROPPED:.0%} of the resamples"
+             ),
+             "overall": f"resamples documents (at least {MIN_CLUSTERS})"}
+            if ci else None
         ),
+        small_sample=f"a warning below {MIN_UNITS} units",
     )  # fmt: skip
     rows = []
     for code in table.codes:
-        figures = _figures(code.presence, coders, threshold, ci, seed, n_boot)
-        if not code.presence.any() and figures["units"]:
-            figures["note"] = _join(
-                "no selected coder applied this code in the selected documents", figures["note"]
-            )
+        if not code.presence.any():
+            rows.append({"code": code.code, "members": list(code.members),
+                         **_unused(code, coders, ci)})  # fmt: skip
+            continue
+        clusters = code.units.document if clustered else None
+        figures = _figures(code.presence, clusters, coders, threshold, ci, seed, n_boot)
         rows.append({"code": code.code, "members": list(code.members), **figures})
-    overall = _figures(table.pooled(), coders, threshold, ci, seed, n_boot)
+    used = table.used()
+    presence, documents = table.pooled(used)
+    overall = _figures(presence, documents, coders, threshold, ci, seed, n_boot)
+    if not used and table.codes:
+        overall["note"] = _join("no selected coder applied any selected code", overall["note"])
+    warnings = _grouped_warnings([*rows, {"code": "(overall)", **overall}])
     return {
         "unit": table.unit,
         "coders": coders,
         "documents": list(table.documents),
         "parameters": parameters,
+        "warnings": warnings,
         "codes": rows,
-        "overall": {"codes": len(rows), **overall},
+        "overall": {
+            "codes": len(used),
+            "unused_codes": [c.code for c in table.unused()],
+            **overall,
+        },
     }
+
+
+def _grouped_warnings(entries: list[dict[str, Any]]) -> list[str]:
+    """One line per distinct warning, naming the rows it concerns (or how many)."""
+    grouped: dict[str, list[str]] = {}
+    for entry in entries:
+        if entry.get("warning"):
+            grouped.setdefault(entry["warning"], []).append(entry["code"])
+    out = []
+    for warning, codes in grouped.items():
+        named = ", ".join(codes) if len(codes) <= 5 else f"{len(codes)} rows"
+        out.append(f"{warning} ({named})")
+    return out
+
+
+def _unused(code: CodeUnits, coders: list[str], ci: bool) -> dict[str, Any]:
+    """The entry of a code nobody applied: no figures, and why."""
+    out: dict[str, Any] = {
+        "units": len(code.units), "used": False, "percent_agreement": None, "kappa": None,
+        "alpha": None, "ac1": None, "alpha_ci": [None, None] if ci else None,
+        "alpha_ci_withheld": "no selected coder applied this code" if ci else None,
+        "alpha_ci_dropped": None, "alpha_ci_resampled": None, "disagreements": 0,
+        "below_threshold": False, "warning": None, "note": UNUSED,
+    }  # fmt: skip
+    if len(coders) > 2:
+        out["pairwise"] = [
+            {"coders": [coders[i], coders[j]], "percent_agreement": None, "kappa": None,
+             "alpha": None, "ac1": None, "disagreements": 0, "note": UNUSED}
+            for i, j in itertools.combinations(range(len(coders)), 2)
+        ]  # fmt: skip
+    return out
 
 
 def worst_first(entry: dict[str, Any]) -> tuple[bool, float, str]:
@@ -165,21 +236,25 @@ def _attempt(
 
 def _figures(
     presence: np.ndarray,
+    clusters: np.ndarray | None,
     coders: list[str],
     threshold: float,
     ci: bool,
     seed: int,
     n_boot: int,
 ) -> dict[str, Any]:
-    """Every figure of one presence table (coders x units)."""
+    """Every figure of one presence table (coders x units); ``clusters`` is the document of
+    each unit, for the interval to resample (None: resample units)."""
     units = int(presence.shape[1])
     notes: list[str] = []
-    out: dict[str, Any] = {"units": units}
+    out: dict[str, Any] = {"units": units, "used": bool(presence.any())}
     if units == 0:
         out.update(
             percent_agreement=None, kappa=None, alpha=None, ac1=None,
-            alpha_ci=None if not ci else [None, None], disagreements=0, below_threshold=False,
-            note="no units: nothing to compare",
+            alpha_ci=None if not ci else [None, None],
+            alpha_ci_withheld="no units" if ci else None, alpha_ci_dropped=None,
+            alpha_ci_resampled=None, disagreements=0, below_threshold=False,
+            warning=None, note="no units: nothing to compare",
         )  # fmt: skip
         if len(coders) > 2:
             out["pairwise"] = []
@@ -194,15 +269,24 @@ def _figures(
         ac1=_attempt(gwet_ac1, data, notes, "AC1", categories=(0, 1)),
     )
     if ci:
-        try:
-            out["alpha_ci"] = list(alpha_interval(presence, n_boot=n_boot, seed=seed))
-        except AgreementError as error:
-            out["alpha_ci"] = [None, None]
-            notes.append(f"alpha CI: {error}")
+        found = _alpha_interval(presence, clusters, n_boot=n_boot, seed=seed, level=CI_LEVEL)
+        out["alpha_ci"] = found.bounds
+        out["alpha_ci_withheld"] = found.withheld
+        out["alpha_ci_dropped"] = found.dropped
+        out["alpha_ci_resampled"] = found.resampled
+        if found.withheld:
+            notes.append(f"alpha CI withheld: {found.withheld}")
     else:
-        out["alpha_ci"] = None
+        out.update(alpha_ci=None, alpha_ci_withheld=None, alpha_ci_dropped=None,
+                   alpha_ci_resampled=None)  # fmt: skip
     out["disagreements"] = _disagreements(presence)
     out["below_threshold"] = alpha is not None and alpha < threshold
+    out["warning"] = (
+        f"only {units} unit{'s' if units != 1 else ''} (fewer than {MIN_UNITS}): the "
+        "coefficients are too unstable to rely on"
+        if units < MIN_UNITS
+        else None
+    )
     out["note"] = "; ".join(notes) or None
     if len(coders) > 2:
         out["pairwise"] = [
@@ -213,6 +297,12 @@ def _figures(
 
 
 def _pair(presence: np.ndarray, pair: list[str]) -> dict[str, Any]:
+    if not presence.any():
+        return {
+            "coders": pair, "percent_agreement": None, "kappa": None, "alpha": None,
+            "ac1": None, "disagreements": 0,
+            "note": "neither coder of this pair applied this code: nothing to measure",
+        }  # fmt: skip
     notes: list[str] = []
     data = ReliabilityData.from_values(presence)
     return {
@@ -231,43 +321,17 @@ def _disagreements(presence: np.ndarray) -> int:
     return int(np.count_nonzero(presence.min(axis=0) != presence.max(axis=0)))
 
 
-def _alpha_from_counts(counts: np.ndarray, m: int) -> np.ndarray:
-    """Nominal alpha of complete binary data from ``counts[..., k]``: units with ``k`` of the
-    ``m`` coders present. ``nan`` where undefined (every value the same)."""
-    k = np.arange(m + 1, dtype=np.float64)
-    agreeing = (k * (k - 1) + (m - k) * (m - k - 1)) / (m - 1)
-    n = counts.sum(axis=-1) * float(m)
-    observed = (n - counts @ agreeing) / n
-    ones = counts @ k
-    expected = 2.0 * ones * (n - ones) / (n * (n - 1))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(expected > 0, 1.0 - observed / np.where(expected > 0, expected, 1), np.nan)
-
-
 def alpha_interval(
-    presence: np.ndarray, *, n_boot: int = 500, seed: int = 0, level: float = CI_LEVEL
-) -> tuple[float, float]:
-    """Percentile bootstrap interval of nominal alpha for a complete presence table.
-
-    Resampling units with replacement is the same as drawing, from a multinomial, how many
-    units have ``k`` coders present (``k = 0..m``), and with no missing values alpha depends on
-    nothing else; so each resample costs a few operations, not a pass over the units (this is
-    what makes character units affordable). Resamples on which alpha is undefined are skipped,
-    as :func:`~qualcode.agreement.bootstrap_ci` does.
-    """
-    m, n_units = presence.shape
-    if n_units == 0:
-        raise AgreementError("alpha has no units to resample")
-    counts = np.bincount(presence.sum(axis=0, dtype=np.int64), minlength=m + 1)
-    rng = np.random.default_rng(seed)
-    draws = rng.multinomial(n_units, counts / n_units, size=n_boot).astype(np.float64)
-    estimates = _alpha_from_counts(draws, m)
-    estimates = estimates[~np.isnan(estimates)]
-    if estimates.size == 0:
-        raise AgreementError("alpha is undefined on every bootstrap resample")
-    tail = (1.0 - level) / 2.0
-    low, high = np.quantile(estimates, [tail, 1.0 - tail])
-    return float(low), float(high)
+    presence: np.ndarray,
+    clusters: np.ndarray | None = None,
+    *,
+    n_boot: int = 500,
+    seed: int = 0,
+    level: float = CI_LEVEL,
+) -> Interval:
+    """The report's interval of nominal alpha (see
+    :func:`qualcode.agreement.bootstrap.alpha_interval`)."""
+    return _alpha_interval(presence, clusters, n_boot=n_boot, seed=seed, level=level)
 
 
 # -- writers -----------------------------------------------------------------------------------

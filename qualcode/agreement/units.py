@@ -1,19 +1,23 @@
 """From codings to units: the presence/absence tables that agreement coefficients compute from.
 
 For each selected code, every selected coder gets a 1 (the code is present) or a 0 (absent) on
-every unit; a table is a coders x units array. The units, chosen by the user:
+every unit; a table is a coders x units array. Only *counted characters* take part: the
+characters of the text that are not whitespace and not in a speaker label (a turn's ``start``
+to its ``body_start``), and, with ``exclude_interviewer``, not in a turn whose speaker has the
+role ``interviewer``. The units, chosen by the user:
 
 ``character``
-    Every character (code point) of each selected document's text is a unit. A coder has the
-    code on a character when one of their codings of it covers that character.
+    Every counted character is a unit (no spaces, newlines or speaker labels).
 ``sentence``
-    The spans of :func:`qualcode.segments.sentence_spans`: sentences inside turn bodies,
-    paragraphs elsewhere (and in documents without turns). Speaker labels are in no unit.
+    The sentences of :func:`qualcode.segments.sentence_spans` (the one sentence definition,
+    the same the coding screen's ``s`` key selects): spaCy's sentences inside turn bodies and
+    in documents without turns, paragraphs in text outside turns. Units without a counted
+    character (in an excluded interviewer turn, say) are left out.
 ``turn``
-    Each speaker turn, label included (``start`` to ``end``), plus one unit per paragraph of
-    text outside the turns (a title, say); a document without turns gives its paragraphs.
+    Each speaker turn, plus one unit per paragraph of text outside the turns (a title, say); a
+    document without turns gives its paragraphs.
 ``document``
-    Each selected document as a whole.
+    Each selected document as a whole (its counted characters).
 ``segment``
     Segment matching, as MAXQDA does it. The units of a code are the codings of it, by all
     selected coders, in the selected documents: each coding is one unit. Two codings of one
@@ -23,9 +27,13 @@ every unit; a table is a coders x units array. The units, chosen by the user:
     two coders therefore gives two units, each with both coders present; a coding nobody else
     matched gives a unit with only its coder present. There are no units both coders left
     empty, so chance-corrected coefficients are low or undefined here; percent agreement is
-    the figure MAXQDA reports.
+    the figure MAXQDA reports. With ``exclude_interviewer``, codings with no counted character
+    are left out.
 
-For the first four units a coding covers a unit when they overlap by at least one character.
+For the first four units a coder has the code on a unit when their codings of it cover at
+least ``min_coverage`` of the unit's counted characters; the default, 0, means any counted
+character (one is enough). ``min_coverage=0.5`` counts a unit only when at least half of it is
+coded, so a coding that spills a word into the next sentence does not mark that sentence.
 
 Every selected coder is taken to have judged every unit of every selected document: there are
 no missing values. By default the documents are those in which every selected coder has made at
@@ -57,6 +65,8 @@ __all__ = [
     "CodeUnits",
     "UnitTable",
     "Units",
+    "coded_share",
+    "counted_characters",
     "covered",
     "document_units",
     "segment_table",
@@ -64,6 +74,13 @@ __all__ = [
 ]
 
 UNITS: tuple[str, ...] = ("character", "sentence", "turn", "document", "segment")
+UNIT_DEFINITIONS: dict[str, str] = {
+    "character": "each counted character (not whitespace, not a speaker label)",
+    "sentence": "each sentence (spaCy sentencizer) of a turn body; each paragraph outside turns",
+    "turn": "each speaker turn; each paragraph outside turns",
+    "document": "each document as a whole",
+    "segment": "each coding (segments of two coders match at the overlap threshold)",
+}
 Descendants = bool | Literal["leaves"]
 Span = tuple[int, int]
 
@@ -108,6 +125,7 @@ class CodeUnits:
     members: tuple[str, ...]
     """Paths of the codes whose codings count as this code's (itself, descendants or leaves)."""
     units: Units
+    """Its units; ``units.document`` says which document each sits in (for resampling)."""
     presence: np.ndarray
     """``int8`` coders x units: 1 where the coder has the code on the unit, else 0."""
 
@@ -127,12 +145,29 @@ class UnitTable:
     """The code references given, or None for every code (each by itself)."""
     documents_default: bool = False
     """True when the documents were chosen as those every coder coded (none were named)."""
+    min_coverage: float = 0.0
+    """The least share of a unit's counted characters a coder must code for the unit to count."""
+    exclude_interviewer: bool = False
+    """Whether interviewer turns were left out."""
 
-    def pooled(self) -> np.ndarray:
-        """Every code's units side by side (coders x all units): the figure over codes."""
-        if not self.codes:
-            return np.zeros((len(self.coders), 0), dtype=np.int8)
-        return np.hstack([c.presence for c in self.codes])
+    def used(self) -> tuple[CodeUnits, ...]:
+        """The codes some selected coder applied on some unit."""
+        return tuple(c for c in self.codes if c.presence.any())
+
+    def unused(self) -> tuple[CodeUnits, ...]:
+        """The codes no selected coder applied in the compared documents."""
+        return tuple(c for c in self.codes if not c.presence.any())
+
+    def pooled(self, codes: Sequence[CodeUnits] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Units of ``codes`` (default: every code) side by side (coders x all units), and the
+        document of each unit: the figure over codes."""
+        chosen = self.codes if codes is None else tuple(codes)
+        if not chosen:
+            return np.zeros((len(self.coders), 0), dtype=np.int8), np.zeros(0, dtype=np.int64)
+        return (
+            np.hstack([c.presence for c in chosen]),
+            np.concatenate([c.units.document for c in chosen]),
+        )
 
     def parameters(self) -> dict[str, Any]:
         """The choices behind the table, for stating in a report."""
@@ -147,6 +182,17 @@ class UnitTable:
             "codes": list(self.requested_codes) if self.requested_codes is not None else "all",
             "code_includes": descendants if self.requested_codes is not None else "itself",
             "overlap_threshold": self.threshold if self.unit == "segment" else None,
+            "unit_definition": UNIT_DEFINITIONS[self.unit],
+            "min_coverage": (
+                None
+                if self.unit == "segment"
+                else "any counted character (the default)"
+                if self.min_coverage == 0
+                else f"at least {self.min_coverage:g} of a unit's counted characters"
+            ),
+            "counted_characters": "not whitespace, not a speaker label"
+            + (", not in an interviewer turn" if self.exclude_interviewer else ""),
+            "exclude_interviewer": self.exclude_interviewer,
             "missing": "none: every coder is taken to have judged every unit of every document",
         }
 
@@ -241,14 +287,57 @@ def _members(
     return out
 
 
-def _unit_bounds(project: Project, unit: str, document: str) -> np.ndarray:
-    """A document's units as an ``(n, 2)`` array of starts and ends."""
+_SPACES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
+
+
+def counted_characters(
+    text: str, turns: Sequence[Any] = (), exclude_interviewer: bool = False
+) -> np.ndarray:
+    """Which characters of ``text`` count (a bool array): not whitespace, not in a speaker
+    label, and with ``exclude_interviewer`` not in a turn whose role is ``interviewer``."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    counted = ~np.isin(points, _SPACES)
+    for turn in turns:
+        counted[turn.start : turn.body_start] = False
+        if exclude_interviewer and getattr(turn, "role", None) == "interviewer":
+            counted[turn.start : turn.end] = False
+    return counted
+
+
+def _prefix(mask: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
+
+
+def coded_share(
+    starts: np.ndarray, ends: np.ndarray, counted: np.ndarray, codings: Sequence[Span]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit: how many of its counted characters ``codings`` cover, and how many it has."""
+    weight = _prefix(counted)
+    size = weight[ends] - weight[starts]
+    if not codings:
+        return np.zeros_like(size), size
+    spans = np.clip(np.asarray(codings, dtype=np.int64).reshape(-1, 2), 0, counted.size)
+    marks = np.zeros(counted.size + 1, dtype=np.int64)
+    np.add.at(marks, spans[:, 0], 1)
+    np.add.at(marks, spans[:, 1], -1)
+    coded = _prefix((np.cumsum(marks[:-1]) > 0) & counted)
+    return coded[ends] - coded[starts], size
+
+
+def _unit_bounds(
+    project: Project, unit: str, document: str, exclude_interviewer: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """A document's units as an ``(n, 2)`` array of starts and ends, and its counted
+    characters; units without a counted character are left out."""
     text = project.document_text(document)
+    turns = project.turns(document)
+    counted = counted_characters(text, turns, exclude_interviewer)
     if unit == "character":  # built directly: a list of a million tuples is slow
-        starts = np.arange(len(text), dtype=np.int64)
-        return np.column_stack([starts, starts + 1])
-    turns = project.turns(document) if unit in ("sentence", "turn") else []
-    return np.array(document_units(unit, text, turns), dtype=np.int64).reshape(-1, 2)
+        starts = np.flatnonzero(counted).astype(np.int64)
+        return np.column_stack([starts, starts + 1]), counted
+    bounds = np.array(document_units(unit, text, turns), dtype=np.int64).reshape(-1, 2)
+    weight = _prefix(counted)
+    return bounds[weight[bounds[:, 1]] > weight[bounds[:, 0]]], counted
 
 
 def unit_table(
@@ -260,6 +349,8 @@ def unit_table(
     codes: Sequence[str] | None = None,
     descendants: Descendants = True,
     threshold: float = 0.5,
+    min_coverage: float = 0.0,
+    exclude_interviewer: bool = False,
 ) -> UnitTable:
     """The presence table of each selected code (see the module docstring for every rule)."""
     if unit not in UNITS:
@@ -275,6 +366,8 @@ def unit_table(
         )
     if not 0.0 < threshold <= 1.0:
         raise AgreementError(f"the overlap threshold must be in (0, 1]; got {threshold}")
+    if not 0.0 <= min_coverage <= 1.0:
+        raise AgreementError(f"the minimum coverage must be in [0, 1]; got {min_coverage}")
     selected = _members(project, codes, descendants)
     all_codings = project.codings(coders=coders)
     if documents is None:
@@ -314,19 +407,38 @@ def unit_table(
 
     tables: list[CodeUnits] = []
     if unit == "segment":
+        kept: dict[str, np.ndarray] = {}
+        if exclude_interviewer:
+            for document in doc_names:
+                text = project.document_text(document)
+                kept[document] = _prefix(
+                    counted_characters(text, project.turns(document), exclude_interviewer)
+                )
+
+        def segment_spans(document: str, members: tuple[str, ...]) -> list[list[Span]]:
+            found = coder_spans(document, members)
+            if document not in kept:
+                return found
+            weight = kept[document]
+            top = weight.size - 1
+            return [
+                [(a, b) for a, b in spans if weight[min(b, top)] > weight[min(a, top)]]
+                for spans in found
+            ]
+
         for path, members in selected:
             rows: list[tuple[int, int, int]] = []
             parts: list[np.ndarray] = []
             for document in doc_names:
-                found, presence = segment_table(coder_spans(document, members), threshold)
+                found, presence = segment_table(segment_spans(document, members), threshold)
                 rows.extend((doc_index[document], s, e) for s, e, _ in found)
                 parts.append(presence)
             presence = np.hstack(parts) if parts else np.zeros((len(coders), 0), np.int8)
             tables.append(CodeUnits(path, members, Units.build(doc_names, rows), presence))
     else:
-        per_doc = {d: _unit_bounds(project, unit, d) for d in doc_names}
+        per_doc = {d: _unit_bounds(project, unit, d, exclude_interviewer) for d in doc_names}
         rows_array = np.vstack(
-            [np.column_stack([np.full(len(u), doc_index[d]), u]) for d, u in per_doc.items()]
+            [np.column_stack([np.full(len(u), doc_index[d]), u]) for d, (u, _) in per_doc.items()]
             or [np.zeros((0, 3), np.int64)]
         )
         units = Units(doc_names, rows_array[:, 0], rows_array[:, 1], rows_array[:, 2])
@@ -334,12 +446,17 @@ def unit_table(
             presence = np.zeros((len(coders), len(units)), dtype=np.int8)
             offset = 0
             for document in doc_names:
-                bounds = per_doc[document]
+                bounds, counted = per_doc[document]
                 width = len(bounds)
                 for c, coded in enumerate(coder_spans(document, members)):
-                    presence[c, offset : offset + width] = covered(
-                        bounds[:, 0], bounds[:, 1], coded
-                    )
+                    if not coded or not width:
+                        continue
+                    share, size = coded_share(bounds[:, 0], bounds[:, 1], counted, coded)
+                    if min_coverage > 0:
+                        present = (share > 0) & (share >= min_coverage * size)
+                    else:
+                        present = share > 0
+                    presence[c, offset : offset + width] = present
                 offset += width
             tables.append(CodeUnits(path, members, units, presence))
     return UnitTable(
@@ -351,4 +468,6 @@ def unit_table(
         threshold=threshold,
         requested_codes=tuple(codes) if codes is not None else None,
         documents_default=documents is None,
+        min_coverage=min_coverage,
+        exclude_interviewer=exclude_interviewer,
     )

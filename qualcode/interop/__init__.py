@@ -16,6 +16,8 @@ maps to what, the offset conventions of each producer and what is skipped.
 
 from __future__ import annotations
 
+import os
+import uuid as uuid_module
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +33,7 @@ storing or exporting. A TUI worker can forward it with ``call_from_thread``."""
 
 __all__ = [
     "Progress",
+    "is_refi_file",
     "export_qdc",
     "export_qdpx",
     "import_qdc",
@@ -38,6 +41,24 @@ __all__ = [
     "import_qdpx_new",
     "read_qdpx",
 ]
+
+
+REFI_SUFFIXES = (".qdc", ".qde", ".qdpx")
+
+
+def is_refi_file(path: str | Path) -> bool:
+    """Whether ``path`` is a REFI-QDA file (by suffix, or by its first bytes: XML or a zip), so
+    that ``codebook import`` sends it to the REFI reader, which names what it found."""
+    path = Path(path)
+    if path.suffix.lower() in REFI_SUFFIXES:
+        return True
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return False
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return head.startswith((b"<?xml", b"<CodeBook", b"<Project", b"PK\x03\x04"))
 
 
 def read_qdpx(path: str | Path, *, progress: Progress | None = None) -> RefiProject:
@@ -53,19 +74,22 @@ def import_qdpx(
     *,
     coder: str | None = None,
     progress: Progress | None = None,
+    strict: bool = False,
 ) -> ImportSummary:
     """Import a ``.qdpx`` into an open project, all or nothing.
 
     ``coder`` writes the codings and memos the file names no user for (default: the file's
-    creating user, else the project's actor).
+    creating user, else the project's actor). ``strict``: refuse the file (``SkippedError``,
+    nothing written) if anything in it would be skipped.
     """
     from .qdpx_read import read_qdpx as read
     from .store_project import store_project
 
     parsed = read(path, progress=_phase(progress, "reading"))
     return store_project(
-        project, parsed, source=str(path), coder=coder, progress=_phase(progress, "storing")
-    )
+        project, parsed, source=str(path), coder=coder, progress=_phase(progress, "storing"),
+        strict=strict,
+    )  # fmt: skip
 
 
 def import_qdpx_new(
@@ -75,29 +99,62 @@ def import_qdpx_new(
     actor: str | None = None,
     coder: str | None = None,
     progress: Progress | None = None,
+    strict: bool = False,
 ) -> ImportSummary:
     """Create the project ``target`` from a ``.qdpx``. The file is read first; the project is
-    created only when that succeeded, and deleted again if storing fails."""
+    then built in a temporary file beside ``target`` and renamed to it only when complete, so
+    an import that fails or is killed never leaves a project at ``target`` (a database URL is
+    filled in place, in one transaction)."""
+    from ..errors import ConflictError, NotFoundError
     from ..project import Project
     from ..store import engine as store_engine
     from .qdpx_read import read_qdpx as read
     from .store_project import store_project
 
     parsed = read(path, progress=_phase(progress, "reading"))
-    project = Project.create(target, actor=actor)
+    if store_engine.is_url(target):
+        with Project.create(target, actor=actor) as project:
+            return store_project(
+                project, parsed, source=str(path), coder=coder,
+                progress=_phase(progress, "storing"), fresh=True, strict=strict,
+            )  # fmt: skip
+    final = Path(target)
+    if final.exists():
+        raise ConflictError(f"{final}: already exists (open it, or choose another name)")
+    if not final.parent.is_dir():
+        raise NotFoundError(f"{final}: the folder {final.parent} does not exist")
+    building = final.with_name(f".{final.name}.{uuid_module.uuid4().hex[:8]}.importing")
+    project = Project.create(building, actor=actor)
     try:
-        return store_project(
+        summary = store_project(
             project, parsed, source=str(path), coder=coder, progress=_phase(progress, "storing"),
-            fresh=True,
+            fresh=True, strict=strict,
         )  # fmt: skip
+        project.close()
+        _publish(building, final)
     except BaseException:
         project.close()
-        if not store_engine.is_url(target):
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{target}{suffix}").unlink(missing_ok=True)
         raise
     finally:
-        project.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{building}{suffix}").unlink(missing_ok=True)
+    return summary
+
+
+def _publish(building: Path, final: Path) -> None:
+    """Give the finished project its name, never over a file made meanwhile."""
+    from ..errors import ConflictError
+
+    try:
+        os.link(building, final)
+    except FileExistsError:
+        raise ConflictError(f"{final}: was created meanwhile; the import was not kept") from None
+    except OSError:  # a file system without hard links
+        if final.exists():
+            raise ConflictError(
+                f"{final}: was created meanwhile; the import was not kept"
+            ) from None
+        os.replace(building, final)
 
 
 def export_qdpx(

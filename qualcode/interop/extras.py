@@ -1,8 +1,9 @@
 """``qualcode.json``: what a ``.qdpx`` of ours carries beyond the REFI-QDA schema.
 
 The schema has no place for a code's inclusion and exclusion criteria, example, keywords and
-archived flag, a coder's role, a coding's origin and favourite mark, or a document's kind,
-source file, speakers (with roles and cases) and turns (with timestamps). Other tools ignore an
+archived flag, a coder's role, a coding's origin and favourite mark, a document's kind, source
+file, speakers (with roles and cases) and turns (with timestamps), or the title a memo's note
+is named by (the memo's text starts with it; the note's text does not). Other tools ignore an
 extra zip member, so these travel in one JSON file beside ``project.qde``, keyed by GUID. It is
 read only from files whose ``origin`` is qualcode, checked value by value, and anything that
 does not fit is dropped with a warning: the REFI content alone still imports.
@@ -38,12 +39,18 @@ class Extras:
         self.documents: dict[str, dict[str, Any]] = {}
         self.origins: dict[str, str] = {}
         self.favourites: set[str] = set()
+        self.titles: dict[str, tuple[str, bool]] = {}
+        """Memo uuid -> (the name of its note, whether the memo's text starts with it and the
+        note's text does not)."""
         if data is None:
             return
         try:
             raw = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             warn.append(f"{NAME} is not readable JSON: ignored")
+            return
+        except RecursionError:
+            warn.append(f"{NAME} ignored: nested too deeply to be qualcode's")
             return
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             warn.append(f"{NAME} is not qualcode's: ignored")
@@ -73,6 +80,17 @@ class Extras:
         for guid, origin in _dict(codings.get("origin")).items():
             if origin in ORIGINS:
                 self.origins[guid] = origin
+            else:
+                dropped += 1
+        for guid, title in _dict(raw.get("note_titles")).items():
+            if (
+                isinstance(title, list)
+                and len(title) == 2
+                and isinstance(title[0], str)
+                and title[0]
+                and isinstance(title[1], bool)
+            ):
+                self.titles[guid] = (title[0], title[1])
             else:
                 dropped += 1
         favourites = codings.get("favourite")

@@ -57,6 +57,8 @@ class RefiCoding:
     note_refs: list[str] = field(default_factory=list)
     origin: str | None = None
     favourite: bool = False
+    selection: str | None = None
+    """GUID of the ``PlainTextSelection`` it sat in (kept so an export can give it back)."""
 
 
 @dataclass
@@ -80,8 +82,11 @@ class RefiSource:
     created: datetime | None = None
     codings: list[RefiCoding] = field(default_factory=list)
     note_refs: list[str] = field(default_factory=list)
-    selection_notes: list[tuple[str, str]] = field(default_factory=list)
-    """(note GUID, first coding GUID or "") for NoteRefs on selections."""
+    selection_notes: list[tuple[str, str, int, int, str | None]] = field(default_factory=list)
+    """(note GUID, first coding GUID or "", start, end, selection GUID) for NoteRefs on
+    selections."""
+    description: str | None = None
+    """The source's ``Description`` (None when absent or empty)."""
     comments: list[RefiComment] = field(default_factory=list)
     values: list[tuple[str, str]] = field(default_factory=list)
     """(variable GUID, value) given on the source itself."""
@@ -112,6 +117,10 @@ class RefiNote:
     guid: str
     name: str
     text: str
+    titled: bool = False
+    """The name was put before the text (a titled note from another tool)."""
+    keep_name: bool = False
+    """The name is the note's own (another tool's, or kept by ours): an export gives it back."""
     user: str | None = None
     created: datetime | None = None
     modified: datetime | None = None
@@ -123,6 +132,8 @@ class RefiCodebook:
     sets: list[RefiSet]
     origin: str | None
     warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    """What a ``.qdc`` holds that is not read (elements the reader does not know)."""
 
     def count(self) -> int:
         stack, n = list(self.codes), 0
@@ -137,9 +148,13 @@ class RefiCodebook:
 class RefiProject:
     name: str
     origin: str | None
-    offsets: str
+    named: bool = True
+    """False when the file gave no project name (then ``name`` is the file's stem)."""
+    description: str | None = None
+    """The Project's ``Description`` (None when absent or empty)."""
+    offsets: str = ""
     """The counting convention the positions were converted from."""
-    codebook: RefiCodebook
+    codebook: RefiCodebook = field(default_factory=lambda: RefiCodebook([], [], None))
     users: list[RefiUser] = field(default_factory=list)
     creating_user: str | None = None
     variables: list[RefiVariable] = field(default_factory=list)

@@ -21,7 +21,8 @@ from .. import __version__
 from ..errors import BadInputError, CodebookError
 from ..files import read_small
 from .model import RefiCode, RefiCodebook, RefiSet
-from .refi_xml import CODEBOOK_NS, Deviations, Doc, parse_bool, parse_xml, xml_safe
+from .refi_xml import CODEBOOK_NS, Deviations, Doc, parse_bool, parse_xml, unread, xml_safe
+from .summary import Skips
 
 MAX_QDC_BYTES = 10 * 1024 * 1024
 ORIGIN = f"qualcode {__version__}"
@@ -160,13 +161,21 @@ def read_qdc(path: str | Path) -> RefiCodebook:
     if len(data) > MAX_QDC_BYTES:
         limit = MAX_QDC_BYTES // (1024 * 1024)
         raise BadInputError(path, f"larger than {limit} MB: not a codebook")
+    if data.startswith(b"PK\x03\x04"):
+        raise BadInputError(
+            path,
+            "is a zip archive (a .qdpx REFI-QDA project?), not a .qdc codebook",
+            f"use: qualcode import-qdpx {path} -o PROJECT",
+        )
     root = parse_xml(data, path)
     deviations = Deviations()
     doc = Doc(root, CODEBOOK_NS, deviations)
     local = etree.QName(root).localname
     if local == "Project":
         raise BadInputError(
-            path, "is a REFI-QDA project, not a codebook", "use: qualcode import-qdpx"
+            path,
+            "is a REFI-QDA project (.qde), not a .qdc codebook",
+            f"use: qualcode import-qdpx {path} -o PROJECT",
         )
     if local != "CodeBook":
         raise BadInputError(path, f"not a REFI-QDA codebook (the root element is <{local}>)")
@@ -178,6 +187,9 @@ def read_qdc(path: str | Path) -> RefiCodebook:
     sets = read_sets(doc, doc.child(root, "Sets"))
     book = RefiCodebook(codes, sets, origin)
     book.warnings.extend(deviations.warnings())
+    skipped = Skips()
+    unread(root, doc.ns, None, skipped)
+    book.skipped = skipped.lines()
     return book
 
 

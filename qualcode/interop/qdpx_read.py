@@ -19,7 +19,7 @@ from . import extras
 from .model import RefiCase, RefiCodebook, RefiNote, RefiProject, RefiUser, RefiVariable
 from .offsets import CODE_POINTS, CRLF_AS_ONE, UTF16, convention_for, guess_convention
 from .qdc import is_ours, read_codes, read_sets
-from .refi_xml import PROJECT_NS, Deviations, Doc, parse_datetime, parse_xml
+from .refi_xml import PROJECT_NS, Deviations, Doc, parse_datetime, parse_xml, unread
 from .sources import SourceReader, variable_values
 from .summary import Skips
 from .zipsafe import QdpxArchive
@@ -62,16 +62,35 @@ def read_qdpx(path: str | Path, *, progress: Progress | None = None) -> RefiProj
     archive: QdpxArchive | None = None
     if data.lstrip()[:1] == b"<" or data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         xml, base = data, path.parent
+    elif not data.startswith(b"PK"):
+        if _looks_like_yaml(data):
+            raise BadInputError(path, "is a YAML codebook, not a REFI-QDA project",
+                                f"use: qualcode codebook import PROJECT {path}")  # fmt: skip
+        raise BadInputError(
+            path,
+            "not a .qdpx or .qde REFI-QDA project (neither a zip archive nor XML)",
+            "export it again from the QDA tool",
+        )
     else:
         archive = QdpxArchive(data, path)
         xml, base = archive.read(_qde_member(archive, path)), None
     root = parse_xml(xml, path)
     local = etree.QName(root).localname
     if local == "CodeBook":
-        raise BadInputError(path, "is a REFI-QDA codebook", "use: qualcode codebook import")
+        raise BadInputError(
+            path,
+            "is a REFI-QDA codebook (.qdc), not a project",
+            f"use: qualcode codebook import PROJECT {path}",
+        )
     if local != "Project":
         raise BadInputError(path, f"not a REFI-QDA project (the root element is <{local}>)")
     return _Reader(path, root, SourceReader(path, archive, base), progress).read()
+
+
+def _looks_like_yaml(data: bytes) -> bool:
+    head = data[:4096].decode("utf-8", errors="replace")
+    return any(line.lstrip().startswith(("codes:", "name:", "- name:", "version:"))
+               for line in head.splitlines())  # fmt: skip
 
 
 def _qde_member(archive: QdpxArchive, path: Path) -> str:
@@ -101,24 +120,31 @@ class _Reader:
         files.ours = self.ours
         self.skipped = Skips()
         self.warnings: list[str] = []
+        self.titles: dict[str, tuple[str, bool]] = {}
 
     def read(self) -> RefiProject:
         doc, root = self.doc, self.root
         if root.get("name") is None:
             self.deviations.add("no project name")
         users = self._users()
-        codebook_element = doc.child(root, "CodeBook")
-        codes_parent = None if codebook_element is None else doc.child(codebook_element, "Codes")
-        codes = read_codes(doc, codes_parent, self.ours)
+        codebook_element = _codebook(root, doc)
+        # A <CodeBook> in the codebook namespace (urn:QDA-XML:codebook:...) inside a project:
+        # its codes are read with lookups in its own namespace.
+        book = doc if codebook_element is None else Doc(codebook_element, doc.ns, self.deviations)
+        codes_parent = None if codebook_element is None else book.child(codebook_element, "Codes")
+        codes = read_codes(book, codes_parent, self.ours)
         sets = read_sets(doc, doc.child(root, "Sets"))
-        if codebook_element is not None and doc.child(codebook_element, "Sets") is not None:
+        if codebook_element is not None and book.child(codebook_element, "Sets") is not None:
             self.deviations.add("<Sets> inside <CodeBook> (read anyway)")
-            sets += read_sets(doc, doc.child(codebook_element, "Sets"))
+            sets += read_sets(book, book.child(codebook_element, "Sets"))
         extra = extras.Extras(self.files.member(extras.NAME) if self.ours else None, self.warnings)
+        self.titles = extra.titles
+        description = (doc.text(root, "Description") or "").strip() or None
         project = RefiProject(
             name=root.get("name") or self.path.stem,
             origin=self.origin,
-            offsets="",
+            named=bool((root.get("name") or "").strip()),
+            description=description,
             codebook=RefiCodebook(codes, sets, self.origin),
             users=users,
             creating_user=doc.guid(root.get("creatingUserGUID"), "project creator"),
@@ -174,13 +200,18 @@ class _Reader:
         project.project_notes = doc.refs(root, "NoteRef")
         links = doc.child(root, "Links")
         if links is not None:
+            notes = {n.guid for n in project.notes}
             for link in doc.children(links, "Link"):
                 origin = doc.guid(link.get("originGUID"), "link")
                 target = doc.guid(link.get("targetGUID"), "link")
-                if origin and target:
+                if origin and target and origin in notes:
                     project.links.append((origin, target))
+                else:
+                    self.skipped.add("links that are not from a note (not modelled)",
+                                     link.get("name") or None)  # fmt: skip
         if doc.child(root, "Graphs") is not None:
             self.skipped.add("graphs (no equivalent here)")
+        unread(root, doc.ns, None if codebook_element is None else book.ns, self.skipped)
         project.warnings = self.deviations.warnings() + self.warnings
         project.skipped = self.skipped.lines()
         return project
@@ -190,13 +221,22 @@ class _Reader:
         out: list[RefiUser] = []
         if users_element is None:
             return out
+        seen: dict[str, str] = {}
         for element in self.doc.children(users_element, "User"):
             guid = self.doc.guid(element.get("guid"), "user")
             if guid is None:
                 self.deviations.add("users without a GUID (skipped)")
                 continue
             name = " ".join((element.get("name") or element.get("id") or "").split())
-            out.append(RefiUser(guid, name or f"user-{guid[:8]}"))
+            name = name or f"user-{guid[:8]}"
+            if guid in seen:
+                self.skipped.add(
+                    f"users whose GUID another user has (their codings are '{seen[guid]}'s)",
+                    name,
+                )
+                continue
+            seen[guid] = name
+            out.append(RefiUser(guid, name))
         return out
 
     def _variables(self) -> list[RefiVariable]:
@@ -256,8 +296,18 @@ class _Reader:
             if guid is None or text is None:
                 continue
             name = " ".join((note.get("name") or "").split())
-            if not self.ours and name and not text.lstrip().startswith(name):
-                text = f"{name}\n\n{text}" if text.strip() else name
+            titled = keep_name = False
+            if self.ours and guid in self.titles:
+                name, titled = self.titles[guid]
+                keep_name = True
+                if titled:
+                    text = f"{name}\n\n{text}" if text.strip() else name
+            elif not self.ours and name:
+                keep_name = True
+                if not text.lstrip().startswith(name):
+                    # The title shows in the memo; an export gives it back as the name, once.
+                    text = f"{name}\n\n{text}" if text.strip() else name
+                    titled = True
             if not text.strip():
                 self.skipped.add("empty notes", name or guid)
                 continue
@@ -266,12 +316,26 @@ class _Reader:
                     guid=guid,
                     name=name,
                     text=text,
+                    titled=titled,
+                    keep_name=keep_name,
                     user=self.doc.guid(note.get("creatingUser"), "user"),
                     created=parse_datetime(note.get("creationDateTime")),
                     modified=parse_datetime(note.get("modifiedDateTime")),
                 )
             )
         return out
+
+
+def _codebook(root: etree._Element, doc: Doc) -> etree._Element | None:
+    """The project's ``CodeBook``: in the project's namespace, else in any (ATLAS.ti writes
+    the codebook namespace inside project files)."""
+    found = doc.child(root, "CodeBook")
+    if found is not None:
+        return found
+    for child in root:
+        if isinstance(child.tag, str) and etree.QName(child).localname == "CodeBook":
+            return child
+    return None
 
 
 def _code_guids(codes: list) -> set[str]:  # type: ignore[type-arg]

@@ -7,6 +7,11 @@ project exports with the GUIDs it came with. Codings on the same span become one
 code and coder; positions are code points, or UTF-16 units on request for tools that count
 so. Memos become notes: ``NoteRef`` on their code, document or coding, on the project, and a
 ``Link`` from the note for memos on cases (a REFI case cannot hold a ``NoteRef``).
+
+What an import kept for the way back (``keep``) is given back: the project's name, selection
+GUIDs, titled notes as they were, a note on a selection without a coding on its span, the
+descriptions of the project and its sources, and sets as sets. What the file cannot hold is
+listed in the summary (``ExportSummary.lost``).
 """
 
 from __future__ import annotations
@@ -33,12 +38,15 @@ from ..store.models import (
     Coding,
     Document,
     Memo,
+    Setting,
     Speaker,
     Turn,
 )  # fmt: skip
-from . import extras
+from . import extras, keep
+from .losses import lost
 from .qdc import ORIGIN, code_elements
 from .refi_xml import GUID_NAMESPACE, PROJECT_NS, format_datetime, has_unsafe, xml_safe
+from .sets import write_sets
 from .summary import ExportSummary
 
 Progress = Callable[[int, int, str], None]
@@ -70,8 +78,10 @@ def export_qdpx(
     summary = ExportSummary(str(path))
     with project._read() as session:  # ORM code rows expire when the read ends: build inside
         rows = _Rows(session)
-        data, files = _build(Path(project.name).stem, rows, summary, progress, utf16)
+        name = rows.kept.project_name or Path(project.name).stem
+        data, files = _build(name, rows, summary, progress, utf16)
         sidecar = extras.dump(rows.extras())
+        summary.lost = lost(session, rows)
 
     def write(handle: Any) -> None:
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -82,10 +92,12 @@ def export_qdpx(
 
     write_atomically(path, write)
     summary.counts = {
-        "codes": len(rows.tree.codes), "documents": len(rows.documents), "coders": len(rows.coders),
-        "codings": len(rows.codings), "memos": len(rows.memos), "cases": len(rows.cases),
-        "attributes": len(rows.attributes),
+        "codes": len(rows.tree.codes), "documents": len(rows.documents),
+        "coders": len(rows.users), "codings": len(rows.codings), "memos": len(rows.memos),
+        "cases": len(rows.cases), "attributes": len(rows.attributes),
     }  # fmt: skip
+    if rows.sets_written:
+        summary.counts["sets"] = rows.sets_written
     return summary
 
 
@@ -99,12 +111,12 @@ def _build(
     root.set("modifiedDateTime", format_datetime(datetime.now(UTC)))
     memos = rows.memos_by_target()
     users = _sub(root, "Users")
-    for coder in rows.coders:
+    for coder in rows.users:
         _sub(users, "User", guid=coder.uuid, name=xml_safe(coder.name)[0])
     if rows.tree.codes:
         book = _sub(_sub(root, "CodeBook"), "Codes")
         code_notes = {
-            code_id: [m.uuid for m in found]
+            code_id: [m.uuid for m in found if m.uuid not in rows.set_memos]
             for code_id, found in memos["code"].items()
             if code_id is not None
         }
@@ -120,6 +132,13 @@ def _build(
             if progress:
                 progress(index, len(rows.documents), document.name)
     _notes(root, rows, memos, files)
+    write_sets(root, rows, _sub)
+    described = [m.text for m in memos["project"].get(None, []) if m.uuid in rows.described]
+    if described:
+        _sub(root, "Description").text = xml_safe("\n\n".join(described))[0]
+    for memo in memos["project"].get(None, []):
+        if memo.uuid not in rows.described:
+            _sub(root, "NoteRef", targetGUID=memo.uuid)
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return data, files
 
@@ -217,7 +236,19 @@ class _Rows:
             self._by_document[coding.document_id].append(coding)
         self.coder_uuid = {c.id: c.uuid for c in self.coders}
         self.case_uuid = {c.id: c.uuid for c in self.cases}
+        self.document_uuid = {d.id: d.uuid for d in self.documents}
         self.code_uuid = {c.id: c.uuid for c in self.tree.codes}
+        self.kept = keep.Kept(dict(session.execute(
+            select(Setting.key, Setting.value).where(Setting.key.startswith(keep.PREFIX))
+        ).all()))  # fmt: skip
+        self.described = set(self.kept.descriptions)
+        memo_ids = {m.uuid for m in self.memos}
+        self.set_memos = {u for _g, _n, _d, found in self.kept.sets for u in found
+                          if u in memo_ids}  # fmt: skip
+        self.sets_written = 0
+        used = {c.coder_id for c in self.codings} | {m.coder_id for m in self.memos}
+        # The consensus coder every project has is no user of the file until it has coded.
+        self.users = [c for c in self.coders if c.role != "consensus" or c.id in used]
 
     def codings_of(self, document_id: int) -> list[Any]:
         return self._by_document.get(document_id, [])
@@ -261,6 +292,8 @@ class _Rows:
                       for c in self.tree.codes},
             "coders": {c.uuid: c.role for c in self.coders if c.role != "coder"},
             "documents": documents,
+            "note_titles": {u: list(t) for u, t in self.kept.titles.items()
+                            if u in {m.uuid for m in self.memos}},
             "codings": {
                 "origin": {c.uuid: c.origin for c in self.codings if c.origin != "manual"},
                 "favourite": [c.uuid for c in self.codings if c.favourite],
@@ -323,16 +356,40 @@ def _source(
                    plainTextPath=f"internal://{document.uuid}.txt",
                    creationDateTime=format_datetime(document.imported_at))  # fmt: skip
     files[f"sources/{document.uuid}.txt"] = document.text.encode("utf-8", "surrogatepass")
-    spans: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    described = [m for m in memos["document"].get(document.id, []) if m.uuid in rows.described]
+    if described:
+        _sub(element, "Description").text = xml_safe("\n\n".join(m.text for m in described))[0]
+    known = rows.kept.selections.get(document.uuid, {})
+    # Codings by selection: the GUID the import kept, else one derived from the span. A kept
+    # GUID stays with one span only (a coding moved since, or a file that reused a GUID):
+    # codings on another span get their span's derived GUID, so no coding loses its span.
+    selections: dict[str, list[Any]] = defaultdict(list)
+    spans: dict[str, tuple[int, int]] = {}
     for coding in rows.codings_of(document.id):
-        spans[(coding.start, coding.end)].append(coding)
-    for (start, end), codings in spans.items():
+        span = (coding.start, coding.end)
+        guid = known.get(coding.uuid)
+        if guid is None or spans.setdefault(guid, span) != span:
+            guid = keep.derived_selection(document.uuid, *span)
+            spans.setdefault(guid, span)
+        selections[guid].append(coding)
+    on_spans: list[tuple[int, int, str, Any]] = []
+    for memo in memos["document"].get(document.id, []):
+        span = rows.kept.spans.get(memo.uuid)
+        if span is not None and 0 <= span[0] < span[1] <= len(document.text):
+            guid = span[2] or keep.derived_selection(document.uuid, span[0], span[1])
+            if spans.setdefault(guid, span[:2]) != span[:2]:
+                guid = keep.derived_selection(document.uuid, span[0], span[1])
+                spans.setdefault(guid, span[:2])
+            on_spans.append((span[0], span[1], guid, memo))
+
+    def position(at: int) -> str:
+        return str(int(units[at]) if units is not None else at)
+
+    for guid, codings in selections.items():
         first = min(codings, key=lambda c: c.created_at)
         selection = _sub(
-            element, "PlainTextSelection",
-            guid=str(uuid_module.uuid5(GUID_NAMESPACE, f"{document.uuid}:{start}:{end}")),
-            startPosition=str(int(units[start]) if units is not None else start),
-            endPosition=str(int(units[end]) if units is not None else end),
+            element, "PlainTextSelection", guid=guid,
+            startPosition=position(first.start), endPosition=position(first.end),
             creatingUser=rows.coder_uuid[first.coder_id],
             creationDateTime=format_datetime(first.created_at),
         )  # fmt: skip
@@ -343,29 +400,58 @@ def _source(
             _sub(tag, "CodeRef", targetGUID=rows.code_uuid[coding.code_id])
             for memo in memos["coding"].get(coding.id, []):
                 _sub(tag, "NoteRef", targetGUID=memo.uuid)
+        for _start, _end, span_guid, memo in on_spans:
+            if span_guid == guid:
+                _sub(selection, "NoteRef", targetGUID=memo.uuid)
+    spanned = set()
+    written: set[str] = set(selections)
+    for start, end, guid, memo in on_spans:
+        spanned.add(memo.uuid)
+        if guid in written:
+            continue
+        written.add(guid)
+        selection = _sub(element, "PlainTextSelection", guid=guid,
+                         startPosition=position(start), endPosition=position(end),
+                         creatingUser=rows.coder_uuid[memo.coder_id],
+                         creationDateTime=format_datetime(memo.created_at))  # fmt: skip
+        for _s, _e, same, other in on_spans:
+            if same == guid:
+                _sub(selection, "NoteRef", targetGUID=other.uuid)
     for memo in memos["document"].get(document.id, []):
-        _sub(element, "NoteRef", targetGUID=memo.uuid)
+        if memo.uuid not in spanned | rows.described | rows.set_memos:
+            _sub(element, "NoteRef", targetGUID=memo.uuid)
 
 
 def _notes(
     root: etree._Element, rows: _Rows, memos: dict[str, Any], files: dict[str, bytes]
 ) -> None:
-    if not rows.memos:
+    written = [m for m in rows.memos if m.uuid not in rows.described
+               and m.uuid not in rows.set_memos]  # fmt: skip
+    if not written:
         return
     notes = _sub(root, "Notes")
-    for memo in rows.memos:
-        first_line = " ".join(memo.text.split())
-        name = first_line if len(first_line) <= 50 else first_line[:49] + "…"
+    for memo in written:
+        title, prefixed = rows.kept.titles.get(memo.uuid, (None, False))
+        text = memo.text
+        if title is not None:
+            name = title
+            if prefixed and text == title:
+                text = ""
+            elif prefixed and text.startswith(f"{title}\n\n"):
+                text = text[len(title) + 2 :]
+        else:
+            first_line = " ".join(text.split())
+            name = first_line if len(first_line) <= 50 else first_line[:49] + "…"
         element = _sub(notes, "Note", guid=memo.uuid, name=xml_safe(name)[0],
                        creatingUser=rows.coder_uuid[memo.coder_id],
                        creationDateTime=format_datetime(memo.created_at),
                        modifiedDateTime=format_datetime(memo.updated_at))  # fmt: skip
-        if has_unsafe(memo.text):
+        if has_unsafe(text):
             # Characters XML cannot carry exactly: the text goes in a file instead.
-            files[f"sources/{memo.uuid}.txt"] = memo.text.encode("utf-8", "surrogatepass")
+            files[f"sources/{memo.uuid}.txt"] = text.encode("utf-8", "surrogatepass")
             element.set("plainTextPath", f"internal://{memo.uuid}.txt")
         else:
-            _sub(element, "PlainTextContent").text = memo.text
+            _sub(element, "PlainTextContent").text = text
     case_memos = [m for found in memos["case"].values() for m in found]
     if case_memos:
         links = _sub(root, "Links")
@@ -373,5 +459,3 @@ def _notes(
             _sub(links, "Link", guid=str(uuid_module.uuid5(GUID_NAMESPACE, f"link:{memo.uuid}")),
                  name="memo", direction="OneWay", originGUID=memo.uuid,
                  targetGUID=rows.case_uuid[memo.case_id])  # fmt: skip
-    for memo in memos["project"].get(None, []):
-        _sub(root, "NoteRef", targetGUID=memo.uuid)

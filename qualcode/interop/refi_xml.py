@@ -21,6 +21,7 @@ from pathlib import Path
 from lxml import etree  # type: ignore[import-untyped]
 
 from ..errors import BadInputError
+from .summary import Skips
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -206,3 +207,56 @@ def has_unsafe(text: str) -> bool:
     """True if the text cannot go into XML exactly (a forbidden character, or a CR that some
     readers would turn into a line feed)."""
     return _XML_UNSAFE.search(text) is not None or "\r" in text
+
+
+KNOWN: dict[str, frozenset[str]] = {
+    name: frozenset(children.split())
+    for name, children in {
+        "Project": "Users CodeBook Variables Cases Sources Notes Links Sets Graphs Description "
+        "NoteRef",
+        "Users": "User",
+        "CodeBook": "Codes Sets",
+        "Codes": "Code",
+        "Code": "Description NoteRef Code",
+        "Variables": "Variable",
+        "Variable": "Description",
+        "Cases": "Case",
+        "Case": "Description CodeRef VariableValue SourceRef SelectionRef",
+        "VariableValue": "VariableRef TextValue BooleanValue IntegerValue FloatValue DateValue "
+        "DateTimeValue",
+        "Sources": "TextSource PDFSource PictureSource AudioSource VideoSource",
+        "TextSource": "Description PlainTextContent PlainTextSelection Coding NoteRef "
+        "VariableValue",
+        "PlainTextSelection": "Description Coding NoteRef",
+        "Coding": "CodeRef NoteRef",
+        "Notes": "Note",
+        "Note": "PlainTextContent",
+        "Links": "Link",
+        "Sets": "Set",
+        "Set": "Description MemberCode MemberSource MemberNote",
+    }.items()
+}
+"""The children each element may have that the reader reads (by local name). Elements not
+listed here (User, Description, references, values) are read whole by their parents; the
+non-text sources and Graphs are skipped whole elsewhere."""
+
+
+def unread(root: etree._Element, ns: str, book_ns: str | None, skipped: Skips) -> None:
+    """List every non-empty element the reader does not read, by where it sits."""
+    namespaces = {ns, book_ns}
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        parent = etree.QName(element).localname
+        known = KNOWN.get(parent)
+        if known is None:
+            continue
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            name = etree.QName(child)
+            if name.namespace in namespaces and name.localname in known:
+                stack.append(child)
+            elif len(child) or (child.text or "").strip() or child.attrib:
+                where = name.localname if name.namespace in namespaces else child.tag
+                skipped.add(f"<{where}> elements in <{parent}> (not read)")

@@ -95,7 +95,11 @@ class PendingSource:
             created=parse_datetime(self.element.get("creationDateTime")),
             note_refs=doc.refs(self.element, "NoteRef"),
             values=variable_values(doc, self.element),
+            description=(doc.text(self.element, "Description") or "").strip() or None,
         )
+        named = sum(1 for s in self.selections if (s.get("name") or "").strip())
+        if named and not ours:
+            skipped.add("names of selections (a coding has no name here)", n=named)
         for selection in self.selections:
             codings = list(doc.children(selection, "Coding"))
             try:
@@ -113,14 +117,17 @@ class PendingSource:
                 continue
             user = doc.guid(selection.get("creatingUser"), "user")
             created = parse_datetime(selection.get("creationDateTime"))
+            selection_guid = doc.guid(selection.get("guid"), "selection")
             first = None
             for element in codings:
                 coding = self._coding(element, span, user, created, codes, skipped)
                 if coding is not None:
+                    coding.selection = selection_guid
                     source.codings.append(coding)
                     first = first or coding.guid
             for note in doc.refs(selection, "NoteRef"):
-                source.selection_notes.append((note, first or ""))
+                source.selection_notes.append((note, first or "", span[0], span[1],
+                                               selection_guid))  # fmt: skip
             comment = (doc.text(selection, "Description") or "").strip()
             if comment:
                 source.comments.append(RefiComment(span[0], span[1], comment, user, created, first))
@@ -144,6 +151,9 @@ class PendingSource:
         if not refs:
             skipped.add("codings without a code reference")
             return None
+        if len(refs) > 1:
+            skipped.add("extra code references of codings (a Coding has one; the first is read)",
+                        n=len(refs) - 1)  # fmt: skip
         if refs[0] not in codes:
             skipped.add("codings of a code GUID that is not in the codebook")
             return None
@@ -166,6 +176,20 @@ class SourceReader:
         self.archive = archive
         self.base = base.resolve() if base is not None else None
         self.ours = False
+        self._folder: str | None = None
+        self._folder_checked = False
+
+    def _sources_folder(self) -> str | None:
+        """The name of the folder of texts beside a bare ``.qde``: ``sources`` in any case
+        (NVivo for Windows writes ``Sources``)."""
+        if not self._folder_checked:
+            assert self.base is not None
+            self._folder_checked = True
+            names = sorted(
+                p.name for p in self.base.iterdir() if p.name.lower() == "sources" and p.is_dir()
+            )
+            self._folder = "sources" if "sources" in names else (names[0] if names else None)
+        return self._folder
 
     def member(self, name: str) -> bytes | None:
         data, _problem = self._bytes(name)
@@ -185,6 +209,9 @@ class SourceReader:
         if guid is None:
             skipped.add("sources without a GUID", name)
             return None
+        if element.get("richTextPath") and not self.ours:
+            skipped.add("rich-text versions of sources (.docx; their plain text is imported)",
+                        name)  # fmt: skip
         raw = self._text(doc, element, skipped, warnings, name)
         if raw is None:
             return None
@@ -251,6 +278,9 @@ class SourceReader:
                         return None, exc.problem
             return None, "not in the archive"
         assert self.base is not None
+        folder = self._sources_folder()
+        if folder is not None:
+            candidates[0] = f"{folder}/{rest}"
         for candidate in candidates:
             target = (self.base / candidate).resolve()
             if not target.is_relative_to(self.base):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..codebook import format_path
 from ..project.codes import load_tree
-from ..store.models import Code, Memo
+from ..store.models import Code, Memo, new_uuid
 from .model import RefiCode, RefiCodebook, RefiSet
 from .qdc import is_ours
 from .summary import ImportSummary, Skips
@@ -147,16 +147,20 @@ def sets_to_memos(
     coder_id: Any,
     summary: ImportSummary,
     skipped: Skips,
-) -> None:
+) -> list[tuple[RefiSet, list[str]]]:
     """A memo ``Set: NAME`` on each member code and document; ``coder_id`` is called for the
-    id of the coder who writes them (created only if a set has members)."""
+    id of the coder who writes them (created only if a set has members). Returns each set with
+    the uuids of its memos (an export writes the set back from them)."""
     existing = {
-        (m.code_id, m.document_id, m.text)
+        (m.code_id, m.document_id, m.text): m.uuid
         for m in session.scalars(
             select(Memo).where(Memo.deleted_at.is_(None), Memo.text.startswith("Set: "))
         )
     }
+    out: list[tuple[RefiSet, list[str]]] = []
     for refi_set in sets:
+        uuids: list[str] = []
+        out.append((refi_set, uuids))
         text = f"Set: {refi_set.name}"
         if refi_set.description.strip():
             text += f"\n\n{refi_set.description}"
@@ -176,12 +180,15 @@ def sets_to_memos(
         for code_id, document_id in targets:
             if (code_id, document_id, text) in existing:
                 summary.duplicates += 1
+                uuids.append(existing[(code_id, document_id, text)])
                 continue
-            existing.add((code_id, document_id, text))
-            session.add(
-                Memo(coder_id=coder_id(), code_id=code_id, document_id=document_id, text=text)
-            )
+            uuid = new_uuid()
+            existing[(code_id, document_id, text)] = uuid
+            uuids.append(uuid)
+            session.add(Memo(uuid=uuid, coder_id=coder_id(), code_id=code_id,
+                             document_id=document_id, text=text))  # fmt: skip
             summary.added["memos"] += 1
+    return out
 
 
 def store_codebook(
@@ -210,7 +217,7 @@ def store_codebook(
             return writer_row[0].id
 
         sets_to_memos(session, book.sets, codes, {}, coder_id, summary, skipped)
-        summary.skipped = skipped.lines()
+        summary.skipped = book.skipped + skipped.lines()
         project._audit(
             session, "import.qdc", "project", None, source=source, producer=book.origin,
             added=dict(summary.added), matched=dict(summary.matched),

@@ -5,7 +5,10 @@ selection's memo goes on its first coding). REFI cases cannot hold a ``NoteRef``
 linked to a case by a ``Link`` (how qualcode exports memos on cases) becomes a memo on that
 case. A note referred to from several places becomes one memo per place; the first keeps the
 note's GUID. A selection's ``Description`` (ATLAS.ti and MAXQDA comments) becomes a memo on the
-coding, or on the document with the quoted span when the selection has no coding.
+coding, or on the document with the quoted span when the selection has no coding. A note on a
+selection without a coding goes on the document, and its span is remembered (``keep``), as are
+a titled note's name and the descriptions of the project and its sources (memos on the project
+and the documents), so that an export gives them back as they came.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from ..store.models import Memo
+from ..store.models import Memo, new_uuid
+from . import keep
 from .refi_xml import GUID_NAMESPACE
 from .store_codes import taken_uuids
 
@@ -32,6 +36,8 @@ class MemoWriter:
         self.codes = codes
         parsed = writer.parsed
         self.targets: dict[str, list[tuple[str, str | None]]] = {}
+        self.spans: dict[tuple[str, str], tuple[int, int, str | None]] = {}
+        """(note GUID, source GUID) -> the span of a selection without a coding it was on."""
         stack = list(parsed.codebook.codes)
         while stack:
             code = stack.pop()
@@ -44,8 +50,10 @@ class MemoWriter:
             for coding in source.codings:
                 for note in coding.note_refs:
                     self._add(note, "coding", coding.guid)
-            for note, first in source.selection_notes:
+            for note, first, start, end, selection in source.selection_notes:
                 self._add(note, "coding" if first else "document", first or source.guid)
+                if not first:
+                    self.spans[(note, source.guid)] = (start, end, selection)
         for note in parsed.project_notes:
             self._add(note, "project", None)
         notes = {n.guid for n in parsed.notes}
@@ -91,12 +99,17 @@ class MemoWriter:
                 continue
             existing.add(row_key)
             created = note.created or now
+            uuid = writer._uuid(guid, taken, "memos")
             session.add(Memo(
-                uuid=writer._uuid(guid, taken, "memos"),
-                coder_id=writer.coder_for(note.user).id, text=note.text,
+                uuid=uuid, coder_id=writer.coder_for(note.user).id, text=note.text,
                 created_at=created, updated_at=note.modified or created, **refs,
             ))  # fmt: skip
             writer.summary.added["memos"] += 1
+            if note.keep_name:
+                writer.remember(keep.NOTE_TITLE + uuid, keep.dump([note.name, note.titled]))
+            span = self.spans.get((note.guid, key or "")) if kind == "document" else None
+            if span is not None:
+                writer.remember(keep.NOTE_SPAN + uuid, keep.dump(list(span)))
         for source in writer.parsed.sources:
             document = writer.documents.get(source.guid)
             if document is None:
@@ -119,6 +132,35 @@ class MemoWriter:
                 session.add(Memo(coder_id=writer.coder_for(comment.user).id, text=text,
                                  created_at=created, updated_at=created, **refs))  # fmt: skip
                 writer.summary.added["memos"] += 1
+        session.flush()
+
+    def descriptions(self) -> None:
+        """The project's and each source's ``Description`` as a memo on the project or the
+        document, remembered as a description so that an export writes it back as one."""
+        writer = self.writer
+        wanted: list[tuple[str, dict[str, int], str]] = []
+        if writer.parsed.description:
+            wanted.append(("project", {}, writer.parsed.description))
+        for source in writer.parsed.sources:
+            document = writer.documents.get(source.guid)
+            if source.description and document is not None:
+                wanted.append(("source", {"document_id": document.id}, source.description))
+        if not wanted:
+            return
+        session = writer.session
+        for what, refs, text in wanted:
+            found = session.scalar(select(Memo).where(
+                Memo.deleted_at.is_(None), Memo.text == text,
+                Memo.document_id.is_(None) if not refs else Memo.document_id == refs["document_id"],
+                Memo.code_id.is_(None), Memo.coding_id.is_(None), Memo.case_id.is_(None),
+            ).limit(1))  # fmt: skip
+            if found is not None:
+                writer.summary.duplicates += 1
+                continue
+            uuid = new_uuid()
+            session.add(Memo(uuid=uuid, coder_id=writer.fallback().id, text=text, **refs))
+            writer.remember(keep.DESCRIPTION + uuid, what)
+            writer.summary.added["memos"] += 1
         session.flush()
 
     def _resolve(

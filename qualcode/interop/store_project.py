@@ -1,8 +1,9 @@
 """Writing a read ``RefiProject`` into a project: one transaction, one audit event.
 
 Users become coders (matched by name; ``consensus`` is our consensus coder), codes are matched
-by path (``store_codes``), documents by the hash of their text (so codings from a colleague's
-NVivo copy of our transcripts land on our documents), cases and attributes by name. Everything
+by path (``store_codes``), documents by GUID (with the same text) or else by name and text (so
+codings from a colleague's copy of our transcripts land on our documents), never by text alone:
+two sources with one text are two documents. Cases and attributes are matched by name. Everything
 new keeps the file's GUID as its uuid unless that uuid is already taken in this project; then
 it gets a new one and the summary says how many. Codings the project already has (same
 document, code, coder and span) are not added twice.
@@ -32,15 +33,17 @@ from ..store.models import (
     Coder,
     Coding,
     Document,
+    Setting,
     Speaker,
     Turn,
 )
+from . import keep
 from .extras import turns_fit
 from .model import RefiProject, RefiSource
 from .qdc import is_ours
 from .store_codes import CodeWriter, sets_to_memos, taken_uuids
 from .store_memos import MemoWriter
-from .summary import ImportSummary, Skips
+from .summary import ImportSummary, SameText, SkippedError, Skips
 
 Progress = Callable[[int, int, str], None]
 
@@ -53,10 +56,12 @@ def store_project(
     coder: str | None = None,
     progress: Progress | None = None,
     fresh: bool = False,
+    strict: bool = False,
 ) -> ImportSummary:
     """Store everything ``parsed`` holds in ``project`` in one transaction; all or nothing.
     ``fresh``: the project was just created for this file, so the coders every project starts
-    with (consensus) may take the file's GUIDs too."""
+    with (consensus) may take the file's GUIDs too. ``strict``: if anything would be skipped,
+    raise ``SkippedError`` and write nothing."""
     summary = ImportSummary(source=source, producer=parsed.origin, offsets=parsed.offsets)
     summary.warnings.extend(parsed.warnings)
     skipped = Skips()
@@ -64,6 +69,8 @@ def store_project(
         writer = _Writer(project, session, parsed, summary, skipped, coder)
         writer.fresh = fresh
         writer.run(progress)
+        if strict and (parsed.skipped or skipped.counts):
+            raise SkippedError(source, parsed.skipped + skipped.lines())
         project._audit(
             session, "import.qdpx", "project", None, source=source, producer=parsed.origin,
             offsets=parsed.offsets, added=dict(summary.added), matched=dict(summary.matched),
@@ -97,11 +104,14 @@ class _Writer:
         self.attributes: dict[str, Attribute] = {}
         self.documents: dict[str, Document] = {}
         self.new_documents: list[str] = []
+        self.notices = SameText()
         self._fallback: Coder | None = None
         self.fresh = False
         self.unattributed = 0
 
     def run(self, progress: Progress | None) -> None:
+        if self.fresh and self.parsed.named:
+            self.remember(keep.PROJECT_NAME, self.parsed.name)
         self._coders()
         codes = CodeWriter(self.session, self.summary, self.ours).write(self.parsed.codebook.codes)
         self._attributes()
@@ -114,11 +124,16 @@ class _Writer:
         memos = MemoWriter(self, codes)
         codings = self._codings(codes, memos)
         memos.write(codings)
-        sets_to_memos(
+        memos.descriptions()
+        sets = sets_to_memos(
             self.session, self.parsed.codebook.sets, codes,
             {g: d.id for g, d in self.documents.items()}, lambda: self.fallback().id,
             self.summary, self.skipped,
         )  # fmt: skip
+        for refi_set, memo_uuids in sets:
+            self.remember(keep.set_key(refi_set.guid, refi_set.name),
+                          keep.set_value(refi_set, memo_uuids))  # fmt: skip
+        self.summary.warnings.extend(self.notices.lines())
         if self.unattributed:
             self.summary.warnings.append(
                 f"{self.unattributed} codings, notes or comments name no known user: "
@@ -147,13 +162,37 @@ class _Writer:
                 rows[user.name] = row
                 self.summary.added["coders"] += 1
             self.coders[user.guid] = row
+        users = {u.guid for u in self.parsed.users}
+        consensus = rows.get(CONSENSUS_CODER)
+        for guid, role in sorted(self.parsed.coder_roles.items()):
+            # Our export leaves out a consensus coder with nothing coded; its uuid travels in
+            # qualcode.json so that a new project gets it back.
+            if role == "consensus" and guid not in users and consensus is not None:
+                if self.fresh and guid not in taken_uuids(self.session, Coder.uuid, [guid]):
+                    consensus.uuid = guid
+                break
         self.session.flush()
+
+    def remember(self, key: str, value: str) -> None:
+        """Keep something only an export needs back (docs/refi-qda.md) in the settings."""
+        row = self.session.get(Setting, key)
+        if row is None:
+            self.session.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+
+    def recalled(self, key: str) -> str | None:
+        row = self.session.get(Setting, key)
+        return row.value if row is not None else None
 
     def fallback(self) -> Coder:
         """Who wrote codings and memos the file gives no user for: ``coder``, else the file's
-        creating user, else the person running the import."""
+        creating user, else its only user (MAXQDA names no creator), else the person running
+        the import."""
         if self._fallback is None:
             creator = self.coders.get(self.parsed.creating_user or "")
+            if creator is None and len(self.parsed.users) == 1:
+                creator = self.coders.get(self.parsed.users[0].guid)
             name = self.coder_name or (creator.name if creator else None) or self.project.actor
             row = self.session.scalar(select(Coder).where(Coder.name == name))
             if row is None:
@@ -258,15 +297,10 @@ class _Writer:
     def _document(self, source: RefiSource) -> None:
         session = self.session
         digest = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
-        same = session.scalar(select(Document).where(Document.sha256 == digest).limit(1))
+        same = self._same_document(source, digest)
         case = self._case_of(source)
         if same is not None:
-            if same.uuid in self.new_documents:
-                self.summary.warnings.append(
-                    f"source '{source.name}' has the same text as '{same.name}': one document"
-                )
-            else:
-                self.summary.matched["documents"] += 1
+            self.summary.matched["documents"] += 1
             self.documents[source.guid] = same
             if case is not None and same.case_id is None:
                 same.case_id = case.id
@@ -314,6 +348,30 @@ class _Writer:
         self.documents[source.guid] = document
         self.new_documents.append(document.uuid)
         self.summary.added["documents"] += 1
+
+    def _same_document(self, source: RefiSource, digest: str) -> Document | None:
+        """The document this source already is: the one with its GUID as uuid (if the text is
+        the same), else one with its name and text (the same file imported before). A text
+        alone never makes two sources one document."""
+        session = self.session
+        by_guid = session.scalar(select(Document).where(Document.uuid == source.guid))
+        if by_guid is not None and by_guid.uuid not in self.new_documents:
+            if by_guid.sha256 == digest:
+                return by_guid
+            self.summary.warnings.append(
+                f"source '{source.name}' has the GUID of document '{by_guid.name}' but another "
+                "text: imported as a document of its own"
+            )
+            return None
+        by_name = session.scalar(
+            select(Document).where(Document.name == source.name, Document.sha256 == digest)
+        )
+        if by_name is not None and by_name.uuid not in self.new_documents:
+            return by_name
+        twin = session.scalar(select(Document.name).where(Document.sha256 == digest).limit(1))
+        if twin is not None:
+            self.notices.add(source.name, twin)
+        return None
 
     def _case_of(self, source: RefiSource) -> Case | None:
         cases = [self.cases[c.guid] for c in self.parsed.cases if source.guid in c.sources]
@@ -370,6 +428,7 @@ class _Writer:
         ids: dict[str, int] = {}
         wanted = memos.coding_targets()
         by_uuid: dict[str, str] = {}
+        selections: dict[str, dict[str, str]] = {}
         not_codable = 0
         for source in self.parsed.sources:
             document = self.documents.get(source.guid)
@@ -387,6 +446,10 @@ class _Writer:
                         by_uuid[coding.guid] = by_uuid_of(rows_out, existing[key])  # type: ignore[index]
                     continue
                 uuid = self._uuid(coding.guid, taken, "codings")
+                if coding.selection and coding.selection != keep.derived_selection(
+                    document.uuid, coding.start, coding.end
+                ):
+                    selections.setdefault(document.uuid, {})[uuid] = coding.selection
                 existing[key] = -len(rows_out) - 1
                 not_codable += not code.codable
                 rows_out.append({
@@ -399,6 +462,9 @@ class _Writer:
                     by_uuid[coding.guid] = uuid  # type: ignore[index]
         if rows_out:
             session.connection().execute(insert(Coding), rows_out)
+        for document_uuid, found in selections.items():
+            key = keep.selections_key(document_uuid)
+            self.remember(key, keep.merge_json(self.recalled(key), found))
         self.summary.added["codings"] += len(rows_out)
         if not_codable:
             self.summary.warnings.append(

@@ -6,7 +6,26 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import BadInputError
+
+
+class SkippedError(BadInputError):
+    """A strict import refused: the file holds things that would be skipped. Nothing was
+    written; ``skipped`` lists them as an import summary would."""
+
+    exit_code = 3
+
+    def __init__(self, path: str, skipped: list[str]) -> None:
+        self.skipped = list(skipped)
+        super().__init__(
+            path,
+            f"refused (--strict): {len(skipped)} kinds of things in it cannot be imported; "
+            "nothing was written",
+        )
+
+
 KINDS = ("codes", "documents", "coders", "codings", "memos", "cases", "attributes")
+"""What the summaries count (an export also counts the sets it wrote)."""
 
 
 class Skips:
@@ -43,7 +62,8 @@ class ImportSummary:
     """How the producer counted positions (converted to our code points)."""
     added: Counter[str] = field(default_factory=Counter)
     matched: Counter[str] = field(default_factory=Counter)
-    """Already in the project: codes by path, documents by text, coders and cases by name."""
+    """Already in the project: codes by path, documents by GUID or by name and text, coders and
+    cases by name."""
     updated: Counter[str] = field(default_factory=Counter)
     duplicates: int = 0
     """Codings (and memos) the project already had."""
@@ -95,14 +115,37 @@ class ExportSummary:
     path: str
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
+    """What the project holds that the file does not (or only in qualcode.json)."""
 
     def lines(self) -> list[str]:
         counts = ", ".join(f"{n:,} {_unit(k, n)}" for k, n in self.counts.items())
-        return [f"wrote {self.path}: {counts}"]
+        return [f"wrote {self.path}: {counts}", *(f"not in the file: {x}" for x in self.lost)]
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "counts": dict(self.counts), "warnings": list(self.warnings)}
+        return {"path": self.path, "counts": dict(self.counts), "warnings": list(self.warnings),
+                "lost": list(self.lost)}  # fmt: skip
 
 
 def _unit(kind: str, n: int) -> str:
     return kind[:-1] if n == 1 and kind.endswith("s") else kind
+
+
+class SameText:
+    """Sources whose text another document also has: said once, in a few names."""
+
+    def __init__(self) -> None:
+        self.pairs: list[tuple[str, str]] = []
+
+    def add(self, name: str, twin: str) -> None:
+        self.pairs.append((name, twin))
+
+    def lines(self) -> list[str]:
+        if not self.pairs:
+            return []
+        shown = ", ".join(f"'{a}' (as '{b}')" for a, b in self.pairs[:3])
+        more = f" and {len(self.pairs) - 3:,} more" if len(self.pairs) > 3 else ""
+        return [
+            f"{len(self.pairs):,} sources have the same text as another document: {shown}{more}; "
+            "each is a document of its own"
+        ]

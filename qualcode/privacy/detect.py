@@ -156,13 +156,38 @@ def looks_like_name(label: str) -> bool:
     return any(w[:1].isupper() and not known_word(w) and len(w) > 1 for w in words)
 
 
+_TITLES = (
+    "dr mr mrs ms miss mx prof professor sir dame lord lady rev revd reverend father sister "
+    "brother fr st nurse doctor coach officer judge uncle aunt auntie nan mum mom dad grandma "
+    "grandad grandpa granny host guest chair presenter panelist panellist caller operator "
+    "analyst narrator reporter"
+)
+TITLES = frozenset(_TITLES.split())
+"""Words beside a name that are not part of it ('Dr' of 'Dr Shah', 'Host' of 'Host Mike')."""
+PARTICLES = frozenset("de da di del della der den van von la le du dos das bin ibn al el".split())  # noqa: SIM905
+"""Small words inside names ('van' of 'Vincent van Gogh'): never replaced alone."""
+
+
 def name_parts(label: str) -> list[str]:
-    """The words of a multi-word name that are names themselves ('Bekah', 'Weigel' of 'Bekah
-    Hawrot Weigel'; not 'Besu' of 'Luis Pinto | Besu' if Besu were English)."""
+    """The words of a multi-word name that stand for the person alone: 'Bekah' and 'Weigel' of
+    'Bekah Hawrot Weigel', 'Ken' and 'Bowling' of 'Ken Bowling', 'Iv' of 'Iv Culp'. Not titles
+    ('Dr'), particles ('van') or role words; and when the label also holds a role or an ordinary
+    lower-case word ('Outreach worker Claire'), only the words that are not English ('Claire')."""
     words = re.findall(r"[^\W\d_]+", label)
     if len(words) < 2:
         return []
-    return [w for w in words if len(w) >= 3 and w[0].isupper() and not known_word(w)]
+    lower = [w.lower() for w in words]
+    plain = all(w[0].isupper() or w.lower() in PARTICLES for w in words) and not any(
+        w in ROLE_WORDS for w in lower
+    )
+    out = []
+    for word, low in zip(words, lower, strict=True):
+        if not word[0].isupper() or low in TITLES or low in PARTICLES or low in ROLE_WORDS:
+            continue
+        english = known_word(word)
+        if (not english and len(word) >= 2) or (english and plain and len(word) >= 3):
+            out.append(word)
+    return out
 
 
 @dataclass(frozen=True)
@@ -188,16 +213,25 @@ def patterns(text: str) -> Iterator[Match]:
 
 
 def spelling_pattern(spellings: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex for many spellings, each as written, in Title Case or in CAPITALS, as a whole
-    word (so 'Jade' the name is found, 'jade' the stone is not)."""
+    """One regex for many spellings, each as a whole word. A name that is also an English word
+    is found as written, in Title Case or in CAPITALS (so 'Jade' the name is found, 'jade' the
+    stone is not); any other in any case ('culp.com' for 'Culp', 'bekah' for 'Bekah')."""
     forms: set[str] = set()
+    anycase: set[str] = set()
     for spelling in spellings:
-        forms |= {spelling, spelling.title(), spelling.upper()}
-    forms = {f for f in forms if f.strip()}
-    if not forms:
+        if not spelling.strip():
+            continue
+        if any(known_word(w) for w in re.findall(r"[^\W\d_]+", spelling)):
+            forms |= {spelling, spelling.title(), spelling.upper()}
+        else:
+            anycase.add(spelling)
+    if not forms and not anycase:
         return None
-    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f)))
-    return re.compile(rf"(?<![\w@])(?:{alternatives})(?![\w@])")
+    alternatives = [re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))]
+    if anycase:
+        longest = sorted(anycase, key=lambda f: (-len(f), f))
+        alternatives.append("(?i:" + "|".join(re.escape(f) for f in longest) + ")")
+    return re.compile(rf"(?<![\w@])(?:{'|'.join(alternatives)})(?![\w@])")
 
 
 def capitalised_words(text: str) -> Iterator[tuple[int, int, str, bool]]:

@@ -57,6 +57,10 @@ def load_key(path: str | Path, passphrase: str | None = None) -> dict[str, tuple
             ).fetchall()
     except (sqlite3.Error, *_cipher_errors(passphrase)) as exc:
         raise QualcodeError(f"{path}: not a readable pseudonym key ({exc})") from exc
+    for row in rows:
+        if not all(isinstance(value, str) and value for value in row):
+            raise QualcodeError(f"{path}: not a readable pseudonym key (an entry lacks a name, "
+                                "kind or label)")  # fmt: skip
     return {k: (o, kind, r) for k, o, kind, r in rows}
 
 

@@ -8,8 +8,11 @@ switches entities on or off, edits labels, then ``project.pseudonymise(plan)`` a
 Sources, in the order they win when two overlap: patterns (e-mail, URL, phone, postcode, date of
 birth), the user's list and its aliases, speaker labels that look like names, fuzzy variants of
 those (a misspelt 'Clare' for 'Claire'), and capitalised words the lexicon does not know
-(candidates: off until the user confirms them). Labels are stable: an existing key file gives
-every name seen before the label it had, and new names continue the numbering.
+(candidates: off until the user confirms them). A full name and its parts are one entity
+('Bekah Hawrot Weigel', 'Bekah'). Labels follow one rule (:mod:`qualcode.privacy.labels`) and are
+stable: an existing key file gives every name seen before the label it had, and new names
+continue the numbering. What a plan changes besides the words (documents and cases renamed,
+speakers made one or kept apart) is :mod:`qualcode.privacy.changes`; :meth:`Plan.summary` says it.
 """
 
 from __future__ import annotations
@@ -21,22 +24,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import detect
+from . import changes, detect
+from .changes import SpeakerChange
+from .labels import RULE, Labeller, SpeakerRow, known_roles, person_kind
 from .names import NameEntry
 
 if TYPE_CHECKING:
     from ..project import Project
 
-FIXED_LABELS = {
-    "email": "[email]",
-    "url": "[URL]",
-    "phone": "[phone number]",
-    "postcode": "[postcode]",
-    "date": "[date of birth]",
-}
-NUMBERED = {"person": "Person", "other": "Name", "participant": "Participant", "staff": "Staff",
-            "interviewer": "Interviewer"}  # fmt: skip
-LETTERED = {"place": "Place", "organisation": "Organisation"}
 SOURCE_ORDER = ("pattern", "list", "speaker", "fuzzy", "candidate")
 
 
@@ -72,6 +67,10 @@ class Plan:
     """Non-overlapping, sorted by document then offset."""
     texts: dict[str, str] = field(default_factory=dict)
     """The documents the plan was made from (the review shows findings in context)."""
+    speakers: dict[str, list[SpeakerRow]] = field(default_factory=dict)
+    """Each document's speakers, in order (for the speakers that become one)."""
+    cases: list[str] = field(default_factory=list)
+    """The project's case names (renamed when they hold a name)."""
 
     def rows(self) -> list[Entity]:
         """Entities for review: by source (list, speakers, patterns, variants, candidates),
@@ -104,12 +103,52 @@ class Plan:
 
     def spellings(self) -> dict[str, str]:
         """Every selected spelling -> its replacement (for memos, labels and names)."""
-        out: dict[str, str] = {}
-        for entity in self.entities.values():
-            if entity.selected:
-                for spelling in entity.spellings | {entity.original}:
-                    out[spelling] = entity.replacement
-        return out
+        return {s: e.replacement for e in self._selected() for s in e.spellings | {e.original}}
+
+    def _selected(self) -> list[Entity]:
+        return [e for e in self.entities.values() if e.selected]
+
+    def renames(self) -> dict[str, str]:
+        """Documents whose name holds a selected name: old name -> new name."""
+        spellings = self.spellings()
+        return changes.renames(self.texts, lambda n: replace_in_name(n, spellings))
+
+    def case_renames(self, cases: Iterable[str] | None = None) -> dict[str, str]:
+        """Cases whose name holds a selected name: old name -> new name (``cases`` defaults
+        to the plan's own)."""
+        spellings = self.spellings()
+        names = self.cases if cases is None else cases
+        return changes.renames(names, lambda n: replace_in_name(n, spellings))
+
+    def speaker_labels(
+        self, speakers: dict[str, list[SpeakerRow]] | None = None
+    ) -> tuple[dict[str, dict[str, str]], list[SpeakerChange]]:
+        """Per document, each speaker label -> its new label; and the labels that become one
+        label in a document (one speaker, or kept apart: :mod:`qualcode.privacy.changes`).
+        ``speakers`` defaults to the plan's own (those it was made from)."""
+        if speakers is None:
+            speakers = self.speakers
+        replace = spelling_replacer(self.spellings())
+        sign = spelling_replacer(
+            {s: f"\x00{e.key}\x00" for e in self._selected() for s in e.spellings | {e.original}}
+        )
+        maps: dict[str, dict[str, str]] = {}
+        grouped: list[SpeakerChange] = []
+        for document in sorted(speakers):
+            maps[document], found = changes.speaker_labels(
+                document, speakers[document], replace, sign
+            )
+            grouped += found
+        return maps, grouped
+
+    def summary(self) -> list[str]:
+        """What the plan does besides replacing words, one line each: the label rule, the
+        documents and cases renamed, the speakers made one or kept apart."""
+        lines = [RULE]
+        lines += [f"rename document {old} -> {new}" for old, new in self.renames().items()]
+        lines += [f"rename case {old} -> {new}" for old, new in self.case_renames().items()]
+        lines += [f"speakers {c.describe()}" for c in self.speaker_labels()[1]]
+        return lines
 
 
 # -- building a plan ---------------------------------------------------------------------------
@@ -127,11 +166,14 @@ def plan_for(
     content (case-folded original -> (original, kind, replacement)); ``confirm`` switches on
     candidates by their spelling."""
     texts = {d.name: project.document_text(d.name) for d in project.documents()}
-    labels: list[tuple[str, str | None]] = []
-    if speakers:
-        labels = sorted({(s.label, s.role) for s in project.speakers()})
-    return build_plan(texts, list(names), labels, key=key or {}, fuzzy=fuzzy,
-                      candidates=candidates, confirm=confirm)  # fmt: skip
+    rows: dict[str, list[SpeakerRow]] = {name: [] for name in texts}
+    for s in project.speakers():
+        rows[s.document].append(SpeakerRow(s.label, s.role, s.case))
+    labels = sorted({(r.label, r.role) for rs in rows.values() for r in rs}) if speakers else []
+    plan = build_plan(texts, list(names), labels, key=key or {}, fuzzy=fuzzy,
+                      candidates=candidates, confirm=confirm, speakers=rows)  # fmt: skip
+    plan.cases = [c.name for c in project.cases()]
+    return plan
 
 
 def build_plan(
@@ -143,50 +185,59 @@ def build_plan(
     fuzzy: bool = True,
     candidates: bool = True,
     confirm: Iterable[str] = (),
+    speakers: dict[str, list[SpeakerRow]] | None = None,
 ) -> Plan:
-    labeller = _Labeller(key)
+    """The plan for ``texts``; ``speaker_labels`` are the (label, role) pairs to look at as
+    names, ``speakers`` each document's speakers (roles for labels, and the speakers that
+    become one). Labels follow :mod:`qualcode.privacy.labels`."""
+    labeller = Labeller(key)
     entities: dict[str, Entity] = {}
+    if speakers is None:
+        speakers = {}
+    labelled = dict(speakers)
+    labelled[""] = [SpeakerRow(label, role) for label, role in speaker_labels]  # roles only
+    named = [s for e in names for s in e.spellings] + [label for label, _r in speaker_labels]
+    roles = known_roles(labelled, named)
 
-    def entity(original: str, kind: str, source: str, wanted: str | None = None) -> Entity:
+    def entity(original: str, kind: str, source: str, wanted: str | None = None,
+               spellings: Iterable[str] = ()) -> Entity:  # fmt: skip
         folded = original.casefold()
         if folded not in entities:
+            spelt = {original, *spellings}
+            if kind == "person":
+                kind = person_kind(spelt, roles)
             label = wanted or labeller.label(folded, kind)
             if wanted:
                 labeller.taken(wanted)
             entities[folded] = Entity(folded, original, _kind(kind), source, label,
                                       selected=source != "candidate")  # fmt: skip
         found = entities[folded]
-        found.spellings.add(original)
+        found.spellings |= {original, *spellings}
         return found
 
-    roles = {label.casefold(): role for label, role in speaker_labels}
     for entry in names:  # labels the user chose are not handed out to others
         if entry.replacement:
             labeller.taken(entry.replacement)
-    for entry in names:
-        kind = entry.kind
-        if kind == "person" and roles.get(entry.name.casefold()) in NUMBERED:
-            kind = str(roles[entry.name.casefold()])  # a listed speaker: [Participant 3]
-        made = entity(entry.name, kind, "list", entry.replacement)
-        made.spellings.update(entry.aliases)
+    spelled: set[str] = set()
+    for entry, also in _people(names):
+        made = entity(entry.name, entry.kind, "list", entry.replacement, also)
+        spelled |= {s.casefold() for s in made.spellings}
     # Full names first, so that 'Bekah' (a label in one transcript) and the first name in
     # other people's talk get the label of 'Bekah Hawrot Weigel' (a label in another).
-    spelled = {s.casefold() for e in entities.values() for s in e.spellings}
-    for label, role in sorted(speaker_labels, key=lambda lr: (-len(lr[0].split()), lr[0])):
+    for label, _role in sorted(speaker_labels, key=lambda lr: (-len(lr[0].split()), lr[0])):
         if not detect.looks_like_name(label) or label.casefold() in spelled:
             continue
-        role_kind = role if role in ("participant", "staff", "interviewer") else "person"
-        made = entity(label, role_kind, "speaker")
-        made.spellings.update(p for p in detect.name_parts(label) if p.casefold() not in spelled)
+        parts = [p for p in detect.name_parts(label) if p.casefold() not in spelled]
+        made = entity(label, "person", "speaker", spellings=parts)
         spelled |= {s.casefold() for s in made.spellings}
-    named = {s: e.key for e in entities.values() for s in e.spellings}
-    covered = {s.casefold() for s in named}
+    named_keys = {s: e.key for e in entities.values() for s in e.spellings}
+    covered = {s.casefold() for s in named_keys}
 
     words = {w for text in texts.values() for *_pos, w, _at in detect.capitalised_words(text)}
     if fuzzy:
-        for word, canonical in sorted(detect.fuzzy_variants(words, named, covered).items()):
+        for word, canonical in sorted(detect.fuzzy_variants(words, named_keys, covered).items()):
             entities[canonical].spellings.add(word)
-            named[word] = canonical
+            named_keys[word] = canonical
             covered.add(word.casefold())
     if candidates:
         confirmed = {c.casefold() for c in confirm}
@@ -200,6 +251,7 @@ def build_plan(
     lookup = {s: e.key for e in entities.values() for s in e.spellings | {e.original}}
     lookup.update({k.upper(): v for k, v in list(lookup.items())})
     lookup.update({k.title(): v for k, v in list(lookup.items())})
+    anycase = {k.casefold(): v for k, v in lookup.items()}  # 'culp' for 'Culp'
     findings: list[Finding] = []
     for document in sorted(texts):
         text = texts[document]
@@ -209,7 +261,7 @@ def build_plan(
             spans.append((match.start, match.end, 0, made.key))
         if pattern is not None:
             for m in pattern.finditer(text):
-                key_of = lookup.get(m.group()) or m.group().casefold()
+                key_of = lookup.get(m.group()) or anycase.get(m.group().casefold(), "")
                 if key_of in entities:
                     priority = SOURCE_ORDER.index(entities[key_of].source)
                     spans.append((m.start(), m.end(), priority, key_of))
@@ -220,7 +272,38 @@ def build_plan(
     unused = [k for k, e in entities.items() if e.count == 0 and e.source == "candidate"]
     for k in unused:
         del entities[k]
-    return Plan(entities, findings, texts)
+    return Plan(entities, findings, texts, {d: list(rows) for d, rows in speakers.items()})
+
+
+def _people(names: list[NameEntry]) -> list[tuple[NameEntry, set[str]]]:
+    """The list's entries with the spellings they also stand for: their aliases, the parts of
+    a listed full name ('Greg' of 'Greg Colvin') that are names, and a listed first name that
+    is a part of exactly one listed full name is folded into that name (one person)."""
+    owners: dict[str, list[int]] = defaultdict(list)
+    for i, entry in enumerate(names):
+        if entry.kind == "person":
+            for part in detect.name_parts(entry.name):
+                owners[part.casefold()].append(i)
+    folded: dict[int, list[NameEntry]] = defaultdict(list)
+    kept: list[int] = []
+    for i, entry in enumerate(names):
+        owner = owners.get(entry.name.casefold(), [])
+        if (entry.kind == "person" and not entry.replacement and len(owner) == 1
+                and owner[0] != i):  # fmt: skip
+            folded[owner[0]].append(entry)
+        else:
+            kept.append(i)
+    listed = {s.casefold() for e in names for s in e.spellings}
+    out = []
+    for i in kept:
+        entry = names[i]
+        also = set(entry.aliases)
+        for other in folded[i]:
+            also |= set(other.spellings)
+        if entry.kind == "person":
+            also |= {p for p in detect.name_parts(entry.name) if p.casefold() not in listed}
+        out.append((entry, also))
+    return out
 
 
 def _kind(kind: str) -> str:
@@ -240,45 +323,6 @@ def _without_overlaps(spans: list[tuple[int, int, int, str]]) -> list[tuple[int,
         taken.insert(at, (start, end))
         chosen.append((start, end, key))
     return sorted(chosen)
-
-
-class _Labeller:
-    """Numbered (``[Participant 3]``) and lettered (``[Place B]``) labels, continuing those of
-    an existing key so a name keeps its label across runs."""
-
-    def __init__(self, key: dict[str, tuple[str, str, str]]) -> None:
-        self.key = key
-        self.used: set[str] = {replacement for _o, _k, replacement in key.values()}
-
-    def taken(self, label: str) -> None:
-        self.used.add(label)
-
-    def label(self, folded: str, kind: str) -> str:
-        if folded in self.key:
-            return self.key[folded][2]
-        if kind in FIXED_LABELS:
-            return FIXED_LABELS[kind]
-        if kind in LETTERED:
-            return self._next(LETTERED[kind], lettered=True)
-        return self._next(NUMBERED.get(kind, "Name"), lettered=False)
-
-    def _next(self, word: str, *, lettered: bool) -> str:
-        n = 0
-        while True:
-            n += 1
-            mark = _letters(n) if lettered else str(n)
-            label = f"[{word} {mark}]"
-            if label not in self.used:
-                self.used.add(label)
-                return label
-
-
-def _letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        out = chr(65 + rest) + out
-    return out
 
 
 # -- applying a plan to text -------------------------------------------------------------------
@@ -331,15 +375,22 @@ class OffsetMap:
 
 
 def spelling_replacer(spellings: dict[str, str]) -> Callable[[str], str]:
-    """A function replacing every spelling (as a whole word; also in CAPITALS or Title Case)
-    in free text such as a memo or a speaker label; the pattern is built once."""
+    """A function replacing every spelling (as a whole word, in the cases
+    :func:`~qualcode.privacy.detect.spelling_pattern` finds) in free text such as a memo or a
+    speaker label; the pattern is built once."""
     pattern = detect.spelling_pattern(spellings)
     if pattern is None:
         return lambda text: text
     table = {}
     for spelling, label in spellings.items():
         table.update({spelling: label, spelling.title(): label, spelling.upper(): label})
-    return lambda text: pattern.sub(lambda m: table.get(m.group(), m.group()), text)
+    anycase = {k.casefold(): v for k, v in table.items()}
+
+    def label(m: re.Match[str]) -> str:
+        found = m.group()
+        return table.get(found) or anycase.get(found.casefold(), found)
+
+    return lambda text: pattern.sub(label, text)
 
 
 def replace_spellings(text: str, spellings: dict[str, str]) -> str:

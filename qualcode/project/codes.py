@@ -1,8 +1,12 @@
 """The project's codebook: resolving code references, listing, adding, editing, import/export.
 
 A code is addressed by its path from the root (``Theme/Sub``) or by its name alone where that is
-unique. Real names contain '/' (``Arc<T>/Rc<T>``), so the whole string is tried as a name first,
-then as a path split in every way the tree allows.
+unique. Real names contain '/' (``Arc<T>/Rc<T>``), so the whole string is tried as a name and as
+a path split in every way the tree allows; if that finds two codes (a code named ``A/B`` and a
+child ``B`` of ``A``) the reference is ambiguous and the message gives the exact forms. Exact
+forms never are: the uuid, or a path from the root that starts with '/' and escapes a '/' or
+'\\' inside a name with a backslash (``/A\\/B`` is the code named ``A/B``; ``/A/B`` is ``B``
+under ``A``).
 """
 
 from __future__ import annotations
@@ -70,24 +74,30 @@ class CodeTree:
             out.extend(self.descendants(child))
         return out
 
+    def exact(self, code: Code) -> str:
+        """The reference that can only mean ``code``: its path from the root, '/' first, with
+        '/' and '\\' inside names escaped."""
+        return "/" + "/".join(escape_name(n) for n in self.paths[code.id])
+
     def resolve(self, ref: str) -> Code:
         ref = ref.strip()
         by_uuid = next((c for c in self.codes if c.uuid == ref), None)
         if by_uuid is not None:  # a uuid is never ambiguous, whatever the names hold
             return by_uuid
+        if ref.startswith("/"):
+            found = self._exact(split_exact(ref[1:]))
+            if found is not None:
+                return found
         for fold in (False, True):
             key = ref.casefold() if fold else ref
             named = [c for c in self.codes if (c.name.casefold() if fold else c.name) == key]
-            if len(named) == 1:
-                return named[0]
             matches = self._match(None, key, fold)
-            unique = {c.id: c for c in matches}
+            unique = {c.id: c for c in [*named, *matches]}
+            # A name and a path that lead to two codes are ambiguous: neither wins.
             if len(unique) == 1:
                 return next(iter(unique.values()))
-            candidates = list(unique.values()) or named
-            if len(candidates) > 1:
-                listed = ", ".join(sorted(f"'{self.path(c)}'" for c in candidates))
-                raise ConflictError(f"code '{ref}' is ambiguous: it could be {listed}")
+            if len(unique) > 1:
+                raise ConflictError(self._ambiguous(ref, list(unique.values())))
         hint = ""
         close = difflib.get_close_matches(
             ref, [self.path(c) for c in self.codes] + [c.name for c in self.codes], n=1
@@ -95,6 +105,33 @@ class CodeTree:
         if close:
             hint = f" (did you mean '{close[0]}'?)"
         raise NotFoundError(f"no code '{ref}' in the codebook{hint}")
+
+    def _ambiguous(self, ref: str, codes: list[Code]) -> str:
+        slashed = any("/" in n or "\\" in n for c in codes for n in self.paths[c.id])
+        if not slashed:  # the plain paths already tell them apart
+            listed = ", ".join(sorted(f"'{self.path(c)}'" for c in codes))
+            return f"code '{ref}' is ambiguous: it could be {listed}"
+        listed = ", ".join(sorted(f"'{self.exact(c)}' (uuid {c.uuid})" for c in codes))
+        return (
+            f"code '{ref}' is ambiguous: a name holds '/'; give one exactly: {listed} "
+            "(a leading '/' is a path from the root; '\\/' is a '/' inside a name)"
+        )
+
+    def _exact(self, names: list[str]) -> Code | None:
+        for fold in (False, True):
+            parent: int | None = None
+            found: Code | None = None
+            for name in names:
+                key = name.casefold() if fold else name
+                step = [c for c in self.children.get(parent, [])
+                        if (c.name.casefold() if fold else c.name) == key]  # fmt: skip
+                if len(step) != 1:
+                    found = None
+                    break
+                found, parent = step[0], step[0].id
+            if found is not None:
+                return found
+        return None
 
     def _match(self, parent: int | None, rest: str, fold: bool) -> list[Code]:
         found: list[Code] = []
@@ -108,6 +145,29 @@ class CodeTree:
                 if tail.startswith("/"):
                     found.extend(self._match(child.id, tail[1:], fold))
         return found
+
+
+def escape_name(name: str) -> str:
+    """A code name as one step of an exact path: '\\' and '/' escaped with a backslash."""
+    return name.replace("\\", "\\\\").replace("/", "\\/")
+
+
+def split_exact(path: str) -> list[str]:
+    """An exact path (without its leading '/') split at every '/' a backslash does not escape."""
+    names, current, escaped = [], [], False
+    for char in path:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "/":
+            names.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    names.append("".join(current).strip())
+    return names
 
 
 def load_tree(session: Session) -> CodeTree:

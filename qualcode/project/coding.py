@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, NotFoundError, QualcodeError
@@ -40,6 +41,13 @@ def find_quote(text: str, quote: str) -> tuple[int, int] | None:
     pattern = r"\s+".join(re.escape(w) for w in words)
     match = re.search(pattern, text.translate(_FOLD), flags=re.IGNORECASE)
     return (match.start(), match.end()) if match else None
+
+
+def _same_coding(exc: IntegrityError) -> bool:
+    """Whether the unique index on active codings refused the row (PostgreSQL names the index,
+    SQLite the columns)."""
+    reason = str(exc.orig)
+    return "uq_codings_active" in reason or "codings.document_id, codings.code_id" in reason
 
 
 @dataclass(frozen=True)
@@ -144,8 +152,18 @@ class CodingMixin(CodesMixin):
             end=span.end,
             origin=origin,
         )
+        names = (span.code.name, span.document.name, span.coder.name)  # usable after a failure
         session.add(coding)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            # Another writer made the same active coding since we looked (schema 0004's index).
+            if not _same_coding(exc):
+                raise
+            raise ConflictError(
+                f"'{names[0]}' is already coded at {span.start}-{span.end} in '{names[1]}' "
+                f"by {names[2]}"
+            ) from None
         self._audit(
             session,
             "coding.apply",

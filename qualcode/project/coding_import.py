@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import BadInputError, QualcodeError
+from ..errors import BadInputError, NotAllowed, QualcodeError
 from ..store.models import ORIGINS, Coding
 from .codes import load_tree
 from .coding import CodingMixin
@@ -30,6 +30,13 @@ class CodingImportMixin(CodingMixin):
         errors: list[str] = []
         applied = duplicates = 0
         with self._write() as session:
+            # The rule of apply_code, for every row before any is applied.
+            may_code_for = self._owner_check(session, "code in the name")
+            for line, row in rows:
+                try:
+                    may_code_for(" ".join(row.get("coder", "").split()) or None)
+                except NotAllowed as exc:
+                    raise NotAllowed(f"{path}: line {line}: {exc}; nothing was imported") from None
             tree = load_tree(session)
             # The active codings of each (document, coder), read once: a query per row scans
             # them all again, which made 25,000 rows take minutes.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +17,13 @@ from typing import Any, Self
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -343,13 +349,25 @@ class ProjectCore:
 
     def _require_own(self, session: Session, owner: str | None, what: str) -> None:
         """A coder acts on their own codings and memos only (supervisors on anyone's)."""
-        if owner is None or owner == self.actor or not self._team(session):
+        if owner is None or owner == self.actor:
             return
-        if not self._is_supervisor(session):
-            raise NotAllowed(
-                f"{self.actor} may not {what} of {owner}; only a supervisor may change "
-                "another coder's work"
-            )
+        self._owner_check(session, what)(owner)
+
+    def _owner_check(self, session: Session, what: str) -> Callable[[str | None], None]:
+        """The rule of ``_require_own`` with the roles looked up once, for many rows: the
+        returned function raises NotAllowed for an owner the acting coder may not act for
+        (another coder, or the consensus coder)."""
+        if not self._team(session) or self._is_supervisor(session):
+            return lambda owner: None
+
+        def check(owner: str | None) -> None:
+            if owner is not None and owner != self.actor:
+                raise NotAllowed(
+                    f"{self.actor} may not {what} of {owner}; only a supervisor may change "
+                    "another coder's work"
+                )
+
+        return check
 
     # -- blind coding --------------------------------------------------------------------
     # While a team project is blind, a coder sees only their own codings: not in the coding
@@ -426,9 +444,15 @@ class ProjectCore:
         if coder is None:
             if not create:
                 raise NotFoundError(f"no coder named '{name}'")
-            coder = Coder(name=name, role="coder")
-            session.add(coder)
-            session.flush()
+            try:
+                with session.begin_nested():  # another process may add the same name now
+                    coder = Coder(name=name, role="coder")
+                    session.add(coder)
+            except IntegrityError:
+                found = session.scalar(select(Coder).where(Coder.name == name))
+                if found is None:
+                    raise
+                return found
             self._audit(session, "coder.create", "coder", coder.uuid, name, name=name, role="coder")
         return coder
 

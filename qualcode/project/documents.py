@@ -3,6 +3,11 @@
 A file either imports whole or leaves nothing behind: the importer parses it completely before
 anything is written, and everything it yields (documents, speakers, turns, cases) is stored in
 one transaction.
+
+A document is who it is (its uuid, name and source), never what it says: two respondents who
+both answered "Not sure" are two documents. Only the same document again, the same name with
+the same text, is recognised and skipped with a message; the same text under another name
+imports as its own document, with a notice when the text came from another file.
 """
 
 from __future__ import annotations
@@ -31,6 +36,14 @@ def count_words(text: str, turns: Sequence[tuple[int, int]]) -> int:
     return sum(len(text[body:end].split()) for body, end in turns)
 
 
+def _already_here(names: list[str]) -> str:
+    shown = ", ".join(f"'{n}'" for n in names[:3])
+    if len(names) > 3:
+        shown += f" and {len(names) - 3:,} more"
+    what = "document is" if len(names) == 1 else f"{len(names):,} documents are"
+    return f"skipped: the {what} already in the project with the same name and text ({shown})"
+
+
 class DocumentsMixin(CasesMixin):
     def import_files(
         self,
@@ -50,10 +63,10 @@ class DocumentsMixin(CasesMixin):
         outcomes: list[ImportOutcome] = []
         for index, path in enumerate(paths, 1):
             try:
-                docs = self.import_file(
+                docs, notices = self._import(
                     path, kind=kind, case=case, name=name, roles=roles, options=options
                 )
-                warnings = tuple(w for d in docs for w in d[1])
+                warnings = (*notices, *(w for d in docs for w in d[1]))
                 outcomes.append(ImportOutcome(str(path), tuple(d[0] for d in docs), None, warnings))
             except QualcodeError as exc:
                 outcomes.append(ImportOutcome(str(path), (), str(exc)))
@@ -71,7 +84,28 @@ class DocumentsMixin(CasesMixin):
         roles: Mapping[str, str] | None = None,
         options: ImportOptions | None = None,
     ) -> list[tuple[DocumentInfo, tuple[str, ...]]]:
-        """Parse one file and store what it holds; raises ``BadInputError`` naming the file."""
+        """Parse one file and store what it holds; raises ``BadInputError`` naming the file.
+
+        Documents already here (same name, same text) are skipped: a file imported again gives
+        an empty list. ``import_files`` says so in the outcome's warnings."""
+        docs, notices = self._import(
+            path, kind=kind, case=case, name=name, roles=roles, options=options
+        )
+        if notices and docs:
+            first, warnings = docs[0]
+            docs[0] = (first, (*notices, *warnings))
+        return docs
+
+    def _import(
+        self,
+        path: str | Path,
+        *,
+        kind: str | None,
+        case: str | None,
+        name: str | None,
+        roles: Mapping[str, str] | None,
+        options: ImportOptions | None,
+    ) -> tuple[list[tuple[DocumentInfo, tuple[str, ...]]], list[str]]:
         if kind is not None and kind not in DOCUMENT_KINDS:
             raise QualcodeError(f"document kind '{kind}' is not one of {', '.join(DOCUMENT_KINDS)}")
         for label, role in (roles or {}).items():
@@ -85,13 +119,20 @@ class DocumentsMixin(CasesMixin):
         if name is not None and len(parsed) > 1:
             raise BadInputError(path, f"holds {len(parsed)} documents, so --name cannot be used")
         with self._write() as session:
-            stored = []
+            stored: list[tuple[DocumentInfo, tuple[str, ...]]] = []
+            again: list[str] = []
+            notices: list[str] = []
             for doc in parsed:
                 info = self._store_parsed(
-                    session, path, doc, name or doc.name, kind, case, roles or {}
+                    session, path, doc, name or doc.name, kind, case, roles or {}, notices
                 )
-                stored.append((info, doc.warnings))
-            return stored
+                if info is None:
+                    again.append(" ".join((name or doc.name).split()))
+                else:
+                    stored.append((info, doc.warnings))
+        if again:
+            notices.insert(0, _already_here(again))
+        return stored, notices
 
     def _store_parsed(
         self,
@@ -102,18 +143,33 @@ class DocumentsMixin(CasesMixin):
         kind: str | None,
         case: str | None,
         roles: Mapping[str, str],
-    ) -> DocumentInfo:
+        notices: list[str],
+    ) -> DocumentInfo | None:
+        """Store one parsed document; None when it is already here (same name, same text)."""
         name = " ".join(name.split())
         if not name:
             raise BadInputError(path, "the document name is empty", "give one with --name")
-        if session.scalar(select(Document.id).where(Document.name == name)):
-            raise BadInputError(
-                path, f"a document named '{name}' is already in the project", "use --name"
-            )
         digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
-        twin = session.scalar(select(Document.name).where(Document.sha256 == digest))
-        if twin:
-            raise BadInputError(path, f"the same text is already in the project as '{twin}'")
+        same_name = session.scalar(select(Document.sha256).where(Document.name == name))
+        if same_name == digest:
+            return None
+        if same_name is not None:
+            raise BadInputError(
+                path,
+                f"a document named '{name}' with a different text is already in the project",
+                "use --name",
+            )
+        source_name = Path(path).name
+        twin = session.execute(
+            select(Document.name, Document.source_name)
+            .where(Document.sha256 == digest)
+            .order_by(Document.id)
+            .limit(1)
+        ).first()
+        if twin is not None and twin.source_name != source_name:
+            notices.append(
+                f"'{name}' has the same text as '{twin.name}': imported as a document of its own"
+            )
         labels = [t.speaker for t in doc.turns if t.speaker is not None]
         speaker_roles = {
             label: roles.get(label) or default_role(label) for label in dict.fromkeys(labels)
@@ -135,7 +191,7 @@ class DocumentsMixin(CasesMixin):
             text=doc.text,
             sha256=digest,
             words=words,
-            source_name=Path(path).name,
+            source_name=source_name,
             source_format=doc.source_format,
             case_id=case_row.id if case_row else None,
         )

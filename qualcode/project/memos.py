@@ -47,6 +47,7 @@ class MemosMixin(CodingImportMixin):
         if not text.strip():
             raise QualcodeError("a memo cannot be empty")
         with self._write() as session:
+            self._require_own(session, " ".join(coder.split()), "write memos in the name")
             refs = self._memo_target(session, target_type, target)
             coder_row = self._coder(session, coder)
             memo = Memo(coder_id=coder_row.id, text=text, **refs)
@@ -64,7 +65,7 @@ class MemosMixin(CodingImportMixin):
             raise QualcodeError("a memo cannot be empty (delete it instead)")
         with self._write() as session:
             memo = self._memo_row(session, uuid)
-            self._require_own(session, memo.coder.name, "edit the memos")
+            self._require_memo_owner(session, memo, coder, "edit the memos")
             old = memo.text
             memo.text = text
             memo.updated_at = datetime.now(UTC)
@@ -74,16 +75,26 @@ class MemosMixin(CodingImportMixin):
     def delete_memo(self, uuid: str, *, coder: str | None = None) -> None:
         with self._write() as session:
             memo = self._memo_row(session, uuid)
-            self._require_own(session, memo.coder.name, "delete the memos")
+            self._require_memo_owner(session, memo, coder, "delete the memos")
             memo.deleted_at = datetime.now(UTC)
             self._audit(session, "memo.delete", "memo", uuid, coder)
 
     def restore_memo(self, uuid: str, *, coder: str | None = None) -> MemoInfo:
         with self._write() as session:
             memo = self._memo_row(session, uuid, include_deleted=True)
+            self._require_memo_owner(session, memo, coder, "restore the memos")
             memo.deleted_at = None
             self._audit(session, "memo.restore", "memo", uuid, coder)
         return self.memo(uuid)
+
+    def _require_memo_owner(
+        self, session: Session, memo: Memo, coder: str | None, what: str
+    ) -> None:
+        """A coder changes their own memos, and names no one else as doing it (the audit
+        trail would name them)."""
+        self._require_own(session, memo.coder.name, what)
+        if coder is not None:
+            self._require_own(session, " ".join(coder.split()), "act in the name")
 
     def _memo_row(self, session: Session, uuid: str, *, include_deleted: bool = False) -> Memo:
         memo = session.scalar(select(Memo).where(Memo.uuid == uuid))

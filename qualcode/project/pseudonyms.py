@@ -14,13 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from .. import backups
 from ..errors import QualcodeError
+from ..files import write_atomically
 from ..privacy import keyfile
+from ..privacy.labels import SpeakerRow
 from ..privacy.pseudonymise import (
     OffsetMap,
     Plan,
@@ -80,64 +83,138 @@ class PseudonymsMixin(ProjectCore):
     def pseudonymise(
         self, plan: Plan, *, key_path: str | Path | None = None, save_key: bool = True
     ) -> PseudonymiseResult:
-        """Apply the plan's selected findings (see :mod:`qualcode.privacy.pseudonymise`)."""
-        per_document = plan.by_document()
+        """Apply the plan's selected findings (see :mod:`qualcode.privacy.pseudonymise`).
+
+        The key is written first, then the backup, then the project in one transaction. If the
+        project is not changed (an error, or the run interrupted), the key is put back as it
+        was and the backup removed, so no copy of the original names is left behind; a file
+        that cannot be removed is named in the error."""
         spellings = plan.spellings()
-        replace = spelling_replacer(spellings)
-        if not per_document and not spellings:
+        if not plan.by_document() and not spellings:
             raise QualcodeError("nothing selected to pseudonymise")
-        key = new_in_key = None
-        if save_key:
-            key = self.key_path(key_path)
-            new_in_key = keyfile.save_key(key, plan, self._passphrase)
-        made = self.backup("before-pseudonymisation") if save_key else None
-        renamed: dict[str, str] = {}
+        key = new_in_key = made = None
+        written = _Written()
+        try:
+            if save_key:
+                key = self.key_path(key_path)
+                written.key(key)
+                new_in_key = keyfile.save_key(key, plan, self._passphrase)
+                if self.sqlite_path is not None:
+                    written.folder(backups.backup_folder(self.sqlite_path))
+                made = self.backup("before-pseudonymisation")
+                written.backup(made)
+            renamed, moved, memos, mentions = self._apply(plan, spellings)
+        except BaseException as exc:
+            kept = written.undo()
+            if kept and isinstance(exc, Exception):
+                raise QualcodeError(f"{self.name}: not pseudonymised ({_reason(exc)}); {kept}"
+                                    ) from exc  # fmt: skip
+            raise
+        self._truncate_log()
+        return PseudonymiseResult(len(plan.by_document()),
+                                  len(plan.chosen()), moved, memos, renamed, made, key,
+                                  new_in_key or 0, mentions)  # fmt: skip
+
+    def _apply(self, plan: Plan, spellings: dict[str, str]) -> tuple[dict[str, str], int, int, int]:
+        """The one transaction: texts, offsets, names, speakers, memos and free text."""
+        per_document = plan.by_document()
+        replace = spelling_replacer(spellings)
+        renames = plan.renames()
         moved = memos = 0
         with self._write() as session:
             if self._sqlite():  # freed pages are zeroed, so the old text does not linger
                 session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
-            taken = set(session.scalars(select(Document.name)))
-            for document in session.scalars(select(Document).order_by(Document.name)).all():
-                findings = per_document.get(document.name, [])
+            documents = session.scalars(select(Document).order_by(Document.name)).all()
+            speakers = _speaker_rows(session)
+            changed = sorted({d.name for d in documents} ^ set(plan.texts)) or [
+                d.name
+                for d in documents
+                if plan.texts[d.name] != d.text
+                or (plan.speakers and plan.speakers.get(d.name, []) != speakers.get(d.name, []))
+            ]
+            if changed:
+                raise QualcodeError(f"{self.name}: the document {changed[0]} changed since the "
+                                    "plan was made; make the plan again")  # fmt: skip
+            speaker_maps, _groups = plan.speaker_labels(speakers)
+            old_names = {d.id: d.name for d in documents}
+            for document in documents:  # two steps: a new name may be another's old one
+                if document.name in renames:
+                    document.name = _passing(document.id)
+            session.flush()
+            for document in documents:
+                old = old_names[document.id]
+                findings = per_document.get(old, [])
                 spans = [(f.start, f.end, plan.replacement(f)) for f in findings]
                 text, offsets = rewrite(document.text, spans)
                 moved += self._carry_over(session, document, offsets) if spans else 0
-                name = replace_in_name(document.name, spellings)
-                if name != document.name:
-                    name = _free(name, taken)
-                    taken.discard(document.name)
-                    taken.add(name)
-                    renamed[document.name] = name
-                speakers = select(Speaker).where(Speaker.document_id == document.id)
-                for speaker in session.scalars(speakers):
-                    speaker.label = replace(speaker.label)
+                merged = self._relabel_speakers(session, document, speaker_maps.get(old, {}))
+                name = renames.get(old, old)
+                document.name = name
                 source_name = replace_in_name(document.source_name, spellings)
-                if not spans and name == document.name and source_name == document.source_name:
+                if not spans and name == old and source_name == document.source_name:
+                    if merged:  # no name in the text, yet two speakers became one
+                        self._audit(session, "document.speakers_merged", "document",
+                                    document.uuid, speakers_merged=merged)  # fmt: skip
                     continue
                 document.source_name = source_name
                 previous = (document.uuid, document.sha256)
                 document.text = text
                 document.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
                 document.uuid = new_uuid()
-                document.name = name
                 turns = session.scalars(select(Turn).where(Turn.document_id == document.id))
                 document.words = count_words(text, [(t.body_start, t.end) for t in turns])
                 self._audit(session, "document.pseudonymise", "document", document.uuid,
                             previous_uuid=previous[0], previous_sha256=previous[1],
-                            sha256=document.sha256, replacements=len(spans))  # fmt: skip
+                            sha256=document.sha256, replacements=len(spans),
+                            speakers_merged=merged)  # fmt: skip
             for memo in session.scalars(select(Memo)):
                 text = replace(memo.text)
                 if text != memo.text:
                     memo.text = text
                     memos += 1
-            self._free_text(session, spellings, replace)
+            self._free_text(session, plan, replace)
+            # What `qualcode suggest` kept quotes the old text (qualcode/nlp/suggest/run.py).
+            from ..store.models import Setting
+
+            cached = select(Setting).where(Setting.key.like("suggest.cache:%"))
+            for row in session.scalars(cached):
+                session.delete(row)
             folded = {s.casefold() for s in spellings}
             payloads = (str(p).casefold() for p in session.scalars(select(AuditEvent.payload)))
             mentions = sum(1 for text in payloads if any(s in text for s in folded))
-        self._truncate_log()
-        return PseudonymiseResult(len(per_document),
-                                  len(plan.chosen()), moved, memos, renamed, made, key,
-                                  new_in_key or 0, mentions)  # fmt: skip
+        return renames, moved, memos, mentions
+
+    def _relabel_speakers(self, session: Session, document: Document, labels: dict[str, str]
+                          ) -> int:  # fmt: skip
+        """New speaker labels; speakers whose labels become one label and who are one person
+        become one speaker (the first keeps its row; the others' turns move to it). Returns how
+        many speakers were folded into another."""
+        rows = session.scalars(
+            select(Speaker).where(Speaker.document_id == document.id).order_by(Speaker.id)
+        ).all()
+        keep: dict[str, Speaker] = {}
+        renamed: list[tuple[Speaker, str]] = []
+        merged = 0
+        for speaker in rows:
+            new = labels.get(speaker.label, speaker.label)
+            first = keep.setdefault(new, speaker)
+            if first is speaker:
+                if new != speaker.label:
+                    renamed.append((speaker, new))
+                continue
+            first.role = first.role or speaker.role
+            first.case_id = first.case_id or speaker.case_id
+            session.execute(update(Turn).where(Turn.speaker_id == speaker.id)
+                            .values(speaker_id=first.id))  # fmt: skip
+            session.delete(speaker)
+            merged += 1
+        session.flush()
+        for speaker, _new in renamed:  # two steps: a new label may be another's old one
+            speaker.label = _passing(speaker.id)
+        session.flush()
+        for speaker, new in renamed:
+            speaker.label = new
+        return merged
 
     def _carry_over(self, session: Session, document: Document, offsets: OffsetMap) -> int:
         """Move every offset that points into the document to the new text."""
@@ -152,20 +229,25 @@ class PseudonymsMixin(ProjectCore):
             turn.end = offsets.end(turn.end)
         return moved
 
-    def _free_text(
-        self, session: Session, spellings: dict[str, str], replace: Callable[[str], str]
-    ) -> None:
+    def _free_text(self, session: Session, plan: Plan, replace: Callable[[str], str]) -> None:
         """Names in the codebook (examples quote transcripts), in cases and their attributes."""
         for code in session.scalars(select(Code)):
             for column in ("definition", "inclusion", "exclusion", "example"):
                 setattr(code, column, replace(getattr(code, column)))
-        cases = set(session.scalars(select(Case.name)))
+        cases = session.scalars(select(Case)).all()
+        if plan.cases and {c.name for c in cases} != set(plan.cases):
+            raise QualcodeError(f"{self.name}: the cases changed since the plan was made; "
+                                "make the plan again")  # fmt: skip
+        renames = plan.case_renames([c.name for c in cases])
+        moving = {c.id: renames[c.name] for c in cases if c.name in renames}
+        for case in cases:  # two steps: a new name may be another case's old one
+            if case.id in moving:
+                case.name = _passing(case.id)
+        session.flush()
+        for case in cases:
+            if case.id in moving:
+                case.name = moving[case.id]
         for case in session.scalars(select(Case)):
-            name = replace_in_name(case.name, spellings)
-            if name != case.name:
-                cases.discard(case.name)
-                case.name = _free(name, cases)
-                cases.add(case.name)
             case.description = replace(case.description)
         for value in session.scalars(select(AttributeValue)):
             value.value = replace(value.value)
@@ -208,13 +290,72 @@ class PseudonymsMixin(ProjectCore):
         return copy
 
 
-def _free(name: str, taken: set[str]) -> str:
-    if name not in taken:
-        return name
-    n = 2
-    while f"{name}-{n}" in taken:
-        n += 1
-    return f"{name}-{n}"
+class _Written:
+    """The files a pseudonymisation writes before the project changes, to undo them if it is
+    not changed: the key as it was (or no key) and the backup."""
+
+    def __init__(self) -> None:
+        self.key_path: Path | None = None
+        self.key_before: bytes | None = None
+        self.made: Path | None = None
+        self.new_folder: Path | None = None
+
+    def key(self, path: Path) -> None:
+        self.key_before = path.read_bytes() if path.exists() else None
+        self.key_path = path
+
+    def folder(self, path: Path) -> None:
+        self.new_folder = None if path.exists() else path
+
+    def backup(self, path: Path | None) -> None:
+        self.made = path
+
+    def undo(self) -> str:
+        """Remove what was written; '' when all went, else one line saying what is kept."""
+        kept: list[str] = []
+        if self.key_path is not None:
+            try:
+                if self.key_before is None:
+                    self.key_path.unlink(missing_ok=True)
+                else:
+                    before = self.key_before
+                    write_atomically(self.key_path, lambda handle: handle.write(before))
+            except OSError as exc:
+                kept.append(f"the key {self.key_path} may hold names of this run "
+                            f"({exc.strerror or exc}); delete it or restore your copy")  # fmt: skip
+        if self.made is not None:
+            try:
+                self.made.unlink(missing_ok=True)
+                if self.new_folder is not None and not any(self.new_folder.iterdir()):
+                    self.new_folder.rmdir()
+            except OSError as exc:
+                kept.append(f"the backup {self.made} holds the original text and could not be "
+                            f"removed ({exc.strerror or exc}); delete it")  # fmt: skip
+        return "; ".join(kept)
+
+
+def _speaker_rows(session: Session) -> dict[str, list[SpeakerRow]]:
+    """Each document's speakers as the plan sees them, in order."""
+    rows: dict[str, list[SpeakerRow]] = {}
+    query = (
+        select(Document.name, Speaker.label, Speaker.role, Case.name)
+        .join(Document, Speaker.document_id == Document.id)
+        .outerjoin(Case, Speaker.case_id == Case.id)
+        .order_by(Document.name, Speaker.id)
+    )
+    for document, label, role, case in session.execute(query):
+        rows.setdefault(document, []).append(SpeakerRow(label, role, case))
+    return rows
+
+
+def _passing(row_id: int) -> str:
+    """A name held for a moment while names swap (no real name looks like it; no NUL byte,
+    which PostgreSQL refuses)."""
+    return f"[pseudonymising #{row_id}]"
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _memory_copy(path: Path, passphrase: str | None) -> Engine:

@@ -24,7 +24,7 @@ from .data import ALL, NO_VALUE, Corpus, load
 from .export import REPORTS, Bundle, Options, Progress, build, export
 from .frequencies import FrequencyReport, FrequencyRow, frequencies
 from .matrix import MEASURES, CrosstabReport, MatrixReport, crosstab, matrix
-from .quotes import Quote, QuotesReport, pseudonym, quotes
+from .quotes import Quote, QuotesReport, quotes
 from .saturation import Run, Saturation, SaturationReport, guest_saturation, saturation
 from .tables import Report, Table
 from .writers import FORMATS, write
@@ -61,7 +61,6 @@ __all__ = [
     "guest_saturation",
     "load",
     "matrix",
-    "pseudonym",
     "quotes",
     "saturation",
     "write",

@@ -1,9 +1,9 @@
 """Quotes per theme: the excerpts of each code, chosen and described for a write-up.
 
 An excerpt is a coded segment of one code (its own codings, not its sub-codes'; overlapping
-codings by several coders merge into one excerpt). Each comes with its speakers (through
-:func:`pseudonym`), cases and their attributes, document, turn number (from 1) and timestamp,
-words, coders, the favourite mark and the memos written on its codings.
+codings by several coders merge into one excerpt). Each comes with its speakers (their labels
+as stored: pseudonyms once pseudonymised), cases and their attributes, document, turn number
+(from 1) and timestamp, words, coders, the favourite mark and the memos written on its codings.
 
 Choosing (``select``): ``longest`` (most words first), ``central`` (most representative first),
 ``favourite`` (only excerpts with a coding marked as favourite), ``order`` (document order);
@@ -54,12 +54,6 @@ COLUMNS = (
     "coders",
     "memos",
 )
-
-
-def pseudonym(document: str, label: str) -> str:
-    """The name a quote shows for a speaker: the one place where a pseudonym mapping is
-    applied. Until pseudonymisation lands, the speaker label as written."""
-    return label
 
 
 @dataclass(frozen=True)
@@ -260,9 +254,7 @@ def quotes_report(
             span = range(piece_lo[s], piece_hi[s])
             turns = [int(parts.turn[p]) for p in span if parts.turn[p] >= 0]
             speakers = dict.fromkeys(
-                pseudonym(corpus.doc_name[doc], corpus.speaker_label[parts.speaker[p]])
-                for p in span
-                if parts.speaker[p] >= 0
+                corpus.speaker_label[parts.speaker[p]] for p in span if parts.speaker[p] >= 0
             )
             cases = sorted(
                 {int(parts.case[p]) for p in span if parts.case[p] >= 0},
@@ -309,7 +301,8 @@ def quotes_report(
             "order": "Chosen: excerpts in document order.",
         }[select],
         f"At most {per_code} per code." if per_code else "Every excerpt of every code.",
-        "Speakers are shown by their label (no pseudonyms yet); turns count from 1.",
+        "Speakers are shown by their label as stored (in a pseudonymised project or export, "
+        "their pseudonym); turns count from 1.",
     )
     if exclude_interviewer:
         rules += ("Excerpts wholly inside interviewer turns are left out.",)

@@ -5,6 +5,7 @@ team). SQLite runs in WAL mode with foreign keys on, a busy timeout and ``synchr
 coding the UI shows as done has reached the disk. Transactions are opened explicitly (the
 driver's own implicit transactions are turned off) so that DDL in migrations is transactional and
 writers take the lock up front with ``BEGIN IMMEDIATE`` instead of failing on upgrade.
+Every engine hides SQL parameters (transcript text, memos) from its error messages.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def make_engine(
         if url.get_backend_name() == "sqlite":
             return _sqlite_engine(url.render_as_string(hide_password=False))
         try:
-            return create_engine(url, pool_pre_ping=True)
+            return create_engine(url, pool_pre_ping=True, hide_parameters=True)
         except ModuleNotFoundError as exc:
             raise QualcodeError(
                 f"{display_name(target)}: the database driver is not installed ({exc.name})"
@@ -96,12 +97,16 @@ def make_engine(
 
 def _sqlite_engine(url: str, passphrase: str | None = None) -> Engine:
     if passphrase is None:
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
     else:
         # The pysqlite dialect over the SQLCipher module (same API, same exceptions); the key
         # is the first statement on every new connection, in _on_connect below.
         engine = create_engine(
-            url, module=cipher.cipher_module(), poolclass=QueuePool, connect_args={"timeout": 30}
+            url,
+            module=cipher.cipher_module(),
+            poolclass=QueuePool,
+            connect_args={"timeout": 30},
+            hide_parameters=True,
         )
 
     @event.listens_for(engine, "connect", insert=True)

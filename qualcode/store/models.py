@@ -30,6 +30,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -234,6 +235,19 @@ class Coding(Base):
         ),
         Index("ix_codings_document_coder", "document_id", "coder_id"),
         Index("ix_codings_code", "code_id"),
+        # One active coding per document, code, coder and span, even with concurrent writers
+        # (schema 0004); removed ones stay as history.
+        Index(
+            "uq_codings_active",
+            "document_id",
+            "code_id",
+            "coder_id",
+            "start",
+            "end",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),  # fmt: skip
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uuid: Mapped[str] = _uuid_column()
@@ -366,7 +380,8 @@ class ReconcileDecision(Base):
 
 
 class AuditEvent(Base):
-    """Append-only record of every change: triggers refuse UPDATE and DELETE on this table."""
+    """Append-only record of every change: triggers refuse UPDATE, DELETE and REPLACE on this
+    table (REPLACE since schema 0004)."""
 
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

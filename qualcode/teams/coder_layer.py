@@ -68,7 +68,7 @@ def layer(snapshot: Snapshot, coder: str, output: str) -> tuple[Snapshot, int]:
         if memo.target_type == "document" and memo.target is not None:
             texts.add(memo.target)
         memos.append(memo)
-    documents = tuple(d for d in snapshot.documents if d.sha256 in texts)
+    documents = tuple(d for d in snapshot.documents if d.uuid in texts)
     case_names = {m.target for m in memos if m.target_type == "case"}
     for document in documents:
         case_names |= {document.case} | {s.case for s in document.speakers}

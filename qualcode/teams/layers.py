@@ -1,12 +1,12 @@
 """Codings and memos: each coder's layer, merged without mixing coders.
 
-A coding is (text hash, output code, coder name, start, end): the same key in several inputs is
-one coding. Its inputs may disagree on whether it was removed (``deleted_at``): the latest event
-wins, that is the removal time of a removed version or the creation time of a current one
-(ties: current). A restore (undo of a removal) is not dated on the row, so it counts from the
-coding's creation. The coding keeps the UUID, origin and times of the winning version, and is a
-favourite if any input marked it. Removed codings are merged like current ones, so nothing an
-input holds is lost.
+A coding is (output document, output code, coder name, start, end): the same key in several
+inputs is one coding. Its inputs may disagree on whether it was removed (``deleted_at``): the
+latest event wins, that is the removal time of a removed version or the creation time of a
+current one (ties: current). A restore (undo of a removal) is not dated on the row, so it
+counts from the coding's creation. The coding keeps the UUID, origin and times of the winning
+version, and is a favourite if any input marked it. Removed codings are merged like current
+ones, so nothing an input holds is lost.
 
 A memo is its UUID; the version with the latest edit or removal wins, and keeps its earliest
 creation time.
@@ -24,7 +24,7 @@ from .rules import made_up
 from .snapshot import CodingRow, MemoRow, Snapshot
 
 Key = tuple[str, str, str, int, int]
-"""A coding: (text hash, output code UUID, coder, start, end)."""
+"""A coding: (output document UUID, output code UUID, coder, start, end)."""
 
 
 def _last_event(row: CodingRow | MemoRow) -> datetime:
@@ -42,6 +42,7 @@ def _state(row: CodingRow | MemoRow) -> str:
 def merge_codings(
     snapshots: Sequence[Snapshot],
     code_uuid: dict[str, str],
+    document_uuid: dict[tuple[int, str], str],
     names: dict[str, str],
     paths: dict[str, str],
     log: ConflictLog,
@@ -50,7 +51,8 @@ def merge_codings(
     key_of: dict[tuple[int, str], Key] = {}
     for index, snapshot in enumerate(snapshots):
         for row in snapshot.codings:
-            key = (row.document, code_uuid[row.code], row.coder, row.start, row.end)
+            document = document_uuid[(index, row.document)]
+            key = (document, code_uuid[row.code], row.coder, row.start, row.end)
             keyed[key].append((index, snapshot.source, row))
             key_of[(index, row.uuid)] = key
 
@@ -107,6 +109,7 @@ def merge_codings(
 def merge_memos(
     snapshots: Sequence[Snapshot],
     code_uuid: dict[str, str],
+    document_uuid: dict[tuple[int, str], str],
     coding_uuid: dict[tuple[int, str], str],
     log: ConflictLog,
 ) -> list[tuple[MemoRow, frozenset[int]]]:
@@ -144,7 +147,9 @@ def merge_memos(
                 ((_state(r), s) for _i, s, r in versions),
             )
         target = won.target
-        if won.target_type == "code" and target is not None:
+        if won.target_type == "document" and target is not None:
+            target = document_uuid[(index, target)]
+        elif won.target_type == "code" and target is not None:
             target = code_uuid[target]
         elif won.target_type == "coding" and target is not None:
             target = coding_uuid[(index, target)]

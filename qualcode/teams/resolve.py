@@ -5,8 +5,9 @@ order fixed by content, never by which input came first. So the output does not 
 order of the inputs, and merging it again with any of them (or itself) changes nothing: the
 versions it holds are the ones that won. docs/teams.md states the rules for users; in short:
 
-- documents are their text (SHA-256); a text keeps the name, turns and speakers of its earliest
-  import, and where two texts share a name the later import becomes "name (2)";
+- a document is its UUID (the text hash checks it: one UUID with two texts is two documents);
+  copies set up apart match by name and text. A document keeps the name, turns and speakers of
+  its earliest import, and where two documents share a name the later import becomes "name (2)";
 - codes: see :mod:`.codetree`; coders, cases and attributes are matched by name;
 - a coding is (text, code, coder, start, end); where its inputs disagree on whether it was
   removed, the latest event wins (its removal time, or its creation time if it is current);
@@ -54,18 +55,18 @@ class Merged:
 def merge_snapshots(snapshots: Sequence[Snapshot], output: str) -> Merged:
     log = ConflictLog()
     found: dict[str, list[frozenset[int]]] = defaultdict(list)
-    documents, found["documents"] = _documents(snapshots, log)
+    documents, found["documents"], document_uuid = _documents(snapshots, log)
     codes = merge_codes(snapshots, log)
     found["codes"] = codes.found_in
     coders, found["coders"] = _by_name(snapshots, "coders", _coder, log)
     attributes, _ = _by_name(snapshots, "attributes", _attribute, log)
     cases, found["cases"] = _by_name(snapshots, "cases", _case, log)
-    names = {d.sha256: d.name for d in documents}
+    names = {d.uuid: d.name for d in documents}
     paths = {c.uuid: "/".join(c.path) for c in codes.rows}
-    codings, coding_uuid = merge_codings(snapshots, codes.uuid_of, names, paths, log)
+    codings, coding_uuid = merge_codings(snapshots, codes.uuid_of, document_uuid, names, paths, log)
     for row, inputs in codings:
         found["codings" if row.deleted_at is None else "removed_codings"].append(inputs)
-    memos = merge_memos(snapshots, codes.uuid_of, coding_uuid, log)
+    memos = merge_memos(snapshots, codes.uuid_of, document_uuid, coding_uuid, log)
     found["memos"] = [inputs for row, inputs in memos if row.deleted_at is None]
     settings = _settings(snapshots, log)
     snapshot = Snapshot(
@@ -105,7 +106,7 @@ def _unique_documents(documents: list[DocumentRow]) -> list[DocumentRow]:
         speakers = []
         for speaker in document.speakers:
             if speaker.uuid in seen:
-                speaker = replace(speaker, uuid=made_up("speaker", speaker.uuid, document.sha256))
+                speaker = replace(speaker, uuid=made_up("speaker", speaker.uuid, document.uuid))
             seen.add(speaker.uuid)
             speakers.append(speaker)
         out.append(replace(document, speakers=tuple(speakers)))
@@ -113,42 +114,127 @@ def _unique_documents(documents: list[DocumentRow]) -> list[DocumentRow]:
 
 
 # -- documents -----------------------------------------------------------------------------------
+Instance = tuple[int, str]
+"""A document of one input: (input index, its UUID there)."""
+
+
 def _documents(
     snapshots: Sequence[Snapshot], log: ConflictLog
-) -> tuple[list[DocumentRow], list[frozenset[int]]]:
-    by_text: dict[str, list[tuple[int, str, DocumentRow]]] = defaultdict(list)
+) -> tuple[list[DocumentRow], list[frozenset[int]], dict[Instance, str]]:
+    """Documents matched by UUID, else by (name, text); and where each input's document went."""
+    rows: dict[Instance, tuple[DocumentRow, str]] = {}
     for index, snapshot in enumerate(snapshots):
         for row in snapshot.documents:
-            by_text[row.sha256].append((index, snapshot.source, row))
+            rows[(index, row.uuid)] = (row, snapshot.source)
+    keys = _keys(rows, log)
+    groups = _groups(rows, keys)
     merged: list[tuple[DocumentRow, frozenset[int]]] = []
-    for sha, versions in sorted(by_text.items()):
-        rows = [(row, source) for _i, source, row in versions]
-        first = min((r for r, _s in rows), key=lambda r: (r.imported_at, r.uuid, r.name))
-        subject = f"document '{first.name}' (text {sha[:12]})"
+    where: dict[Instance, str] = {}
+    for members in groups:
+        versions = [rows[m] for m in members]
+        uuid = min(keys[m] for m in members)
+        for member in members:
+            where[member] = uuid
+        first = min((r for r, _s in versions), key=lambda r: (r.imported_at, r.uuid, r.name))
+        subject = f"document '{first.name}' (text {first.sha256[:12]})"
         for what, differ, shown in (
             ("name", lambda r: r.name, lambda r: r.name),
             ("kind", lambda r: r.kind, lambda r: r.kind),
             ("turns", lambda r: r.turns, _turns_text),
         ):
-            if len({differ(r) for r, _s in rows}) > 1:
+            if len({differ(r) for r, _s in versions}) > 1:
                 log.add(
                     f"document {what}",
                     subject,
-                    f"the same text has different {what}s in the inputs; the {what} of its "
+                    f"one document has different {what}s in the inputs; the {what} of its "
                     f"earliest import ({shown(first)}) is kept",
-                    ((shown(r), s) for r, s in rows),
+                    ((shown(r), s) for r, s in versions),
                 )
-        case = filled_first(((r.case, s) for r, s in rows), "document case", subject, "case", log)
+        case = filled_first(
+            ((r.case, s) for r, s in versions), "document case", subject, "case", log
+        )
         speakers = []
         for speaker in first.speakers:
-            same = [(x, s) for r, s in rows for x in r.speakers if x.label == speaker.label]
-            where = f"{subject}, speaker '{speaker.label}'"
-            role = filled_first(((x.role, s) for x, s in same), "speaker", where, "role", log)
-            home = filled_first(((x.case, s) for x, s in same), "speaker", where, "case", log)
+            same = [(x, s) for r, s in versions for x in r.speakers if x.label == speaker.label]
+            at = f"{subject}, speaker '{speaker.label}'"
+            role = filled_first(((x.role, s) for x, s in same), "speaker", at, "role", log)
+            home = filled_first(((x.case, s) for x, s in same), "speaker", at, "case", log)
             speakers.append(replace(speaker, role=role, case=home))
-        document = replace(first, case=case, speakers=tuple(speakers))
-        merged.append((document, frozenset(i for i, _s, _r in versions)))
-    return _free_names(merged, [s.source for s in snapshots], log)
+        document = replace(first, uuid=uuid, case=case, speakers=tuple(speakers))
+        merged.append((document, frozenset(i for i, _u in members)))
+    documents, found = _free_names(merged, [s.source for s in snapshots], log)
+    return documents, found, where
+
+
+def _keys(rows: dict[Instance, tuple[DocumentRow, str]], log: ConflictLog) -> dict[Instance, str]:
+    """Each document's identity: its UUID, checked by its text. A UUID held with different
+    texts (an input edited outside qualcode) stays with the text imported earliest; each other
+    text becomes a document of its own, with a UUID made from the two."""
+    texts: dict[str, list[tuple[DocumentRow, str]]] = defaultdict(list)
+    for row, source in rows.values():
+        texts[row.uuid].append((row, source))
+    keeper: dict[str, str] = {}
+    for uuid, versions in texts.items():
+        shas = {r.sha256 for r, _s in versions}
+        earliest = min((r for r, _s in versions), key=lambda r: (r.imported_at, r.sha256))
+        keeper[uuid] = earliest.sha256
+        if len(shas) > 1:
+            log.add(
+                "document identity",
+                f"document {uuid}",
+                "one UUID with different texts in the inputs; the earliest import keeps it, "
+                "each other text is a document of its own",
+                ((f"'{r.name}', text {r.sha256[:12]}", s) for r, s in versions),
+            )
+    return {
+        instance: row.uuid
+        if row.sha256 == keeper[row.uuid]
+        else made_up("document", row.uuid, row.sha256)
+        for instance, (row, _s) in rows.items()
+    }
+
+
+def _groups(
+    rows: dict[Instance, tuple[DocumentRow, str]], keys: dict[Instance, str]
+) -> list[list[Instance]]:
+    """Instances with one key are one document; so are those with one name and text (copies
+    set up apart: each coder imported the same file). Where that would make two documents of
+    one input one, only keys count for them."""
+    parent: dict[Instance, Instance] = {i: i for i in rows}
+
+    def find(i: Instance) -> Instance:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: Instance, b: Instance) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    by_key: dict[str, list[Instance]] = defaultdict(list)
+    by_name: dict[tuple[str, str], list[Instance]] = defaultdict(list)
+    for instance, (row, _s) in rows.items():
+        by_key[keys[instance]].append(instance)
+        by_name[(row.name, row.sha256)].append(instance)
+    for linked in (*by_key.values(), *by_name.values()):
+        for other in linked[1:]:
+            union(linked[0], other)
+    components: dict[Instance, list[Instance]] = defaultdict(list)
+    for instance in rows:
+        components[find(instance)].append(instance)
+    groups: list[list[Instance]] = []
+    for members in components.values():
+        inputs = [i for i, _u in members]
+        if len(inputs) == len(set(inputs)):
+            groups.append(sorted(members))
+            continue
+        split: dict[str, list[Instance]] = defaultdict(list)
+        for member in members:
+            split[keys[member]].append(member)
+        groups.extend(sorted(m) for m in split.values())
+    return sorted(groups, key=lambda m: min(keys[i] for i in m))
 
 
 def _claimant(row: DocumentRow) -> str:

@@ -1,11 +1,12 @@
 """One project read whole into plain frozen dataclasses, with every reference made portable.
 
 A merge compares projects that were never one database, so row ids mean nothing across them.
-Here each reference becomes what the merge matches on: a document is its text hash, a code its
-UUID (with its path alongside), a coder and a case their names, a coding's memo the coding's
-UUID. Every tuple is in a canonical order that does not depend on row ids, so two snapshots with
-the same content compare equal; the merge writes a :class:`Snapshot` back out, and tests compare
-the snapshot read from the output with the one planned.
+Here each reference becomes what the merge matches on: a document is its UUID (its text hash
+alongside, to check), a code its UUID (with its path alongside), a coder and a case their names,
+a coding's memo the coding's UUID. Every tuple is in a canonical order that does not depend on
+row ids, so two snapshots with the same content compare equal; the merge writes a
+:class:`Snapshot` back out, and tests compare the snapshot read from the output with the one
+planned.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ class CoderRow:
 @dataclass(frozen=True)
 class CodingRow:
     document: str
-    """The document's text hash."""
+    """The document's UUID."""
     code: str
     """The code's UUID."""
     coder: str
@@ -133,7 +134,7 @@ class MemoRow:
     target_type: str
     """project, document, code, coding or case."""
     target: str | None
-    """Text hash, code UUID, coding UUID or case name (None for the project)."""
+    """Document UUID, code UUID, coding UUID or case name (None for the project)."""
     text: str
     created_at: datetime
     updated_at: datetime
@@ -174,7 +175,7 @@ class Snapshot:
     """By path, so a parent comes before its children."""
     coders: tuple[CoderRow, ...]
     codings: tuple[CodingRow, ...]
-    """By (document hash, code UUID, coder, start, end, UUID)."""
+    """By (document UUID, code UUID, coder, start, end, UUID)."""
     memos: tuple[MemoRow, ...]
     cases: tuple[CaseRow, ...]
     attributes: tuple[AttributeRow, ...]
@@ -205,12 +206,12 @@ def _aware(value: datetime | None) -> Any:
 def _read(session: Session, source: str, encrypted: bool) -> Snapshot:
     settings = pairs(session, select(Setting.key, Setting.value))
     cases = pairs(session, select(Case.id, Case.name))
-    documents, shas = _documents(session, cases)
+    documents, doc_uuids = _documents(session, cases)
     codes, code_uuids = _codes(session)
     coders = {c.id: c for c in session.scalars(select(Coder))}
     codings = [
         CodingRow(
-            shas[c.document_id],
+            doc_uuids[c.document_id],
             code_uuids[c.code_id],
             coders[c.coder_id].name,
             c.start,
@@ -227,7 +228,7 @@ def _read(session: Session, source: str, encrypted: bool) -> Snapshot:
     memos = []
     for m in session.scalars(select(Memo)):
         if m.document_id is not None:
-            kind, target = "document", shas[m.document_id]
+            kind, target = "document", doc_uuids[m.document_id]
         elif m.code_id is not None:
             kind, target = "code", code_uuids[m.code_id]
         elif m.coding_id is not None:
@@ -321,9 +322,9 @@ def _documents(session: Session, cases: dict[int, str]) -> tuple[list[DocumentRo
                 t.ts_end,
             )
         )
-    documents, shas = [], {}
+    documents, doc_uuids = [], {}
     for d in session.scalars(select(Document)):
-        shas[d.id] = d.sha256
+        doc_uuids[d.id] = d.uuid
         documents.append(
             DocumentRow(
                 d.sha256,
@@ -350,7 +351,7 @@ def _documents(session: Session, cases: dict[int, str]) -> tuple[list[DocumentRo
                 tuple(sorted(turns[d.id], key=lambda t: t.ordinal)),
             )
         )
-    return documents, shas
+    return documents, doc_uuids
 
 
 def _codes(session: Session) -> tuple[list[CodeRow], dict[int, str]]:

@@ -112,10 +112,10 @@ def _fill(session: Session, plan: Snapshot) -> None:
         {"case_id": cases[c.name], "attribute_id": attributes[a], "value": v}
         for c in plan.cases for a, v in c.values])  # fmt: skip
 
-    documents = {d.sha256: i for i, d in enumerate(plan.documents, 1)}
+    documents = {d.uuid: i for i, d in enumerate(plan.documents, 1)}
     insert_rows(Document, [
         _pick(d, "uuid", "name", "kind", "text", "sha256", "words", "source_name",
-              "source_format", "imported_at", id=documents[d.sha256],
+              "source_format", "imported_at", id=documents[d.uuid],
               case_id=cases[d.case] if d.case else None)
         for d in plan.documents])  # fmt: skip
     speakers: list[dict[str, Any]] = []
@@ -125,10 +125,10 @@ def _fill(session: Session, plan: Snapshot) -> None:
         for s in d.speakers:
             labels[s.label] = len(speakers) + 1
             speakers.append(_pick(s, "uuid", "label", "role", id=labels[s.label],
-                                  document_id=documents[d.sha256],
+                                  document_id=documents[d.uuid],
                                   case_id=cases[s.case] if s.case else None))  # fmt: skip
         turns += [_pick(t, "ordinal", "start", "body_start", "end", "ts_start", "ts_end",
-                        document_id=documents[d.sha256],
+                        document_id=documents[d.uuid],
                         speaker_id=labels[t.speaker] if t.speaker else None)
                   for t in d.turns]  # fmt: skip
     insert_rows(Speaker, speakers)

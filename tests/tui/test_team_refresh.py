@@ -12,9 +12,18 @@ from qualcode.tui import make_app
 from qualcode.tui.screens.coding import CodingScreen
 
 
-async def wait_for(pilot: Pilot[None], check, seconds: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
-    for _ in range(int(seconds / 0.1)):
-        await pilot.pause(0.1)
+async def wait_for(pilot: Pilot[None], check, rounds: int = 20) -> bool:  # type: ignore[no-untyped-def]
+    """Poll the audit trail by hand, as the app's timer does, until ``check()`` holds.
+
+    The test sets the timer's interval far beyond its own length, so that no poll overlaps
+    another (an exclusive worker cancels the one it replaces) and nothing depends on how fast
+    the machine is: each round is one poll, waited for, then whatever it set off.
+    """
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        pilot.app._poll()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         if check():
             return True
@@ -23,7 +32,7 @@ async def wait_for(pilot: Pilot[None], check, seconds: float = 5.0) -> bool:  # 
 
 async def test_codebook_and_codings_of_others_appear(demo_path: Path) -> None:
     app = make_app(demo_path, coder="ann")
-    app.poll_seconds = 0.1
+    app.poll_seconds = 3600  # polled by hand in wait_for
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()

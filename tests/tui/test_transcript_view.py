@@ -18,6 +18,7 @@ from qualcode.tui.widgets.layout import (
     Block,
     Layout,
     Navigator,
+    _wrap_words,
     blocks_from_turns,
     safe_text,
     wrap_paragraph,
@@ -65,6 +66,21 @@ def test_wrap_property(text: str, width: int) -> None:
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
     assert all(a < b for a, b in spans) or text == ""
     assert all(cell_len(safe_text(text[a:b]).rstrip()) <= max(width, 2) for a, b in spans)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab  cd.,!?-'"), max_size=300),
+    st.integers(min_value=1, max_value=24),
+    st.integers(min_value=0, max_value=5),
+)
+def test_the_fast_ascii_wrap_gives_the_word_by_word_lines(text: str, width: int, cut: int) -> None:
+    """ASCII paragraphs take a regular-expression path (speed); it must agree line for line
+    with the word-by-word rule, long words, leading spaces and runs of spaces included."""
+    start = min(cut, len(text))
+    assert wrap_paragraph(text, start, len(text), width) == _wrap_words(
+        text, start, len(text), width
+    )
 
 
 def turns_for(text: str) -> list[TurnInfo]:

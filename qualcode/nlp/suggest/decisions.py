@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from ...errors import NotFoundError, QualcodeError
 from ...project.codes import load_tree
-from ...store.models import Document, Suggestion
+from ...store.models import Coder, Document, Suggestion
 from .records import SuggestionInfo
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ def _record(
     coding: str | None = None,
 ) -> str:
     with project._write() as session:
+        project._require_own(session, " ".join(coder.split()), "decide suggestions in the name")
         doc = session.scalar(select(Document).where(Document.name == suggestion.document))
         if doc is None:
             raise NotFoundError(f"no document named '{suggestion.document}'")
@@ -101,6 +102,8 @@ def reopen(project: Project, uuid: str) -> None:
         row = session.scalar(select(Suggestion).where(Suggestion.uuid == uuid))
         if row is None:
             raise NotFoundError(f"no stored suggestion with id {uuid}")
+        owner = session.get(Coder, row.for_coder_id) if row.for_coder_id else None
+        project._require_own(session, owner.name if owner else None, "reopen the suggestions")
         previous = row.status
         row.status = "pending"
         row.decided_at = None

@@ -23,12 +23,20 @@ from .base import CorpusStats, DocumentView, EngineScores
 from .corpus import CodingEntry, Corpus
 from .learned import MODELS, WHOLE_TURNS, LearnedModel, feature_texts, train
 from .records import ENGINES
-from .similar import SimilarEngine, exemplars
+from .similar import SimilarEngine, definitions, exemplars
 from .terms import TermsEngine
 
-THRESHOLDS = {"keywords": 0.5, "terms": 0.3, "similar": 0.3, "learned": 0.3, "combined": 0.3}
-"""Score from which a sentence counts as suggested, per engine (evaluation and the default
-``--min-score``). See docs/suggestions.md for how they were chosen."""
+THRESHOLDS = {
+    "names": 0.5,
+    "keywords": 0.5,
+    "terms": 0.3,
+    "similar": 0.3,
+    "learned": 0.3,
+    "combined": 0.3,
+}
+"""Raw score from which a sentence counts as suggested by one engine alone, in the evaluation
+(the review queue has its own threshold, :data:`.queue.QUEUE_THRESHOLD`, on a calibrated
+probability). See docs/suggestions.md."""
 HELPER_WEIGHT = 0.5
 """Weight of terms and similarity for a code with a model of few codings, ..."""
 HELPER_DECAY = 3.0
@@ -117,7 +125,10 @@ def build_engines(
         step("similar excerpts")
     background = [t for a in analyses for t in a.content_texts]
     similar = SimilarEngine(
-        len(corpus.codes), exemplars(corpus, corpus.codes, training), background
+        len(corpus.codes),
+        exemplars(corpus, corpus.codes, training),
+        background,
+        definitions(corpus.codes),
     )
     if step:
         step("learning from codings")

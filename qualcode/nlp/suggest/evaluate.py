@@ -8,9 +8,15 @@ as *suggested* when the engine's score reaches its threshold (:data:`THRESHOLDS`
 summed over folds into precision, recall and F1 per code, then micro (pooled counts) and macro
 (mean over the codes with gold sentences; an undefined precision counts as 0) overall.
 
-Codes evaluated: those with at least one coding by the coder. Engines reported: ``keywords``
-(the baseline: code name and keywords as lower-case whole words), ``terms``, ``similar``,
-``learned`` and ``combined`` (what ``suggest`` ranks by).
+Codes evaluated: those with at least one coding by the coder. Reported, under ``engines``:
+``names`` (the text-search baseline: a sentence holds every content word of the code's name),
+``keywords`` (name or keywords as lower-case whole words), and ``terms``, ``similar``,
+``learned`` and ``combined`` each at its raw threshold (:data:`THRESHOLDS`). Under ``queue``:
+what the review queue shows (:mod:`.queue`) from each engine's score and from the combination:
+calibrated per code, capped per sentence, content-free and interviewer sentences left out
+unless the coder codes them. The calibration a held-out document is judged with comes from the
+*other* folds' held-out suggestions (its own are subtracted), so no document grades itself.
+Every entry also gives the suggestions per 1,000 words of the held-out documents.
 """
 
 from __future__ import annotations
@@ -24,11 +30,20 @@ import numpy as np
 
 from ...errors import QualcodeError
 from ...store.models import Setting
-from .base import CorpusStats
-from .baseline import KeywordBaseline
+from .base import CorpusStats, DocumentView
+from .baseline import KeywordBaseline, NameBaseline
 from .corpus import load_corpus
 from .engines import THRESHOLDS, build_engines
 from .progress import Steps
+from .queue import (
+    QUEUE_THRESHOLD,
+    Calibration,
+    Tally,
+    TermRecord,
+    habits_of,
+    select,
+    sentence_flags,
+)
 from .records import Cancelled, Progress
 from .run import evaluation_key
 from .terms import TermsEngine
@@ -36,7 +51,12 @@ from .terms import TermsEngine
 if TYPE_CHECKING:
     from ...project import Project
 
-REPORTED = ("keywords", "terms", "similar", "learned", "combined")
+REPORTED = ("names", "keywords", "terms", "similar", "learned", "combined")
+QUEUED = ("terms", "similar", "learned", "combined")
+CALIBRATION_FOLDS = 5
+TRIED = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+"""Queue thresholds the evaluation also reports (combined), for choosing one."""
+"""Folds of the evaluation :func:`~.run.suggest` runs by itself to calibrate the queue."""
 
 
 def _ratios(tp: int, fp: int, fn: int) -> dict[str, Any]:
@@ -50,8 +70,8 @@ def _ratios(tp: int, fp: int, fn: int) -> dict[str, Any]:
     }
 
 
-def _summary(counts: np.ndarray, paths: list[str]) -> dict[str, Any]:
-    """``counts``: codes x (tp, fp, fn)."""
+def _summary(counts: np.ndarray, paths: list[str], words: int) -> dict[str, Any]:
+    """``counts``: codes x (tp, fp, fn); ``words`` in the held-out documents."""
     per_code = {path: _ratios(*(int(v) for v in counts[i])) for i, path in enumerate(paths)}
     tp, fp, fn = (int(v) for v in counts.sum(axis=0))
     with_gold = [p for p in per_code.values() if p["gold"]]
@@ -65,6 +85,7 @@ def _summary(counts: np.ndarray, paths: list[str]) -> dict[str, Any]:
         "per_code": per_code,
         "micro": _ratios(tp, fp, fn),
         "macro": {"precision": mean("precision"), "recall": mean("recall"), "f1": mean("f1")},
+        "per_1000_words": round(1000 * (tp + fp) / words, 2) if words else None,
     }
 
 
@@ -90,8 +111,8 @@ def evaluate(
 ) -> dict[str, Any]:
     """Precision, recall and F1 per engine and code on held-out documents (module docstring).
 
-    ``documents`` limits the evaluation to some of the coded documents; ``save`` stores each
-    code's held-out precision of the combined engine in the project, for suggestions to show.
+    ``documents`` limits the evaluation to some of the coded documents; ``save`` stores the
+    queue's calibration and each code's held-out precision in the project, for suggestions.
     """
     started = time.perf_counter()
     corpus = load_corpus(project, coder)
@@ -109,63 +130,124 @@ def evaluate(
     groups = folds_of(coded, folds)
     used = sorted({c.code for c in corpus.codings if c.document in set(coded)})
     paths = [corpus.codes[i].path for i in used]
+    uuids = [c.uuid for c in corpus.codes]
     steps = Steps(len(coded) * 2 + 1, progress, cancelled)
     for name in coded:
         corpus.analysis(name)
         steps.step(f"reading {name}")
     stats = CorpusStats.of(corpus.analysis(n) for n in coded)
     terms = TermsEngine(corpus.codes, stats)
-    baseline = KeywordBaseline(corpus.codes)
+    baselines = {"keywords": KeywordBaseline(corpus.codes), "names": NameBaseline(corpus.codes)}
     steps.step("codebook terms")
+    # The terms engine learns nothing from codings: its record on every coded document is
+    # counted once, and a fold uses the record of its training documents.
+    records: dict[str, TermRecord] = {}
+    by_document = corpus.codings_by_document()
+    for name in coded:
+        view = DocumentView(name, corpus.analysis(name), tuple(corpus.speakers(name)))
+        empty, asking = sentence_flags(corpus, name)
+        gold = corpus.labels(name, by_document.get(name, []))
+        records[name] = TermRecord.of(terms.score(view).matrix, gold, ~empty & ~asking)
+    all_records = sum(records.values(), TermRecord.empty(len(uuids)))
     counts = {name: np.zeros((len(used), 3), dtype=np.int64) for name in REPORTED}
     learned_codes: list[int] = []
-    sentences = 0
-    by_document = corpus.codings_by_document()
-    for held_out in groups:
+    sentences = words = 0
+    # Pass 1: every held-out document scored by engines that did not see its codings.
+    held: list[tuple[int, dict[str, np.ndarray], np.ndarray, np.ndarray]] = []
+    fold_records: list[TermRecord] = []
+    tallies = {e: [Tally.empty(len(uuids)) for _g in groups] for e in QUEUED}
+    for fold, held_out in enumerate(groups):
         training = [c for c in corpus.codings if c.document in set(coded) - set(held_out)]
         engines = build_engines(corpus, training, coded, seed=seed, terms=terms)
+        habits = habits_of(corpus, training)
         learned_codes.append(len(engines.learned.trained))
         for name in held_out:
             view = engines.view(name)
             sentences += len(view.analysis)
+            words += sum(1 for w in view.analysis.words if any(ch.isalpha() for ch in w))
             scores, combined = engines.score(view)
             matrices = {e: scores[e].matrix for e in ("terms", "similar", "learned")}
             matrices["combined"] = combined
-            matrices["keywords"] = baseline.score(view, corpus.documents[name].text).matrix
-            gold = corpus.labels(name, by_document.get(name, []))[:, used]
+            text = corpus.documents[name].text
+            for label, baseline in baselines.items():
+                matrices[label] = baseline.score(view, text).matrix
+            gold = corpus.labels(name, by_document.get(name, []))
             for engine, matrix in matrices.items():
-                predicted = matrix[:, used] >= THRESHOLDS[engine]
-                counts[engine][:, 0] += (predicted & gold).sum(axis=0)
-                counts[engine][:, 1] += (predicted & ~gold).sum(axis=0)
-                counts[engine][:, 2] += (~predicted & gold).sum(axis=0)
+                _count(counts[engine], matrix[:, used] >= THRESHOLDS[engine], gold[:, used])
+            allowed = habits.allowed(*sentence_flags(corpus, name))
+            for engine in QUEUED:
+                tallies[engine][fold].add(matrices[engine], gold, allowed)
+            held.append((fold, {e: matrices[e] for e in QUEUED}, gold, allowed))
             steps.step(f"held out {name}")
+        fold_records.append(all_records - sum((records[n] for n in held_out),
+                                              TermRecord.empty(len(uuids))))  # fmt: skip
+    # Pass 2: the queue, each document judged by the calibration of the other folds.
+    queued = {name: np.zeros((len(used), 3), dtype=np.int64) for name in QUEUED}
+    tuning = {t: np.zeros((len(used), 3), dtype=np.int64) for t in TRIED}
+    totals = {e: sum(tallies[e][1:], tallies[e][0]) for e in QUEUED}
+    calibrations: dict[tuple[str, int], Calibration] = {}
+    for fold, matrices, gold, allowed in held:
+        for engine in QUEUED:
+            key = (engine, fold)
+            if key not in calibrations:
+                calibrations[key] = (totals[engine] - tallies[engine][fold]).fit(uuids)
+            calibration = calibrations[key]
+            probability = calibration.probability(matrices[engine], calibration.factors(uuids))
+            if engine in ("terms", "combined"):
+                probability = fold_records[fold].raise_(probability, matrices["terms"])
+            chosen = select(probability, allowed, threshold=QUEUE_THRESHOLD)
+            _count(queued[engine], chosen[:, used], gold[:, used])
+            if engine == "combined":
+                for tried in TRIED:
+                    chosen = select(probability, allowed, threshold=tried)
+                    _count(tuning[tried], chosen[:, used], gold[:, used])
     report: dict[str, Any] = {
         "coder": coder,
         "unit": "sentence",
         "documents": len(coded),
         "folds": len(groups),
         "sentences": sentences,
+        "words": words,
         "codes": paths,
         "codes_learned": {"min": min(learned_codes), "max": max(learned_codes)},
-        "thresholds": {e: THRESHOLDS[e] for e in REPORTED},
-        "engines": {e: _summary(counts[e], paths) for e in REPORTED},
+        "thresholds": {e: THRESHOLDS.get(e, 0.5) for e in REPORTED},
+        "engines": {e: _summary(counts[e], paths, words) for e in REPORTED},
+        "queue": {e: _summary(queued[e], paths, words) for e in QUEUED},
+        "queue_threshold": QUEUE_THRESHOLD,
+        "queue_at": {str(t): _summary(tuning[t], paths, words)["micro"] for t in TRIED},
         "seconds": round(time.perf_counter() - started, 2),
     }
     if save:
-        _save(project, coder, report, {corpus.codes[i].path: corpus.codes[i].uuid for i in used})
+        calibration = totals["combined"].fit(uuids)
+        uuid_of = {corpus.codes[i].path: corpus.codes[i].uuid for i in used}
+        _save(project, corpus.coder, report, uuid_of, calibration, len(corpus.codings))
     return report
 
 
+def _count(counts: np.ndarray, predicted: np.ndarray, gold: np.ndarray) -> None:
+    counts[:, 0] += (predicted & gold).sum(axis=0)
+    counts[:, 1] += (predicted & ~gold).sum(axis=0)
+    counts[:, 2] += (~predicted & gold).sum(axis=0)
+
+
 def _save(
-    project: Project, coder: str | None, report: dict[str, Any], uuids: dict[str, str]
+    project: Project,
+    coder: str | None,
+    report: dict[str, Any],
+    uuids: dict[str, str],
+    calibration: Calibration,
+    codings: int,
 ) -> None:
-    """Keep each code's held-out precision (combined engine) in the project's settings."""
-    combined = report["engines"]["combined"]["per_code"]
+    """Keep the queue's calibration and each code's held-out precision (what the queue showed
+    from the combined score) in the project's settings."""
+    combined = report["queue"]["combined"]["per_code"]
     value = {
         "at": datetime.now(UTC).isoformat(),
         "coder": coder,
         "precision": {uuids[path]: entry["precision"] for path, entry in combined.items()},
-        "f1": report["engines"]["combined"]["micro"]["f1"],
+        "f1": report["queue"]["combined"]["micro"]["f1"],
+        "calibration": calibration.to_json(),
+        "codings": codings,
     }
     key = evaluation_key(coder)
     with project._write() as session:

@@ -16,8 +16,9 @@ When the coder codes whole turns (at least :data:`WHOLE_TURNS` of the training c
 (``turn:`` features): the code belongs to the turn, so its other sentences are evidence. On
 AnnoMI (utterance-level codes) this lifted the learned engine's F1 from 0.58 to 0.66; on
 excerpt-level coding (the synthetic benchmark, games-as-art) it lowered it, hence the switch.
-The score is the regression's probability; the explanation names the features that pushed
-this sentence's score up most ("the strongest words for that code").
+The score is the regression's probability; the explanation names the content words (no stop
+words, punctuation, speaker or role features) whose features pushed this sentence's score up
+most, those of its turn marked as such, or else the sentence's own content words.
 
 Models are cached in memory per project and coder, keyed by the set of training codings, and
 retrained only when that set has changed by at least :data:`RETRAIN_SHARE` (or the codes that
@@ -68,6 +69,26 @@ def feature_texts(analysis: Analysis, speakers: Sequence[str], context: bool) ->
     return out
 
 
+def is_content(word: str) -> bool:
+    """A word worth showing a researcher: two letters or more, not a stop word."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return (
+        len(word) >= 2 and any(ch.isalpha() for ch in word) and word not in STOP_WORDS
+        and all(ch.isalnum() or ch in "-'’" for ch in word)
+    )  # fmt: skip
+
+
+def readable(feature: str) -> tuple[list[str], bool]:
+    """The content words of a learned feature, and whether they come from the sentence's turn
+    (``turn:`` features). Speaker and role features give none: they are not words of the text."""
+    if feature.startswith(("speaker:", "role:")):
+        return [], False
+    in_turn = feature.startswith("turn:")
+    words = feature.removeprefix("turn:").split()
+    return [w for w in words if is_content(w)], in_turn
+
+
 def analyzer(text: str) -> list[str]:
     words, _sep, rest = text.partition(_SEPARATOR)
     speaker, _sep, context = rest.partition(_SEPARATOR)
@@ -113,11 +134,29 @@ class LearnedModel:
                 return ""
             row = features[sentence]
             contributions = row.data * self.weights[row.indices, column[code]]
-            order = np.argsort(-contributions)
-            words = [str(self.names[row.indices[i]]) for i in order[:3] if contributions[i] > 0]
-            if not words:
-                return ""
-            return "learned from your codings: " + ", ".join(f'"{w}"' for w in words)
+            own: list[str] = []
+            around: list[str] = []
+            for i in np.argsort(-contributions).tolist():
+                if contributions[i] <= 0 or len(own) + len(around) >= 4:
+                    break
+                words, in_turn = readable(str(self.names[row.indices[i]]))
+                target = around if in_turn else own
+                target.extend(w for w in words if w not in own and w not in around)
+            if not own and not around:
+                # No content word raised the score on its own: name the sentence's own.
+                words = [w for w in dict.fromkeys(analysis.content_texts[sentence].split())
+                         if is_content(w)][:3]  # fmt: skip
+                listed = ", ".join(f'"{w}"' for w in words)
+                return "learned from your codings, from the sentence as a whole" + (
+                    f": {listed}" if words else ""
+                )
+            quoted = ", ".join(f'"{w}"' for w in own[:3])
+            nearby = ", ".join(f'"{w}"' for w in around[:3])
+            if own and around:
+                return f"learned from your codings: {quoted}, and {nearby} in the rest of its turn"
+            if around:
+                return f"learned from your codings: {nearby} in the rest of its turn"
+            return f"learned from your codings: {quoted}"
 
         return EngineScores(matrix, explain)
 

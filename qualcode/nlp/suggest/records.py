@@ -36,7 +36,8 @@ class SuggestionInfo:
     """Code-point offsets into the document text (the sentence, trimmed of whitespace)."""
     text: str
     score: float
-    """Combined score in [0, 1]; suggestions are ranked by it."""
+    """Probability that the suggestion is right (the combined score, calibrated on the
+    coder's held-out codings); suggestions are ranked by it."""
     engine: str
     """The engine that contributed most: ``terms``, ``similar`` or ``learned``."""
     explanation: str
@@ -49,10 +50,19 @@ class SuggestionInfo:
     ``evaluate``; None when neither is known."""
     code_uuid: str = ""
     scores: tuple[tuple[str, float], ...] = ()
-    """Each engine's own score, for the curious (and the TUI's detail line)."""
+    """The combined score and each contributing engine's own score, for the curious (and
+    the TUI's detail line)."""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["engines"] = list(self.engines)
         data["scores"] = dict(self.scores)
         return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SuggestionInfo:
+        """The inverse of :meth:`to_json` (suggestions kept in the project's cache)."""
+        values = dict(data)
+        values["engines"] = tuple(values.get("engines", ()))
+        values["scores"] = tuple((k, float(v)) for k, v in dict(values.get("scores", {})).items())
+        return cls(**values)

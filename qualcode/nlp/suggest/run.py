@@ -1,23 +1,43 @@
 """``suggest``: ranked excerpt suggestions for a project, a document or a code.
 
-Every document's sentences are scored by the three engines and the combination; a sentence is
-suggested for a code when the combined score reaches ``min_score``, unless the coder (every
-coder, when none is named) already coded that code on an overlapping span or a suggestion of
-that code overlapping it was rejected. The list is ranked by score (then document and
+Every document's sentences are scored by the three engines and the combination; the review
+queue (:mod:`.queue`) turns the combined score into a calibrated probability of being right and
+shows a sentence for a code when that reaches ``min_score`` (default 0.5), at most a few codes
+per sentence, no content-free or interviewer sentences unless the coder codes them, and never a
+code the coder (every coder, when none is named) already coded on an overlapping span or whose
+suggestion there was rejected. The list is ranked by that probability (then document and
 position); the TUI groups it per document or per code as it likes.
+
+The calibration comes from a held-out evaluation of the coder's codings, stored in the project
+(``suggest.evaluation:<coder>``); ``suggest`` runs one itself (5 folds) when there is none or
+the codings grew by a quarter since. What a run found is kept in the project too
+(``suggest.cache:<coder>``, so inside the encryption of an encrypted project), keyed by a
+fingerprint of everything it depends on: the codebook, the documents' texts, the codings,
+the decisions and the calibration. The next run in any process with the same fingerprint reads
+it back without parsing or training; any new coding, decision or edit changes the fingerprint.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ...errors import NotFoundError, QualcodeError
+from ...store.models import Setting
 from .corpus import Corpus, load_corpus, mark_overlaps
-from .engines import THRESHOLDS, build_engines, contributions
+from .engines import build_engines, contributions
 from .progress import Steps
+from .queue import (
+    QUEUE_THRESHOLD,
+    Calibration,
+    TermRecord,
+    habits_of,
+    select,
+    sentence_flags,
+)
 from .records import Cancelled, Progress, SuggestionInfo
 
 if TYPE_CHECKING:
@@ -26,22 +46,43 @@ if TYPE_CHECKING:
 MIN_DECISIONS = 5
 """Decided suggestions of a code needed before its precision comes from them."""
 EVALUATION_SETTING = "suggest.evaluation"
+CACHE_SETTING = "suggest.cache"
+CACHE_VERSION = 1
+"""Raised whenever what a run computes changes, so old caches are not read."""
+CACHE_FLOOR = 0.1
+"""A run keeps every suggestion at least this likely (the cap per sentence does not depend on
+the threshold), so asking again with another ``min_score`` above it reads the same cache."""
+REEVALUATE = 0.25
+"""Share by which the training codings must grow before the calibration is measured again."""
 
 
 def evaluation_key(coder: str | None) -> str:
-    return f"{EVALUATION_SETTING}:{coder or '*'}"
+    return _setting_key(EVALUATION_SETTING, coder)
 
 
-def measured_precision(project: Project, corpus: Corpus) -> dict[int, float | None]:
-    """Per code index: precision from decisions (>= MIN_DECISIONS), else from the last stored
-    evaluation of the combined engine, else None."""
-    stored: dict[str, float | None] = {}
-    raw = project.setting(evaluation_key(corpus.coder))
-    if raw:
-        try:
-            stored = json.loads(raw).get("precision", {})
-        except (ValueError, AttributeError):
-            stored = {}
+def _setting_key(prefix: str, coder: str | None) -> str:
+    """``prefix:coder``, the coder's name hashed when the key would not fit its column."""
+    key = f"{prefix}:{coder or '*'}"
+    if len(key) <= 100:
+        return key
+    return f"{prefix}:#" + hashlib.sha256((coder or "").encode("utf-8")).hexdigest()[:32]
+
+
+def stored_evaluation(project: Project, coder: str | None) -> dict[str, Any]:
+    raw = project.setting(evaluation_key(coder))
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def measured_precision(corpus: Corpus, evaluation: dict[str, Any]) -> dict[int, float | None]:
+    """Per code index: precision from decisions (>= MIN_DECISIONS), else the held-out precision
+    of the queue in the last stored evaluation, else None."""
+    stored = evaluation.get("precision", {}) or {}
     out: dict[int, float | None] = {}
     for code in corpus.codes:
         accepted, rejected = corpus.decisions.get(code.index, (0, 0))
@@ -64,11 +105,12 @@ def prepare(
     cancelled: Cancelled | None = None,
     seed: int = 0,
 ) -> None:
-    """Parse the coded documents and train (or refresh) the learned model now, so that the next
-    :func:`suggest` for this coder is quick: for a worker to run after codings changed. Does
-    nothing the cache already holds (the model is retrained only when the codings changed by
-    5% or more)."""
+    """Parse the coded documents, measure the queue's calibration when it is missing or stale,
+    and train (or refresh) the learned model now, so that the next :func:`suggest` for this
+    coder is quick: for a worker to run after codings changed. Does nothing the caches already
+    hold (the model is retrained only when the codings changed by 5% or more)."""
     corpus = load_corpus(project, coder)
+    _calibrated(project, corpus, corpus.coder, seed, progress, cancelled)
     coded = corpus.coded_documents()
     steps = Steps(len(coded) + 3, progress, cancelled)
     for name in coded:
@@ -92,13 +134,16 @@ def suggest(
     cancelled: Cancelled | None = None,
     seed: int = 0,
 ) -> list[SuggestionInfo]:
-    """Suggested excerpts, best first, learning from ``coder``'s codings (all coders' when
-    None). ``document`` and ``code`` narrow what is suggested, not what is learned from.
+    """Suggested excerpts, most likely right first, learning from ``coder``'s codings (all
+    coders' when None). ``document`` and ``code`` narrow what is suggested, not what is learned
+    from; ``min_score`` is the lowest calibrated probability shown (default 0.5).
     Raises :class:`~qualcode.nlp.suggest.SuggestionsCancelled` when ``cancelled()`` is true."""
-    threshold = THRESHOLDS["combined"] if min_score is None else min_score
+    threshold = QUEUE_THRESHOLD if min_score is None else min_score
     if not 0.0 <= threshold <= 1.0:
         raise QualcodeError(f"the minimum score must be between 0 and 1, not {threshold}")
+    Steps(1, None, cancelled).check()
     corpus = load_corpus(project, coder)
+    coder = corpus.coder  # while coding is blind, the actor's own (no one else's calibration)
     if document is not None and document not in corpus.documents:
         raise NotFoundError(f"no document named '{document}' (see: qualcode documents)")
     wanted_code = None
@@ -109,6 +154,121 @@ def suggest(
             state = "archived" if info.archived else "not codable"
             raise QualcodeError(f"code '{info.path}' is {state}, so nothing is suggested for it")
     targets = [document] if document is not None else sorted(corpus.documents)
+    evaluation = _calibrated(project, corpus, coder, seed, progress, cancelled)
+    floor = min(threshold, CACHE_FLOOR)
+    key = fingerprint(corpus, evaluation, floor, seed)
+    cache = _read_cache(project, coder, key)
+    missing = [name for name in targets if name not in cache]
+    if missing:
+        cache.update(
+            _compute(project, corpus, missing, evaluation, floor, seed, progress, cancelled)
+        )
+        _write_cache(project, coder, key, cache)
+    out = [
+        SuggestionInfo.from_json(item)
+        for name in targets
+        for item in cache[name]
+        if item["score"] >= threshold
+    ]
+    if wanted_code is not None:
+        out = [s for s in out if s.code_uuid == corpus.codes[wanted_code].uuid]
+    out.sort(key=lambda s: (-s.score, s.document, s.start, s.code))
+    return out[:limit] if limit is not None else out
+
+
+def _calibrated(
+    project: Project,
+    corpus: Corpus,
+    coder: str | None,
+    seed: int,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> dict[str, Any]:
+    """The stored evaluation, measured again first when there is none with a calibration or
+    the codings grew by :data:`REEVALUATE` since (and two documents or more are coded)."""
+    from .evaluate import CALIBRATION_FOLDS, evaluate
+
+    evaluation = stored_evaluation(project, coder)
+    codings = len(corpus.codings)
+    before = int(evaluation.get("codings", 0) or 0) if "calibration" in evaluation else 0
+    stale = not before or codings >= before * (1 + REEVALUATE) + 1
+    if stale and len(corpus.coded_documents()) >= 2:
+        evaluate(
+            project, coder, folds=CALIBRATION_FOLDS, progress=progress, cancelled=cancelled,
+            seed=seed, save=True,
+        )  # fmt: skip
+        evaluation = stored_evaluation(project, coder)
+    return evaluation
+
+
+def fingerprint(corpus: Corpus, evaluation: dict[str, Any], threshold: float, seed: int) -> str:
+    """A hash of everything a run's suggestions depend on."""
+    digest = hashlib.sha256()
+    parts: list[Any] = [CACHE_VERSION, corpus.coder, threshold, seed, evaluation]
+    parts.append([(c.uuid, c.path, c.definition, c.inclusion, c.exclusion, c.example,
+                   c.keywords) for c in corpus.codes])  # fmt: skip
+    parts.append(sorted((d.name, d.sha256, d.turns, d.speakers) for d in corpus.documents.values()))
+    parts.append([(c.document, c.code, c.start, c.end, c.coder) for c in corpus.codings])
+    parts.append(sorted((k, sorted(v)) for k, v in corpus.rejected.items()))
+    parts.append(sorted(corpus.decisions.items()))
+    digest.update(json.dumps(parts, sort_keys=True, default=str).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def cache_key(coder: str | None) -> str:
+    return _setting_key(CACHE_SETTING, coder)
+
+
+def _read_cache(project: Project, coder: str | None, key: str) -> dict[str, list[dict[str, Any]]]:
+    raw = project.setting(cache_key(coder))
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    if not isinstance(value, dict) or value.get("key") != key:
+        return {}
+    documents = value.get("documents")
+    if not isinstance(documents, dict):
+        return {}
+    try:  # a damaged cache is computed again, never trusted
+        for items in documents.values():
+            for item in items:
+                SuggestionInfo.from_json(item)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return {}
+    return dict(documents)
+
+
+def _write_cache(
+    project: Project, coder: str | None, key: str, documents: dict[str, list[dict[str, Any]]]
+) -> None:
+    """Keep what was found in the project (a setting: no new table, encrypted with it). A
+    project the actor may not write to simply keeps no cache."""
+    value = json.dumps({"key": key, "documents": documents}, separators=(",", ":"))
+    try:
+        with project._write() as session:
+            row = session.get(Setting, cache_key(coder))
+            if row is None:
+                session.add(Setting(key=cache_key(coder), value=value))
+            else:
+                row.value = value
+    except QualcodeError:
+        pass
+
+
+def _compute(
+    project: Project,
+    corpus: Corpus,
+    targets: list[str],
+    evaluation: dict[str, Any],
+    threshold: float,
+    seed: int,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> dict[str, list[dict[str, Any]]]:
+    """The queue of each target document, as JSON-ready dictionaries."""
     coded = corpus.coded_documents()
     to_read = sorted(set(targets) | set(coded))
     steps = Steps(len(to_read) + 3 + len(targets), progress, cancelled)
@@ -117,42 +277,58 @@ def suggest(
         steps.step(f"reading {name}")
     engines = build_engines(
         corpus, corpus.codings, to_read, seed=seed,
-        cache_key=(project_key(project), coder, seed), step=steps.step,
+        cache_key=(project_key(project), corpus.coder, seed), step=steps.step,
     )  # fmt: skip
-    precision = measured_precision(project, corpus)
+    precision = measured_precision(corpus, evaluation)
+    calibration = Calibration.from_json(evaluation.get("calibration"))
+    uuids = [c.uuid for c in corpus.codes]
+    factors = calibration.factors(uuids, corpus.decisions)
+    habits = habits_of(corpus, corpus.codings)
     helper = engines.helper_weights
     by_document = corpus.codings_by_document()
-    out: list[SuggestionInfo] = []
+    record = TermRecord.empty(len(uuids))
+    for name in coded:
+        empty, asking = sentence_flags(corpus, name)
+        terms = engines.terms.score(engines.view(name)).matrix
+        record = record + TermRecord.of(terms, corpus.labels(name, by_document[name]),
+                                        ~empty & ~asking)  # fmt: skip
+    out: dict[str, list[dict[str, Any]]] = {}
     for name in targets:
         view = engines.view(name)
         analysis = view.analysis
         scores, combined = engines.score(view)
-        blocked = np.zeros_like(combined, dtype=bool)
-        blocked |= corpus.labels(name, by_document.get(name, []))
+        blocked = corpus.labels(name, by_document.get(name, []))
         mark_overlaps(blocked, analysis, corpus.rejected.get(name, []))
-        if wanted_code is not None:
-            keep = np.zeros(len(corpus.codes), dtype=bool)
-            keep[wanted_code] = True
-            blocked |= ~keep[None, :]
+        probability = calibration.probability(combined, factors)
+        probability = record.raise_(probability, scores["terms"].matrix)
+        chosen = select(probability, habits.allowed(*sentence_flags(corpus, name)), blocked,
+                        threshold=threshold)  # fmt: skip
         text = corpus.documents[name].text
-        rows, cols = np.nonzero((combined >= threshold) & ~blocked)
+        found_here: list[dict[str, Any]] = []
+        rows, cols = np.nonzero(chosen)
         for sentence, index in zip(rows.tolist(), cols.tolist(), strict=True):
             entry = corpus.codes[index]
             found = contributions(scores, sentence, index, float(helper[index]))
             if not found:
                 continue
-            explanations = [scores[e].explain(sentence, index) for e, _score in found]
             start, end = analysis.spans[sentence]
-            out.append(
+            reasons = [scores[e].explain(sentence, index) for e, _score in found]
+            if "similar" not in {e for e, _s in found}:
+                reasons.append(scores["similar"].explain(sentence, index))
+            explanation = "; ".join(r for r in reasons if r) or (
+                f"scored like the sentences you coded {entry.name}"
+            )
+            found_here.append(
                 SuggestionInfo(
                     document=name, code=entry.path, start=start, end=end,
-                    text=text[start:end], score=round(float(combined[sentence, index]), 4),
-                    engine=found[0][0], explanation="; ".join(e for e in explanations if e),
+                    text=text[start:end], score=round(float(probability[sentence, index]), 4),
+                    engine=found[0][0], explanation=explanation,
                     engines=tuple(e for e, _s in found), precision=precision.get(index),
                     code_uuid=entry.uuid,
-                    scores=tuple((e, round(s, 4)) for e, s in found),
-                )
+                    scores=(("combined", round(float(combined[sentence, index]), 4)),
+                            *((e, round(s, 4)) for e, s in found)),
+                ).to_json()
             )  # fmt: skip
+        out[name] = found_here
         steps.step(f"scored {name}")
-    out.sort(key=lambda s: (-s.score, s.document, s.start, s.code))
-    return out[:limit] if limit is not None else out
+    return out

@@ -25,6 +25,13 @@ from ..pipeline import analyse
 from .base import DocumentView, EngineScores, shorten
 from .corpus import CodeEntry, CodingEntry, Corpus, mark_overlaps
 
+LSA_DIMENSIONS = 100
+LSA_FLOOR = 0.5
+"""Cosine in the latent space below which a sentence is taken as unrelated."""
+LSA_WEIGHT = 0.8
+"""Weight of the latent similarity against the word overlap (which is 1 for the same words)."""
+LSA_MIN_SENTENCES = 200
+"""Fewer sentences than this give no latent space worth having."""
 MIN_EXEMPLAR_WORDS = 2
 FULL_WORDS = 3
 """Sentences with fewer content words than this have their similarity scaled down."""
@@ -39,6 +46,8 @@ class Exemplar:
     shown: str
     document: str | None
     """None for the code's example in the codebook."""
+    kind: str = "example"
+    """Where a codebook exemplar comes from: example or definition."""
 
 
 def exemplars(
@@ -79,7 +88,13 @@ class SimilarEngine:
 
     name = "similar"
 
-    def __init__(self, codes: int, examples: Sequence[Exemplar], background: Sequence[str]) -> None:
+    def __init__(
+        self,
+        codes: int,
+        examples: Sequence[Exemplar],
+        background: Sequence[str],
+        definitions: Sequence[Exemplar] = (),
+    ) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.codes = codes
@@ -95,11 +110,27 @@ class SimilarEngine:
         owner = np.array([e.code for e in self.examples], dtype=np.int64)
         # Exemplars are sorted by code: each code's columns form one run.
         self._codes_present, self._run_starts = np.unique(owner, return_index=True)
+        self._lsa = None
+        self.latent = sorted([*self.examples, *definitions], key=lambda e: (e.code, e.lemmas))
+        background_texts = [t for t in background if t]
+        if len(background_texts) >= LSA_MIN_SENTENCES and LSA_WEIGHT > 0:
+            from sklearn.decomposition import TruncatedSVD
+
+            matrix = self.vectorizer.transform(fitted)
+            k = min(LSA_DIMENSIONS, matrix.shape[1] - 1, matrix.shape[0] - 1)
+            if k >= 10:
+                self._lsa = TruncatedSVD(n_components=k, random_state=0).fit(matrix)
+                vectors = _unit(self._lsa.transform(
+                    self.vectorizer.transform([e.lemmas for e in self.latent])))  # fmt: skip
+                self._latent = vectors.T.astype(np.float32)
+                owners = np.array([e.code for e in self.latent], dtype=np.int64)
+                self._latent_codes, self._latent_starts = np.unique(owners, return_index=True)
 
     def score(self, view: DocumentView) -> EngineScores:
         analysis = view.analysis
         matrix = np.zeros((len(analysis), self.codes), dtype=np.float32)
         nearest = np.full((len(analysis), self.codes), -1, dtype=np.int64)
+        related = np.full((len(analysis), self.codes), -1, dtype=np.int64)
         if not self._ready or not len(analysis):
             return EngineScores(matrix, lambda _s, _c: "")
         vectors = self.vectorizer.transform(analysis.content_texts)
@@ -120,12 +151,42 @@ class SimilarEngine:
                 )
                 start = self._run_starts[column]
                 nearest[rows, code] = start + np.argmax(block[:, start:stop], axis=1)
+        if self._lsa is not None:
+            latent = _unit(self._lsa.transform(vectors)).astype(np.float32)
+            for first in range(0, len(analysis), CHUNK):
+                block = latent[first : first + CHUNK] @ self._latent
+                rows = slice(first, first + block.shape[0])
+                best = np.maximum.reduceat(block, self._latent_starts, axis=1)
+                lifted = LSA_WEIGHT * np.clip((best - LSA_FLOOR) / (1 - LSA_FLOOR), 0.0, 1.0)
+                for column, code in enumerate(self._latent_codes):
+                    wins = lifted[:, column] > matrix[rows, code]
+                    if not wins.any():
+                        continue
+                    stop = (
+                        self._latent_starts[column + 1]
+                        if column + 1 < len(self._latent_starts)
+                        else block.shape[1]
+                    )
+                    start = self._latent_starts[column]
+                    which = start + np.argmax(block[:, start:stop], axis=1)
+                    index = np.arange(first, first + block.shape[0])[wins]
+                    matrix[index, code] = lifted[wins, column]
+                    related[index, code] = which[wins]  # fmt: skip
         matrix *= damp[:, None]
         np.clip(matrix, 0.0, 1.0, out=matrix)
 
         def explain(sentence: int, code: int) -> str:
+            if matrix[sentence, code] <= 0:
+                return ""
+            index = int(related[sentence, code])
+            if index >= 0:
+                example = self.latent[index]
+                quoted = shorten(example.shown.strip(" \"'“”‘’"), 80)
+                if example.document:
+                    return f'about what "{quoted}" is about ({example.document})'
+                return f'about what the code\'s {example.kind} is about: "{quoted}"'
             index = int(nearest[sentence, code])
-            if index < 0 or matrix[sentence, code] <= 0:
+            if index < 0:
                 return ""
             example = self.examples[index]
             where = f"in {example.document}" if example.document else "the code's example"
@@ -133,3 +194,21 @@ class SimilarEngine:
             return f'like "{quoted}" ({where})'
 
         return EngineScores(matrix, explain)
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-9)
+
+
+def definitions(codes: Sequence[CodeEntry]) -> list[Exemplar]:
+    """Each code's definition and inclusion criteria as one exemplar for the latent space."""
+    out = []
+    for code in codes:
+        text = " ".join(t for t in (code.definition, code.inclusion) if t.strip())
+        if not text:
+            continue
+        lemmas = " ".join(t for t in analyse(text).content_texts if t)
+        if len(lemmas.split()) >= MIN_EXEMPLAR_WORDS:
+            out.append(Exemplar(code.index, lemmas, text, None, "definition"))
+    return out

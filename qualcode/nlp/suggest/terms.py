@@ -5,7 +5,8 @@ Terms of a code, strongest first:
 - its **keywords** (weight 1.0) and phrases the codebook marks out in its definition or
   inclusion criteria: quoted words ("on the go") and short lists in brackets ("(rattling,
   clucking)") (0.8);
-- its **name** as a phrase (1.0), and each content word of a longer name (0.6);
+- its **name** as a phrase (1.0), and each content word of a longer name (0.6); underscores
+  in a name separate words;
 - the **salient words** of its definition and inclusion criteria (0.35): content words (no stop
   words), shared out between the codes that use the same word (divided by the square root of
   their number). Many real codebooks have definitions and nothing else.
@@ -100,7 +101,10 @@ def build_terms(codes: Sequence[CodeEntry], stats: CorpusStats) -> list[Term]:
     texts: list[tuple[int, str, str, bool]] = []  # code, text, kind, exclusion: salient words
     for code in codes:
         phrases.extend((code.index, k, "keyword", KEYWORD, False) for k in code.keywords if k)
-        phrases.append((code.index, code.name, "name", NAME_PHRASE, False))
+        # Names written as identifiers ("computational_thinking", qc and some NVivo projects)
+        # are read as the words they join.
+        name = " ".join(code.name.replace("_", " ").split())
+        phrases.append((code.index, name, "name", NAME_PHRASE, False))
         for field in (code.definition, code.inclusion):
             phrases.extend((code.index, p, "listed", LISTED, False) for p in _listed(field))
         texts.append((code.index, code.definition, "definition", False))

@@ -42,6 +42,21 @@ def _alpha_cell(value: float | None) -> Text:
     return cell
 
 
+def _interval_cell(entry: dict[str, Any]) -> Text:
+    """The alpha interval, or (dim) why there is none: "rare", "few docs", "undefined"."""
+    ci = entry.get("alpha_ci") or [None, None]
+    if ci[0] is not None and ci[1] is not None:
+        return Text(f"[{figure(ci[0], 2)}, {figure(ci[1], 2)}]", justify="right")
+    withheld = entry.get("alpha_ci_withheld") or ""
+    short = (
+        "rare" if withheld.startswith("too rare")
+        else "few docs" if withheld.startswith("too few documents")
+        else "undefined" if withheld.startswith("alpha is undefined")
+        else "-"
+    )  # fmt: skip
+    return Text(short, justify="right", style="dim")
+
+
 class AgreementScreen(Screen[None]):
     """The agreement table of the chosen coders and unit."""
 
@@ -49,14 +64,19 @@ class AgreementScreen(Screen[None]):
         Binding("enter", "reconcile", "Reconcile", id="agreement.reconcile", show=True),
         Binding("u", "unit", "Unit", id="agreement.unit"),
         Binding("c", "choose_coders", "Coders", id="agreement.coders"),
+        Binding("i", "interviewer", "Interviewer turns", id="agreement.interviewer"),
         Binding("r", "refresh", "Refresh", id="agreement.refresh"),
         Binding("escape,q", "back", "Back", id="agreement.back"),
     ]
 
-    def __init__(self, coders: list[str] | None = None, unit: str = "sentence") -> None:
+    def __init__(
+        self, coders: list[str] | None = None, unit: str = "sentence",
+        exclude_interviewer: bool = False,
+    ) -> None:  # fmt: skip
         super().__init__()
         self.coders = coders
         self.unit = unit
+        self.exclude_interviewer = exclude_interviewer
         self.report: dict[str, Any] | None = None
         self.rows: list[dict[str, Any]] = []
 
@@ -69,6 +89,7 @@ class AgreementScreen(Screen[None]):
         yield Label("", id="agreement-params", classes="pane-title")
         yield DataTable(id="agreement-table", cursor_type="row", zebra_stripes=True)
         yield Label("", id="agreement-status", classes="hint")
+        yield Label("", id="agreement-detail", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -84,10 +105,10 @@ class AgreementScreen(Screen[None]):
     # -- computing -----------------------------------------------------------------------------
     def compute(self) -> None:
         self.query_one("#agreement-status", Label).update("Computing agreement…")
-        self._compute(self.coders, self.unit)
+        self._compute(self.coders, self.unit, self.exclude_interviewer)
 
     @work(thread=True, group="agreement", exclusive=True, exit_on_error=False)
-    def _compute(self, coders: list[str] | None, unit: str) -> None:
+    def _compute(self, coders: list[str] | None, unit: str, exclude_interviewer: bool) -> None:
         from ...agreement.report import agreement_report
 
         project = self.qapp.project
@@ -100,7 +121,9 @@ class AgreementScreen(Screen[None]):
                     "agreement needs two coders with codings; "
                     f"this project has {len(coders)} ({', '.join(coders) or 'none'})"
                 )
-            report = agreement_report(project, coders=coders, unit=unit)
+            report = agreement_report(
+                project, coders=coders, unit=unit, exclude_interviewer=exclude_interviewer
+            )
             decided: dict[str, int] = {}
             for decision in project.decisions():
                 if set(decision.coders) == set(coders):
@@ -127,8 +150,6 @@ class AgreementScreen(Screen[None]):
         table.clear()
         self.rows = sorted(report["codes"], key=worst_first)
         for entry in self.rows:
-            ci = entry.get("alpha_ci") or [None, None]
-            interval = "-" if ci[0] is None else f"[{ci[0]:.2f}, {ci[1]:.2f}]"
             percent = entry["percent_agreement"]
             table.add_row(
                 entry["code"],
@@ -137,7 +158,7 @@ class AgreementScreen(Screen[None]):
                 _figure(entry["kappa"]),
                 _alpha_cell(entry["alpha"]),
                 _figure(entry["ac1"]),
-                Text(interval, justify="right"),
+                _interval_cell(entry),
                 Text(f"{entry['disagreements']:,}", justify="right"),
                 Text(str(decided.get(entry["code"], "")), justify="right"),
                 key=entry["code"],
@@ -147,17 +168,43 @@ class AgreementScreen(Screen[None]):
         self._params()
         overall = report["overall"]
         kappa = "κ" if len(coders) == 2 else "Fleiss' κ"
+        unused = overall.get("unused_codes", [])
+        left_out = f"  {len(unused)} code(s) nobody applied are left out." if unused else ""
+        method = report["parameters"].get("alpha_ci") or {}
         self.query_one("#agreement-status", Label).update(
             f"Overall: α {_figure(overall['alpha'])}, {kappa} {_figure(overall['kappa'])}, "
-            f"{overall['units']:,} units.  ! = α below {ALPHA_TENTATIVE}; green = α ≥ "
-            f"{ALPHA_GOOD}.  Documents: {len(report['documents'])} coded by every coder."
+            f"{overall['units']:,} units, CI {_interval_cell(overall)}.{left_out}  "
+            f"! = α below {ALPHA_TENTATIVE}; green = α ≥ {ALPHA_GOOD}.  Documents: "
+            f"{len(report['documents'])} coded by every coder.  CI: "
+            f"{method.get('method', 'none')} over {method.get('resampled', '-')}."
         )
+        self._detail()
 
     def _params(self) -> None:
         coders = ", ".join(self.coders or []) or "(every coder with codings)"
+        interviewer = "left out" if self.exclude_interviewer else "counted"
         self.query_one("#agreement-params", Label).update(
-            f"Agreement · coders: {coders} · unit: {self.unit} · worst first"
+            f"Agreement · coders: {coders} · unit: {self.unit} · interviewer turns: "
+            f"{interviewer} · worst first"
         )
+
+    def _detail(self) -> None:
+        """Why the highlighted code has no interval, and its warnings and notes."""
+        table = self.query_one("#agreement-table", DataTable)
+        detail = self.query_one("#agreement-detail", Label)
+        if not self.rows or not 0 <= table.cursor_row < len(self.rows):
+            detail.update("")
+            return
+        entry = self.rows[table.cursor_row]
+        parts = [entry.get("warning"), entry.get("note")]
+        dropped = entry.get("alpha_ci_dropped")
+        if dropped:
+            parts.append(f"α undefined on {dropped:.1%} of the resamples (left out)")
+        detail.update(f"{entry['code']}: " + "; ".join(p for p in parts if p) if any(parts)
+                      else "")  # fmt: skip
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._detail()
 
     # -- actions ---------------------------------------------------------------------------
     def action_reconcile(self) -> None:
@@ -168,7 +215,14 @@ class AgreementScreen(Screen[None]):
         entry = self.rows[table.cursor_row]
         from .reconcile import ReconcileScreen
 
-        self.app.push_screen(ReconcileScreen(entry["code"], list(self.coders), self.unit))
+        self.app.push_screen(
+            ReconcileScreen(
+                entry["code"],
+                list(self.coders),
+                self.unit,
+                exclude_interviewer=self.exclude_interviewer,
+            )  # fmt: skip
+        )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -176,6 +230,11 @@ class AgreementScreen(Screen[None]):
 
     def action_unit(self) -> None:
         self.unit = UNITS[(UNITS.index(self.unit) + 1) % len(UNITS)]
+        self._params()
+        self.compute()
+
+    def action_interviewer(self) -> None:
+        self.exclude_interviewer = not self.exclude_interviewer
         self._params()
         self.compute()
 

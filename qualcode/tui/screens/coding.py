@@ -136,6 +136,13 @@ class CodingScreen(Screen[None], MemoActions):
         self.query_one("#coding-search", Input).display = False
         self.view.focus()
         self._reload()
+        self._find_sentences()
+
+    @work(thread=True, group="coding-sentences", exclusive=True, exit_on_error=False)
+    def _find_sentences(self) -> None:
+        """Cut the document into sentences (spaCy, cached) before the first ``s``, ``(`` or
+        ``)``: the sentences agreement counts, so the keys do not wait on spaCy."""
+        self.view.navigator.sentences  # noqa: B018  (computed and kept on first access)
 
     def on_screen_resume(self) -> None:
         if self._error is None:

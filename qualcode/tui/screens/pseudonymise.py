@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label
 
+from ...crashlog import crash_message
 from ...errors import QualcodeError
 from ..widgets.layout import safe_text
 from .prompts import AskText, Confirm
@@ -59,6 +60,7 @@ class PseudonymiseScreen(Screen[None]):
                     value=self._default_names(), id="pseudo-names")  # fmt: skip
         yield DataTable(id="pseudo-table", cursor_type="row", zebra_stripes=True)
         yield Label("", id="pseudo-preview")
+        yield Label("", id="pseudo-changes")
         yield Footer()
 
     def _default_names(self) -> str:
@@ -88,11 +90,15 @@ class PseudonymiseScreen(Screen[None]):
         except QualcodeError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
+        except Exception as exc:  # unexpected: logged, said in one line, the screen stays usable
+            self.app.call_from_thread(self._failed, crash_message(exc, "Finding names"))
+            return
         self.app.call_from_thread(self._found, plan)
 
     def _failed(self, message: str) -> None:
-        self.notify(message, severity="error")
-        self.query_one("#pseudo-params", Label).update("Pseudonymise · " + message)
+        self.notify(message, severity="error", timeout=15)
+        if self.is_attached:
+            self.query_one("#pseudo-params", Label).update("Pseudonymise · " + message)
 
     def _found(self, plan: Plan) -> None:
         if self.is_attached:
@@ -121,6 +127,11 @@ class PseudonymiseScreen(Screen[None]):
             f"Pseudonymise · {len(chosen):,} replacements in {len(self.plan.by_document())} "
             f"documents · {sum(not e.selected for e in self.rows)} candidates off · "
             "nothing changes until you apply (a)"
+        )
+        # The label rule, documents and cases renamed, speakers made one or kept apart.
+        changes = self.plan.summary()
+        self.query_one("#pseudo-changes", Label).update(
+            Text("\n".join(safe_text(line) for line in changes))
         )
         self._preview()
 
@@ -190,10 +201,12 @@ class PseudonymiseScreen(Screen[None]):
         if plan is None or not plan.chosen():
             self.notify("Nothing selected to replace.", severity="warning")
             return
+        others = len(plan.summary()) - 1
         question = (
-            f"Replace {len(plan.chosen()):,} occurrences in {len(plan.by_document())} documents? "
-            "Each becomes a new version with its codings carried over; a backup is made first "
-            "and the key is kept apart from the project."
+            f"Replace {len(plan.chosen()):,} occurrences in {len(plan.by_document())} documents"
+            + (f" and make the {others} changes listed below the table" if others else "")
+            + "? Each becomes a new version with its codings carried over; a backup is made "
+            "first and the key is kept apart from the project."
         )
 
         def answered(yes: bool | None) -> None:
@@ -209,6 +222,9 @@ class PseudonymiseScreen(Screen[None]):
             result = self.qapp.project.pseudonymise(plan)
         except QualcodeError as exc:
             self.app.call_from_thread(self._failed, str(exc))
+            return
+        except Exception as exc:
+            self.app.call_from_thread(self._failed, crash_message(exc, "Pseudonymising"))
             return
         self.app.call_from_thread(self._applied, result)
 

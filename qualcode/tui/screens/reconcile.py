@@ -84,11 +84,18 @@ class ReconcileScreen(Screen[None]):
         Binding("enter", "keep_edit", "Keep the edited span", show=False, id="reconcile.keep"),
     ]
 
-    def __init__(self, code: str, coders: list[str], unit: str = "sentence") -> None:
+    def __init__(
+        self,
+        code: str,
+        coders: list[str],
+        unit: str = "sentence",
+        exclude_interviewer: bool = False,
+    ) -> None:
         super().__init__()
         self.code = code
         self.coders = coders
         self.unit = unit
+        self.exclude_interviewer = exclude_interviewer
         self.queue: rec.Queue | None = None
         self.items: list[rec.Item] = []
         self.index = 0
@@ -119,7 +126,10 @@ class ReconcileScreen(Screen[None]):
     def _load(self) -> None:
         project = self.qapp.project
         try:
-            queue = rec.reconcile_queue(project, code=self.code, coders=self.coders, unit=self.unit)
+            queue = rec.reconcile_queue(
+                project, code=self.code, coders=self.coders, unit=self.unit,
+                exclude_interviewer=self.exclude_interviewer,
+            )  # fmt: skip
             texts = {d: project.document_text(d) for d in queue.documents}
             turns = {d: project.turns(d) for d in queue.documents}
             info = project.code(self.code)

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static
 from textual.worker import get_current_worker
 
+from ...crashlog import crash_message
 from ...errors import QualcodeError
 from ..colors import PALETTE
 
@@ -320,6 +321,9 @@ class ExportDialog(ModalScreen[None]):
         except QualcodeError as exc:
             self.app.call_from_thread(self._finished, None, str(exc))
             return
+        except Exception as exc:  # unexpected: logged, said in one line, the dialog closable
+            self.app.call_from_thread(self._finished, None, crash_message(exc, "The export"))
+            return
         finally:
             if copy is not None:
                 copy.close()
@@ -334,7 +338,7 @@ class ExportDialog(ModalScreen[None]):
         self.running = False
         if error is not None:
             self.query_one("#export-status", Label).update(error)
-            self.notify(error, severity="error")
+            self.notify(error, severity="error", timeout=15)
             return
         self.notify(f"Wrote {written}")
         if self.qapp.project.encrypted:

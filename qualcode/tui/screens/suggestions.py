@@ -30,8 +30,13 @@ if TYPE_CHECKING:
 
 
 MIN_SCORE = 0.5
-"""The queue shows suggestions scoring at least this: below it, a codebook with long definitions
-gives more suggestions than sentences (``qualcode suggest --min-score`` goes lower)."""
+"""The queue shows suggestions at least this likely to be right (the calibrated probability of
+:mod:`qualcode.nlp.suggest.queue`; ``qualcode suggest --min-score`` goes lower)."""
+
+FALLBACK = 10
+FALLBACK_SCORE = 0.1
+"""When no suggestion is likely right, the screen offers the :data:`FALLBACK` best of those at
+least this likely, and says that none is likely."""
 
 ORDERS = ("best first", "per document", "per code")
 
@@ -78,6 +83,8 @@ class SuggestionsScreen(Screen[None]):
         self.editing: tuple[int, int] | None = None
         self.running = False
         self.history: list[int] = []
+        self.unlikely = False
+        """No suggestion reached MIN_SCORE: the entries are the best few below it."""
 
     @property
     def qapp(self) -> QualcodeApp:
@@ -121,6 +128,13 @@ class SuggestionsScreen(Screen[None]):
                 project, document=document, coder=coder or None, progress=progress,
                 cancelled=lambda: worker.is_cancelled, min_score=MIN_SCORE,
             )  # fmt: skip
+            self.unlikely = not found
+            if not found:  # nothing likely: offer the best few, labelled as unlikely
+                found = suggest(
+                    project, document=document, coder=coder or None,
+                    cancelled=lambda: worker.is_cancelled, min_score=FALLBACK_SCORE,
+                    limit=FALLBACK,
+                )  # fmt: skip
             names = sorted({s.document for s in found})
             texts = {n: project.document_text(n) for n in names}
             turns = {n: project.turns(n) for n in names}
@@ -182,8 +196,9 @@ class SuggestionsScreen(Screen[None]):
         if entry is None:
             title.update("Suggestions · none")
             self.query_one("#suggest-why", Static).update(
-                "Nothing to suggest: every likely excerpt is coded or was rejected, or the "
-                "codebook has no terms and nothing is coded yet to learn from."
+                "Nothing to suggest: no sentence is likely enough to be right (measured on your "
+                "own codings), every likely excerpt is coded or was rejected, or the codebook "
+                "has no terms and nothing is coded yet to learn from."
             )
             self.query_one("#suggest-context", Static).update("")
             self.query_one("#suggest-status", Static).update("")
@@ -192,12 +207,16 @@ class SuggestionsScreen(Screen[None]):
         title.update(
             f"Suggestions for {self.coder} · {self.index + 1} of {len(self.entries)} · "
             f"{done['accepted']} accepted, {done['rejected']} rejected · {self.order} · "
-            f"score ≥ {MIN_SCORE}"
+            + (
+                f"none likely right: the {len(self.entries)} best, each under {MIN_SCORE:.0%}"
+                if self.unlikely
+                else f"likely right ≥ {MIN_SCORE:.0%}"
+            )
         )
         s = entry.suggestion
         why = Text()
         why.append(safe_text(s.code), style="bold")
-        why.append(f"   score {s.score:.2f}   ")
+        why.append(f"   likely right: {s.score:.0%}   ")
         if s.precision is None:
             why.append("precision on this project: not measured yet", style="dim")
         else:

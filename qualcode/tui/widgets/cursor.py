@@ -85,7 +85,7 @@ class CursorView(ScrollView, can_focus=True):
         self.shown = safe_text(text)
         """The text as drawn: same length, unsafe characters replaced."""
         self.blocks: list[Block] = blocks_from_turns(text, turns)
-        self.navigator = Navigator(text, self.blocks)
+        self.navigator = Navigator(text, self.blocks, turns)
         self.text_layout: Layout | None = None
         self._cursor = self.navigator.turn_body(0)[0] if self.blocks else 0
         self._anchor: int | None = None

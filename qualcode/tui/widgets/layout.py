@@ -9,6 +9,7 @@ a blank line. Only body lines hold the cursor: labels and blanks are drawn but n
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -31,7 +32,6 @@ _UNSAFE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in _UNSAFE if c !=
 LABEL, BODY, BLANK = 0, 1, 2
 _WORD = re.compile(r"(\S+)\s*")
 _NAV_WORD = re.compile(r"[\w'’]+")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
 
 
 def safe_text(text: str) -> str:
@@ -88,8 +88,39 @@ def wrap_paragraph(shown: str, start: int, end: int, width: int) -> list[int]:
 
     Greedy: a word goes on the line if its visible part fits; whitespace after a word stays on
     that word's line (and may run past the width, where it is cropped). A word wider than the
-    line is cut. Widths are terminal cells, counted per character only outside ASCII."""
+    line is cut. Widths are terminal cells, counted per character only outside ASCII.
+
+    ASCII text, nearly every transcript, takes a fast path: one regular-expression match per
+    line instead of a Python step per word (a 100,000-word transcript lays out several times
+    faster, which is most of opening it). It gives the same lines as the word-by-word rule,
+    which a property test checks; anything it does not handle goes to that rule.
+    """
     width = max(1, width)
+    if not shown[start:end].isascii():
+        return _wrap_words(shown, start, end, width)
+    line = _ascii_line(width)
+    starts = [start]
+    position = start
+    while True:
+        match = line.match(shown, position, end)
+        if match is None:
+            # A word wider than the line, or a run of spaces wider than it: word by word.
+            return starts[:-1] + _wrap_words(shown, position, end, width)
+        position = match.end()
+        if position >= end:
+            return starts
+        starts.append(position)
+
+
+@functools.lru_cache(maxsize=16)
+def _ascii_line(width: int) -> re.Pattern[str]:
+    """One wrapped line: as much as fits in ``width`` cells and ends a word, then the spaces
+    after it (greedy, so the longest such run; it backtracks only over the word cut off)."""
+    return re.compile(rf"[^\n]{{0,{width - 1}}}\S(?=\s|$)\s*")
+
+
+def _wrap_words(shown: str, start: int, end: int, width: int) -> list[int]:
+    """The word-by-word rule :func:`wrap_paragraph` follows (any text)."""
     starts = [start]
     ascii_only = shown[start:end].isascii()
     measure = len if ascii_only else cell_len
@@ -207,9 +238,14 @@ class Layout:
 class Navigator:
     """Words, sentences and turn bodies of a document, for cursor movement and selection."""
 
-    def __init__(self, text: str, blocks: Sequence[Block]):
+    def __init__(
+        self, text: str, blocks: Sequence[Block], turns: Sequence[TurnInfo] | None = None
+    ) -> None:
         self.text = text
         self.blocks = list(blocks)
+        self.turns = turns
+        """The document's turns. Sentences are :func:`qualcode.segments.sentence_spans` of the
+        text and these turns: the one definition, which agreement's sentence units use too."""
         self._sentences: list[tuple[int, int]] | None = None
         self._sentence_starts: list[int] = []
         self._block_starts = [block.start for block in self.blocks]
@@ -237,18 +273,13 @@ class Navigator:
     def sentences(self) -> list[tuple[int, int]]:
         """Every sentence as (start, end) without surrounding whitespace; none crosses a turn."""
         if self._sentences is None:
-            spans: list[tuple[int, int]] = []
-            for block in self.blocks:
-                position = block.body_start
-                bounds = [m.end() for m in _SENTENCE_END.finditer(self.text, position, block.end)]
-                for stop in [*bounds, block.end]:
-                    piece = self.text[position:stop]
-                    if piece.strip():
-                        lead = len(piece) - len(piece.lstrip())
-                        spans.append((position + lead, position + len(piece.rstrip())))
-                    position = stop
-            self._sentences = spans
-            self._sentence_starts = [s for s, _ in spans]
+            from ...segments import sentence_spans
+
+            turns = self.turns
+            if turns is None:  # the blocks stand for the turns
+                turns = [(b.start, b.body_start, b.end) for b in self.blocks]  # type: ignore[misc]
+            self._sentences = sentence_spans(self.text, turns)
+            self._sentence_starts = [s for s, _ in self._sentences]
         return self._sentences
 
     def sentence_at(self, offset: int) -> tuple[int, int] | None:

@@ -1,0 +1,305 @@
+"""The review queue: which scored sentences are worth a coder's time, precision first.
+
+The engines' combined score says how much evidence a sentence holds for a code; the queue asks
+how likely a suggestion is to be *right* on this project. Four rules:
+
+1. **Calibration.** A combined score becomes a probability of being right through a curve
+   fitted on held-out suggestions of the coder's own codings (isotonic over score bins), times
+   a factor per code: a code whose held-out suggestions were right less often than the curve
+   expects is scaled down, ``(correct + PRIOR) / (expected + PRIOR)``. Accepted and rejected
+   suggestions count as held-out suggestions of their code. Without an evaluation the curve is
+   the identity and every factor 1.
+2. **A threshold on that probability**, :data:`QUEUE_THRESHOLD` (0.5: more likely right than
+   wrong).
+3. **A cap per sentence**: its best code, and others only when their probability is within
+   :data:`CLOSE` of the best (at most :data:`MAX_PER_SENTENCE`).
+4. **No content-free sentences** ("N/A", "yes", "Unsure", ``"1.``) **and no interviewer
+   sentences**, unless the coder codes such sentences (at least :data:`HABIT` of them in the
+   documents they coded).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..pipeline import Analysis
+from .corpus import CodingEntry, Corpus
+
+QUEUE_THRESHOLD = 0.5
+"""Calibrated probability from which a suggestion enters the review queue."""
+CLOSE = 0.1
+"""A sentence's further codes are kept when their probability is this close to its best."""
+MAX_PER_SENTENCE = 3
+PRIOR = 3.0
+"""Pseudo-count pulling a code's factor towards 1 while its held-out suggestions are few."""
+HABIT = 0.2
+"""Share of content-free (or interviewer) sentences the coder must have coded for the queue to
+offer such sentences."""
+FLOOR = 0.1
+"""Combined scores below this are never candidates."""
+BINS = np.linspace(0.0, 1.0, 21)
+SHRINK = 2.0
+MIN_INFORMATIVE = 3
+"""Letters a content word needs to carry meaning on its own ("N/A" has none)."""
+_QUESTION_SHARE = 0.4
+_LETTER = re.compile(rf"[^\W\d_]{{{MIN_INFORMATIVE},}}")
+
+
+def content_free(analysis: Analysis) -> np.ndarray:
+    """Per sentence: True when it says nothing codable on its own: no content word of three
+    letters or more, or at most two words of which at most one is a content word ("Unsure",
+    "Yes.", "N/A", ``"1.``)."""
+    out = np.zeros(len(analysis), dtype=bool)
+    for i in range(len(analysis)):
+        start, end = int(analysis.bounds[i]), int(analysis.bounds[i + 1])
+        words = [w for w in analysis.words[start:end] if any(ch.isalpha() for ch in w)]
+        informative = sum(
+            1
+            for j in range(start, end)
+            if analysis.content[j] and _LETTER.search(analysis.words[j])
+        )
+        out[i] = informative == 0 or (len(words) <= 2 and informative <= 1)
+    return out
+
+
+def interviewers(turn_speakers: Sequence[str], turn_texts: Sequence[str]) -> set[str]:
+    """Speakers who interview: the ``interviewer`` role, or (no role given in the document) the
+    one speaker whose turns most often ask questions, when 40% or more of them do and there are
+    at least two speakers."""
+    found = {s for s in turn_speakers if "role:interviewer" in s}
+    if found or any("role:" in s for s in turn_speakers):
+        return found
+    asked: dict[str, list[int]] = {}
+    for speaker, text in zip(turn_speakers, turn_texts, strict=True):
+        if speaker:
+            entry = asked.setdefault(speaker, [0, 0])
+            entry[0] += "?" in text
+            entry[1] += 1
+    if len(asked) < 2:
+        return set()
+    best = max(asked, key=lambda s: (asked[s][0] / asked[s][1], asked[s][1]))
+    questions, turns = asked[best]
+    return {best} if turns >= 3 and questions / turns >= _QUESTION_SHARE else set()
+
+
+@dataclass(frozen=True)
+class Habits:
+    """Whether the coder codes content-free sentences and interviewer sentences."""
+
+    content_free: bool = False
+    interviewer: bool = False
+
+    @classmethod
+    def of(cls, flags: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> Habits:
+        """``flags``: per coded document, (content-free, interviewer, coded) per sentence."""
+        counts = np.zeros(4, dtype=np.int64)
+        for empty, asking, coded in flags:
+            counts += (empty.sum(), (empty & coded).sum(), asking.sum(), (asking & coded).sum())
+        return cls(
+            content_free=bool(counts[0]) and counts[1] >= HABIT * counts[0],
+            interviewer=bool(counts[2]) and counts[3] >= HABIT * counts[2],
+        )
+
+    def allowed(self, empty: np.ndarray, asking: np.ndarray) -> np.ndarray:
+        """Per sentence: may the queue offer it?"""
+        ok = np.ones(len(empty), dtype=bool)
+        if not self.content_free:
+            ok &= ~empty
+        if not self.interviewer:
+            ok &= ~asking
+        return ok
+
+
+@dataclass
+class Calibration:
+    """Combined score -> probability of being right (see the module docstring)."""
+
+    curve: np.ndarray = field(default_factory=lambda: (BINS[:-1] + BINS[1:]) / 2)
+    """Probability per score bin of :data:`BINS` (identity until fitted)."""
+    record: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Per code uuid: (right, expected) among its held-out suggestions."""
+    fitted: bool = False
+
+    def probability(self, combined: np.ndarray, factors: np.ndarray) -> np.ndarray:
+        """``sentences x codes`` probabilities; ``factors`` per code column."""
+        index = np.clip(np.digitize(combined, BINS) - 1, 0, len(self.curve) - 1)
+        return np.minimum(1.0, self.curve[index] * factors[None, :]).astype(np.float32)
+
+    def factors(
+        self, uuids: Sequence[str], decisions: dict[int, tuple[int, int]] | None = None
+    ) -> np.ndarray:
+        """Per code: ``(right + PRIOR) / (expected + PRIOR)``, where an accepted suggestion
+        counts as one right and each decided one as :data:`QUEUE_THRESHOLD` expected."""
+        out = np.ones(len(uuids), dtype=np.float32)
+        for k, uuid in enumerate(uuids):
+            right, expected = self.record.get(uuid, (0.0, 0.0))
+            if decisions and k in decisions:
+                accepted, rejected = decisions[k]
+                right += accepted
+                expected += (accepted + rejected) * QUEUE_THRESHOLD
+            out[k] = (right + PRIOR) / (expected + PRIOR)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "curve": [round(float(v), 4) for v in self.curve],
+            "record": {k: [round(a, 3), round(b, 3)] for k, (a, b) in self.record.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Calibration:
+        if not data or len(data.get("curve", [])) != len(BINS) - 1:
+            return cls()
+        record = {k: (float(v[0]), float(v[1])) for k, v in data.get("record", {}).items()}
+        return cls(np.array(data["curve"], dtype=np.float32), record, True)
+
+
+@dataclass
+class Tally:
+    """Held-out candidates counted per code and score bin: how many, how many right."""
+
+    shown: np.ndarray
+    right: np.ndarray
+
+    @classmethod
+    def empty(cls, codes: int) -> Tally:
+        size = (codes, len(BINS) - 1)
+        return cls(np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64))
+
+    def add(self, combined: np.ndarray, gold: np.ndarray, allowed: np.ndarray) -> None:
+        """Count the candidates (score >= FLOOR, sentence allowed) of one held-out document."""
+        rows, cols = np.nonzero((combined >= FLOOR) & allowed[:, None])
+        bins = np.clip(np.digitize(combined[rows, cols], BINS) - 1, 0, len(BINS) - 2)
+        np.add.at(self.shown, (cols, bins), 1)
+        np.add.at(self.right, (cols, bins), gold[rows, cols].astype(np.int64))
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.shown + other.shown, self.right + other.right)
+
+    def __sub__(self, other: Tally) -> Tally:
+        return Tally(self.shown - other.shown, self.right - other.right)
+
+    def fit(self, uuids: Sequence[str]) -> Calibration:
+        """The calibration these counts give."""
+        shown = self.shown.sum(axis=0).astype(np.float64)
+        right = self.right.sum(axis=0).astype(np.float64)
+        if shown.sum() < 1:
+            return Calibration()
+        from sklearn.isotonic import IsotonicRegression
+
+        centres = (BINS[:-1] + BINS[1:]) / 2
+        # Each bin's share of right suggestions, pulled towards the score itself by SHRINK
+        # pseudo-counts: an empty or nearly empty bin keeps about its score.
+        target = (right + SHRINK * centres) / (shown + SHRINK)
+        weight = shown + SHRINK
+        curve = IsotonicRegression(y_min=0.0, y_max=1.0).fit(centres, target, sample_weight=weight)
+        fitted = curve.predict(centres).astype(np.float32)
+        expected = self.shown @ fitted
+        correct = self.right.sum(axis=1)
+        record = {
+            uuid: (float(correct[k]), float(expected[k]))
+            for k, uuid in enumerate(uuids)
+            if expected[k] > 0 or correct[k] > 0
+        }
+        return Calibration(fitted, record, True)
+
+
+def select(
+    probability: np.ndarray,
+    allowed: np.ndarray,
+    blocked: np.ndarray | None = None,
+    threshold: float = QUEUE_THRESHOLD,
+) -> np.ndarray:
+    """``sentences x codes`` booleans: what the queue shows (rules 2-4 of the module)."""
+    open_ = np.repeat(allowed[:, None], probability.shape[1], axis=1)
+    if blocked is not None:
+        open_ &= ~blocked
+    p = np.where(open_, probability, -1.0)
+    out = open_ & (p >= threshold) & (p > 0)
+    if not out.any():
+        return out
+    best = p.max(axis=1, keepdims=True)
+    out &= p >= best - CLOSE
+    rows = np.nonzero(out.sum(axis=1) > MAX_PER_SENTENCE)[0]
+    for row in rows.tolist():
+        keep = np.argsort(-p[row])[:MAX_PER_SENTENCE]
+        mask = np.zeros(p.shape[1], dtype=bool)
+        mask[keep] = True
+        out[row] &= mask
+    return out
+
+
+def sentence_flags(corpus: Corpus, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per sentence of a document: (content-free, said by an interviewer)."""
+    doc = corpus.documents[name]
+    analysis = corpus.analysis(name)
+    empty = content_free(analysis)
+    texts = [doc.text[b:e] for _s, b, e in doc.turns]
+    asking_speakers = interviewers(doc.speakers, texts)
+    speakers = corpus.speakers(name)
+    asking = np.array([s in asking_speakers for s in speakers], dtype=bool)
+    return empty, asking
+
+
+def habits_of(corpus: Corpus, codings: Sequence[CodingEntry]) -> Habits:
+    """The coder's habits in the documents these codings are in."""
+    by_document: dict[str, list[CodingEntry]] = {}
+    for coding in codings:
+        by_document.setdefault(coding.document, []).append(coding)
+    flags = []
+    for name, chosen in sorted(by_document.items()):
+        empty, asking = sentence_flags(corpus, name)
+        coded = corpus.labels(name, chosen).any(axis=1)
+        flags.append((empty, asking, coded))
+    return Habits.of(flags)
+
+
+TERM_HIT = 0.3
+"""A terms score from which a sentence counts as holding a code's own words."""
+TERM_PRIOR = 3.0
+
+
+@dataclass
+class TermRecord:
+    """Per code: sentences of the coded documents holding the code's own words (a terms score
+    of :data:`TERM_HIT` or more), and how many of them the coder coded with it.
+
+    The terms engine learns nothing from codings, so its record on the documents the coder
+    coded is a fair estimate of how often its hits are right elsewhere: a code whose name the
+    coder uses for what the name says earns the queue's trust, one whose words are everywhere
+    does not."""
+
+    hits: np.ndarray
+    right: np.ndarray
+
+    @classmethod
+    def empty(cls, codes: int) -> TermRecord:
+        return cls(np.zeros(codes, dtype=np.int64), np.zeros(codes, dtype=np.int64))
+
+    @classmethod
+    def of(cls, terms: np.ndarray, gold: np.ndarray, ordinary: np.ndarray) -> TermRecord:
+        """One coded document: ``ordinary`` marks its sentences that are neither content-free
+        nor an interviewer's."""
+        hit = (terms >= TERM_HIT) & ordinary[:, None]
+        return cls(hit.sum(axis=0), (hit & gold).sum(axis=0))
+
+    def __add__(self, other: TermRecord) -> TermRecord:
+        return TermRecord(self.hits + other.hits, self.right + other.right)
+
+    def __sub__(self, other: TermRecord) -> TermRecord:
+        return TermRecord(self.hits - other.hits, self.right - other.right)
+
+    def raise_(self, probability: np.ndarray, terms: np.ndarray) -> np.ndarray:
+        """Where a sentence holds a code's words, the code's record of such sentences (pulled
+        towards the calibrated probability by :data:`TERM_PRIOR`) when that is higher."""
+        record = (self.right[None, :] + TERM_PRIOR * probability) / (
+            self.hits[None, :] + TERM_PRIOR
+        )
+        return np.where(terms >= TERM_HIT, np.maximum(probability, record), probability).astype(
+            np.float32
+        )
