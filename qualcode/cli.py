@@ -21,6 +21,8 @@ from . import __version__
 from .errors import QualcodeError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .project import Project
 
 PROJECT = click.argument("project", metavar="PROJECT")
