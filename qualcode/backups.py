@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import ConflictError, NotFoundError, QualcodeError
+from .files import create_private
 from .store import cipher
 from .store.engine import display_name, is_url, looks_like_sqlite
 
@@ -277,6 +278,7 @@ def _copy(source: Path, target: Path, passphrase: str | None = None) -> None:
     target.unlink(missing_ok=True)
     if passphrase is not None:
         cipher.check_passphrase(source, passphrase)
+    create_private(target)  # a backup holds every transcript: its owner's alone (0600)
     try:
         reader = _connect(source, passphrase)
         try:

@@ -21,6 +21,8 @@ from . import __version__
 from .errors import QualcodeError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .project import Project
 
 PROJECT = click.argument("project", metavar="PROJECT")
@@ -41,24 +43,39 @@ def _status_line(enabled: bool = True) -> Iterator[Callable[[int, int, str], Non
         return
     last = [0.0, 0]  # time of the last update, width of the line shown
 
+    from .terminal import raw_stream, terminal_safe
+
+    # The status line moves the cursor on purpose, so it writes to the terminal itself; the
+    # words it shows (a document's name) are made safe first.
+    terminal = raw_stream(sys.stderr)
+
     def report(done: int, total: int, what: str) -> None:
         now = time.monotonic()
         if now - last[0] < 0.25 and done < total:
             return
-        line = f"{done}/{total} {what}"[:78]
-        click.echo("\r" + line.ljust(int(last[1])), err=True, nl=False)
+        line = terminal_safe(f"{done}/{total} {what}")[:78]
+        click.echo("\r" + line.ljust(int(last[1])), file=terminal, nl=False)
         last[:] = [now, len(line)]
 
     try:
         yield report
     finally:
         if last[1]:
-            click.echo("\r" + " " * int(last[1]) + "\r", err=True, nl=False)
+            click.echo("\r" + " " * int(last[1]) + "\r", file=terminal, nl=False)
 
 
 def _fail(message: str, code: int = 1) -> None:
     click.echo(f"qualcode: error: {message}", err=True)
     sys.exit(code)
+
+
+def _note_plain_export(opened: Project, *written: str | Path | None) -> None:
+    """Say once, on stderr, that the files written from an encrypted project are plain."""
+    files = [str(path) for path in written if path]
+    if files and opened.encrypted:
+        from .store.cipher import plain_export_note
+
+        click.echo(f"qualcode: note: {plain_export_note(' and '.join(files))}", err=True)
 
 
 def _passphrase(target: str, *, new: bool = False) -> str | None:
@@ -352,13 +369,14 @@ def import_(
     """Import transcripts (txt, md, docx, vtt, srt, nlp, csv, xlsx). Each file imports whole or
     not at all; the other files still import."""
     from .importers.base import ImportOptions
+    from .terminal import raw_stream
 
     options = ImportOptions(responses=responses, text_columns=text_columns, id_column=id_column)
     with _open(project) as opened, contextlib.ExitStack() as stack:
         progress = None
         if sys.stderr.isatty() and len(files) > 1 and not as_json:
             bar = stack.enter_context(
-                click.progressbar(length=len(files), label="importing", file=sys.stderr)
+                click.progressbar(length=len(files), label="importing", file=raw_stream(sys.stderr))
             )
 
             def progress(_done: int, _total: int, _path: str) -> None:
@@ -468,7 +486,15 @@ def speakers_set(
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: run the CLI, turning errors into one-line messages."""
+    """Entry point: run the CLI, turning errors into one-line messages; what reaches a terminal
+    carries no control characters from the project (see :mod:`qualcode.terminal`)."""
+    from .terminal import safe_terminal_streams
+
+    with safe_terminal_streams():
+        _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> None:
     try:
         status = cli.main(args=list(argv) if argv is not None else None, prog_name="qualcode",
                           standalone_mode=False)  # fmt: skip
@@ -488,6 +514,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # the last line of defence: log it, say where, no traceback
+        from .store.ioerrors import storage_problem
+
+        problem = storage_problem(exc)
+        if problem:  # the disk failed, not qualcode: one true line, nothing to log
+            where = getattr(exc, "filename", None)
+            _fail(f"{where + ': ' if where else ''}cannot write or read ({problem})")
         path = _log_crash(exc)
         _fail(f"internal error: {type(exc).__name__}: {_safe_message(exc)} (details in {path})", 70)
 

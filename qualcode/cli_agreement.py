@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from .cli import PROJECT, _echo_json, _open, cli
+from .cli import PROJECT, _echo_json, _note_plain_export, _open, cli
 from .formats import figure as _figure
 
 
@@ -199,6 +199,7 @@ def agreement(
         write_csv(report, csv_path)
     if xlsx_path:
         write_xlsx(report, xlsx_path)
+    _note_plain_export(opened, csv_path, xlsx_path)
     if as_json:
         _echo_json(report)
     elif csv_path or xlsx_path:

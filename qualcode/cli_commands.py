@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .cli import PROJECT, _echo_json, _open, _pairs, _with_password, cli
+from .cli import PROJECT, _echo_json, _note_plain_export, _open, _pairs, _with_password, cli
 from .errors import QualcodeError
 
 
@@ -91,6 +91,7 @@ def codebook_export(project: str, output: str | None, include_archived: bool) ->
         with _open(project) as opened:
             written = export_qdc(opened, output, include_archived=include_archived)
         click.echo(f"wrote {written.counts['codes']} codes to {output}")
+        _note_plain_export(opened, output)
         return
     from .codebook import dump_codebook, save_codebook
 
@@ -99,6 +100,7 @@ def codebook_export(project: str, output: str | None, include_archived: bool) ->
     if output:
         save_codebook(book, output)
         click.echo(f"wrote {book.count()} codes to {output}")
+        _note_plain_export(opened, output)
     else:
         click.echo(dump_codebook(book), nl=False)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from .cli import PROJECT, PSEUDONYMISE, _echo_json, _open, _shareable, cli
+from .cli import PROJECT, PSEUDONYMISE, _echo_json, _note_plain_export, _open, _shareable, cli
 from .errors import QualcodeError
 
 # The same names as qualcode.reports.REPORTS and MEASURES (a test checks): repeated here so
@@ -159,6 +159,7 @@ def export(
 
         with _open(project) as opened, _shareable(opened, names) as shared:
             summary = export_qdpx(shared, output)
+        _note_plain_export(opened, output)
         for line in summary.lines():
             click.echo(line)
         for warning in summary.warnings:
@@ -188,3 +189,4 @@ def export(
             return
         written = write_report(shared, report, output, **options)
     click.echo(f"wrote {written} ({report}{f' by {by}' if by else ''})")
+    _note_plain_export(opened, written)

@@ -12,7 +12,16 @@ from typing import Any
 
 import click
 
-from .cli import PROJECT, PSEUDONYMISE, _echo_json, _open, _shareable, _status_line, cli
+from .cli import (
+    PROJECT,
+    PSEUDONYMISE,
+    _echo_json,
+    _note_plain_export,
+    _open,
+    _shareable,
+    _status_line,
+    cli,
+)
 
 
 def _report(summary: Any, file: str) -> None:
@@ -87,6 +96,7 @@ def export_qdpx_command(
         _shareable(opened, names) as shared,
     ):
         summary = export_qdpx(shared, output, progress=progress, utf16=utf16)
+    _note_plain_export(opened, output)
     if as_json:
         _echo_json(summary.to_json())
         return

@@ -27,16 +27,26 @@ def encrypt(project: str) -> None:
     """Encrypt PROJECT (and its backups) with a passphrase, in place.
 
     Asks for the new passphrase twice (or reads QUALCODE_PASSPHRASE). Close the project
-    everywhere first. Needs: pip install 'qualcode[encryption]'.
+    everywhere first. On a project that is already encrypted, finishes what an interrupted run
+    left: plaintext backups and partial copies (asks for the project's passphrase). Needs: pip
+    install 'qualcode[encryption]'.
     """
     from .store import cipher
 
     path = _project_file(project)
     cipher.cipher_module()
     if cipher.is_encrypted(path):
-        raise cipher.EncryptionError(f"{project}: already encrypted")
-    done = cipher.encrypt_file(path, _passphrase(project, new=True) or "")
-    click.echo(f"encrypted {project}" + _also(done))
+        left = cipher.plaintext_leftovers(path)
+        if not left:
+            raise cipher.EncryptionError(f"{project}: already encrypted")
+        click.echo(f"{project} is encrypted, but {_count(len(left), 'plaintext file')} "
+                   "left by an interrupted run remain; finishing", err=True)  # fmt: skip
+        done = cipher.encrypt_file(path, _passphrase(project) or "")
+        click.echo(f"finished encrypting {project}" + _summary(done))
+    else:
+        done = cipher.encrypt_file(path, _passphrase(project, new=True) or "")
+        click.echo(f"encrypted {project}" + _summary(done))
+    _report_skipped(done)
 
 
 @cli.command()
@@ -50,13 +60,17 @@ def decrypt(project: str) -> None:
     if not cipher.is_encrypted(path):
         raise cipher.EncryptionError(f"{project}: not encrypted")
     done = cipher.decrypt_file(path, _passphrase(project) or "")
-    click.echo(f"decrypted {project}" + _also(done))
+    click.echo(f"decrypted {project}" + _summary(done))
+    _report_skipped(done)
 
 
 @cli.command()
 @PROJECT
 def passphrase(project: str) -> None:
-    """Change the passphrase of an encrypted PROJECT (and its backups)."""
+    """Change the passphrase of an encrypted PROJECT (and its backups).
+
+    A plaintext backup found in the backup folder is encrypted with the new passphrase.
+    """
     from .store import cipher
 
     path = _project_file(project)
@@ -67,12 +81,26 @@ def passphrase(project: str) -> None:
     new = click.prompt(f"new passphrase for {project}", hide_input=True,
                        confirmation_prompt=True, err=True)  # fmt: skip
     done = cipher.change_passphrase(path, old, str(new))
-    click.echo(f"changed the passphrase of {project}" + _also(done))
+    click.echo(f"changed the passphrase of {project}" + _summary(done))
+    _report_skipped(done)
 
 
-def _also(done: list[Path]) -> str:
-    backups = len(done) - 1
-    return f" and {backups} backup{'s' if backups != 1 else ''}" if backups > 0 else ""
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'s' if n != 1 else ''}"
+
+
+def _summary(done: Any) -> str:
+    parts = []
+    if done.backups:
+        parts.append(_count(len(done.backups), "backup"))
+    if done.removed:
+        parts.append(f"removed {_count(len(done.removed), 'leftover partial file')}")
+    return (" and " if done.project else ": ") + "; ".join(parts) if parts else ""
+
+
+def _report_skipped(done: Any) -> None:
+    for file, why in done.skipped:
+        click.echo(f"qualcode: warning: {file}: {why}", err=True)
 
 
 @cli.command()

@@ -1,5 +1,6 @@
-"""Writing a file in one step: a temporary file beside the target, renamed over it; and
-reading a small input file with one-line errors.
+"""Writing a file in one step: a temporary file beside the target, renamed over it; creating a
+private file (0600) for a project, backup or key; and reading a small input file with one-line
+errors.
 
 Every file qualcode writes for the user (codebooks, reports, REFI-QDA exports) goes through
 here, so an interrupted or failed write leaves the old file (or none), never half a file.
@@ -30,6 +31,21 @@ def read_small(path: Path, limit: int, what: str) -> bytes:
         raise BadInputError(path, f"is a folder, not {what}") from None
     except OSError as exc:
         raise BadInputError(path, f"cannot read the file ({exc.strerror or exc})") from None
+
+
+def create_private(path: str | Path) -> bool:
+    """Create ``path`` as an empty file only its owner may read and write (0600, or stricter
+    when the umask says so), for a project, a backup or a pseudonym key: SQLite then gives its
+    journal and write-ahead log the same mode. False when the file already exists; a folder
+    that cannot be written is a one-line ``QualcodeError``."""
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise QualcodeError(f"{path}: cannot create the file ({exc.strerror or exc})") from None
+    os.close(handle)
+    return True
 
 
 def replace_atomically(path: str | Path, write: Callable[[Path], object]) -> Path:

@@ -99,7 +99,7 @@ def test_xlsx_keeps_text_text(tmp_path: Path) -> None:
 
     write_xlsx(One(), tmp_path / "t.xlsx")  # type: ignore[arg-type]
     sheet = load_workbook(tmp_path / "t.xlsx")["quotes"]
-    assert sheet["A2"].data_type == "s" and sheet["A2"].value == "=SUM(A1:A9)"
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value == "'=SUM(A1:A9)"
     assert sheet["A3"].value == "a\ufffdb"
 
 

@@ -50,6 +50,7 @@ from qualcode.agreement.bootstrap import alpha_interval as _alpha_interval
 from qualcode.agreement.coefficients import AgreementError
 from qualcode.agreement.tally import Tally
 from qualcode.agreement.units import CodeUnits, Descendants, Progress, UnitTable, unit_table
+from qualcode.reports.cells import neutralise
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -382,7 +383,20 @@ def write_csv(report: dict[str, Any], path: str | Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
         for row in report_rows(report):
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            writer.writerow({k: neutralise("" if v is None else v) for k, v in row.items()})
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """Text as a text cell that cannot run (openpyxl takes text starting with '=' for a
+    formula); numbers and empty cells as they are."""
+    from openpyxl.cell import Cell
+
+    value = neutralise(value)
+    if not isinstance(value, str):
+        return value
+    item = Cell(sheet, value=value)
+    item.data_type = "s"
+    return item
 
 
 def write_xlsx(report: dict[str, Any], path: str | Path) -> None:
@@ -395,11 +409,11 @@ def write_xlsx(report: dict[str, Any], path: str | Path) -> None:
     sheet.title = "codes"
     sheet.append(list(COLUMNS))
     for row in report_rows(report):
-        sheet.append([row[c] for c in COLUMNS])
+        sheet.append([_xlsx_cell(sheet, row[c]) for c in COLUMNS])
     params = book.create_sheet("parameters")
     params.append(["parameter", "value"])
     for key, value in _parameter_rows(report):
-        params.append([key, value])
+        params.append([_xlsx_cell(params, key), _xlsx_cell(params, value)])
     bold = Font(bold=True)
     for ws in (sheet, params):
         for cell in ws[1]:

@@ -70,6 +70,10 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 """Larger files are refused: a 100,000-word transcript is well under 1 MB."""
 MAX_LINE_CHARS = 1_000_000
 """A line longer than this is not a transcript line (e.g. a 50 MB single line)."""
+MAX_LINES = 250_000
+"""More lines (or Word paragraphs) than this is not one transcript: a 100,000-word interview
+has a few thousand. Every turn costs memory in the import, so this bounds it (a file of empty
+paragraphs or one-word lines is refused in one line, before any of them is kept)."""
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
 """Refuse zip containers (docx, xlsx) that would unpack to more than this."""
 MAX_ZIP_RATIO = 200

@@ -10,24 +10,23 @@ of anything it cannot read.
 from __future__ import annotations
 
 import re
-from operator import itemgetter
 from pathlib import Path
 
 from qualcode.errors import BadInputError
 
 # Minutes and seconds stop at 59, so a mistyped time fails the match instead of importing.
-_TIME = r"(?:\d+:)?[0-5]?\d:[0-5]\d(?:[.,]\d{1,3})?"
-_TIMING = re.compile(rf"[ \t]*({_TIME})[ \t]*-->[ \t]*({_TIME})(?:[ \t][^\n]*)?")
+# Every pattern here is linear on any input (tests/test_regex_linear.py): a line is matched as
+# "blanks, one non-blank, the rest" with possessive quantifiers, which never backtrack.
+_TIME = r"(?:\d++:)?[0-5]?\d:[0-5]\d(?:[.,]\d{1,3})?"
+_LINE = r"[^\S\n]*+\S[^\n]*+"  # a line holding something besides blanks
+_TIMING = re.compile(rf"[ \t]*+({_TIME})[ \t]*+-->[ \t]*+({_TIME})(?:[ \t][^\n]*+)?")
 _CUE = re.compile(
-    rf"(\s*(?:[^\n]*\S[^\n]*\n)?[ \t]*({_TIME})[ \t]*-->[ \t]*({_TIME})(?:[ \t][^\n]*)?"
-    r"((?:\n[^\n]*\S[^\n]*)*))"
+    rf"\s*+(?:{_LINE}\n)?[ \t]*+({_TIME})[ \t]*+-->[ \t]*+({_TIME})(?:[ \t][^\n]*+)?"
+    rf"((?:\n{_LINE})*+)"
 )
 # Header, NOTE, STYLE and REGION blocks after a truly empty line (the text gets "\n\n" prepended,
 # so the file start counts; the literal prefix lets the engine skip ahead quickly).
-_SKIPPED = re.compile(
-    r"\n\n[^\S\n]*(?:WEBVTT|NOTE|STYLE|REGION)(?=\s|\Z)[^\n]*(?:\n[^\n]*\S[^\n]*)*"
-)
-_WHOLE = itemgetter(0)
+_SKIPPED = re.compile(rf"\n\n[^\S\n]*+(?:WEBVTT|NOTE|STYLE|REGION)(?=\s|\Z)[^\n]*+(?:\n{_LINE})*+")
 _LOOKS_TIMED = re.compile(r"^\s*\d+:\d\d[\d:.,]*\s*(?:-+>?|=+>|→|–|—|to)\s*\d+:\d\d")
 _SKIPPED_BLOCKS = ("WEBVTT", "NOTE", "STYLE", "REGION")
 TIMING_HINT = "a cue timing looks like 00:01:02,345 --> 00:01:04,000"
@@ -54,18 +53,26 @@ def cue_seconds(stamp: str) -> float:
 
 
 def _parse_regular(text: str) -> list[Cue] | None:
-    """All cues of a well-formed file in one C-level pass, or None to ask the careful parser."""
+    """All cues of a well-formed file, matched one after the other from the start, or None to
+    ask the careful parser. Each cue is matched once where the previous one ended (a search
+    from every position would be quadratic on a long line that holds no cue)."""
     text = "\n\n" + text
     if "WEBVTT" in text or "NOTE" in text or "STYLE" in text or "REGION" in text:
         text = _SKIPPED.sub("\n\n", text)
-    found = _CUE.findall(text)
-    # The matches must tile the text (a gap is something unexpected) and hold every "-->"
-    # (an extra one is two cues without a blank line between them).
-    if text.count("-->") != len(found):
+    end = len(text.rstrip())
+    cues: list[Cue] = []
+    match, append, position = _CUE.match, cues.append, 0
+    while position < end:
+        found = match(text, position)
+        # The matches must tile the text (a gap is something unexpected) ...
+        if found is None:
+            return None
+        append(found.groups())  # type: ignore[arg-type]
+        position = found.end()
+    # ... and hold every "-->" (an extra one is two cues without a blank line between them).
+    if position != end or text.count("-->") != len(cues):
         return None
-    if sum(map(len, map(_WHOLE, found))) != len(text.rstrip()):
-        return None
-    return [(start, end, lines) for _, start, end, lines in found]
+    return cues
 
 
 def _is_skipped(block: str) -> bool:

@@ -43,6 +43,11 @@ def decode_bytes(data: bytes, path: str | Path) -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
     _check_line_length(text, path)
+    nul = text.find("\x00")
+    if nul >= 0:
+        # A NUL ends the text for C programs and terminals: no transcript holds one.
+        line = text.count("\n", 0, nul) + 1
+        raise BadInputError(path, f"line {line}: contains NUL characters", _SAVE_AS_UTF8)
     return text
 
 

@@ -18,10 +18,13 @@ from qualcode.importers.assemble import Utterance, join_utterances
 from qualcode.importers.base import ImportOptions, ParsedDocument
 from qualcode.importers.cues import TIMING_HINT, Cue, cue_seconds, parse_cues
 from qualcode.importers.encoding import decode_bytes, require_text
+from qualcode.importers.text import check_line_count
 from qualcode.importers.turns import label_problem
 
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>")
-_TAG = re.compile(r"</?(?:[A-Za-z][\w.]*|\d[\d:.]*)(?:[ \t][^<>\n]*)?>")
+# Linear on any input (tests/test_regex_linear.py): a tag's parts stop at the next "<" and the
+# possessive quantifiers never give back what they took, so no input makes them backtrack.
+_VOICE = re.compile(r"<v(?:\.[^\s<>]*+)?(?:[ \t]++([^<>]*+))?>")
+_TAG = re.compile(r"</?(?:[A-Za-z][\w.]*+|\d[\d:.]*+)(?:[ \t][^<>\n]*+)?>")
 _ASS_OVERRIDE = re.compile(r"\{\\[^{}\n]*\}")  # {\an8} positioning left in some SRT files
 _PREFIX = re.compile(r"([^\W_][^\n\t:：]{0,59}?)[ \t]*[:：][ \t]+(?=\S)")
 
@@ -38,6 +41,7 @@ def read_subtitles(
             path, "no subtitle cues found", f"is this really a .{source_format} file? {TIMING_HINT}"
         )
     utterances = _merge(cues, options)
+    check_line_count(len(utterances), path, "speaker turns")
     if not utterances:
         raise BadInputError(
             path, "the subtitle cues hold no text", "check that this is the right file"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qualcode.importers.base import ImportOptions, ParsedDocument
+from qualcode.errors import BadInputError
+from qualcode.importers.base import MAX_LINES, ImportOptions, ParsedDocument
 from qualcode.importers.encoding import decode_bytes, require_text
 from qualcode.importers.turns import split_turns
 
@@ -22,7 +23,18 @@ def read_text(
     del options  # nothing to choose for plain text; the signature is shared by every reader
     text = decode_bytes(data, path)
     require_text(text, path)
+    check_line_count(text.count("\n") + 1, path, "lines")
     return [document_from_text(path.stem, text, source_format)]
+
+
+def check_line_count(count: int, path: Path, what: str) -> None:
+    """Refuse a file of more lines (paragraphs) than one transcript has (see MAX_LINES)."""
+    if count > MAX_LINES:
+        raise BadInputError(
+            path,
+            f"too large: {count:,} {what}, over the limit of {MAX_LINES:,} for one transcript",
+            "split it into one file per interview",
+        )
 
 
 def document_from_text(name: str, text: str, source_format: str) -> ParsedDocument:

@@ -16,7 +16,7 @@ from qualcode.importers.archive import check_zip
 from qualcode.importers.base import ImportOptions, ParsedDocument
 from qualcode.importers.encoding import require_text
 from qualcode.importers.tables import rows_to_paragraphs
-from qualcode.importers.text import document_from_text
+from qualcode.importers.text import check_line_count, document_from_text
 
 Row = list[str]
 
@@ -27,6 +27,7 @@ def read_docx(
     """Read a .docx transcript as one document."""
     del options  # nothing to choose for Word files; the signature is shared by every reader
     check_zip(data, path, ".docx", "a Word document")
+    check_line_count(_count_paragraphs(data), path, "paragraphs")
     blocks = _read_blocks(data, path)
     paragraphs: list[str] = []
     for block in blocks:
@@ -40,6 +41,33 @@ def read_docx(
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     require_text(text, path)
     return [document_from_text(path.stem, text, source_format)]
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _count_paragraphs(data: bytes) -> int:
+    """How many paragraphs the main document holds, counted while streaming its XML (memory
+    stays flat however many there are); python-docx would build every one of them first. 0
+    when the part is not where Word puts it (python-docx then reports what is wrong)."""
+    import zipfile
+
+    from lxml import etree
+
+    count = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("word/document.xml") as xml:
+            events = etree.iterparse(
+                xml, events=("end",), tag=f"{_W}p", resolve_entities=False, no_network=True
+            )
+            for _event, element in events:
+                count += 1
+                element.clear(keep_tail=False)
+                while element.getprevious() is not None:  # drop what is counted already
+                    del element.getparent()[0]
+    except Exception:  # a damaged file: python-docx reads it next and names the damage
+        return count
+    return count
 
 
 def _read_blocks(data: bytes, path: Path) -> list[str | list[Row]]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import QualcodeError
+from ..files import create_private
 from ..store import cipher
 from .pseudonymise import Plan
 
@@ -34,11 +35,13 @@ def _connect(path: Path, passphrase: str | None) -> Any:
     if passphrase is not None:
         if path.exists() and not cipher.is_encrypted(path):
             raise QualcodeError(f"{path}: this key file is not encrypted but the project is")
+        create_private(path)  # the key re-identifies participants: its owner's alone (0600)
         connection = cipher.cipher_module().connect(str(path))
         cipher.apply_key(connection, passphrase)
         return connection
     if cipher.is_encrypted(path):
         raise QualcodeError(f"{path}: this key file is encrypted but the project is not")
+    create_private(path)
     return sqlite3.connect(path)
 
 

@@ -267,12 +267,15 @@ class CodesMixin(ProjectCore):
         parent_id: int | None,
         name: str,
         fields: dict[str, Any],
+        siblings: SiblingIndex | None = None,
     ) -> Code:
-        siblings = tree.children.get(parent_id, [])
-        if any(s.name == name for s in siblings):
+        """Add one code; ``siblings`` (shared by the inserts of one import) keeps each
+        parent's names and next position, so an import of n codes is linear, not quadratic."""
+        index = siblings if siblings is not None else SiblingIndex(tree)
+        names, position = index.of(parent_id)
+        if name in names:
             where = format_path(tree.paths[parent_id]) if parent_id else "the top level"
             raise ConflictError(f"a code named '{name}' already exists under {where}")
-        position = max((s.position for s in siblings), default=-1) + 1
         code = Code(parent_id=parent_id, name=name, position=position, **fields)
         session.add(code)
         session.flush()
@@ -280,6 +283,8 @@ class CodesMixin(ProjectCore):
         tree.codes.append(code)
         tree.children[parent_id].append(code)
         tree.paths[code.id] = path
+        names.add(name)
+        index.next_position[parent_id] = position + 1
         self._audit(session, "code.create", "code", code.uuid, path=format_path(path), **fields)
         return code
 
@@ -407,13 +412,14 @@ class CodesMixin(ProjectCore):
             self._require_supervisor(session, "change the codebook")
             tree = load_tree(session)
             by_path = {tree.paths[c.id]: c for c in tree.codes}
+            siblings = SiblingIndex(tree)
             for path, spec in codebook.walk():
                 fields = _spec_fields(spec)
                 existing = by_path.get(tuple(path))
                 if existing is None:
                     parent = by_path.get(tuple(path[:-1])) if len(path) > 1 else None
                     code = self._insert_code(
-                        session, tree, parent.id if parent else None, spec.name, fields
+                        session, tree, parent.id if parent else None, spec.name, fields, siblings
                     )
                     by_path[tuple(path)] = code
                     added += 1
@@ -477,3 +483,20 @@ def _spec_fields(spec: CodeSpec) -> dict[str, Any]:
         "color": spec.color,
         "codable": spec.codable,
     }
+
+
+class SiblingIndex:
+    """Each parent's child names and next free position, read from the tree once per parent
+    and kept up to date by :meth:`CodesMixin._insert_code`."""
+
+    def __init__(self, tree: CodeTree) -> None:
+        self.tree = tree
+        self.names: dict[int | None, set[str]] = {}
+        self.next_position: dict[int | None, int] = {}
+
+    def of(self, parent_id: int | None) -> tuple[set[str], int]:
+        if parent_id not in self.names:
+            children = self.tree.children.get(parent_id, [])
+            self.names[parent_id] = {c.name for c in children}
+            self.next_position[parent_id] = max((c.position for c in children), default=-1) + 1
+        return self.names[parent_id], self.next_position[parent_id]

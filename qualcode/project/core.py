@@ -32,6 +32,7 @@ from ..errors import ConflictError, NotAllowed, NotFoundError, QualcodeError, Sc
 from ..store import cipher
 from ..store import engine as store_engine
 from ..store.cipher import EncryptionError
+from ..store.ioerrors import storage_problem
 from ..store.migrate import MigrationResult, has_tables, migrate
 from ..store.models import (
     CODER_ROLES,
@@ -42,6 +43,7 @@ from ..store.models import (
     Setting,
     new_uuid,
 )
+from ..terminal import has_control_characters, terminal_safe
 from .records import AuditEntry, CoderInfo
 
 
@@ -184,6 +186,9 @@ class ProjectCore:
                 raise SchemaError(f"{name}: not a qualcode project")
         except (OperationalError, DatabaseError) as exc:
             engine.dispose()
+            problem = storage_problem(exc)
+            if problem:  # a full or failing disk: neither a wrong passphrase nor a bad file
+                raise QualcodeError(f"{name}: cannot be opened ({problem})") from exc
             if passphrase is not None:  # the key is checked by the first read, not twice
                 raise cipher.wrong_passphrase(name) from exc
             reason = " ".join(str(exc.orig).split())[:300]
@@ -466,4 +471,8 @@ def _clean_name(name: str, what: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
         raise QualcodeError(f"a {what} name cannot be empty")
+    if has_control_characters(cleaned):
+        shown = terminal_safe(cleaned, "?")[:60]
+        raise QualcodeError(f"{what} name '{shown}': holds control characters; use letters, "
+                            "digits and punctuation")  # fmt: skip
     return cleaned

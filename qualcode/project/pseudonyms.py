@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
@@ -31,6 +32,7 @@ from ..privacy.pseudonymise import (
     spelling_replacer,
 )
 from ..store import cipher
+from ..store.ioerrors import storage_problem
 from ..store.models import (
     AttributeValue,
     AuditEvent,
@@ -259,8 +261,15 @@ class PseudonymsMixin(ProjectCore):
     def _truncate_log(self) -> None:
         """Fold the write-ahead log (which held the old pages) into the file and empty it."""
         if self._sqlite() and self.sqlite_path is not None:
-            with self.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            try:
+                with self.engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            except OperationalError as exc:  # after the commit: the work is saved
+                raise QualcodeError(
+                    f"{self.name}: the replacements are saved, but the write-ahead log that "
+                    f"still holds the old text could not be emptied ({storage_problem(exc) or exc}"
+                    "); once there is room, run any qualcode command on the project to empty it"
+                ) from exc
 
     # -- a pseudonymised copy in memory, for exports -------------------------------------------
     def shareable_copy(self, names_path: str | Path) -> PseudonymsMixin:

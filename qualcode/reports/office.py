@@ -3,9 +3,9 @@
 XLSX: an ``about`` sheet (parameters and counting rules), then one sheet per table, each with a
 bold shaded header row, frozen panes (header row; also the first column of wide matrices),
 column widths fitted to the content and long text wrapped. The workbook is written in openpyxl's
-write-only mode, which streams rows: 100,000 rows take seconds, not minutes. Text that starts
-with '=' stays text (never a formula), and control characters a spreadsheet cannot hold become
-U+FFFD.
+write-only mode, which streams rows: 100,000 rows take seconds, not minutes. Every cell is
+text or a number, never a formula: text a spreadsheet would run gets a leading apostrophe
+(:mod:`qualcode.reports.cells`), and control characters a spreadsheet cannot hold become U+FFFD.
 
 DOCX: a title, the parameters and rules in small type, then the tables; quotes are grouped by
 theme (Heading 1) and code (Heading 2), each in the Quote style followed by who said it, where
@@ -15,10 +15,12 @@ and when, ready to paste into a paper. Tables wider than a page (more than
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import Any
 
+from .cells import neutralise
 from .tables import Report, Table, parameter_rows
 from .writers import TITLES, attribution, cell
 
@@ -32,6 +34,17 @@ def _clean(value: Any) -> Any:
     if isinstance(value, str):
         return _ILLEGAL.sub("\ufffd", value)
     return value
+
+
+def _text_cell(sheet: Any, value: Any) -> Any:
+    """A write-only cell holding ``value`` as data, never as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    value = neutralise(_clean(value))
+    item = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        item.data_type = "s"  # openpyxl would take any text starting with '=' for a formula
+    return item
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -51,7 +64,6 @@ def _letter(index: int) -> str:
 
 
 def _sheet(book: Any, table: Table, used: set[str]) -> None:
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
 
     sheet = book.create_sheet(_sheet_name(table.name, used))
@@ -68,18 +80,15 @@ def _sheet(book: Any, table: Table, used: set[str]) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
     header = []
     for column in table.columns:
-        head = WriteOnlyCell(sheet, value=_clean(str(column)))
+        head = _text_cell(sheet, str(column))
         head.font, head.fill = bold, shade
         header.append(head)
     sheet.append(header)
     for row in table.rows:
         values: list[Any] = []
         for i, value in enumerate(row):
-            value = _clean(value)
-            if i in wrap_columns or (isinstance(value, str) and value.startswith("=")):
-                item = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, str) and value.startswith("="):
-                    item.data_type = "s"  # text from a transcript, never a formula
+            if i in wrap_columns or isinstance(value, str):
+                item = _text_cell(sheet, value)
                 if i in wrap_columns:
                     item.alignment = wrap
                 values.append(item)
@@ -109,7 +118,33 @@ def write_xlsx(report: Report, path: Path) -> None:
     for part in _parts(report):
         for table in part.tables():
             _sheet(book, table, used)
-    book.save(path)
+    _save(book, path)
+
+
+def _save(book: Any, path: Path) -> None:
+    """Save a write-only workbook; when writing fails (a full disk), close what openpyxl left
+    open here, so the one error is all the user sees (not a traceback per sheet when the
+    half-written sheets are collected)."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
+    try:
+        ExcelWriter(book, archive).save()  # writes every part, then closes the archive
+    except BaseException:
+        for sheet in book.worksheets:
+            writer = getattr(sheet, "_writer", None)
+            for stream in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
+                with contextlib.suppress(Exception):
+                    if stream is not None:
+                        stream.close()
+        with contextlib.suppress(Exception):
+            archive.close()
+        with contextlib.suppress(Exception):
+            if archive.fp is not None:
+                archive.fp.close()
+        raise
 
 
 def write_docx(report: Report, path: Path) -> None:

@@ -1,9 +1,10 @@
 """Writing a report to a file whose suffix names the format, atomically.
 
 ``.csv`` the report's tidy table (one row per observation; UTF-8, no BOM, empty cells for
-missing values: readable as is by pandas and R); ``.json`` the report's JSON (for frequencies a
-list of rows); ``.md`` Markdown; ``.xlsx`` and ``.docx`` (see :mod:`qualcode.reports.office`);
-``.png`` and ``.svg`` charts (see :mod:`qualcode.reports.charts`).
+missing values: readable as is by pandas and R; text that a spreadsheet would run as a formula
+gets a leading apostrophe, see :mod:`qualcode.reports.cells`); ``.json`` the report's JSON
+(for frequencies a list of rows); ``.md`` Markdown; ``.xlsx`` and ``.docx`` (see
+:mod:`qualcode.reports.office`); ``.png`` and ``.svg`` charts (see :mod:`qualcode.reports.charts`).
 
 Every file is written to a temporary file in the same folder and renamed over the target only
 once complete, so a failed export never leaves half a file behind.
@@ -20,6 +21,7 @@ from typing import Any
 
 from ..errors import QualcodeError
 from ..files import replace_atomically
+from .cells import neutralise
 from .tables import Report, Table, parameter_rows
 
 FORMATS = (".csv", ".xlsx", ".md", ".docx", ".json", ".png", ".svg")
@@ -107,8 +109,8 @@ def cell(value: Any) -> Any:
 def write_csv(table: Table, path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle, lineterminator="\n")
-        out.writerow(table.columns)
-        out.writerows([cell(v) for v in row] for row in table.rows)
+        out.writerow([neutralise(c) for c in table.columns])
+        out.writerows([neutralise(cell(v)) for v in row] for row in table.rows)
 
 
 def write_json(data: Any, path: Path) -> None:

@@ -14,17 +14,25 @@ Turning encryption on or off (:func:`encrypt_file`, :func:`decrypt_file`) writes
 copy beside the project with ``sqlcipher_export``, checks it, and renames it over the original,
 so the project is always either the old file or the new one; the backups in the project's
 backup folder are converted with it (a plaintext backup beside an encrypted project would defeat
-the point).
+the point), before the project, so an interrupted run leaves the project as it was and running
+it again finishes the work. Encrypting a project that is already encrypted finishes what an
+interrupted run of an older qualcode left: plaintext backups and partial copies
+(:func:`plaintext_leftovers`). A file in the backup folder that cannot be converted (not a
+database, another passphrase) is reported, never a reason to stop half-way.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from ..errors import QualcodeError
+from ..files import create_private
+from .ioerrors import storage_problem
 
 PASSPHRASE_ENV = "QUALCODE_PASSPHRASE"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -78,6 +86,13 @@ def is_encrypted(path: str | Path) -> bool:
     return not all(32 <= b < 127 or b in (9, 10, 13) for b in head)
 
 
+def plain_export_note(written: str | Path) -> str:
+    """What to tell the user, once per export, about a file written from an encrypted project:
+    exports (reports, REFI-QDA, codebooks, agreement tables) are ordinary files."""
+    return (f"{written} is not encrypted (only the project is): keep it somewhere safe, or "
+            "delete it when done")  # fmt: skip
+
+
 def passphrase_from_env() -> str | None:
     value = os.environ.get(PASSPHRASE_ENV)
     return value if value else None
@@ -106,6 +121,9 @@ def connect(path: str | Path, passphrase: str) -> Any:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except module.DatabaseError as exc:
         connection.close()
+        problem = storage_problem(exc)
+        if problem:  # a full or failing disk is not a wrong passphrase
+            raise QualcodeError(f"{path}: cannot be opened ({problem})") from exc
         raise wrong_passphrase(path) from exc
     except BaseException:
         connection.close()
@@ -121,42 +139,179 @@ def check_passphrase(path: str | Path, passphrase: str) -> None:
     connect(path, passphrase).close()
 
 
-def encrypt_file(path: str | Path, passphrase: str) -> list[Path]:
-    """Encrypt a plain project file (and its backups) in place; returns the files converted."""
-    return _convert_all(Path(path), None, passphrase)
+@dataclass
+class Conversion:
+    """What :func:`encrypt_file`, :func:`decrypt_file` or :func:`change_passphrase` did."""
+
+    project: bool = False
+    """The project file itself was converted (False: it already was, a run that finished
+    what an interrupted one left)."""
+    backups: list[Path] = field(default_factory=list)
+    """Backups converted."""
+    removed: list[Path] = field(default_factory=list)
+    """Leftovers of interrupted writes deleted (partial copies and their journals)."""
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    """Files in the backup folder left as they are, with why (not a database, another key)."""
+
+    @property
+    def changed(self) -> bool:
+        return self.project or bool(self.backups or self.removed)
 
 
-def decrypt_file(path: str | Path, passphrase: str) -> list[Path]:
+Progress = Callable[[Path], None]
+"""Called with each file once it has been converted (the project comes last)."""
+
+_PARTIAL = (".converting", ".partial", ".restoring")
+_JOURNALS = ("-journal", "-wal", "-shm")
+
+
+def encrypt_file(path: str | Path, passphrase: str, progress: Progress | None = None) -> Conversion:
+    """Encrypt a plain project file and its backups in place. The backups go first and the
+    project last, so a run that is interrupted leaves a plain project, and running it again
+    finishes the work; on a project that is already encrypted it finishes what an interrupted
+    run left: plaintext backups are encrypted (``passphrase`` must be the project's) and
+    leftovers of interrupted writes deleted (see :func:`plaintext_leftovers`)."""
+    return _convert_all(Path(path), None, passphrase, progress)
+
+
+def decrypt_file(path: str | Path, passphrase: str, progress: Progress | None = None) -> Conversion:
     """Decrypt an encrypted project file (and its backups) in place."""
-    return _convert_all(Path(path), passphrase, None)
+    return _convert_all(Path(path), passphrase, None, progress)
 
 
-def change_passphrase(path: str | Path, old: str, new: str) -> list[Path]:
-    return _convert_all(Path(path), old, new)
+def change_passphrase(
+    path: str | Path, old: str, new: str, progress: Progress | None = None
+) -> Conversion:
+    """Re-key an encrypted project and its backups; a plaintext backup is encrypted with
+    ``new`` (never skipped silently), one under another passphrase is reported."""
+    return _convert_all(Path(path), old, new, progress)
 
 
-def _convert_all(path: Path, old: str | None, new: str | None) -> list[Path]:
+def plaintext_leftovers(path: str | Path) -> list[Path]:
+    """The plaintext files an interrupted or failed encryption of ``path`` left behind: plain
+    SQLite files in its backup folder, and partial copies (``.converting``, ``.partial``,
+    ``.restoring``) and journals of interrupted writes beside it or in that folder. No
+    passphrase is needed to find them."""
+    path = Path(path)
+    found = _leftovers(path)
+    found += [f for f in _backup_files(path) if _is_plain_database(f)]
+    return found
+
+
+def _backup_files(path: Path) -> list[Path]:
     from ..backups import backup_folder  # backups imports this module
 
-    if not path.is_file():
-        raise QualcodeError(f"{path}: no such project file")
-    if old is None and is_encrypted(path):
-        raise EncryptionError(f"{path}: already encrypted")
-    if old is not None and not is_encrypted(path):
-        raise EncryptionError(f"{path}: not encrypted")
-    cipher_module()
-    _check_closed(path, old)
-    files = [path]
+    folder = backup_folder(path)
+    if not folder.is_dir():
+        return []
+    return sorted(
+        f for f in folder.iterdir()
+        if f.is_file() and not f.name.startswith(".") and not f.name.endswith(_JOURNALS)
+    )  # fmt: skip
+
+
+def _leftovers(path: Path) -> list[Path]:
+    """Partial copies and journals of interrupted writes: beside the project (its own
+    ``.converting`` and ``.restoring`` copies) and in its backup folder (hidden partial files,
+    and journals whose database is gone)."""
+    from ..backups import backup_folder
+
+    found: list[Path] = []
+    prefix = f".{path.name}"
+    if path.parent.is_dir():
+        for entry in path.parent.iterdir():
+            base = entry.name
+            for journal in _JOURNALS:
+                base = base.removesuffix(journal)
+            if base in (f"{prefix}.converting", f"{prefix}.restoring"):
+                found.append(entry)
     folder = backup_folder(path)
     if folder.is_dir():
-        files += sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    converted: list[Path] = []
-    for file in files:
-        if file != path and (old is None) == is_encrypted(file):
-            continue  # a backup already in the target state (or made under another key)
-        convert(file, file, old, new)
-        converted.append(file)
-    return converted
+        for entry in folder.iterdir():
+            name = entry.name
+            base = name
+            for journal in _JOURNALS:
+                base = base.removesuffix(journal)
+            hidden = name.startswith(".") and base.endswith(_PARTIAL)
+            orphan = base != name and not (folder / base).exists()
+            if entry.is_file() and (hidden or orphan):
+                found.append(entry)
+    return sorted(found)
+
+
+def _is_plain_database(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(16) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def _opens_with(path: Path, passphrase: str) -> bool:
+    try:
+        check_passphrase(path, passphrase)
+    except EncryptionError:
+        return False
+    return True
+
+
+def _convert_all(
+    path: Path, old: str | None, new: str | None, progress: Progress | None
+) -> Conversion:
+    if not path.is_file():
+        raise QualcodeError(f"{path}: no such project file")
+    encrypted = is_encrypted(path)
+    resuming = old is None and new is not None and encrypted
+    if old is not None and not encrypted:
+        raise EncryptionError(f"{path}: not encrypted")
+    cipher_module()
+    if resuming:
+        check_passphrase(path, new)  # type: ignore[arg-type]
+    _check_closed(path, new if resuming else old)
+    done = Conversion()
+    for leftover in _leftovers(path):
+        leftover.unlink(missing_ok=True)
+        done.removed.append(leftover)
+    for file in _backup_files(path):
+        source_key, why = _backup_state(file, old, new)
+        if why == "done":
+            continue
+        if why:
+            done.skipped.append((file, why))
+            continue
+        try:
+            convert(file, file, source_key, new)
+        except QualcodeError as exc:
+            done.skipped.append((file, f"cannot be converted ({_reason(exc)}); move or delete it"))
+            continue
+        done.backups.append(file)
+        if progress is not None:
+            progress(file)
+    if not resuming:
+        convert(path, path, old, new)
+        done.project = True
+        if progress is not None:
+            progress(path)
+    return done
+
+
+def _backup_state(file: Path, old: str | None, new: str | None) -> tuple[str | None, str]:
+    """(the key to read ``file`` with, "") when it must be converted to ``new``; (None,
+    "done") when it already is; (None, why) when it is left as it is."""
+    if _is_plain_database(file):
+        return (None, "done") if new is None else (None, "")
+    if not is_encrypted(file):
+        return None, "not a database (nothing qualcode wrote); move or delete it"
+    if new is not None and _opens_with(file, new):
+        return None, "done"
+    if old is not None and _opens_with(file, old):
+        return old, ""
+    return None, "encrypted with another passphrase; left as it is"
+
+
+def _reason(error: QualcodeError) -> str:
+    text = str(error)
+    return text.split(": ", 1)[1] if ": " in text else text
 
 
 def convert(source: Path, target: Path, old: str | None, new: str | None) -> None:
@@ -165,6 +320,7 @@ def convert(source: Path, target: Path, old: str | None, new: str | None) -> Non
     module = cipher_module()
     partial = target.with_name(f".{target.name}.converting")
     partial.unlink(missing_ok=True)
+    create_private(partial)  # the project's own mode: its owner's alone (0600)
     try:
         connection = connect(source, old) if old else module.connect(str(source), timeout=30)
         try:
@@ -194,7 +350,8 @@ def convert(source: Path, target: Path, old: str | None, new: str | None) -> Non
             Path(f"{target}{leftover}").unlink(missing_ok=True)
         os.replace(partial, target)
     except module.Error as exc:
-        raise QualcodeError(f"{source}: cannot be converted ({exc})") from exc
+        reason = storage_problem(exc) or str(exc)
+        raise QualcodeError(f"{source}: cannot be converted ({reason})") from exc
     finally:
         partial.unlink(missing_ok=True)
 
@@ -206,6 +363,9 @@ def _check_closed(path: Path, passphrase: str | None) -> None:
     try:
         mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
     except module.Error as exc:
+        problem = storage_problem(exc)
+        if problem:  # folding the write-ahead log into the file failed: not "in use"
+            raise QualcodeError(f"{path}: cannot be converted ({problem})") from exc
         raise QualcodeError(f"{path}: in use ({exc}); close it everywhere first") from exc
     finally:
         connection.close()

@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import QueuePool
 
 from ..errors import QualcodeError
+from ..files import create_private
 from . import cipher
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -86,6 +87,9 @@ def make_engine(
             raise QualcodeError(
                 f"{display_name(target)}: the database driver is not installed ({exc.name})"
             ) from exc
+    # A new project file is its owner's alone (0600); SQLite gives its WAL the same mode.
+    if str(target) != ":memory:":
+        create_private(target)
     if passphrase is not None:
         return _sqlite_engine(f"sqlite:///{Path(target)}", passphrase)
     return _sqlite_engine(f"sqlite:///{Path(target)}")

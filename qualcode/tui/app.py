@@ -6,6 +6,11 @@ the project is opened in ``make_app`` (fast: it only connects and checks the sch
 
 from __future__ import annotations
 
+import contextlib
+import os
+import select
+import sys
+import threading
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -62,6 +67,7 @@ class QualcodeApp(App[None]):
         from .screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        self._watch_terminal()
         self._poll()
         self.set_interval(self.poll_seconds, self._poll)
         if self.coder is None:
@@ -121,6 +127,36 @@ class QualcodeApp(App[None]):
     def on_unmount(self) -> None:
         self.project.close()
 
+    # -- a terminal that goes away -------------------------------------------------------------
+    def _watch_terminal(self) -> None:
+        """Quit when the terminal closes. A terminal window closed without SIGHUP (the shell
+        gone first, a pty closed by a program) leaves the input thread reading end-of-file in a
+        loop at full CPU; a thread blocked in poll() on the terminal, at no cost until then,
+        sees the hang-up and ends the app (everything is already saved: codings are stored as
+        they are made)."""
+        if self.is_headless:
+            return
+        descriptors = terminal_descriptors()
+        if descriptors:
+            threading.Thread(target=self._wait_for_hangup, args=(descriptors,), daemon=True,
+                             name="qualcode-terminal-watch").start()  # fmt: skip
+
+    def _wait_for_hangup(self, descriptors: list[int]) -> None:
+        poller = select.poll()
+        for fd in descriptors:
+            poller.register(fd, 0)  # hang-ups and errors are reported whatever is asked
+        while True:
+            try:
+                events = poller.poll()
+            except InterruptedError:
+                continue
+            except OSError:
+                break
+            if any(event & _HANG_UP for _, event in events):
+                break
+        with contextlib.suppress(RuntimeError):  # the app has already ended
+            self.call_from_thread(self.exit, None, TERMINAL_CLOSED)
+
     # -- other coders' changes -----------------------------------------------------------------
     @work(thread=True, group="poll", exclusive=True, exit_on_error=False)
     def _poll(self) -> None:
@@ -170,6 +206,25 @@ class QualcodeApp(App[None]):
 
     async def _run_binding(self, node: object, action: str) -> None:
         await self.run_action(action, node)  # type: ignore[arg-type]
+
+
+_HANG_UP = select.POLLHUP | select.POLLERR | select.POLLNVAL
+TERMINAL_CLOSED = 129
+"""The app's return code when its terminal went away (128 + SIGHUP, as if it had been sent)."""
+
+
+def terminal_descriptors() -> list[int]:
+    """The file descriptors of the terminal the app reads and draws on (Textual uses the
+    process's original stdin and stderr)."""
+    found = []
+    for stream in (sys.__stdin__, sys.__stderr__):
+        try:
+            fd = stream.fileno() if stream is not None else -1
+        except (OSError, ValueError):
+            continue
+        if fd >= 0 and os.isatty(fd) and fd not in found:
+            found.append(fd)
+    return found
 
 
 class CoderChanged(Message):

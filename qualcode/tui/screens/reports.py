@@ -341,6 +341,10 @@ class ExportDialog(ModalScreen[None]):
             self.notify(error, severity="error", timeout=15)
             return
         self.notify(f"Wrote {written}")
+        if self.qapp.project.encrypted:
+            from ...store.cipher import plain_export_note
+
+            self.notify(plain_export_note(written or ""), severity="warning", timeout=10)
         self.dismiss(None)
 
     def action_close(self) -> None:
