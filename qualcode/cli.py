@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shlex
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -314,7 +314,7 @@ def show(project: str, document: str, show_turns: bool, as_json: bool) -> None:
 # -- speakers ----------------------------------------------------------------------------------
 @cli.group()
 def speakers() -> None:
-    """List speakers; set a speaker's role or case."""
+    """List speakers; set a speaker's role or case; merge aliases."""
 
 
 @speakers.command("list")
@@ -350,6 +350,41 @@ def speakers_set(
     click.echo(f"{s.document}: {s.label} is now {s.role or '-'}, case {s.case or '-'}")
 
 
+@speakers.command("merge")
+@PROJECT
+@click.argument("document")
+@click.argument("keep")
+@click.argument("aliases", nargs=-1, required=True)
+def speakers_merge(project: str, document: str, keep: str, aliases: tuple[str, ...]) -> None:
+    """Make ALIASES the same person as KEEP in DOCUMENT (their turns become KEEP's)."""
+    with _open(project) as opened:
+        s = opened.merge_speakers(document, keep, aliases)
+    click.echo(f"{s.document}: {', '.join(aliases)} merged into {s.label} ({s.turns} turns)")
+
+
+@speakers.command("aliases")
+@PROJECT
+@click.option("--document", help="Only this document.")
+def speakers_aliases(project: str, document: str | None) -> None:
+    """Suggest labels that are likely one person (a label that is part of another)."""
+    from .project.documents import likely_aliases
+
+    with _open(project) as opened:
+        rows = opened.speakers(document)
+    by_document: dict[str, list[str]] = {}
+    for s in rows:
+        by_document.setdefault(s.document, []).append(s.label)
+    found = 0
+    for name, labels in by_document.items():
+        for alias, full in likely_aliases(labels):
+            found += 1
+            command = " ".join(shlex.quote(v) for v in (name, full, alias))
+            click.echo(f"{name}: '{alias}' is likely '{full}' (merge: qualcode speakers merge "
+                       f"PROJECT {command})")  # fmt: skip
+    if not found:
+        click.echo("no likely aliases")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the CLI, turning errors into one-line messages."""
     try:
@@ -376,19 +411,9 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _log_crash() -> str:
-    import traceback
+    from .crashlog import log_crash
 
-    try:
-        from platformdirs import user_log_dir
-
-        folder = Path(user_log_dir("qualcode", appauthor=False))
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "qualcode.log"
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(traceback.format_exc())
-        return str(path)
-    except OSError:
-        return "unavailable: the log folder cannot be written"
+    return log_crash()
 
 
 # Registers the remaining commands on ``cli`` (imported last: it imports from this module).

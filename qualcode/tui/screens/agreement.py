@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from ...agreement.report import ALPHA_GOOD, ALPHA_TENTATIVE, worst_first
 from ...agreement.units import UNITS
 from ...errors import QualcodeError
 from ...formats import figure
 from ...store.models import CONSENSUS_CODER
+from ..failures import ShowsWorkerFailures
 
 if TYPE_CHECKING:
     from ..app import QualcodeApp
@@ -42,8 +43,10 @@ def _alpha_cell(value: float | None) -> Text:
     return cell
 
 
-class AgreementScreen(Screen[None]):
+class AgreementScreen(ShowsWorkerFailures, Screen[None]):
     """The agreement table of the chosen coders and unit."""
+
+    failure_doing = "Computing agreement"
 
     BINDINGS = [
         Binding("enter", "reconcile", "Reconcile", id="agreement.reconcile", show=True),
@@ -111,6 +114,9 @@ class AgreementScreen(Screen[None]):
             return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, report, coders, decided)
+
+    def worker_failed(self, worker: Worker[object], message: str) -> None:
+        self.query_one("#agreement-status", Label).update(message)
 
     def _failed(self, message: str, coders: list[str] | None) -> None:
         self.coders = coders

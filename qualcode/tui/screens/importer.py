@@ -28,11 +28,12 @@ from textual.widgets import (
     ProgressBar,
     Select,
 )
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from ...importers import default_role
 from ...project.records import ImportOutcome
 from ...store.models import DOCUMENT_KINDS, SPEAKER_ROLES
+from ..failures import ShowsWorkerFailures, failure_message
 from .file_tree import TranscriptTree
 from .import_preview import FilePreview, Throttle, preview_file, reason, speaker_summary
 from .prompts import AskText
@@ -45,7 +46,7 @@ AUTO = "auto"
 STATUS_WIDTH = 24
 
 
-class ImportScreen(Screen[None]):
+class ImportScreen(ShowsWorkerFailures, Screen[None]):
     """Files on the left; their preview, speaker roles, options and results on the right."""
 
     BINDINGS = [
@@ -140,7 +141,7 @@ class ImportScreen(Screen[None]):
         self._show_picked()
         self._preview([p for p in self.picked if p not in self.previews])
 
-    @work(thread=True, exclusive=True, group="preview")
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def _preview(self, paths: list[Path]) -> None:
         """Parse newly picked files (never the project: only its document names are read)."""
         worker = get_current_worker()
@@ -151,7 +152,7 @@ class ImportScreen(Screen[None]):
             try:
                 preview = preview_file(path, existing)
             except Exception as exc:  # a bug in an importer must not take the screen down
-                preview = FilePreview(path, error=f"unexpected error while reading: {exc!r}")
+                preview = FilePreview(path, error=failure_message(exc, "Reading the file"))
             self.app.call_from_thread(self._add_preview, preview)
 
     def _add_preview(self, preview: FilePreview) -> None:
@@ -271,7 +272,7 @@ class ImportScreen(Screen[None]):
         labels = speaker_summary(self.previews[p] for p in self.picked if p in self.previews)
         return {s.label: self._role(s.label) for s in labels}
 
-    @work(thread=True, exclusive=True, group="import")
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _import(
         self, paths: list[Path], kind: str | None, cases: dict[Path, str], roles: dict[str, str]
     ) -> None:
@@ -294,9 +295,8 @@ class ImportScreen(Screen[None]):
                     [path], kind=kind, case=cases.get(path), roles=roles, progress=progress
                 )
             except Exception as exc:  # not a bad file (those are outcomes): report, stop
-                self.app.call_from_thread(
-                    self.notify, f"The import stopped: {exc}", severity="error", timeout=10
-                )
+                message = failure_message(exc, "The import")
+                self.app.call_from_thread(self.notify, message, severity="error", timeout=30)
                 break
         skipped = paths[len(outcomes) :]
         self.app.call_from_thread(self._show_results, outcomes, skipped)
@@ -353,6 +353,16 @@ class ImportScreen(Screen[None]):
         self.remove_class("-running")
         self.add_class("-done")
         table.focus()
+
+    failure_doing = "The import"
+
+    def worker_failed(self, worker: Worker[object], message: str) -> None:
+        """A failure outside one file's import (reading the project's names, showing
+        progress): the import is over, the screen can be used and closed again."""
+        if worker.group == "import":
+            self.importing = False
+            self.remove_class("-running")
+            self.query_one("#import-progress-label", Label).update(message)
 
     # -- leaving -----------------------------------------------------------------------------
     def action_back(self) -> None:

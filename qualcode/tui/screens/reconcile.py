@@ -18,12 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from ...agreement import reconcile as rec
 from ...errors import QualcodeError
 from ...project import CodeInfo, DecisionInfo, TurnInfo
 from ..colors import PALETTE
+from ..failures import ShowsWorkerFailures
 from ..widgets.excerpt import ExcerptScroll, context_text, move_edge
 from ..widgets.layout import safe_text
 
@@ -45,7 +46,7 @@ def describe(decision: DecisionInfo | None) -> str:
     return f"Decided: {what} — by {decision.decided_by}, {when} UTC"
 
 
-class ReconcileScreen(Screen[None]):
+class ReconcileScreen(ShowsWorkerFailures, Screen[None]):
     """One code's disagreements, one at a time."""
 
     BINDINGS = [
@@ -111,8 +112,13 @@ class ReconcileScreen(Screen[None]):
         yield Static("", id="reconcile-decision")
         yield Footer()
 
+    failure_doing = "Loading the disagreements"
+
     def on_mount(self) -> None:
         self._load()
+
+    def worker_failed(self, worker: Worker[object], message: str) -> None:
+        self.query_one("#reconcile-context", Static).update(safe_text(message))
 
     # -- loading ---------------------------------------------------------------------------
     @work(thread=True, group="reconcile", exclusive=True, exit_on_error=False)

@@ -17,10 +17,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from ...errors import QualcodeError
 from ..colors import PALETTE
+from ..failures import ShowsWorkerFailures
 
 if TYPE_CHECKING:
     from ...reports import FrequencyReport
@@ -72,8 +73,10 @@ def bars(report: FrequencyReport, width: int = 60) -> Text:
     return out
 
 
-class ReportsScreen(Screen[None]):
+class ReportsScreen(ShowsWorkerFailures, Screen[None]):
     """Frequencies per code (themes in bold), by a chosen grouping, with a bar chart."""
+
+    failure_doing = "Counting"
 
     BINDINGS = [
         Binding("g", "grouping", "Group by", id="reports.group"),
@@ -136,6 +139,10 @@ class ReportsScreen(Screen[None]):
             return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, report)
+
+    def worker_failed(self, worker: Worker[object], message: str) -> None:
+        if worker.group == "reports":
+            self.query_one("#reports-status", Label).update(message)
 
     def _failed(self, message: str) -> None:
         self.query_one("#reports-status", Label).update(message)

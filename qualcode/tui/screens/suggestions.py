@@ -17,10 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from ...errors import QualcodeError
 from ...project import TurnInfo
+from ..failures import ShowsWorkerFailures
 from ..widgets.excerpt import ExcerptScroll, context_text, move_edge
 from ..widgets.layout import safe_text
 
@@ -47,7 +48,7 @@ class Entry:
     """The uuid of the coding an accept made (for undo)."""
 
 
-class SuggestionsScreen(Screen[None]):
+class SuggestionsScreen(ShowsWorkerFailures, Screen[None]):
     """Suggestions for one document (from the coding screen) or all, per document or per code."""
 
     BINDINGS = [
@@ -137,11 +138,17 @@ class SuggestionsScreen(Screen[None]):
             self.query_one("#suggest-progress", ProgressBar).update(total=total, progress=done)
             self.query_one("#suggest-status", Static).update(safe_text(message))
 
-    def _failed(self, message: str) -> None:
+    failure_doing = "Finding suggestions"
+
+    def worker_failed(self, worker: Worker[object], message: str) -> None:
+        self._failed(message, notify=False)
+
+    def _failed(self, message: str, notify: bool = True) -> None:
         self.running = False
         if self.is_attached:
-            self.query_one("#suggest-status", Static).update(message)
-            self.notify(message, severity="error")
+            self.query_one("#suggest-status", Static).update(safe_text(message))
+            if notify:
+                self.notify(message, severity="error")
 
     def _loaded(
         self,
