@@ -380,7 +380,7 @@ def speakers_aliases(project: str, document: str | None) -> None:
             found += 1
             command = " ".join(shlex.quote(v) for v in (name, full, alias))
             click.echo(f"{name}: '{alias}' is likely '{full}' (merge: qualcode speakers merge "
-                       f"PROJECT {command})")  # fmt: skip
+                       f"{shlex.quote(project)} {command})")  # fmt: skip
     if not found:
         click.echo("no likely aliases")
 
