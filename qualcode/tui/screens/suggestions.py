@@ -264,7 +264,8 @@ class SuggestionsScreen(ShowsWorkerFailures, Screen[None]):
         entry.status, entry.coding = "accepted", coding.uuid
         entry.decision = self._stored_decision(coding.uuid)
         self.history.append(self.index)
-        self.notify(f"Coded '{coding.code}' ({len(coding.text.split())} words)")
+        words = len(coding.text.split())
+        self.notify(f"Coded '{coding.code}' ({words} word{'' if words == 1 else 's'})")
         self._advance()
 
     def _stored_decision(self, coding: str | None) -> str | None:
