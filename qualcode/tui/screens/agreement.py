@@ -43,6 +43,32 @@ def _alpha_cell(value: float | None) -> Text:
     return cell
 
 
+def comparison_notice(
+    coders: list[str] | None,
+    chosen: bool,
+    coverage: dict[str, int],
+    unit: str,
+    documents: int | None,
+) -> Text:
+    """Who is compared over how many documents, and a warning when a coder has coded fewer
+    documents than the others (the figures then cover only the documents all of them coded)."""
+    names = ", ".join(coders or []) or "every coder with codings"
+    how = "chosen with c" if chosen else "everyone who has coded; c chooses"
+    text = Text(f"Comparing {names} ({how}) · unit: {unit} · worst first", style="bold")
+    if documents is not None:
+        text.append(f"\nOver {documents} document{'s' if documents != 1 else ''} coded by all.")
+    if coverage:
+        most = max(coverage.values())
+        behind = [f"{name} coded {n}" for name, n in coverage.items() if n < most]
+        if behind:
+            text.append(
+                f"\n⚠ {'; '.join(behind)} of the {most} documents the others coded: "
+                "press c to compare other coders.",
+                style="bold yellow",
+            )
+    return text
+
+
 class AgreementScreen(ShowsWorkerFailures, Screen[None]):
     """The agreement table of the chosen coders and unit."""
 
@@ -62,6 +88,11 @@ class AgreementScreen(ShowsWorkerFailures, Screen[None]):
         self.unit = unit
         self.report: dict[str, Any] | None = None
         self.rows: list[dict[str, Any]] = []
+        self.decided: dict[str, int] = {}
+        self.coverage: dict[str, int] = {}
+        """Documents each compared coder has coded (for the notice over the table)."""
+        self.chosen = coders is not None
+        """Whether the coders were chosen (c) or are everyone with codings (the default)."""
 
     @property
     def qapp(self) -> QualcodeApp:
@@ -71,6 +102,7 @@ class AgreementScreen(ShowsWorkerFailures, Screen[None]):
         yield Header()
         yield Label("", id="agreement-params", classes="pane-title")
         yield DataTable(id="agreement-table", cursor_type="row", zebra_stripes=True)
+        yield Label("", id="agreement-detail")
         yield Label("", id="agreement-status", classes="hint")
         yield Footer()
 
@@ -94,10 +126,18 @@ class AgreementScreen(ShowsWorkerFailures, Screen[None]):
         from ...agreement.report import agreement_report
 
         project = self.qapp.project
+        chosen = coders is not None
         try:
+            codings = project.codings()
             if coders is None:
-                used = {c.coder for c in project.codings()}
+                used = {c.coder for c in codings}
                 coders = sorted(used - {CONSENSUS_CODER})
+            covered: dict[str, set[str]] = {name: set() for name in coders}
+            for c in codings:
+                if c.coder in covered:
+                    covered[c.coder].add(c.document)
+            self.coverage = {name: len(docs) for name, docs in covered.items()}
+            self.chosen = chosen
             if len(coders) < 2:
                 raise QualcodeError(
                     "agreement needs two coders with codings; "
@@ -127,7 +167,7 @@ class AgreementScreen(ShowsWorkerFailures, Screen[None]):
     def _show(self, report: dict[str, Any], coders: list[str], decided: dict[str, int]) -> None:
         if not self.is_attached:
             return
-        self.coders, self.report = coders, report
+        self.coders, self.report, self.decided = coders, report, decided
         table = self.query_one("#agreement-table", DataTable)
         selected = table.cursor_row
         table.clear()
@@ -160,10 +200,12 @@ class AgreementScreen(ShowsWorkerFailures, Screen[None]):
         )
 
     def _params(self) -> None:
-        coders = ", ".join(self.coders or []) or "(every coder with codings)"
         self.query_one("#agreement-params", Label).update(
-            f"Agreement · coders: {coders} · unit: {self.unit} · worst first"
-        )
+            comparison_notice(
+                self.coders, self.chosen, self.coverage, self.unit,
+                len(self.report["documents"]) if self.report else None,
+            )
+        )  # fmt: skip
 
     # -- actions ---------------------------------------------------------------------------
     def action_reconcile(self) -> None:
@@ -175,6 +217,23 @@ class AgreementScreen(ShowsWorkerFailures, Screen[None]):
         from .reconcile import ReconcileScreen
 
         self.app.push_screen(ReconcileScreen(entry["code"], list(self.coders), self.unit))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Every figure of the highlighted code in one line under the table: on a narrow
+        terminal the columns on the right are off screen."""
+        if 0 <= event.cursor_row < len(self.rows):
+            entry = self.rows[event.cursor_row]
+            ci = entry.get("alpha_ci") or [None, None]
+            interval = "-" if ci[0] is None else f"[{ci[0]:.2f}, {ci[1]:.2f}]"
+            self.query_one("#agreement-detail", Label).update(
+                Text.assemble(
+                    (str(entry["code"]), "bold"),
+                    f"\nα {figure(entry['alpha'])} (95% CI {interval}) · κ "
+                    f"{figure(entry['kappa'])} · AC1 {figure(entry['ac1'])} · "
+                    f"{entry['units']:,} units · {entry['disagreements']:,} disagree · "
+                    f"{self.decided.get(entry['code'], 0)} decided",
+                )
+            )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
