@@ -101,9 +101,13 @@ class QualcodeApp(App[None]):
     def _show_coder(self) -> None:
         self.sub_title = f"{self.project_label} · coder: {self.coder}"
 
-    def _pins_key(self) -> str:
-        """The project's identity (a uuid stored in it): pins follow a copied or moved file."""
+    def project_key(self) -> str:
+        """The project's identity (a uuid stored in it) for what the user settings keep per
+        project: pins and the import folder follow a copied or moved file."""
         return f"project:{self.project.setting('project_uuid') or self.project.name}"
+
+    def _pins_key(self) -> str:
+        return self.project_key()
 
     def _old_pins_key(self) -> str:
         path = self.project.sqlite_path
