@@ -94,7 +94,7 @@ def coders_notice(report: FrequencyReport, asked: str | None) -> Text:
         text.append(" (a goes back to the default; c chooses).")
     else:
         text.append(names, style="bold")
-        text.append(f" ({why}; a: every coder; c chooses).")
+        text.append(f" ({why}). c chooses.")
     return text
 
 
