@@ -76,7 +76,7 @@ async def test_folders_roles_per_file_and_aliases(study: Path, tmp_path: Path) -
         await until(pilot, lambda: tree_names(screen) == listed)
         await pilot.press("down", "space", "down", "down", "down", "space")  # one.txt, two.txt
         await until(pilot, lambda: len(screen.previews) == 2 and len(rows(screen)) == 4)
-        assert [r[:3] for r in rows(screen)] == [
+        assert [[r[4], r[0], r[1]] for r in rows(screen)] == [
             ["one.txt", "Speaker 1", "participant"],
             ["one.txt", "Speaker 2", "participant"],
             ["two.txt", "Speaker 1", "participant"],
@@ -85,7 +85,7 @@ async def test_folders_roles_per_file_and_aliases(study: Path, tmp_path: Path) -
         # One key per role, on one file's row only: Speaker 1 interviews in one.txt, is staff
         # in two.txt (the cursor moves down after each key).
         await pilot.press("tab", "tab", "i", "p", "s", "i")
-        roles = [r[2] for r in rows(screen)]
+        roles = [r[1] for r in rows(screen)]
         assert roles == ["interviewer", "participant", "staff", "interviewer"]
         await pilot.press("ctrl+r")
         await until(pilot, lambda: screen.has_class("-done"))
@@ -105,13 +105,13 @@ async def test_folders_roles_per_file_and_aliases(study: Path, tmp_path: Path) -
         await until(pilot, lambda: "podcast.txt" in tree_names(screen))
         await pilot.press("down", "down", "space", "down", "space")  # podcast.txt, three.txt
         await until(pilot, lambda: len(rows(screen)) == 5)
-        assert [(r[1], r[4]) for r in rows(screen)][:3] == [
+        assert [(r[0], r[3]) for r in rows(screen)][:3] == [
             ("Bekah Hawrot Weigel", ""), ("Dan", ""), ("Bekah", "likely Bekah Hawrot Weigel (m)")
         ]  # fmt: skip
         # three.txt's labels take the roles they were given in the project (two.txt's).
-        assert [r[2] for r in rows(screen)][3:] == ["staff", "interviewer"]
+        assert [r[1] for r in rows(screen)][3:] == ["staff", "interviewer"]
         await pilot.press("tab", "tab", "down", "down", "m")
-        assert rows(screen)[2][4] == "merged into Bekah Hawrot Weigel"
+        assert rows(screen)[2][3] == "merged into Bekah Hawrot Weigel"
         await pilot.press("ctrl+r")
         await until(pilot, lambda: screen.has_class("-done"))
     with Project.open(study) as project:

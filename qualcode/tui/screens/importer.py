@@ -140,7 +140,7 @@ class ImportScreen(ShowsWorkerFailures, Screen[None]):
         preview.add_column("Status", width=STATUS_WIDTH)
         preview.add_columns("Turns", "Speakers", "Case", "Document", "Format")
         self.query_one("#import-speakers", DataTable).add_columns(
-            "File", "Speaker", "Role", "Turns", "Alias"
+            "Speaker", "Role", "Turns", "Alias", "File"
         )
         self._show_folder()
         self._known_roles()
@@ -280,12 +280,12 @@ class ImportScreen(ShowsWorkerFailures, Screen[None]):
                     if label in aliases
                     else ""
                 )
-                table.add_row(
-                    self._shown(path),
+                table.add_row(  # the file last: a long name must not push the roles off screen
                     label,
                     self._role(path, label),
                     Text(str(turns), justify="right"),
                     alias,
+                    self._shown(path),
                     key=f"{path}\0{label}",
                 )
         if table.row_count:
