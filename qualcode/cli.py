@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shlex
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -449,7 +450,7 @@ def show(project: str, document: str, show_turns: bool, as_json: bool) -> None:
 # -- speakers ----------------------------------------------------------------------------------
 @cli.group()
 def speakers() -> None:
-    """List speakers; set a speaker's role or case."""
+    """List speakers; set a speaker's role or case; merge aliases."""
 
 
 @speakers.command("list")
@@ -483,6 +484,41 @@ def speakers_set(
     with _open(project) as opened:
         s = opened.set_speaker(document, label, role=role, case=case)
     click.echo(f"{s.document}: {s.label} is now {s.role or '-'}, case {s.case or '-'}")
+
+
+@speakers.command("merge")
+@PROJECT
+@click.argument("document")
+@click.argument("keep")
+@click.argument("aliases", nargs=-1, required=True)
+def speakers_merge(project: str, document: str, keep: str, aliases: tuple[str, ...]) -> None:
+    """Make ALIASES the same person as KEEP in DOCUMENT (their turns become KEEP's)."""
+    with _open(project) as opened:
+        s = opened.merge_speakers(document, keep, aliases)
+    click.echo(f"{s.document}: {', '.join(aliases)} merged into {s.label} ({s.turns} turns)")
+
+
+@speakers.command("aliases")
+@PROJECT
+@click.option("--document", help="Only this document.")
+def speakers_aliases(project: str, document: str | None) -> None:
+    """Suggest labels that are likely one person (a label that is part of another)."""
+    from .project.documents import likely_aliases
+
+    with _open(project) as opened:
+        rows = opened.speakers(document)
+    by_document: dict[str, list[str]] = {}
+    for s in rows:
+        by_document.setdefault(s.document, []).append(s.label)
+    found = 0
+    for name, labels in by_document.items():
+        for alias, full in likely_aliases(labels):
+            found += 1
+            command = " ".join(shlex.quote(v) for v in (name, full, alias))
+            click.echo(f"{name}: '{alias}' is likely '{full}' (merge: qualcode speakers merge "
+                       f"{shlex.quote(project)} {command})")  # fmt: skip
+    if not found:
+        click.echo("no likely aliases")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -74,9 +74,16 @@ def log_crash(exc: BaseException | None = None) -> str:
         return "unavailable: the log folder cannot be written"
 
 
-def crash_message(exc: BaseException, doing: str) -> str:
-    """One line for an unexpected error while ``doing`` something, after logging it."""
-    text = safe_message(exc).strip()
-    first = text.splitlines()[0] if text else ""
-    detail = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
-    return f"{doing} failed: internal error {detail} (details in {log_crash(exc)})"
+MAX_DETAIL = 160
+"""Characters of an exception's own text kept in a one-line message."""
+
+
+def crash_message(exc: BaseException, doing: str = "") -> str:
+    """One line for an unexpected error while ``doing`` something, after logging it: what
+    failed, the error's kind and its (safe, shortened) text, and where the details are."""
+    text = " ".join(safe_message(exc).split())
+    if len(text) > MAX_DETAIL:
+        text = text[: MAX_DETAIL - 1] + "…"
+    detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    lead = f"{doing} failed: internal error" if doing else "Internal error"
+    return f"{lead} {detail} (details in {log_crash(exc)})"

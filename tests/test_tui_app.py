@@ -51,13 +51,16 @@ async def test_coder_is_asked_once_and_remembered(demo_path: Path) -> None:
         await pilot.pause()
         assert app.coder == "Sam" and "coder: Sam" in app.sub_title
     assert settings.remembered_coder() == "Sam"
+    # Asked once: the next `qualcode open` codes as Sam without asking (issue 18).
     again = make_app(demo_path)
     async with again.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert again.screen.query_one("#coder-name", Input).value == "Sam"
-        await pilot.press("enter")
+        assert not again.screen.query("#coder-name")
+        assert again.coder == "Sam" and "coder: Sam" in again.sub_title
+        assert any("Coding as Sam" in str(n.message) for n in again._notifications)
+        await pilot.press("i")  # home's keys work at once: nothing is in front of it
         await pilot.pause()
-        assert again.coder == "Sam"
+        assert type(again.screen).__name__ == "ImportScreen"
 
 
 async def test_help_lists_keys_and_palette_lists_actions(demo_path: Path) -> None:
@@ -97,4 +100,30 @@ async def test_pinned_codes_are_remembered_per_project(demo_path: Path) -> None:
         toggle_pin(app, "Trauma and PTSD/PTSD screening")
     again = make_app(demo_path, coder="ann")
     assert again.pinned_codes == ["Trauma and PTSD/PTSD screening"]
+    again.project.close()
+
+
+async def test_pins_follow_a_copied_project(demo_path: Path, tmp_path: Path) -> None:
+    """Pins are keyed by the project's identity (its stored uuid), not its path: a copy or a
+    moved file keeps them; pressed by key in the coding screen (p pins the last code)."""
+    import shutil
+
+    from qualcode import Project
+
+    app = make_app(demo_path, coder="ann", document="p01-amy")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("]", "]", "s", "c", *"peer sup", "enter", "p")
+        await pilot.pause()
+        pinned = list(app.pinned_codes)
+    assert pinned == ["Safety of a women-only space/Peer support"]
+    moved = tmp_path / "elsewhere" / "copy.qualcode"
+    moved.parent.mkdir()
+    shutil.copy(demo_path, moved)
+    with Project.open(moved) as project:
+        uuid = project.setting("project_uuid")
+    assert uuid and f"project:{uuid}" in settings.load()["pins"]
+    again = make_app(moved, coder="ann")
+    assert again.pinned_codes == pinned
     again.project.close()

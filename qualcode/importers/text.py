@@ -1,6 +1,7 @@
 """Plain-text and Markdown transcripts (.txt, .md, .markdown), Zoom chat exports included.
 
-The text is stored exactly as decoded (newlines normalised); speaker turns come from the shared
+The text is stored exactly as decoded (newlines normalised; Markdown as a reader sees it, see
+``markdown``); speaker turns come from the shared
 label grammar in ``turns``, which also reads Zoom chat's ``HH:MM:SS<TAB>Name:<TAB>message`` lines.
 """
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from qualcode.errors import BadInputError
 from qualcode.importers.base import MAX_LINES, ImportOptions, ParsedDocument
 from qualcode.importers.encoding import decode_bytes, require_text
+from qualcode.importers.markdown import markdown_turns
 from qualcode.importers.turns import split_turns
 
 NO_LABELS_WARNING = "no speaker labels found: each paragraph became an unlabelled turn"
@@ -39,7 +41,10 @@ def check_line_count(count: int, path: Path, what: str) -> None:
 
 def document_from_text(name: str, text: str, source_format: str) -> ParsedDocument:
     """Split text into turns and wrap it as a document, warning when no speaker was found."""
-    turns = split_turns(text)
+    if source_format == "md":  # stored as a reader sees it (see qualcode.importers.markdown)
+        text, turns = markdown_turns(text)
+    else:
+        turns = split_turns(text)
     warnings = () if any(turn.speaker for turn in turns) else (NO_LABELS_WARNING,)
     return ParsedDocument(
         name=name, text=text, turns=turns, source_format=source_format, warnings=warnings

@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import BadInputError, NotFoundError, QualcodeError
@@ -396,3 +396,69 @@ class DocumentsMixin(CasesMixin):
                     changes=changes,
                 )
         return next(s for s in self.speakers(document) if s.label == label)
+
+    def merge_speakers(self, document: str, keep: str, aliases: Sequence[str]) -> SpeakerInfo:
+        """Make ``aliases`` the same person as ``keep`` in ``document``: their turns become
+        ``keep``'s and their labels are removed from the speaker list (the text is unchanged).
+        One transaction; unknown labels change nothing."""
+        aliases = [a for a in dict.fromkeys(aliases) if a != keep]
+        if not aliases:
+            raise QualcodeError(f"name at least one other speaker to merge into '{keep}'")
+        with self._write() as session:
+            doc = self._document_row(session, document)
+            rows = {
+                s.label: s
+                for s in session.scalars(select(Speaker).where(Speaker.document_id == doc.id))
+            }
+            missing = [label for label in [keep, *aliases] if label not in rows]
+            if missing:
+                known = ", ".join(rows) or "none"
+                raise NotFoundError(
+                    f"document '{document}' has no speaker '{missing[0]}' (speakers: {known})"
+                )
+            kept = rows[keep]
+            for alias in aliases:
+                row = rows[alias]
+                session.execute(
+                    update(Turn).where(Turn.speaker_id == row.id).values(speaker_id=kept.id)
+                )
+                if kept.case_id is None and row.case_id is not None:
+                    kept.case_id = row.case_id
+                session.delete(row)
+            session.flush()
+            self._audit(
+                session,
+                "speaker.merge",
+                "speaker",
+                kept.uuid,
+                document=document,
+                label=keep,
+                aliases=aliases,
+            )
+        return next(s for s in self.speakers(document) if s.label == keep)
+
+
+def likely_aliases(labels: Iterable[str]) -> list[tuple[str, str]]:
+    """Pairs ``(alias, full)`` where the alias's words are the first words (or all of a part)
+    of a longer label: 'Bekah' and 'Bekah Hawrot Weigel', 'Greg' and 'Greg Colvin'. Each alias
+    is paired with one label only, and only when exactly one longer label contains it."""
+    labels = list(dict.fromkeys(labels))
+    words = {label: label.casefold().split() for label in labels}
+    found = []
+    for alias in labels:
+        short = words[alias]
+        if not short:
+            continue
+        fuller = [
+            other
+            for other in labels
+            if other != alias
+            and len(words[other]) > len(short)
+            and any(
+                words[other][i : i + len(short)] == short
+                for i in range(len(words[other]) - len(short) + 1)
+            )
+        ]
+        if len(fuller) == 1:
+            found.append((alias, fuller[0]))
+    return found

@@ -70,10 +70,15 @@ class QualcodeApp(App[None]):
         self._watch_terminal()
         self._poll()
         self.set_interval(self.poll_seconds, self._poll)
-        if self.coder is None:
+        remembered = None if self.project.encrypted else settings.remembered_coder()
+        if self.coder is None and remembered:
+            # Asked once: later sessions code as the same person (--coder changes it).
+            self._set_coder(remembered)
+            self.notify(f"Coding as {remembered} (qualcode open --coder NAME to change).")
+        elif self.coder is None:
             from .screens.coder import CoderPrompt
 
-            self.push_screen(CoderPrompt(settings.remembered_coder()), self._set_coder)
+            self.push_screen(CoderPrompt(), self._set_coder)
         else:
             self._show_coder()
 
@@ -103,7 +108,15 @@ class QualcodeApp(App[None]):
     def _show_coder(self) -> None:
         self.sub_title = f"{self.project_label} · coder: {self.coder}"
 
+    def project_key(self) -> str:
+        """The project's identity (a uuid stored in it) for what the user settings keep per
+        project: pins and the import folder follow a copied or moved file."""
+        return f"project:{self.project.setting('project_uuid') or self.project.name}"
+
     def _pins_key(self) -> str:
+        return self.project_key()
+
+    def _old_pins_key(self) -> str:
         path = self.project.sqlite_path
         return str(path.resolve()) if path is not None else self.project.name
 
@@ -111,8 +124,10 @@ class QualcodeApp(App[None]):
         if self.project.encrypted:
             return []
         pins = settings.load().get("pins", {})
-        found = pins.get(self._pins_key(), []) if isinstance(pins, dict) else []
-        return [p for p in found if isinstance(p, str)][:9]
+        pins = pins if isinstance(pins, dict) else {}
+        # Pins saved before they were keyed by the project's identity were keyed by its path.
+        found = pins.get(self._pins_key(), pins.get(self._old_pins_key(), []))
+        return [p for p in found if isinstance(p, str)][:9] if isinstance(found, list) else []
 
     def save_pins(self) -> None:
         """Remember this project's pinned codes for the next session (not for an encrypted
@@ -121,6 +136,7 @@ class QualcodeApp(App[None]):
             return
         pins = settings.load().get("pins", {})
         pins = pins if isinstance(pins, dict) else {}
+        pins.pop(self._old_pins_key(), None)
         pins[self._pins_key()] = list(self.pinned_codes)
         settings.save({"pins": pins})
 

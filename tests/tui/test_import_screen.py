@@ -98,9 +98,9 @@ async def test_preview_role_import_and_results(project_path: Path, folder: Path)
         assert "not a valid .docx" in preview["bad.docx"][1]
         assert "legacy Word .doc" in preview["old.doc"][1]
         speakers = cells(screen, "#import-speakers")
-        assert [row[:2] for row in speakers] == [
-            ["Interviewer", "interviewer"],
-            ["P01", "participant"],
+        assert [row[:2] + row[4:] for row in speakers] == [
+            ["Interviewer", "interviewer", "good.txt"],
+            ["P01", "participant", "good.txt"],
         ]
         # Tab to the speakers table (tree -> preview -> speakers), P01's row, cycle its role.
         await pilot.press("tab", "tab", "down", "r")

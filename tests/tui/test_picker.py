@@ -89,3 +89,29 @@ async def test_down_then_escape_and_pinned_digits(demo_path: Path) -> None:
         await pilot.pause()
     assert app.results == [None, None, third]
     assert third == "Engagement barriers/Travel and distance"
+
+
+async def test_a_recent_code_never_outranks_a_better_match(demo_path: Path) -> None:
+    """Found trying it: after one use of 'Travel support', 'travl dist' applied it instead of
+    'Travel and distance'. Recency only breaks ties."""
+    from qualcode.tui import make_app
+    from qualcode.tui.screens.picker import CodePicker
+
+    support = "Practical support that enabled attendance/Travel support"
+    distance = "Engagement barriers/Travel and distance"
+    app = make_app(demo_path, coder="zed", document="p01-amy")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("]", "]", "s", "c", *"travel support", "enter")
+        await pilot.pause()
+        assert app.recent_codes[0] == support
+        await pilot.press("]", "]", "s", "c", *"travl dist")
+        await pilot.pause()
+        assert isinstance(app.screen, CodePicker)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    with Project.open(demo_path) as project:
+        mine = project.codings(coder="zed")
+    assert sorted(c.code for c in mine) == sorted([support, distance])

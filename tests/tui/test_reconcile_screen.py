@@ -62,7 +62,9 @@ async def test_table_is_worst_first_and_the_unit_can_change(demo_path: Path) -> 
         table = app.screen.query_one("#agreement-table", DataTable)
         shown = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert shown == expected
-        assert "coders: ann, ben, cat · unit: sentence" in label(app, "#agreement-params")
+        assert "Comparing ann, ben, cat (everyone who has coded; c chooses) · unit: sentence" in (
+            label(app, "#agreement-params")
+        )
         assert "Overall: α" in label(app, "#agreement-status")
         await pilot.press("u")
         await settle(pilot)
@@ -78,7 +80,7 @@ async def test_table_is_worst_first_and_the_unit_can_change(demo_path: Path) -> 
         app.screen.query_one(Input).value = "ann, ben"
         await pilot.press("enter")
         await settle(pilot)
-        assert "coders: ann, ben · unit: turn" in label(app, "#agreement-params")
+        assert "Comparing ann, ben (chosen with c) · unit: turn" in label(app, "#agreement-params")
         assert table.row_count == len(expected)
 
 

@@ -452,7 +452,9 @@ async def test_an_unexpected_export_failure_is_said_and_the_dialog_closes(
         await pilot.pause()
         await pilot.press("enter")
         await settle(pilot)
-        assert messages(app)[-1].startswith("Export failed: RuntimeError: disk on fire (log: ")
+        assert messages(app)[-1].startswith(
+            "Export failed: internal error RuntimeError: disk on fire (details in "
+        )
         assert isinstance(app.screen, ExportList) and not app.screen.running
         await pilot.press("escape")
         await pilot.pause()

@@ -16,13 +16,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from ...agreement.report import ALPHA_GOOD, ALPHA_TENTATIVE, worst_first
 from ...agreement.units import UNITS
 from ...errors import QualcodeError
 from ...formats import figure
 from ...store.models import CONSENSUS_CODER
+from ..failures import ShowsWorkerFailures
 
 if TYPE_CHECKING:
     from ..app import QualcodeApp
@@ -62,8 +63,41 @@ def _interval_cell(entry: dict[str, Any]) -> Text:
     return Text(short, justify="right", style="dim")
 
 
-class AgreementScreen(Screen[None]):
+def comparison_notice(
+    coders: list[str] | None,
+    chosen: bool,
+    coverage: dict[str, int],
+    unit: str,
+    documents: int | None,
+    interviewer: str = "counted",
+) -> Text:
+    """Who is compared over how many documents, and a warning when a coder has coded fewer
+    documents than the others (the figures then cover only the documents all of them coded)."""
+    names = ", ".join(coders or []) or "every coder with codings"
+    how = "chosen with c" if chosen else "everyone who has coded; c chooses"
+    text = Text(
+        f"Comparing {names} ({how}) · unit: {unit} · interviewer turns: "
+        f"{interviewer} · worst first",
+        style="bold",
+    )
+    if documents is not None:
+        text.append(f"\nOver {documents} document{'s' if documents != 1 else ''} coded by all.")
+    if coverage:
+        most = max(coverage.values())
+        behind = [f"{name} coded {n}" for name, n in coverage.items() if n < most]
+        if behind:
+            text.append(
+                f"\n⚠ {'; '.join(behind)} of the {most} documents the others coded: "
+                "press c to compare other coders.",
+                style="bold yellow",
+            )
+    return text
+
+
+class AgreementScreen(ShowsWorkerFailures, Screen[None]):
     """The agreement table of the chosen coders and unit."""
+
+    failure_doing = "Computing agreement"
 
     BINDINGS = [
         Binding("enter", "reconcile", "Reconcile", id="agreement.reconcile", show=True),
@@ -84,6 +118,11 @@ class AgreementScreen(Screen[None]):
         self.exclude_interviewer = exclude_interviewer
         self.report: dict[str, Any] | None = None
         self.rows: list[dict[str, Any]] = []
+        self.decided: dict[str, int] = {}
+        self.coverage: dict[str, int] = {}
+        """Documents each compared coder has coded (for the notice over the table)."""
+        self.chosen = coders is not None
+        """Whether the coders were chosen (c) or are everyone with codings (the default)."""
 
     @property
     def qapp(self) -> QualcodeApp:
@@ -117,10 +156,18 @@ class AgreementScreen(Screen[None]):
         from ...agreement.report import agreement_report
 
         project = self.qapp.project
+        chosen = coders is not None
         try:
+            codings = project.codings()
             if coders is None:
-                used = {c.coder for c in project.codings()}
+                used = {c.coder for c in codings}
                 coders = sorted(used - {CONSENSUS_CODER})
+            covered: dict[str, set[str]] = {name: set() for name in coders}
+            for c in codings:
+                if c.coder in covered:
+                    covered[c.coder].add(c.document)
+            self.coverage = {name: len(docs) for name, docs in covered.items()}
+            self.chosen = chosen
             if len(coders) < 2:
                 raise QualcodeError(
                     "agreement needs two coders with codings; "
@@ -164,6 +211,9 @@ class AgreementScreen(Screen[None]):
         if self.is_attached:
             self.query_one("#agreement-status", Label).update(message)
 
+    def worker_failed(self, worker: Worker[object], message: str) -> None:
+        self.query_one("#agreement-status", Label).update(message)
+
     def _failed(self, message: str, coders: list[str] | None) -> None:
         self.coders = coders
         self._params()
@@ -173,7 +223,7 @@ class AgreementScreen(Screen[None]):
     def _show(self, report: dict[str, Any], coders: list[str], decided: dict[str, int]) -> None:
         if not self.is_attached:
             return
-        self.coders, self.report = coders, report
+        self.coders, self.report, self.decided = coders, report, decided
         table = self.query_one("#agreement-table", DataTable)
         selected = table.cursor_row
         table.clear()
@@ -210,27 +260,43 @@ class AgreementScreen(Screen[None]):
         self._detail()
 
     def _params(self) -> None:
-        coders = ", ".join(self.coders or []) or "(every coder with codings)"
-        interviewer = "left out" if self.exclude_interviewer else "counted"
         self.query_one("#agreement-params", Label).update(
-            f"Agreement · coders: {coders} · unit: {self.unit} · interviewer turns: "
-            f"{interviewer} · worst first"
-        )
+            comparison_notice(
+                self.coders, self.chosen, self.coverage, self.unit,
+                len(self.report["documents"]) if self.report else None,
+                "left out" if self.exclude_interviewer else "counted",
+            )
+        )  # fmt: skip
 
     def _detail(self) -> None:
-        """Why the highlighted code has no interval, and its warnings and notes."""
+        """Every figure of the highlighted code under the table (on a narrow terminal the
+        columns on the right are off screen), then why it has no interval, its warnings and
+        notes."""
         table = self.query_one("#agreement-table", DataTable)
         detail = self.query_one("#agreement-detail", Label)
         if not self.rows or not 0 <= table.cursor_row < len(self.rows):
             detail.update("")
             return
         entry = self.rows[table.cursor_row]
+        ci = entry.get("alpha_ci") or [None, None]
+        interval = (
+            "-" if ci[0] is None or ci[1] is None else f"[{figure(ci[0], 2)}, {figure(ci[1], 2)}]"
+        )
         parts = [entry.get("warning"), entry.get("note")]
         dropped = entry.get("alpha_ci_dropped")
         if dropped:
             parts.append(f"α undefined on {dropped:.1%} of the resamples (left out)")
-        detail.update(f"{entry['code']}: " + "; ".join(p for p in parts if p) if any(parts)
-                      else "")  # fmt: skip
+        reasons = "; ".join(p for p in parts if p)
+        detail.update(
+            Text.assemble(
+                (str(entry["code"]), "bold"),
+                f"\nα {figure(entry['alpha'])} (95% CI {interval}) · κ "
+                f"{figure(entry['kappa'])} · AC1 {figure(entry['ac1'])} · "
+                f"{entry['units']:,} units · {entry['disagreements']:,} disagree · "
+                f"{self.decided.get(entry['code'], 0)} decided",
+                f"\n{reasons}" if reasons else "",
+            )
+        )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._detail()

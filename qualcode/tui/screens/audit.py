@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label
 from textual.worker import get_current_worker
 
 from ...errors import QualcodeError
+from ..failures import ShowsWorkerFailures
 from ..widgets.layout import safe_text
 
 if TYPE_CHECKING:
@@ -44,8 +45,10 @@ def details(payload: dict[str, Any], paths: dict[str, str] | None = None) -> str
     return " ".join(parts)
 
 
-class AuditScreen(Screen[None]):
+class AuditScreen(ShowsWorkerFailures, Screen[None]):
     """Newest first; ``/`` filters by any text, ``k`` by the kind of action."""
+
+    failure_doing = "Reading the audit trail"
 
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="audit.filter"),

@@ -263,9 +263,9 @@ class CodingScreen(Screen[None], MemoActions):
         if pinned != self._pinned_shown:  # its height follows its lines: a layout each time
             self._pinned_shown = list(pinned)
             self.query_one("#coding-pinned", Static).update(pinned_label(pinned, self.palette))
-        showing = "yours only" if self.shown_coders else "all coders'"
+        showing = "your codings only" if self.shown_coders else "all coders' codings"
         self.query_one("#coding-status", Static).update(
-            f"{self.document} · {view.where()} · showing {showing} codings", layout=False
+            f"{self.document} · {view.where()} · showing {showing}", layout=False
         )
 
     # -- applying ---------------------------------------------------------------------------
@@ -318,7 +318,8 @@ class CodingScreen(Screen[None], MemoActions):
             lambda: project.restore_coding(uuid),
         )
         self.sync(info)
-        self.notify(f"Coded '{info.code}' ({len(info.text.split())} words)")
+        words = len(info.text.split())
+        self.notify(f"Coded '{info.code}' ({words} word{'' if words == 1 else 's'})")
 
     def record(
         self, description: str, undo: Callable[[], Result], redo: Callable[[], Result]

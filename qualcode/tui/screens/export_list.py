@@ -15,29 +15,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar
 
+from ...crashlog import crash_message
 from ...errors import QualcodeError
 
 if TYPE_CHECKING:
     from ...project import Project
     from ..app import QualcodeApp
-
-
-def log_unexpected() -> str:
-    """Write the exception being handled to qualcode.log in the user's log folder (where the
-    command line logs too); returns the log's path for the message."""
-    import traceback
-
-    try:
-        from platformdirs import user_log_dir
-
-        folder = Path(user_log_dir("qualcode", appauthor=False))
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "qualcode.log"
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(traceback.format_exc())
-        return str(path)
-    except OSError:
-        return "unavailable: the log folder cannot be written"
 
 
 def export_name(app: QualcodeApp, name: str) -> str:
@@ -104,7 +87,7 @@ class ExportList(ModalScreen[None]):
             self.app.call_from_thread(self._finished, None, str(exc))
             return
         except Exception as exc:  # never a silent hang: say what and where the log is
-            message = f"Export failed: {type(exc).__name__}: {exc} (log: {log_unexpected()})"
+            message = crash_message(exc, "Export")
             self.app.call_from_thread(self._finished, None, message)
             return
         finally:

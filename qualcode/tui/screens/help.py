@@ -42,7 +42,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog"):
-            yield Label("Keys (Escape closes). Every action is also in the palette: ctrl+p.")
+            # Two short lines: the dialog is 64 columns inside, and one long line was cut.
+            yield Label(
+                "Keys of every screen (Escape closes).\n"
+                "Every action is also in the palette: ctrl+p.",
+                id="help-title",
+            )
             yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ... import settings
 from ...errors import BadInputError, QualcodeError
 from ...importers import SUPPORTED_SUFFIXES, read_file
 
@@ -109,6 +110,22 @@ def speaker_summary(previews: Iterable[FilePreview]) -> list[SpeakerSummary]:
             files[label] += 1
             turns[label] += count
     return [SpeakerSummary(label, files[label], turns[label]) for label in files]
+
+
+def last_folder(project_key: str) -> Path | None:
+    """The folder files were last imported from into this project, if it still exists."""
+    folders = settings.load().get("import_folders", {})
+    found = folders.get(project_key) if isinstance(folders, dict) else None
+    if isinstance(found, str) and Path(found).is_dir():
+        return Path(found)
+    return None
+
+
+def remember_folder(project_key: str, folder: Path) -> None:
+    folders = settings.load().get("import_folders", {})
+    folders = folders if isinstance(folders, dict) else {}
+    folders[project_key] = str(folder)
+    settings.save({"import_folders": folders})
 
 
 class Throttle:

@@ -1,6 +1,8 @@
 """Import transcripts: pick files, check what each holds, map speakers to roles, import.
 
-Files are picked in a directory tree rooted where qualcode was started. Each picked file is
+Files are picked in a directory tree that starts in the folder last used for this project (or
+where qualcode was started); ``u`` goes to the parent folder, ``~`` home, ``g`` to a typed path.
+Each picked file is
 parsed in a thread (the project is not touched) so its detected speakers and turns, or the
 one-line reason it cannot be imported, show before anything is stored. The import runs in a
 thread too, one file per transaction, with a progress bar and a way to stop between files; bad
@@ -28,13 +30,22 @@ from textual.widgets import (
     ProgressBar,
     Select,
 )
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from ...importers import default_role
+from ...project.documents import likely_aliases
 from ...project.records import ImportOutcome
 from ...store.models import DOCUMENT_KINDS, SPEAKER_ROLES
+from ..failures import ShowsWorkerFailures, failure_message
 from .file_tree import TranscriptTree
-from .import_preview import FilePreview, Throttle, preview_file, reason, speaker_summary
+from .import_preview import (
+    FilePreview,
+    Throttle,
+    last_folder,
+    preview_file,
+    reason,
+    remember_folder,
+)
 from .prompts import AskText
 
 if TYPE_CHECKING:
@@ -45,13 +56,21 @@ AUTO = "auto"
 STATUS_WIDTH = 24
 
 
-class ImportScreen(Screen[None]):
+class ImportScreen(ShowsWorkerFailures, Screen[None]):
     """Files on the left; their preview, speaker roles, options and results on the right."""
 
     BINDINGS = [
         Binding("ctrl+r", "run_import", "Import", id="import-run"),
         Binding("r", "cycle_role", "Cycle role", id="import-role"),
+        Binding("i", "role('interviewer')", "Interviewer", id="import-role-interviewer"),
+        Binding("p", "role('participant')", "Participant", id="import-role-participant"),
+        Binding("s", "role('staff')", "Staff", id="import-role-staff"),
+        Binding("o", "role('other')", "Other role", id="import-role-other"),
+        Binding("m", "merge", "Merge alias", id="import-merge"),
         Binding("c", "set_case", "Case for file", id="import-case"),
+        Binding("u", "folder('..')", "Parent folder", id="import-up"),
+        Binding("tilde", "folder('~')", "Home folder", id="import-home"),
+        Binding("g", "go_to", "Go to folder", id="import-go"),
         Binding("escape", "back", "Back/stop", id="import-back"),
     ]
 
@@ -60,8 +79,13 @@ class ImportScreen(Screen[None]):
         self.folder = Path.cwd()
         self.picked: list[Path] = []
         self.previews: dict[Path, FilePreview] = {}
-        self.roles: dict[str, str] = {}
-        """Speaker label -> role chosen here (labels not in it take ``default_role``)."""
+        self.roles: dict[tuple[Path, str], str] = {}
+        """(file, speaker label) -> role chosen here; others take the role the label has in
+        the project already, else ``default_role``."""
+        self.known_roles: dict[str, str] = {}
+        """Roles the project's documents give each label (remembered for later imports)."""
+        self.merges: dict[tuple[Path, str], str] = {}
+        """(file, alias) -> the label it is merged into after the import."""
         self.cases: dict[Path, str] = {}
         self.outcomes: list[ImportOutcome] = []
         self.importing = False
@@ -72,16 +96,22 @@ class ImportScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        remembered = last_folder(self.qapp.project_key())
+        if remembered is not None:
+            self.folder = remembered
         with Horizontal(id="import"):
             with Vertical(id="import-files-pane"):
-                yield Label(f"Files in {self.folder} (space picks)", classes="pane-title")
+                yield Label("", classes="pane-title", id="import-folder")
                 yield TranscriptTree(self.folder, id="import-files")
             with Vertical(id="import-side"):
                 with Vertical(id="import-preview-pane"):
                     yield Label("Picked files (c sets a file's case)", classes="pane-title")
                     yield DataTable(id="import-preview", cursor_type="row", zebra_stripes=True)
                     yield Label("", id="import-preview-detail", classes="import-detail")
-                    yield Label("Speakers (r cycles the role)", classes="pane-title")
+                    yield Label(
+                        "Speakers per file (i p s o set the role; m merges a likely alias)",
+                        classes="pane-title",
+                    )
                     yield DataTable(id="import-speakers", cursor_type="row", zebra_stripes=True)
                 with Vertical(id="import-results-pane"):
                     yield Label("Results", classes="pane-title", id="import-results-title")
@@ -110,13 +140,62 @@ class ImportScreen(Screen[None]):
         preview.add_column("Status", width=STATUS_WIDTH)
         preview.add_columns("Turns", "Speakers", "Case", "Document", "Format")
         self.query_one("#import-speakers", DataTable).add_columns(
-            "Speaker", "Role", "Files", "Turns"
+            "Speaker", "Role", "Turns", "Alias", "File"
         )
+        self._show_folder()
+        self._known_roles()
         results = self.query_one("#import-results", DataTable)
         results.add_column("File")
         results.add_column("Result", width=STATUS_WIDTH)
         results.add_columns("Document", "Words", "Turns", "Speakers")
         self.query_one("#import-files", TranscriptTree).focus()
+
+    @property
+    def qapp(self) -> QualcodeApp:
+        return cast("QualcodeApp", self.app)
+
+    @work(thread=True, group="known-roles", exit_on_error=False)
+    def _known_roles(self) -> None:
+        """Roles already given to each label in this project: a label keeps its role."""
+        known = {s.label: s.role for s in self.project.speakers() if s.role}
+        self.app.call_from_thread(self._set_known_roles, known)
+
+    def _set_known_roles(self, known: dict[str, str]) -> None:
+        if self.is_attached:
+            self.known_roles = known
+            self._show_speakers()
+
+    # -- folders ---------------------------------------------------------------------------
+    def _show_folder(self) -> None:
+        self.query_one("#import-folder", Label).update(
+            f"Files in {self.folder} (space picks; u up, ~ home, g go to)"
+        )
+
+    def action_folder(self, where: str) -> None:
+        target = Path.home() if where == "~" else self.folder.parent
+        self._open_folder(target)
+
+    def action_go_to(self) -> None:
+        def go(value: str | None) -> None:
+            if value:
+                self._open_folder(Path(value).expanduser())
+
+        self.app.push_screen(
+            AskText("Folder to list (a path; ~ is home):", value=str(self.folder)), go
+        )
+
+    def _open_folder(self, folder: Path) -> None:
+        folder = folder if folder.is_absolute() else self.folder / folder
+        if folder.is_file():
+            folder = folder.parent
+        if not folder.is_dir():
+            self.notify(f"{folder}: no such folder", severity="warning")
+            return
+        self.folder = folder.resolve()
+        self.query_one("#import-files", TranscriptTree).path = self.folder
+        self._show_folder()
+        if not self.project.encrypted:  # an encrypted project leaves nothing in plain files
+            remember_folder(self.qapp.project_key(), self.folder)
 
     def _shown(self, path: Path) -> str:
         try:
@@ -140,7 +219,7 @@ class ImportScreen(Screen[None]):
         self._show_picked()
         self._preview([p for p in self.picked if p not in self.previews])
 
-    @work(thread=True, exclusive=True, group="preview")
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def _preview(self, paths: list[Path]) -> None:
         """Parse newly picked files (never the project: only its document names are read)."""
         worker = get_current_worker()
@@ -151,7 +230,7 @@ class ImportScreen(Screen[None]):
             try:
                 preview = preview_file(path, existing)
             except Exception as exc:  # a bug in an importer must not take the screen down
-                preview = FilePreview(path, error=f"unexpected error while reading: {exc!r}")
+                preview = FilePreview(path, error=failure_message(exc, "Reading the file"))
             self.app.call_from_thread(self._add_preview, preview)
 
     def _add_preview(self, preview: FilePreview) -> None:
@@ -187,14 +266,28 @@ class ImportScreen(Screen[None]):
         table = self.query_one("#import-speakers", DataTable)
         row = table.cursor_row
         table.clear()
-        for speaker in speaker_summary(self.previews[p] for p in self.picked if p in self.previews):
-            table.add_row(
-                speaker.label,
-                self._role(speaker.label),
-                Text(str(speaker.files), justify="right"),
-                Text(str(speaker.turns), justify="right"),
-                key=speaker.label,
-            )
+        for path in self.picked:
+            preview = self.previews.get(path)
+            if preview is None or not preview.ok:
+                continue
+            aliases = dict(likely_aliases(label for label, _ in preview.speakers))
+            for label, turns in preview.speakers:
+                merged = self.merges.get((path, label))
+                alias = (
+                    Text(f"merged into {merged}", style="bold")
+                    if merged
+                    else Text(f"likely {aliases[label]} (m)", style="yellow")
+                    if label in aliases
+                    else ""
+                )
+                table.add_row(  # the file last: a long name must not push the roles off screen
+                    label,
+                    self._role(path, label),
+                    Text(str(turns), justify="right"),
+                    alias,
+                    self._shown(path),
+                    key=f"{path}\0{label}",
+                )
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
 
@@ -205,18 +298,57 @@ class ImportScreen(Screen[None]):
             file, status = table.get_row_at(event.cursor_row)[:2]
             self.query_one(f"#{table.id}-detail", Label).update(Text.assemble(f"{file}: ", status))
 
-    def _role(self, label: str) -> str:
-        return self.roles.get(label) or default_role(label) or "participant"
+    def _role(self, path: Path, label: str) -> str:
+        return (
+            self.roles.get((path, label))
+            or self.known_roles.get(label)
+            or default_role(label)
+            or "participant"
+        )
 
-    # -- roles, cases, kind ----------------------------------------------------------------
-    def action_cycle_role(self) -> None:
+    # -- roles, aliases, cases, kind -------------------------------------------------------
+    def _speaker_row(self) -> tuple[Path, str] | None:
         table = self.query_one("#import-speakers", DataTable)
         if not table.row_count:
             self.notify("No speakers yet: pick a transcript first.", severity="warning")
+            return None
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        path, label = key.split("\0", 1)
+        return Path(path), label
+
+    def action_cycle_role(self) -> None:
+        found = self._speaker_row()
+        if found is not None:
+            current = self._role(*found)
+            index = (SPEAKER_ROLES.index(current) + 1) % len(SPEAKER_ROLES)
+            self.action_role(SPEAKER_ROLES[index])
+
+    def action_role(self, role: str) -> None:
+        """Set the highlighted speaker's role in its file (one key per role)."""
+        found = self._speaker_row()
+        if found is not None:
+            self.roles[found] = role
+            self._show_speakers()
+            table = self.query_one("#import-speakers", DataTable)
+            if table.cursor_row + 1 < table.row_count:
+                table.move_cursor(row=table.cursor_row + 1)
+
+    def action_merge(self) -> None:
+        """Merge the highlighted label into the longer label it is likely part of (m again
+        undoes it)."""
+        found = self._speaker_row()
+        if found is None:
             return
-        label = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        current = self._role(label)
-        self.roles[label] = SPEAKER_ROLES[(SPEAKER_ROLES.index(current) + 1) % len(SPEAKER_ROLES)]
+        path, label = found
+        if self.merges.pop(found, None) is not None:
+            self._show_speakers()
+            return
+        preview = self.previews[path]
+        aliases = dict(likely_aliases(name for name, _ in preview.speakers))
+        if label not in aliases:
+            self.notify(f"'{label}' is not part of another speaker's name in this file.")
+            return
+        self.merges[found] = aliases[label]
         self._show_speakers()
 
     def action_set_case(self) -> None:
@@ -263,17 +395,39 @@ class ImportScreen(Screen[None]):
             self.notify("Pick files first: space or Enter on a file.", severity="warning")
             return
         self.importing = True
+        if not self.project.encrypted:  # the next import starts in this folder
+            remember_folder(self.qapp.project_key(), self.picked[0].parent)
         self.add_class("-running")
         self.remove_class("-done")
-        self._import(list(self.picked), self.kind, dict(self.cases), self._roles_for_import())
+        self._import(
+            list(self.picked), self.kind, dict(self.cases), self._roles_for_import(),
+            self._merges_for_import(),
+        )  # fmt: skip
 
-    def _roles_for_import(self) -> dict[str, str]:
-        labels = speaker_summary(self.previews[p] for p in self.picked if p in self.previews)
-        return {s.label: self._role(s.label) for s in labels}
+    def _roles_for_import(self) -> dict[Path, dict[str, str]]:
+        """Each file's roles: the same label can be an interviewer in one file and a
+        participant in another."""
+        return {
+            path: {label: self._role(path, label) for label, _ in preview.speakers}
+            for path, preview in self.previews.items()
+            if path in self.picked
+        }
 
-    @work(thread=True, exclusive=True, group="import")
+    def _merges_for_import(self) -> dict[Path, dict[str, list[str]]]:
+        out: dict[Path, dict[str, list[str]]] = {}
+        for (path, alias), full in self.merges.items():
+            if path in self.picked:
+                out.setdefault(path, {}).setdefault(full, []).append(alias)
+        return out
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _import(
-        self, paths: list[Path], kind: str | None, cases: dict[Path, str], roles: dict[str, str]
+        self,
+        paths: list[Path],
+        kind: str | None,
+        cases: dict[Path, str],
+        roles: dict[Path, dict[str, str]],
+        merges: dict[Path, dict[str, list[str]]],
     ) -> None:
         """One ``import_files`` call per file so a stop between files keeps every outcome."""
         worker = get_current_worker()
@@ -290,13 +444,17 @@ class ImportScreen(Screen[None]):
             if worker.is_cancelled:
                 break
             try:
-                outcomes += self.project.import_files(
-                    [path], kind=kind, case=cases.get(path), roles=roles, progress=progress
-                )
+                done = self.project.import_files(
+                    [path], kind=kind, case=cases.get(path), roles=roles.get(path, {}),
+                    progress=progress,
+                )  # fmt: skip
+                for doc in (d for outcome in done for d in outcome.documents):
+                    for full, aliases in merges.get(path, {}).items():
+                        self.project.merge_speakers(doc.name, full, aliases)
+                outcomes += done
             except Exception as exc:  # not a bad file (those are outcomes): report, stop
-                self.app.call_from_thread(
-                    self.notify, f"The import stopped: {exc}", severity="error", timeout=10
-                )
+                message = failure_message(exc, "The import")
+                self.app.call_from_thread(self.notify, message, severity="error", timeout=30)
                 break
         skipped = paths[len(outcomes) :]
         self.app.call_from_thread(self._show_results, outcomes, skipped)
@@ -348,11 +506,23 @@ class ImportScreen(Screen[None]):
         self.picked.clear()
         self.previews.clear()  # names now taken change what a preview would say
         self.cases.clear()
+        self.merges.clear()
+        self._known_roles()  # the roles just stored are remembered for the next files
         self.query_one("#import-files", TranscriptTree).set_picked(())
         self._show_picked()
         self.remove_class("-running")
         self.add_class("-done")
         table.focus()
+
+    failure_doing = "The import"
+
+    def worker_failed(self, worker: Worker[object], message: str) -> None:
+        """A failure outside one file's import (reading the project's names, showing
+        progress): the import is over, the screen can be used and closed again."""
+        if worker.group == "import":
+            self.importing = False
+            self.remove_class("-running")
+            self.query_one("#import-progress-label", Label).update(message)
 
     # -- leaving -----------------------------------------------------------------------------
     def action_back(self) -> None:

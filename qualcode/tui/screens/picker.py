@@ -1,7 +1,8 @@
 """Choosing things in small dialogs: a code (fuzzy, with its definition shown) or a coding.
 
 ``CodePicker`` ranks the codable codes with rapidfuzz over their names and paths, keywords and
-definitions (in that order of weight); with an empty query the recently used codes come first,
+definitions (in that order of weight); recently used codes only break ties between equal
+matches. With an empty query the recently used codes come first,
 and a digit 1-9 picks a pinned code at once. Recent and pinned codes live on the app for the
 session (``app.recent_codes``, ``app.pinned_codes``: lists of code paths).
 """
@@ -103,9 +104,12 @@ def rank_codes(codes: Sequence[CodeInfo], query: str, recent: Sequence[str] = ()
     for i, code in enumerate(usable):
         if folded in code.name.casefold():
             scores[i] += 15  # a literal piece of the name is what people usually type
-        if code.path in order:
-            scores[i] += 3
-    ranked = sorted(range(len(usable)), key=lambda i: -scores[i])
+    # Match quality first; a recently used code only goes first among equally good matches, so
+    # Enter never applies a worse match than the one shown without the recent list.
+    ranked = sorted(
+        range(len(usable)),
+        key=lambda i: (-round(scores[i], 1), order.get(usable[i].path, len(order))),
+    )
     return [usable[i] for i in ranked if scores[i] >= CUTOFF]
 
 

@@ -18,12 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from ...agreement import reconcile as rec
 from ...errors import QualcodeError
 from ...project import CodeInfo, DecisionInfo, TurnInfo
 from ..colors import PALETTE
+from ..failures import ShowsWorkerFailures
 from ..widgets.excerpt import ExcerptScroll, context_text, move_edge
 from ..widgets.layout import safe_text
 
@@ -45,7 +46,12 @@ def describe(decision: DecisionInfo | None) -> str:
     return f"Decided: {what} — by {decision.decided_by}, {when} UTC"
 
 
-class ReconcileScreen(Screen[None]):
+def _uses(item: rec.Item, codes: set[str]) -> bool:
+    """Whether any coder's version of ``item`` applies one of ``codes``."""
+    return any(path in codes for v in item.versions for path, _s, _e in v.excerpts)
+
+
+class ReconcileScreen(ShowsWorkerFailures, Screen[None]):
     """One code's disagreements, one at a time."""
 
     BINDINGS = [
@@ -118,8 +124,13 @@ class ReconcileScreen(Screen[None]):
         yield Static("", id="reconcile-decision")
         yield Footer()
 
+    failure_doing = "Loading the disagreements"
+
     def on_mount(self) -> None:
         self._load()
+
+    def worker_failed(self, worker: Worker[object], message: str) -> None:
+        self.query_one("#reconcile-context", Static).update(safe_text(message))
 
     # -- loading ---------------------------------------------------------------------------
     @work(thread=True, group="reconcile", exclusive=True, exit_on_error=False)
@@ -133,11 +144,12 @@ class ReconcileScreen(Screen[None]):
             texts = {d: project.document_text(d) for d in queue.documents}
             turns = {d: project.turns(d) for d in queue.documents}
             info = project.code(self.code)
+            archived = {c.path for c in project.codes(include_archived=True) if c.archived}
         except QualcodeError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._loaded, queue, texts, turns, info)
+            self.app.call_from_thread(self._loaded, queue, texts, turns, info, archived)
 
     def _loaded(
         self,
@@ -145,17 +157,27 @@ class ReconcileScreen(Screen[None]):
         texts: dict[str, str],
         turns: dict[str, list[TurnInfo]],
         info: CodeInfo,
+        archived: set[str] | None = None,
     ) -> None:
         if not self.is_attached:
             return
         self.queue, self.texts, self.turns, self.info = queue, texts, turns, info
-        self.items = list(queue.items)
-        first = queue.first_open()
+        # A region holding a code archived since cannot be decided (a decision writes the
+        # chosen codes): it is left out, and the screen says how to bring it back.
+        self.items = [item for item in queue.items if not _uses(item, archived or set())]
+        left_out = len(queue.items) - len(self.items)
+        first = next((i for i, item in enumerate(self.items) if item.decision is None), None)
         self.index = first if first is not None else 0
         definition = Text(safe_text(info.definition or "(no definition)"), style="italic")
         if info.exclusion:
             definition.append("  Exclude: ", style="bold")
             definition.append(safe_text(info.exclusion))
+        if left_out:
+            definition.append(
+                f"\n{left_out} disagreement{'s' if left_out != 1 else ''} on archived codes "
+                "left out: restore the code in the codebook (e, d) to reconcile them.",
+                style="bold yellow",
+            )
         self.query_one("#reconcile-definition", Static).update(definition)
         self._draw()
 

@@ -17,16 +17,20 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from ...crashlog import crash_message
 from ...errors import QualcodeError
+from ...store.models import CONSENSUS_CODER
 from ..colors import PALETTE
+from ..failures import ShowsWorkerFailures
 
 if TYPE_CHECKING:
     from ...reports import FrequencyReport
     from ..app import QualcodeApp
 
+CHART_WIDTH = 110
+"""Below this many columns the chart is hidden unless asked for (b)."""
 BAR = 40
 """Cells of the longest bar."""
 
@@ -73,15 +77,42 @@ def bars(report: FrequencyReport, width: int = 60) -> Text:
     return out
 
 
-class ReportsScreen(Screen[None]):
+def coders_notice(report: FrequencyReport, asked: str | None) -> Text:
+    """Whose codings are counted and why, in a line that stands out when it is the consensus
+    coder (after a few reconcile decisions the counts are then mostly zeros)."""
+    coders = report.parameters.get("coders", [])
+    names = ", ".join(coders) if isinstance(coders, list | tuple) else str(coders)
+    why = str(report.parameters.get("coders_chosen", ""))
+    text = Text("Counting: ", style="bold")
+    if list(coders) == [CONSENSUS_CODER]:
+        text.append("the consensus coder only", style="bold yellow")
+        text.append(
+            " (the default once reconcile decisions exist: the agreed coding). "
+            "a counts every coder; c chooses."
+        )
+    elif asked == "all":
+        text.append(f"every coder ({names})", style="bold")
+        text.append(" (a goes back to the default; c chooses).")
+    else:
+        text.append(names, style="bold")
+        text.append(f" ({why}). c chooses.")
+    return text
+
+
+class ReportsScreen(ShowsWorkerFailures, Screen[None]):
     """Frequencies per code (themes in bold), by a chosen grouping, with a bar chart."""
+
+    failure_doing = "Counting"
 
     BINDINGS = [
         Binding("g", "grouping", "Group by", id="reports.group"),
-        Binding("i", "interviewer", "Interviewer turns", id="reports.interviewer"),
+        Binding("i", "interviewer", "Interviewer", id="reports.interviewer"),
+        Binding("a", "all_coders", "All coders", id="reports.all-coders"),
         Binding("c", "choose_coders", "Coders", id="reports.coders"),
+        Binding("b", "chart", "Chart", id="reports.chart", show=False),
         Binding("x", "export", "Export", id="reports.export"),
-        Binding("r", "refresh", "Refresh", id="reports.refresh"),
+        # Off the footer (still under ? and in the palette): at 80 columns it pushed Export out.
+        Binding("r", "refresh", "Refresh", id="reports.refresh", show=False),
         Binding("escape,q", "back", "Back", id="reports.back"),
     ]
 
@@ -92,6 +123,8 @@ class ReportsScreen(Screen[None]):
         self.exclude_interviewer = False
         self.groupings: list[str | None] = [None]
         self.report: FrequencyReport | None = None
+        self.chart: bool | None = None
+        """Show the chart (None: when the terminal is wide enough)."""
 
     @property
     def qapp(self) -> QualcodeApp:
@@ -100,6 +133,7 @@ class ReportsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("", id="reports-params", classes="pane-title")
+        yield Label("", id="reports-coders")
         with Horizontal(id="reports"):
             yield DataTable(id="reports-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="reports-chart-pane"):
@@ -137,6 +171,10 @@ class ReportsScreen(Screen[None]):
             return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, report)
+
+    def worker_failed(self, worker: Worker[object], message: str) -> None:
+        if worker.group == "reports":
+            self.query_one("#reports-status", Label).update(message)
 
     def _failed(self, message: str) -> None:
         self.query_one("#reports-status", Label).update(message)
@@ -176,15 +214,18 @@ class ReportsScreen(Screen[None]):
                     key=row.code,
                 )  # fmt: skip
         self._chart()
-        coders = report.parameters.get("coders", "")
-        coders = ", ".join(coders) if isinstance(coders, list | tuple) else str(coders)
+        self.query_one("#reports-coders", Label).update(coders_notice(report, self.coders))
         self.query_one("#reports-status", Label).update(
-            f"Coders: {coders}. Codings = coded segments: overlapping codings of a code (or of a "
-            "theme's codes) count once. x exports any report; the rules are in docs/reports.md."
+            "Codings = coded segments: overlapping codings of a code (or of a theme's codes) "
+            "count once. x exports any report, b shows or hides the chart; the rules are in "
+            "docs/reports.md."
         )
 
     def _chart(self) -> None:
-        if self.report is not None:
+        pane = self.query_one("#reports-chart-pane", VerticalScroll)
+        # At 80 columns the chart would leave the table one cut column: the table comes first.
+        pane.display = self.chart if self.chart is not None else self.size.width >= CHART_WIDTH
+        if self.report is not None and pane.display:
             pane = self.query_one("#reports-chart-pane", VerticalScroll)
             width = pane.scrollable_content_region.width or 60
             self.query_one("#reports-chart", Static).update(bars(self.report, width - 3))
@@ -211,6 +252,16 @@ class ReportsScreen(Screen[None]):
         index = self.groupings.index(self.by) if self.by in self.groupings else 0
         self.by = self.groupings[(index + 1) % len(self.groupings)]
         self.compute()
+
+    def action_all_coders(self) -> None:
+        """One key between the default coders and every coder's codings."""
+        self.coders = None if self.coders == "all" else "all"
+        self.compute()
+
+    def action_chart(self) -> None:
+        shown = self.query_one("#reports-chart-pane", VerticalScroll).display
+        self.chart = not shown
+        self._chart()
 
     def action_interviewer(self) -> None:
         self.exclude_interviewer = not self.exclude_interviewer

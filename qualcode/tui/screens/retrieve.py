@@ -24,13 +24,14 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...crashlog import crash_message
 from ...errors import QualcodeError
 from ...project import Query, Segment
 from ..colors import code_colors
 from ..undo import Step
 from ..widgets.layout import safe_text
 from .choose import Choice, ChooseDialog
-from .export_list import ExportList, export_name, log_unexpected
+from .export_list import ExportList, export_name
 from .memo import MemoActions
 
 if TYPE_CHECKING:
@@ -188,9 +189,7 @@ class RetrieveScreen(Screen[None], MemoActions):
             self.app.call_from_thread(self._failed, str(exc))
             return
         except Exception as exc:  # never a silent hang: say what and where the log is
-            self.app.call_from_thread(
-                self._failed, f"Could not retrieve: {type(exc).__name__} (log: {log_unexpected()})"
-            )
+            self.app.call_from_thread(self._failed, crash_message(exc, "Retrieving"))
             return
         self.app.call_from_thread(self._show, query, found)
 

@@ -17,10 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from ...errors import QualcodeError
 from ...project import TurnInfo
+from ..failures import ShowsWorkerFailures
 from ..widgets.excerpt import ExcerptScroll, context_text, move_edge
 from ..widgets.layout import safe_text
 
@@ -52,7 +53,7 @@ class Entry:
     """The uuid of the coding an accept made (for undo)."""
 
 
-class SuggestionsScreen(Screen[None]):
+class SuggestionsScreen(ShowsWorkerFailures, Screen[None]):
     """Suggestions for one document (from the coding screen) or all, per document or per code."""
 
     BINDINGS = [
@@ -151,11 +152,17 @@ class SuggestionsScreen(Screen[None]):
             self.query_one("#suggest-progress", ProgressBar).update(total=total, progress=done)
             self.query_one("#suggest-status", Static).update(safe_text(message))
 
-    def _failed(self, message: str) -> None:
+    failure_doing = "Finding suggestions"
+
+    def worker_failed(self, worker: Worker[object], message: str) -> None:
+        self._failed(message, notify=False)
+
+    def _failed(self, message: str, notify: bool = True) -> None:
         self.running = False
         if self.is_attached:
-            self.query_one("#suggest-status", Static).update(message)
-            self.notify(message, severity="error")
+            self.query_one("#suggest-status", Static).update(safe_text(message))
+            if notify:
+                self.notify(message, severity="error")
 
     def _loaded(
         self,
@@ -276,7 +283,8 @@ class SuggestionsScreen(Screen[None]):
         entry.status, entry.coding = "accepted", coding.uuid
         entry.decision = self._stored_decision(coding.uuid)
         self.history.append(self.index)
-        self.notify(f"Coded '{coding.code}' ({len(coding.text.split())} words)")
+        words = len(coding.text.split())
+        self.notify(f"Coded '{coding.code}' ({words} word{'' if words == 1 else 's'})")
         self._advance()
 
     def _stored_decision(self, coding: str | None) -> str | None:

@@ -17,6 +17,16 @@ from .layout import safe_text
 FALLBACK_COLOR = "#999999"
 
 
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis when
+    anything was cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
+
+
 def coding_label(coding: CodingInfo, color: str, *, two_lines: bool = False) -> Text:
     """A coding as its code (in its colour), coder and first words."""
     words = safe_text(coding.text).split()
@@ -70,6 +80,6 @@ class CodingPanel(Static):
             panel.append("\n")
             for memo in memos.get(coding.uuid, ()):
                 if coders is None or memo.coder in coders:
-                    first = (safe_text(memo.text).splitlines() or [""])[0][:60]
+                    first = clip((safe_text(memo.text).splitlines() or [""])[0], 60)
                     panel.append(f"  ✎ {memo.coder}: {first}\n")
         self.update(panel, layout=False)  # its size is fixed by the layout: no reflow needed
