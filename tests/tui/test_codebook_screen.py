@@ -174,7 +174,8 @@ async def test_archive_toggle_asks_first(demo: Path) -> None:
         await pilot.pause()
         assert stored(demo, WORK).archived
         assert screen.current is not None and screen.current.archived
-        assert "(archived)" in str(screen.query_one("#codebook-tree").cursor_node.label)
+        label = str(screen.query_one("#codebook-tree").cursor_node.label)
+        assert label.startswith("■ (archived) ")  # whole, however long the name
         await pilot.press("d", "y")
         await pilot.pause()
         actions = [e.action for e in app.project.log(action="code.")]

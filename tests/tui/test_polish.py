@@ -44,3 +44,39 @@ async def test_one_word_is_one_word(demo_path: Path) -> None:
     assert words == 1, made.text
     assert any(m.endswith(f"({words} word{'' if words == 1 else 's'})") for m in messages)
     assert not any("(1 words)" in m for m in messages)
+
+
+async def test_the_export_dialog_writes_beside_the_project_and_says_where(
+    demo_path: Path, tmp_path: Path, monkeypatch: object
+) -> None:
+    """Not into whatever folder qualcode was started in, and the message names the folder; the
+    names field's hint reads as a hint, not as a file name already filled in."""
+    from textual.widgets import Input
+
+    from qualcode.tui.screens.reports import ExportDialog
+
+    elsewhere = tmp_path / "started-here"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # type: ignore[attr-defined]
+    app = make_app(demo_path, coder="sue")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        target = Path(app.screen.query_one("#export-path", Input).value)
+        assert target.parent == demo_path.resolve().parent
+        names = app.screen.query_one("#export-names", Input)
+        assert names.value == "" and not names.placeholder.endswith(".csv")
+        app.screen.query_one("#export-path", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+    assert target.exists() and not list(elsewhere.iterdir())
+    assert f"Wrote {target}" in messages

@@ -41,13 +41,14 @@ def code_label(code: CodeInfo, color: str) -> Text:
     """Swatch, name, number of codings; archived codes dimmed and marked."""
     label = Text()
     label.append("■ ", style=color)
+    if code.archived:  # before the name: a long name must not cut the mark off the pane
+        label.append("(archived) ")
     label.append(code.name)
     if code.codings:
         label.append(f"  {code.codings}", style="bold")
     if not code.codable:
         label.stylize("italic")
     if code.archived:
-        label.append("  (archived)")
         label.stylize("dim")
     return label
 

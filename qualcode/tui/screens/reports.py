@@ -315,7 +315,8 @@ class ExportDialog(ModalScreen[None]):
         return cast("QualcodeApp", self.app)
 
     def compose(self) -> ComposeResult:
-        stem = Path(self.qapp.project_label).stem
+        from .export_list import export_name
+
         with Vertical(id="export-dialog", classes="dialog"):
             yield Label("Export a report", classes="pane-title")
             yield Select(
@@ -325,9 +326,10 @@ class ExportDialog(ModalScreen[None]):
                 id="export-report",
             )
             yield Label("File (.xlsx .csv .md .docx .json, charts .png .svg):")
-            yield Input(value=f"{stem}-frequencies.xlsx", id="export-path")
+            # Beside the project file, not wherever qualcode was started; the path is shown whole.
+            yield Input(value=export_name(self.qapp, "frequencies.xlsx"), id="export-path")
             yield Label("Pseudonymise with this names file (CSV; empty: no):")
-            yield Input(placeholder="names.csv", id="export-names")
+            yield Input(placeholder="(empty: not pseudonymised)", id="export-names")
             yield ProgressBar(total=1, show_eta=False, id="export-progress")
             yield Label("Enter exports; Escape closes.", id="export-status",
                         classes="hint")  # fmt: skip
@@ -391,7 +393,7 @@ class ExportDialog(ModalScreen[None]):
             self.query_one("#export-status", Label).update(error)
             self.notify(error, severity="error", timeout=15)
             return
-        self.notify(f"Wrote {written}")
+        self.notify(f"Wrote {Path(written).resolve() if written else written}")
         if self.qapp.project.encrypted:
             from ...store.cipher import plain_export_note
 
