@@ -98,3 +98,24 @@ def test_the_lazy_command_table_matches_the_commands() -> None:
         placeholder = click.Command(name, help=help_text)
         for limit in (30, 45, 60, 80, 200, 1000):
             assert placeholder.get_short_help_str(limit) == command.get_short_help_str(limit)
+
+
+def test_the_library_loads_what_a_command_uses_only_when_it_uses_it() -> None:
+    """``from qualcode import Project`` leaves out the importers, the codebook format (PyYAML),
+    pseudonymisation and SQLAlchemy's PostgreSQL dialect: each loads when first used."""
+    code = (
+        "import sys\n"
+        "from qualcode import Project\n"
+        "lazy = ('qualcode.importers', 'qualcode.codebook', 'yaml',"
+        " 'qualcode.privacy.pseudonymise', 'sqlalchemy.dialects.postgresql', 'alembic')\n"
+        "print('LOADED', sorted(m for m in lazy if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=True,
+    )
+    assert "LOADED []" in out.stdout, out.stdout

@@ -15,17 +15,19 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import BadInputError, NotFoundError, QualcodeError
-from ..importers import default_role, read_file
-from ..importers.base import ImportOptions, ParsedDocument
 from ..store.models import DOCUMENT_KINDS, SPEAKER_ROLES, Case, Document, Speaker, Turn
 from .cases import CasesMixin
 from .core import aware, pairs
 from .records import DocumentInfo, ImportOutcome, SpeakerInfo, TurnInfo
+
+if TYPE_CHECKING:  # importers load on the first import (``--help`` and listings skip them)
+    from ..importers.base import ImportOptions, ParsedDocument
 
 Progress = Callable[[int, int, str], None]
 """Called as progress(done, total, path) after each file."""
@@ -113,6 +115,8 @@ class DocumentsMixin(CasesMixin):
                 raise QualcodeError(
                     f"role '{role}' for speaker '{label}' is not one of {', '.join(SPEAKER_ROLES)}"
                 )
+        from ..importers import read_file
+
         parsed = read_file(path, options)
         if not parsed:
             raise BadInputError(path, "no documents found in the file")
@@ -170,6 +174,8 @@ class DocumentsMixin(CasesMixin):
             notices.append(
                 f"'{name}' has the same text as '{twin.name}': imported as a document of its own"
             )
+        from ..importers.turns import default_role
+
         labels = [t.speaker for t in doc.turns if t.speaker is not None]
         speaker_roles = {
             label: roles.get(label) or default_role(label) for label in dict.fromkeys(labels)

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, select, update
 from sqlalchemy.exc import OperationalError
@@ -22,15 +23,6 @@ from sqlalchemy.pool import StaticPool
 from .. import backups
 from ..errors import QualcodeError
 from ..files import write_atomically
-from ..privacy import keyfile
-from ..privacy.labels import SpeakerRow
-from ..privacy.pseudonymise import (
-    OffsetMap,
-    Plan,
-    replace_in_name,
-    rewrite,
-    spelling_replacer,
-)
 from ..store import cipher
 from ..store.ioerrors import storage_problem
 from ..store.models import (
@@ -50,6 +42,10 @@ from ..store.models import (
 )
 from .core import ProjectCore
 from .documents import count_words
+
+if TYPE_CHECKING:  # pseudonymisation loads when it is used, not with every Project
+    from ..privacy.labels import SpeakerRow
+    from ..privacy.pseudonymise import OffsetMap, Plan
 
 
 @dataclass(frozen=True)
@@ -75,10 +71,14 @@ class PseudonymsMixin(ProjectCore):
             return Path(given)
         if self.sqlite_path is None:
             raise QualcodeError(f"{self.name}: give a key file (--key) for a database server")
+        from ..privacy import keyfile
+
         return keyfile.default_key_path(self.sqlite_path)
 
     def pseudonym_key(self, key_path: str | Path | None = None) -> dict[str, tuple[str, str, str]]:
         path = self.key_path(key_path)
+        from ..privacy import keyfile
+
         return keyfile.load_key(path, self._passphrase)
 
     def pseudonymise(
@@ -90,6 +90,8 @@ class PseudonymsMixin(ProjectCore):
         project is not changed (an error, or the run interrupted), the key is put back as it
         was and the backup removed, so no copy of the original names is left behind; a file
         that cannot be removed is named in the error."""
+        from ..privacy import keyfile
+
         spellings = plan.spellings()
         if not plan.by_document() and not spellings:
             raise QualcodeError("nothing selected to pseudonymise")
@@ -119,6 +121,8 @@ class PseudonymsMixin(ProjectCore):
     def _apply(self, plan: Plan, spellings: dict[str, str]) -> tuple[dict[str, str], int, int, int]:
         """The one transaction: texts, offsets, names, speakers, memos and free text."""
         per_document = plan.by_document()
+        from ..privacy.pseudonymise import replace_in_name, rewrite, spelling_replacer
+
         replace = spelling_replacer(spellings)
         renames = plan.renames()
         moved = memos = 0
@@ -339,6 +343,8 @@ class _Written:
 
 def _speaker_rows(session: Session) -> dict[str, list[SpeakerRow]]:
     """Each document's speakers as the plan sees them, in order."""
+    from ..privacy.labels import SpeakerRow
+
     rows: dict[str, list[SpeakerRow]] = {}
     query = (
         select(Document.name, Speaker.label, Speaker.role, Case.name)
