@@ -102,9 +102,21 @@ def library_apply(path: Path, rounds: int) -> list[float]:
     return times
 
 
+def codings_on_view(screen: object) -> bool:
+    from textual.css.query import NoMatches
+
+    from qualcode.tui.screens.coding import CodingScreen
+
+    if not isinstance(screen, CodingScreen):
+        return False
+    try:
+        return bool(screen.view.marks)
+    except (NoMatches, AttributeError):  # not composed yet
+        return False
+
+
 async def ui(path: Path, rounds: int) -> dict[str, list[float]]:
     from qualcode.tui import make_app
-    from qualcode.tui.screens.coding import CodingScreen
 
     app = make_app(path, coder="bench")
     results: dict[str, list[float]] = {"paint": [], "codings": [], "floor": []}
@@ -119,15 +131,18 @@ async def ui(path: Path, rounds: int) -> dict[str, list[float]]:
             results["floor"].append(time.perf_counter() - started)
         table = app.screen.query_one("#documents")
         table.move_cursor(row=0)  # type: ignore[attr-defined]
+        # Pilot's press and pause also wait until the process is idle, background work (the
+        # sentence worker) included; the user sees the codings when they are drawn, so that is
+        # polled for directly while the key press runs.
         started = time.perf_counter()
-        await pilot.press("enter")
-        await pilot.pause()
-        results["paint"].append(time.perf_counter() - started)
-        screen = app.screen
-        assert isinstance(screen, CodingScreen)
-        while screen.loading_codings:
-            await pilot.pause(0.01)
+        pressing = asyncio.create_task(pilot.press("enter"))
+        while not codings_on_view(app.screen):
+            await asyncio.sleep(0.002)  # the codings are on the view (drawn at the next frame)
         results["codings"].append(time.perf_counter() - started)
+        await pressing
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        results["paint"].append(time.perf_counter() - started)  # and every background worker
         for _ in range(rounds):
             started = time.perf_counter()
             await pilot.press("pagedown")
@@ -162,9 +177,9 @@ def main() -> None:
         floor = statistics.median(results["floor"])
         print(f"Pilot floor (press + pause of an unbound key): median {floor * 1000:.1f} ms; "
               "'net' figures below subtract it")  # fmt: skip
-        paint, shown = results["paint"][0], results["codings"][0]
-        print(f"open long transcript: painted {paint:.2f} s (net {paint - floor:.2f} s), "
-              f"codings shown {shown:.2f} s (goal 1.00 s)")  # fmt: skip
+        idle, shown = results["paint"][0], results["codings"][0]
+        print(f"open long transcript: codings shown {shown:.2f} s (goal 1.00 s, "
+              f"{shown:.2f}x); every background worker done {idle:.2f} s")  # fmt: skip
         for name, goal in (("pagedown", 0.05), ("apply", 0.05)):
             values = results[name]
             net = [v - floor for v in values]
