@@ -156,7 +156,8 @@ def restore(
     restoring = path.with_name(f".{path.name}.restoring")
     try:
         _copy(source, restoring, source_key)
-        _record_restore(restoring, source_key, source, (kept, current_key), actor or _who())
+        who = actor or default_actor()
+        _record_restore(restoring, source_key, source, (kept, current_key), who)
         for leftover in ("-wal", "-shm", "-journal"):
             Path(f"{path}{leftover}").unlink(missing_ok=True)
         os.replace(restoring, path)
@@ -167,7 +168,9 @@ def restore(
     return kept
 
 
-def _who() -> str:
+def default_actor() -> str:
+    """Who the audit trail names when no coder is given: $QUALCODE_USER, else the login name
+    (here, below the project package, so that a restore and ``Project`` name people alike)."""
     name = os.environ.get("QUALCODE_USER", "").strip()
     if name:
         return name

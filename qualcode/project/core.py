@@ -7,8 +7,6 @@ caller that shows an action as done has it on disk.
 
 from __future__ import annotations
 
-import getpass
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -57,15 +55,7 @@ def pairs(session: Session, query: Any) -> dict[Any, Any]:
     return dict(session.execute(query).all())  # type: ignore[arg-type]
 
 
-def default_actor() -> str:
-    """Who the audit trail names when no coder is given: $QUALCODE_USER, else the login name."""
-    name = os.environ.get("QUALCODE_USER", "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+default_actor = backups.default_actor
 
 
 class ProjectCore:

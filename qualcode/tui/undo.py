@@ -45,3 +45,27 @@ class UndoStack:
         step.redo()
         self.done.append(self.undone.pop())
         return step
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What undoing or redoing the latest step came to, for the screen to say."""
+
+    ran: bool
+    message: str
+    failed: bool = False
+
+
+def step_through(stack: UndoStack, undo: bool) -> Outcome:
+    """Undo (or redo) the latest step; every screen with ctrl+z/ctrl+y says the same."""
+    from ..errors import QualcodeError
+
+    pending = stack.done if undo else stack.undone
+    if not pending:
+        return Outcome(False, "Nothing to undo." if undo else "Nothing to redo.")
+    step = pending[-1]
+    try:
+        stack.undo() if undo else stack.redo()
+    except QualcodeError as exc:  # the step stays where it was (see UndoStack.undo)
+        return Outcome(False, str(exc), failed=True)
+    return Outcome(True, f"{'Undone' if undo else 'Redone'}: {step.description}")

@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from ...errors import QualcodeError
 from ...project import CodingInfo, MemoInfo
 from ..colors import code_colors
-from ..undo import Step
+from ..undo import Step, step_through
 from ..widgets.layout import safe_text
 from ..widgets.panel import CodingPanel, pinned_label
 from ..widgets.transcript import TranscriptView
@@ -486,20 +486,8 @@ class CodingScreen(Screen[None], MemoActions):
         self._describe()
 
     def action_history(self, undo: bool) -> None:
-        stack = self.qapp.undo_stack
-        pending = stack.done if undo else stack.undone
-        if not pending:
-            self.notify("Nothing to undo." if undo else "Nothing to redo.")
-            return
-        step = pending[-1]
-        try:
-            stack.undo() if undo else stack.redo()
-        except QualcodeError as exc:
-            if not pending or pending[-1] is not step:
-                pending.append(step)  # the stack drops a step before running it
-            self.notify(str(exc), severity="error")
-            return
-        self.notify(f"{'Undone' if undo else 'Redone'}: {step.description}")
+        outcome = step_through(self.qapp.undo_stack, undo)
+        self.notify(outcome.message, severity="error" if outcome.failed else "information")
 
     # -- moving around the document and out to retrieval ------------------------------------
     def action_document_edge(self, step: int) -> None:

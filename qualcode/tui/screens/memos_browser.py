@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from ...errors import QualcodeError
 from ...project import MemoEntry
-from ..undo import Step
+from ..undo import Step, step_through
 from ..widgets.layout import safe_text
 from .choose import Choice, ChooseDialog
 from .memo import MemoDialog
@@ -208,18 +208,10 @@ class MemoBrowser(Screen[None]):
         self.notify(done)
 
     def action_history(self, undo: bool) -> None:
-        stack = self.qapp.undo_stack
-        if not stack.done:
-            self.notify("Nothing to undo.")
-            return
-        description = stack.done[-1].description
-        try:
-            stack.undo()
-        except QualcodeError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.reload()
-        self.notify(f"Undone: {description}")
+        outcome = step_through(self.qapp.undo_stack, undo)
+        if outcome.ran:
+            self.reload()
+        self.notify(outcome.message, severity="error" if outcome.failed else "information")
 
     # -- filters -------------------------------------------------------------------------------
     def action_text_filter(self) -> None:

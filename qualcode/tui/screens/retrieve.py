@@ -28,7 +28,7 @@ from ...crashlog import crash_message
 from ...errors import QualcodeError
 from ...project import Query, Segment
 from ..colors import code_colors
-from ..undo import Step
+from ..undo import Step, step_through
 from ..widgets.layout import safe_text
 from .choose import Choice, ChooseDialog
 from .export_list import ExportList, export_name
@@ -362,21 +362,10 @@ class RetrieveScreen(Screen[None], MemoActions):
             self.write_memo("coding", segment.uuid, f"Memo on '{segment.code}' at “{words}…”")
 
     def action_history(self, undo: bool) -> None:
-        stack = self.qapp.undo_stack
-        pending = stack.done if undo else stack.undone
-        if not pending:
-            self.notify("Nothing to undo." if undo else "Nothing to redo.")
-            return
-        step = pending[-1]
-        try:
-            stack.undo() if undo else stack.redo()
-        except QualcodeError as exc:
-            if not pending or pending[-1] is not step:
-                pending.append(step)
-            self.notify(str(exc), severity="error")
-            return
-        self.reload()
-        self.notify(f"{'Undone' if undo else 'Redone'}: {step.description}")
+        outcome = step_through(self.qapp.undo_stack, undo)
+        if outcome.ran:
+            self.reload()
+        self.notify(outcome.message, severity="error" if outcome.failed else "information")
 
     # -- filters -------------------------------------------------------------------------------
     def action_text_filter(self) -> None:
