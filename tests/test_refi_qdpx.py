@@ -84,8 +84,8 @@ def test_nvivo_windows_codings_cover_the_words_nvivo_showed(
     summary = import_qdpx(fresh_project, path)
     assert summary.offsets is not None and "UTF-16" in summary.offsets
     assert summary.warnings == []
-    assert summary.skipped == [
-        "1 rich-text versions of sources (.docx; their plain text is imported): 'videos'"]  # fmt: skip
+    docx = "1 rich-text versions of sources (.docx; their plain text is imported): 'videos'"
+    assert summary.skipped == [docx]
     text = fresh_project.document_text("videos")
     assert text == body.replace("\r\n", "\n")
     codings = fresh_project.codings()
