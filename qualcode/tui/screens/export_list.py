@@ -23,6 +23,27 @@ if TYPE_CHECKING:
     from ..app import QualcodeApp
 
 
+def write_from(
+    project: Project, names: str | None, write: Callable[[Project], Path], doing: str
+) -> tuple[Path | None, str | None]:
+    """Run ``write`` on the project or, with a names file, on its pseudonymised copy in memory
+    (closed after); returns what was written, or the one line to show (an unexpected error is
+    logged, never a silent hang). Shared by every export dialog of the TUI."""
+    copy = None
+    try:
+        source = project
+        if names is not None:
+            source = copy = project.shareable_copy(names)  # type: ignore[assignment]
+        return write(source), None
+    except QualcodeError as exc:
+        return None, str(exc)
+    except Exception as exc:
+        return None, crash_message(exc, doing)
+    finally:
+        if copy is not None:
+            copy.close()
+
+
 def export_name(app: QualcodeApp, name: str) -> str:
     """A default file to export to: beside the project file (a server project: the current
     folder), named after it."""
@@ -77,23 +98,10 @@ class ExportList(ModalScreen[None]):
 
     @work(thread=True, group="export-list", exclusive=True, exit_on_error=False)
     def _export(self, target: str, names: str | None) -> None:
-        copy = None
-        try:
-            source = self.qapp.project
-            if names is not None:
-                source = copy = self.qapp.project.shareable_copy(names)  # type: ignore[assignment]
-            written = self.write(source, target)
-        except QualcodeError as exc:
-            self.app.call_from_thread(self._finished, None, str(exc))
-            return
-        except Exception as exc:  # never a silent hang: say what and where the log is
-            message = crash_message(exc, "Export")
-            self.app.call_from_thread(self._finished, None, message)
-            return
-        finally:
-            if copy is not None:
-                copy.close()
-        self.app.call_from_thread(self._finished, written, None)
+        written, error = write_from(
+            self.qapp.project, names, lambda source: self.write(source, target), "Export"
+        )
+        self.app.call_from_thread(self._finished, written, error)
 
     def _finished(self, written: Path | None, error: str | None) -> None:
         self.running = False

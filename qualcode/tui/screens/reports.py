@@ -19,7 +19,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, get_current_worker
 
-from ...crashlog import crash_message
 from ...errors import QualcodeError
 from ...store.models import CONSENSUS_CODER
 from ..colors import PALETTE
@@ -364,23 +363,17 @@ class ExportDialog(ModalScreen[None]):
         def progress(done: int, total: int, what: str) -> None:
             self.app.call_from_thread(self._progress, done, total, what)
 
-        copy = None
-        try:
-            source = self.qapp.project
-            if names is not None:
-                progress(0, 1, "pseudonymising a copy in memory…")
-                source = copy = self.qapp.project.shareable_copy(names)  # type: ignore[assignment]
-            written = export(source, report, target, progress=progress, **self.options)
-        except QualcodeError as exc:
-            self.app.call_from_thread(self._finished, None, str(exc))
-            return
-        except Exception as exc:  # unexpected: logged, said in one line, the dialog closable
-            self.app.call_from_thread(self._finished, None, crash_message(exc, "The export"))
-            return
-        finally:
-            if copy is not None:
-                copy.close()
-        self.app.call_from_thread(self._finished, written, None)
+        from .export_list import write_from
+
+        if names is not None:
+            progress(0, 1, "pseudonymising a copy in memory…")
+        written, error = write_from(
+            self.qapp.project,
+            names,
+            lambda source: export(source, report, target, progress=progress, **self.options),
+            "The export",
+        )
+        self.app.call_from_thread(self._finished, written, error)
 
     def _progress(self, done: int, total: int, what: str) -> None:
         bar = self.query_one("#export-progress", ProgressBar)
