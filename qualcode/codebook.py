@@ -27,6 +27,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from qualcode.errors import CodebookError, QualcodeError
 from qualcode.files import write_atomically
+from qualcode.formats import format_path
 
 __all__ = [
     "CODE_KEYS",
@@ -149,11 +150,6 @@ class Codebook:
     def count(self) -> int:
         """How many codes there are at every level."""
         return sum(1 for _ in self.walk())
-
-
-def format_path(names: Sequence[str]) -> str:
-    """The path of a code as written on the command line and in reports: ``Theme/Sub``."""
-    return "/".join(names)
 
 
 # --------------------------------------------------------------------------------------------

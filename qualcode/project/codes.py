@@ -14,7 +14,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import CodebookError, ConflictError, NotFoundError
+from ..formats import format_path
 from ..store.models import Code, Coder, Coding
 from .core import ProjectCore
 from .records import CodeInfo
@@ -68,7 +68,7 @@ class CodeTree:
         return out
 
     def path(self, code: Code) -> str:
-        return _format_path(self.paths[code.id])
+        return format_path(self.paths[code.id])
 
     def descendants(self, code: Code) -> list[Code]:
         out: list[Code] = []
@@ -277,7 +277,7 @@ class CodesMixin(ProjectCore):
         index = siblings if siblings is not None else SiblingIndex(tree)
         names, position = index.of(parent_id)
         if name in names:
-            where = _format_path(tree.paths[parent_id]) if parent_id else "the top level"
+            where = format_path(tree.paths[parent_id]) if parent_id else "the top level"
             raise ConflictError(f"a code named '{name}' already exists under {where}")
         code = Code(parent_id=parent_id, name=name, position=position, **fields)
         session.add(code)
@@ -288,7 +288,7 @@ class CodesMixin(ProjectCore):
         tree.paths[code.id] = path
         names.add(name)
         index.next_position[parent_id] = position + 1
-        self._audit(session, "code.create", "code", code.uuid, path=_format_path(path), **fields)
+        self._audit(session, "code.create", "code", code.uuid, path=format_path(path), **fields)
         return code
 
     def update_code(self, ref: str, *, name: str | None = None, **fields: Any) -> CodeInfo:
@@ -476,12 +476,6 @@ class CodesMixin(ProjectCore):
                 )
 
             return Codebook(codes=build(None), name=self.setting("codebook_name"))
-
-
-def _format_path(names: Sequence[str]) -> str:
-    """A code's path as the command line and reports write it (``codebook.format_path``,
-    without loading the codebook module and PyYAML)."""
-    return "/".join(names)
 
 
 def _spec_fields(spec: CodeSpec) -> dict[str, Any]:
