@@ -42,3 +42,30 @@ async def test_the_export_dialog_says_an_export_is_plain(
     assert target.exists()
     assert notes == ([f"{target} {NOTE}: keep it somewhere safe, or delete it when done"]
                      if encrypted else [])  # fmt: skip
+
+
+@pytest.mark.parametrize("encrypted", [True, False])
+async def test_the_list_export_says_an_export_is_plain(
+    demo_path: Path, tmp_path: Path, encrypted: bool
+) -> None:
+    """The retrieval and memo lists export through their own dialog: it says the same."""
+    from qualcode.tui.screens.export_list import ExportList
+
+    if encrypted:
+        cipher.encrypt_file(demo_path, "pass phrase")
+    target = tmp_path / "segments.md"
+
+    def write(_source: object, path: str) -> Path:
+        Path(path).write_text("segments\n", encoding="utf-8")
+        return Path(path)
+
+    app = make_app(demo_path, coder="sue", passphrase="pass phrase" if encrypted else None)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(ExportList("Export", str(target), write))
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        notes = [n.message for n in app._notifications if NOTE in n.message]
+    assert target.exists()
+    assert len(notes) == (1 if encrypted else 0)

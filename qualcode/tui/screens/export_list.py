@@ -111,6 +111,10 @@ class ExportList(ModalScreen[None]):
             return
         self.query_one("#export-list-progress", ProgressBar).update(total=1, progress=1)
         self.notify(f"Wrote {written}")
+        if self.qapp.project.encrypted:  # said once per export, as the report dialog does
+            from ...store.cipher import plain_export_note
+
+            self.notify(plain_export_note(written or ""), severity="warning", timeout=10)
         self.dismiss(None)
 
     def action_close(self) -> None:
