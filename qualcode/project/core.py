@@ -246,6 +246,38 @@ class ProjectCore:
             session.rollback()
             session.close()
 
+    # The unit of work, published for the project package's modules (and for code that extends
+    # it): one user action is one transaction that carries its own audit event, and a read is a
+    # session that is always rolled back. Nothing outside store/ and project/ holds a Session;
+    # the other packages call Project methods that use these.
+    @contextmanager
+    def transaction(
+        self,
+        action: str | None = None,
+        entity: str | None = None,
+        entity_uuid: str | None = None,
+        **payload: Any,
+    ) -> Iterator[Session]:
+        """One user action: everything in the block and its audit event commit together.
+
+        With ``action`` and ``entity`` the audit event is written at the end of the block (so
+        ``entity_uuid`` and the payload may be filled in by the block through the returned
+        session's ``info["audit"]`` dict); without them the block writes its own events.
+        """
+        with self._write() as session:
+            audit: dict[str, Any] = {"entity_uuid": entity_uuid, **payload}
+            session.info["audit"] = audit
+            yield session
+            if action is not None and entity is not None:
+                uuid = audit.pop("entity_uuid", None)
+                self._audit(session, action, entity, uuid, **audit)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session: one consistent view, rolled back at the end."""
+        with self._read() as session:
+            yield session
+
     def _audit(
         self,
         session: Session,

@@ -34,6 +34,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from ..vocabulary import (  # noqa: F401  (re-exported for the project package)
+    ATTRIBUTE_TYPES,
+    CODER_ROLES,
+    CONSENSUS_CODER,
+    DOCUMENT_KINDS,
+    ORIGINS,
+    RECONCILE_CHOICES,
+    SPEAKER_ROLES,
+    SUGGESTION_STATUSES,
+)
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -41,15 +52,6 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-DOCUMENT_KINDS = ("interview", "focus-group", "notes", "survey-response")
-SPEAKER_ROLES = ("interviewer", "participant", "staff", "other")
-CODER_ROLES = ("coder", "supervisor", "consensus")
-ORIGINS = ("manual", "suggestion", "autocode", "consensus", "imported")
-ATTRIBUTE_TYPES = ("text", "integer", "float", "boolean", "date")
-SUGGESTION_STATUSES = ("pending", "accepted", "rejected")
-CONSENSUS_CODER = "consensus"
-RECONCILE_CHOICES = ("coder", "all", "neither", "edit", "agreed")
 
 
 def new_uuid() -> str:
