@@ -443,6 +443,7 @@ def test_fuzz_project_qde_inside_qdpx(qde: bytes, fuzz_dir: Path) -> None:
     check(".qdpx", _qdpx(qde), fuzz_dir, "project.qde in .qdpx")
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(raw=st.one_of(mutated(b"A: x\n" * 50), HOSTILE_TEXT.map(str.encode)))
 def test_fuzz_import_is_all_or_nothing(

@@ -262,6 +262,7 @@ def _apply_all(url: str, spans: list[tuple[int, int]], barrier: Any, results: An
     results.put((applied, refused))
 
 
+@pytest.mark.slow
 def test_three_processes_coding_the_same_spans_leave_one_active_coding_each(
     pg_url: str,
 ) -> None:

@@ -134,6 +134,7 @@ def _run(path: Path) -> dict:  # type: ignore[type-arg]
     return json.loads(done.stdout)
 
 
+@pytest.mark.slow
 def test_suggestions_are_kept_between_processes_until_a_coding_changes(study: Path) -> None:
     first = _run(study)
     assert first["found"] and first["trained"] and first["parsed"]
@@ -192,6 +193,7 @@ def test_blind_coding_keeps_each_coders_calibration_and_cache_apart(study: Path)
         assert project.setting("suggest.evaluation:*") is None
 
 
+@pytest.mark.slow
 def test_pseudonymising_drops_the_suggestions_kept_in_the_project(tmp_path: Path) -> None:
     from qualcode.demo import build_demo
     from qualcode.privacy.names import load_names

@@ -13,6 +13,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from qualcode import Project
 from qualcode.agreement.report import agreement_report
 from qualcode.codebook import load_codebook
@@ -41,6 +43,7 @@ def replay(log: Path) -> tuple[list[Action], set[tuple[str, int, int, str]]]:
     return done, held
 
 
+@pytest.mark.slow
 def test_four_coders_at_once_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     with Project.create(pg_url, actor="lead") as project:
         project.import_codebook(load_codebook(CODEBOOK))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -71,6 +72,7 @@ def transcripts(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, int]]]:
     return draw(st.sampled_from(sorted(STYLES))), turns
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(transcripts(), st.sampled_from(["\n", "\n\n", "\n\n\n"]))
 def test_rendered_transcripts_round_trip(

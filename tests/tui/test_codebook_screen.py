@@ -52,6 +52,7 @@ def stored(path: Path, ref: str) -> CodeInfo:
         return project.code(ref)
 
 
+@pytest.mark.slow
 async def test_add_rename_and_define_a_code(demo: Path) -> None:
     app = make_app(demo, coder="ann")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -74,6 +75,7 @@ async def test_add_rename_and_define_a_code(demo: Path) -> None:
     assert log[:2] == ["code.update", "code.create"]
 
 
+@pytest.mark.slow
 async def test_add_top_level_code_and_name_clash_is_a_notification(demo: Path) -> None:
     app = make_app(demo, coder="ann")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -103,6 +105,7 @@ async def test_recolour_with_the_palette_key(demo: Path) -> None:
     assert stored(demo, WORK).color == PALETTE[1]
 
 
+@pytest.mark.slow
 async def test_bad_colour_is_refused(demo: Path) -> None:
     app = make_app(demo, coder="ann")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -117,6 +120,7 @@ async def test_bad_colour_is_refused(demo: Path) -> None:
     assert stored(demo, THEME).color == "#E69F00"
 
 
+@pytest.mark.slow
 async def test_move_under_another_theme_and_back_to_top(demo: Path) -> None:
     codings = stored(demo, WORK).codings
     app = make_app(demo, coder="ann")
@@ -139,6 +143,7 @@ async def test_move_under_another_theme_and_back_to_top(demo: Path) -> None:
     assert [m.payload["new"] for m in moves] == ["Work–score–use cycle", moved]
 
 
+@pytest.mark.slow
 async def test_merge_moves_codings_and_archives_the_source(demo: Path) -> None:
     target = f"{SUPPORT}/Travel support"
     with Project.open(demo) as project:
@@ -163,6 +168,7 @@ async def test_merge_moves_codings_and_archives_the_source(demo: Path) -> None:
     assert merges[0].payload["codings_moved"] == moving
 
 
+@pytest.mark.slow
 async def test_archive_toggle_asks_first(demo: Path) -> None:
     app = make_app(demo, coder="ann")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static, TextArea
 
@@ -162,6 +163,7 @@ async def test_remove_and_recode_at_the_cursor(demo_path: Path) -> None:
         assert stored(demo_path, document="p01-amy", coder="ann", code=TRAVEL)
 
 
+@pytest.mark.slow
 async def test_memos_on_a_coding_and_on_the_document(demo_path: Path) -> None:
     app = make_app(demo_path, coder="ann", document="p01-amy")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -64,6 +64,7 @@ async def open_import(pilot: Pilot[None]) -> ImportScreen:
     return screen
 
 
+@pytest.mark.slow
 async def test_folders_roles_per_file_and_aliases(study: Path, tmp_path: Path) -> None:
     app = make_app(study, coder="ann")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -122,6 +122,7 @@ async def test_preview_role_import_and_results(project_path: Path, folder: Path)
         assert project.log(action="document.import")[0].payload["source"].endswith("good.txt")
 
 
+@pytest.mark.slow
 async def test_case_per_file_kind_and_unpicking(project_path: Path, folder: Path) -> None:
     app = make_app(project_path, coder="ann")
     async with app.run_test(size=(120, 40)) as pilot:

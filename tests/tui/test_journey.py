@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from qualcode import Project
 from qualcode.tui import make_app
 from qualcode.tui.screens.coding import CodingScreen
@@ -17,6 +19,7 @@ from .test_coding_screen import settle
 LUNCH = "Practical support that enabled attendance/Lunch and food at the group"
 
 
+@pytest.mark.slow
 async def test_a_coding_session_survives_reopening(demo_path: Path) -> None:
     with Project.open(demo_path) as before:
         ann_before = len(before.codings(coder="ann"))

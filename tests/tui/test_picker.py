@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.app import App
 from textual.widgets import Static
 
@@ -91,6 +92,7 @@ async def test_down_then_escape_and_pinned_digits(demo_path: Path) -> None:
     assert third == "Engagement barriers/Travel and distance"
 
 
+@pytest.mark.slow
 async def test_a_recent_code_never_outranks_a_better_match(demo_path: Path) -> None:
     """Found trying it: after one use of 'Travel support', 'travl dist' applied it instead of
     'Travel and distance'. Recency only breaks ties."""

@@ -52,6 +52,7 @@ async def open_export(pilot: Pilot[None], target: Path, names: Path) -> ExportDi
     return dialog
 
 
+@pytest.mark.slow
 async def test_export_dialog_two_labels_then_a_failure_said_in_one_line(
     tmp_path: Path, crash_log: Path
 ) -> None:

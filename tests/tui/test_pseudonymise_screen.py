@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Label
 
@@ -22,6 +23,7 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 async def test_review_then_apply(demo_path: Path) -> None:
     shutil.copy(NAMES, demo_path.with_name("names.csv"))  # found beside the project
     with Project.open(demo_path) as project:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label
 
@@ -50,6 +51,7 @@ async def open_worst(pilot: Pilot[None]) -> tuple[str, ReconcileScreen]:
     return app.screen.code, app.screen
 
 
+@pytest.mark.slow
 async def test_table_is_worst_first_and_the_unit_can_change(demo_path: Path) -> None:
     with Project.open(demo_path) as project:
         report = agreement_report(project, coders=CODERS, unit="sentence")
@@ -84,6 +86,7 @@ async def test_table_is_worst_first_and_the_unit_can_change(demo_path: Path) -> 
         assert table.row_count == len(expected)
 
 
+@pytest.mark.slow
 async def test_decisions_are_stored_undone_and_resumed(demo_path: Path) -> None:
     app = make_app(demo_path, coder="sue")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Label
@@ -26,6 +27,7 @@ def first_count(table: DataTable) -> str:  # type: ignore[type-arg]
     return str(table.get_row_at(0)[1]).strip()
 
 
+@pytest.mark.slow
 async def test_consensus_default_is_said_and_one_key_counts_every_coder(demo_path: Path) -> None:
     app = make_app(demo_path, coder="sue")
     async with app.run_test(size=(80, 24)) as pilot:

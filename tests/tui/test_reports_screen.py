@@ -27,6 +27,7 @@ def cell(table: DataTable, row: int, column: int) -> str:  # type: ignore[type-a
     return str(table.get_row_at(row)[column]).strip()
 
 
+@pytest.mark.slow
 async def test_frequencies_by_group_match_the_library(demo_path: Path) -> None:
     with Project.open(demo_path) as project:
         by_group = frequencies(project, by="group")
@@ -113,6 +114,7 @@ def test_the_bar_chart_fits_its_pane(demo_path: Path, width: int) -> None:
     assert any(line.rstrip().endswith(f" {most}") and "█" in line for line in lines)
 
 
+@pytest.mark.slow
 async def test_export_dialog_pseudonymises_with_a_names_file(
     demo_path: Path, tmp_path: Path
 ) -> None:

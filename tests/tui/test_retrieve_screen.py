@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Label, OptionList
 
@@ -59,6 +60,7 @@ async def open_theme(pilot: Pilot[None]) -> RetrieveScreen:
     return retrieve_screen(pilot.app)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 async def test_enter_on_a_theme_lists_every_segment_of_it_and_its_sub_codes(
     demo_path: Path,
 ) -> None:
@@ -83,6 +85,7 @@ async def test_enter_on_a_theme_lists_every_segment_of_it_and_its_sub_codes(
         assert isinstance(app.screen, CodingScreen) and app.screen.document == "fg01-group"
 
 
+@pytest.mark.slow
 async def test_filters_by_coder_attribute_text_and_a_second_code(demo_path: Path) -> None:
     app = make_app(demo_path, coder="ann")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -114,6 +117,7 @@ async def test_filters_by_coder_attribute_text_and_a_second_code(demo_path: Path
         assert "and Safety of" in str(screen.query_one("#retrieve-filters").render())
 
 
+@pytest.mark.slow
 async def test_recode_remove_favourite_and_memo_from_the_list(demo_path: Path) -> None:
     app = make_app(demo_path, coder="ann")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -153,6 +157,7 @@ async def test_recode_remove_favourite_and_memo_from_the_list(demo_path: Path) -
         assert "Undone: remove" in messages(app)[-1]
 
 
+@pytest.mark.slow
 async def test_another_coders_segment_cannot_be_changed_from_the_list(demo_path: Path) -> None:
     app = make_app(demo_path, coder="ann")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -171,6 +176,7 @@ async def test_another_coders_segment_cannot_be_changed_from_the_list(demo_path:
         assert len(after) in (len(before), len(before) - 1)
 
 
+@pytest.mark.slow
 async def test_enter_opens_the_transcript_with_the_segment_selected(demo_path: Path) -> None:
     app = make_app(demo_path, coder="ann")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -195,6 +201,7 @@ async def test_enter_opens_the_transcript_with_the_segment_selected(demo_path: P
         assert target.uuid not in [s.uuid for s in retrieve_screen(app).segments]
 
 
+@pytest.mark.slow
 async def test_the_list_exports_plain_and_pseudonymised(demo_path: Path, tmp_path: Path) -> None:
     names = tmp_path / "names.csv"
     names.write_text("name,kind,replacement,aliases\nAmy,person,,\n", encoding="utf-8")
@@ -225,6 +232,7 @@ async def test_the_list_exports_plain_and_pseudonymised(demo_path: Path, tmp_pat
         assert isinstance(app.screen, RetrieveScreen)
 
 
+@pytest.mark.slow
 async def test_from_the_coding_screen_and_the_palette(demo_path: Path) -> None:
     app = make_app(demo_path, coder="ann", document="p01-amy")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -275,6 +283,7 @@ def add_memos(path: Path) -> dict[str, str]:
         return made
 
 
+@pytest.mark.slow
 async def test_memo_browser_filters_opens_edits_and_exports(
     demo_path: Path, tmp_path: Path
 ) -> None:
@@ -338,6 +347,7 @@ async def test_memo_browser_filters_opens_edits_and_exports(
 # -- the coding screen -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_codings_list_and_moves_through_a_long_document(demo_path: Path) -> None:
     app = make_app(demo_path, coder="ann", document="p01-amy")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -384,6 +394,7 @@ async def test_codings_list_and_moves_through_a_long_document(demo_path: Path) -
 # -- home ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_home_filters_and_sorts_documents(demo_path: Path) -> None:
     app = make_app(demo_path, coder="ann")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -29,6 +29,7 @@ def test_retrieve(snap_compare, demo_path: Path, size: tuple[int, int]) -> None:
     assert snap_compare(app, terminal_size=size, run_before=keys_then_workers("tab", "enter"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
 def test_retrieve_combined(snap_compare, demo_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_path, coder="ann")
@@ -61,6 +62,7 @@ def test_codings_list(snap_compare, demo_path: Path, size: tuple[int, int]) -> N
     assert snap_compare(app, terminal_size=size, run_before=keys_then_workers("l"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
 def test_home_filtered(snap_compare, demo_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_path, coder="ann")

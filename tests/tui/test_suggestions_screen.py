@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from textual.pilot import Pilot
 from textual.widgets import Label
@@ -34,6 +35,7 @@ def suggested_codings(path: Path) -> list[tuple[int, int]]:
         return [(c.start, c.end) for c in found if c.origin == "suggestion"]
 
 
+@pytest.mark.slow
 async def test_accept_reject_undo_and_back_to_the_coding_screen(demo_path: Path) -> None:
     app = make_app(demo_path, coder="ann", document="p01-amy")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -77,6 +79,7 @@ async def test_accept_reject_undo_and_back_to_the_coding_screen(demo_path: Path)
         assert shown == [(start, end)]
 
 
+@pytest.mark.slow
 async def test_home_s_suggests_across_documents_and_escape_cancels(demo_path: Path) -> None:
     app = make_app(demo_path, coder="ann")
     async with app.run_test(size=(120, 40)) as pilot:

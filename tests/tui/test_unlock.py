@@ -17,6 +17,7 @@ pytest.importorskip("sqlcipher3", reason="the encryption extra (sqlcipher3) is n
 PASS = "s3cret pass"
 
 
+@pytest.mark.slow
 async def test_wrong_then_right_passphrase_then_the_home_screen(
     demo_path: Path, config_env: Path
 ) -> None:
