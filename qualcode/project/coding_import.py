@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,11 +18,18 @@ from sqlalchemy.orm import Session
 from ..errors import BadInputError, NotAllowed, QualcodeError
 from ..store.models import ORIGINS, Coding
 from .codes import load_tree
-from .coding import CodingMixin
+from .core import ProjectCore
 from .records import CodingsImport
 
+if TYPE_CHECKING:
+    from .coding import CodingMixin
 
-class CodingImportMixin(CodingMixin):
+
+class CodingImportMixin(ProjectCore):
+    if TYPE_CHECKING:  # the coding helpers of CodingMixin, another base of Project
+        _resolve_span = CodingMixin._resolve_span
+        _insert_coding = CodingMixin._insert_coding
+
     def import_codings(self, path: str | Path) -> CodingsImport:
         """Apply every row of a CSV or XLSX (columns document, code, coder, and start+end or
         quote; optional origin) in one transaction: all rows or, on any error, none."""

@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 
 from ..errors import BadInputError, NotFoundError, QualcodeError
 from ..store.models import DOCUMENT_KINDS, SPEAKER_ROLES, Case, Document, Speaker, Turn
-from .cases import CasesMixin
-from .core import aware, pairs
+from .core import ProjectCore, aware, pairs
 from .records import DocumentInfo, ImportOutcome, SpeakerInfo, TurnInfo
 
 if TYPE_CHECKING:  # importers load on the first import (``--help`` and listings skip them)
     from ..importers.base import ImportOptions, ParsedDocument
+    from .cases import CasesMixin
 
 Progress = Callable[[int, int, str], None]
 """Called as progress(done, total, path) after each file."""
@@ -46,7 +46,11 @@ def _already_here(names: list[str]) -> str:
     return f"skipped: the {what} already in the project with the same name and text ({shown})"
 
 
-class DocumentsMixin(CasesMixin):
+class DocumentsMixin(ProjectCore):
+    if TYPE_CHECKING:  # the case helpers of CasesMixin, another base of Project
+        _case_row = CasesMixin._case_row
+        _set_values = CasesMixin._set_values
+
     def import_files(
         self,
         paths: Iterable[str | Path],

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from ..store.models import Coding, Document
 from .codes import load_tree
-from .memos import MemosMixin
+from .core import ProjectCore
 from .records import MemoInfo, Record
+
+if TYPE_CHECKING:
+    from .memos import MemosMixin
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,10 @@ class MemoEntry(Record):
     end: int | None = None
 
 
-class MemoEntriesMixin(MemosMixin):
+class MemoEntriesMixin(ProjectCore):
+    if TYPE_CHECKING:  # from MemosMixin, another base of Project
+        memos = MemosMixin.memos
+
     def memo_entries(
         self,
         *,

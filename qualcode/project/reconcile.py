@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,15 +28,23 @@ from ..store.models import (
     ReconcileDecision,
 )
 from .codes import CodeTree, load_tree
-from .coding import CodingMixin, _Span
-from .core import aware
+from .coding import _Span
+from .core import ProjectCore, aware
 from .records import DecisionInfo
+
+if TYPE_CHECKING:
+    from .coding import CodingMixin
 
 #: A consensus coding to make: (code path, start, end).
 Excerpt = tuple[str, int, int]
 
 
-class ReconcileMixin(CodingMixin):
+class ReconcileMixin(ProjectCore):
+    if TYPE_CHECKING:  # the coding helpers of CodingMixin, another base of Project
+        _active = CodingMixin._active
+        _insert_coding = CodingMixin._insert_coding
+        _soft_delete = CodingMixin._soft_delete
+
     def record_decision(
         self,
         *,
