@@ -22,13 +22,20 @@ from .core import ProjectCore
 from .records import CodingsImport
 
 if TYPE_CHECKING:
-    from .coding import CodingMixin
+    from .codes import CodeTree
+    from .coding import _Span
 
 
 class CodingImportMixin(ProjectCore):
-    if TYPE_CHECKING:  # the coding helpers of CodingMixin, another base of Project
-        _resolve_span = CodingMixin._resolve_span
-        _insert_coding = CodingMixin._insert_coding
+    if TYPE_CHECKING:  # defined by CodingMixin, another base of Project
+
+        def _resolve_span(
+            self, session: Session, tree: CodeTree, *, document: str, code: str, coder: str,
+            start: int | None, end: int | None, quote: str | None, for_apply: bool,
+        ) -> _Span: ...  # fmt: skip
+        def _insert_coding(
+            self, session: Session, span: _Span, origin: str, actor: str | None = None
+        ) -> Coding: ...
 
     def import_codings(self, path: str | Path) -> CodingsImport:
         """Apply every row of a CSV or XLSX (columns document, code, coder, and start+end or

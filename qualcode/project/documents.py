@@ -27,7 +27,6 @@ from .records import DocumentInfo, ImportOutcome, SpeakerInfo, TurnInfo
 
 if TYPE_CHECKING:  # importers load on the first import (``--help`` and listings skip them)
     from ..importers.base import ImportOptions, ParsedDocument
-    from .cases import CasesMixin
 
 Progress = Callable[[int, int, str], None]
 """Called as progress(done, total, path) after each file."""
@@ -47,9 +46,10 @@ def _already_here(names: list[str]) -> str:
 
 
 class DocumentsMixin(ProjectCore):
-    if TYPE_CHECKING:  # the case helpers of CasesMixin, another base of Project
-        _case_row = CasesMixin._case_row
-        _set_values = CasesMixin._set_values
+    if TYPE_CHECKING:  # defined by CasesMixin, another base of Project
+
+        def _case_row(self, session: Session, name: str, *, create: bool = False) -> Case: ...
+        def _set_values(self, session: Session, case: Case, values: dict[str, str]) -> None: ...
 
     def import_files(
         self,

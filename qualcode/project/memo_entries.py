@@ -17,9 +17,6 @@ from .codes import load_tree
 from .core import ProjectCore
 from .records import MemoInfo, Record
 
-if TYPE_CHECKING:
-    from .memos import MemosMixin
-
 
 @dataclass(frozen=True)
 class MemoEntry(Record):
@@ -37,8 +34,12 @@ class MemoEntry(Record):
 
 
 class MemoEntriesMixin(ProjectCore):
-    if TYPE_CHECKING:  # from MemosMixin, another base of Project
-        memos = MemosMixin.memos
+    if TYPE_CHECKING:  # defined by MemosMixin, another base of Project
+
+        def memos(
+            self, *, target_type: str | None = None, target: str | None = None,
+            coder: str | None = None,
+        ) -> list[MemoInfo]: ...  # fmt: skip
 
     def memo_entries(
         self,

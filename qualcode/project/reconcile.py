@@ -32,18 +32,18 @@ from .coding import _Span
 from .core import ProjectCore, aware
 from .records import DecisionInfo
 
-if TYPE_CHECKING:
-    from .coding import CodingMixin
-
 #: A consensus coding to make: (code path, start, end).
 Excerpt = tuple[str, int, int]
 
 
 class ReconcileMixin(ProjectCore):
-    if TYPE_CHECKING:  # the coding helpers of CodingMixin, another base of Project
-        _active = CodingMixin._active
-        _insert_coding = CodingMixin._insert_coding
-        _soft_delete = CodingMixin._soft_delete
+    if TYPE_CHECKING:  # defined by CodingMixin, another base of Project
+
+        def _active(self, session: Session, span: _Span) -> Coding | None: ...
+        def _insert_coding(
+            self, session: Session, span: _Span, origin: str, actor: str | None = None
+        ) -> Coding: ...
+        def _soft_delete(self, session: Session, coding: Coding, actor: str) -> None: ...
 
     def record_decision(
         self,
