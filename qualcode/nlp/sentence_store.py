@@ -25,11 +25,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import SQLAlchemyError
-
-from ..errors import QualcodeError
-
 if TYPE_CHECKING:
     from ..project import Project
 
@@ -112,7 +107,7 @@ def _decode(value: str, fingerprint: str, text: str) -> list[Span] | None:
 def stored_sentences(project: Project, text: str, turns: Sequence[Any]) -> list[Span] | None:
     """The sentences stored for this text and these turns, or None."""
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    value = project.setting(PREFIX + digest)
+    value = project.cached(PREFIX + digest)
     return None if value is None else _decode(value, _fingerprint(turns), text)
 
 
@@ -121,7 +116,7 @@ def document_sentences(project: Project, text: str, turns: Sequence[Any]) -> lis
     found by :func:`qualcode.nlp.pipeline.analyse` and stored."""
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     fingerprint = _fingerprint(turns)
-    value = project.setting(PREFIX + digest)
+    value = project.cached(PREFIX + digest)
     if value is not None:
         spans = _decode(value, fingerprint, text)
         if spans is not None:
@@ -129,24 +124,5 @@ def document_sentences(project: Project, text: str, turns: Sequence[Any]) -> lis
     from .pipeline import analyse
 
     spans = list(analyse(text, turns, sha256=digest).spans)
-    _store(project, PREFIX + digest, _encode(fingerprint, spans))
+    project.keep_cached(PREFIX + digest, _encode(fingerprint, spans), per_text=PREFIX)
     return spans
-
-
-def _store(project: Project, key: str, value: str) -> None:
-    from ..store.models import Document, Setting
-
-    try:
-        with project._write() as session:
-            row = session.get(Setting, key)
-            if row is None:
-                session.add(Setting(key=key, value=value))
-            else:
-                row.value = value
-            if project.sqlite_path is not None:  # on a server only the owner deletes rows
-                live = [PREFIX + sha for sha in session.scalars(select(Document.sha256))]
-                session.execute(
-                    delete(Setting).where(Setting.key.startswith(PREFIX), Setting.key.not_in(live))
-                )
-    except (QualcodeError, SQLAlchemyError):
-        pass  # a cache: the sentences are found again next time

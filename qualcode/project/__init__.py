@@ -7,12 +7,18 @@
         project.apply_code(document="p01-amy", code="Engagement barriers/Travel",
                            coder="alice", quote="the bus fare")
 
-The operations live in small mixins by domain (documents, cases, codes, coding, memos) over
-``ProjectCore`` (opening, transactions, audit trail, coders).
+The operations live in small mixins by domain (documents, cases, codes, coding, memos,
+suggestions, teams, kept derived data), each over ``ProjectCore`` (opening, the unit of work,
+audit trail, coders) and nothing else; ``Project`` lists them all.
 """
 
 from __future__ import annotations
 
+from .cache import CacheMixin
+from .cases import CasesMixin
+from .codes import CodesMixin
+from .coding import CodingMixin
+from .coding_import import CodingImportMixin
 from .documents import DocumentsMixin
 from .memo_entries import MemoEntriesMixin, MemoEntry
 from .memos import MemosMixin
@@ -34,10 +40,24 @@ from .records import (
     TurnInfo,
 )
 from .retrieve import Query, RetrieveMixin, Segment
+from .suggestions import SuggestionsMixin
+from .team import TeamMixin
 
 
 class Project(
-    RetrieveMixin, MemoEntriesMixin, PseudonymsMixin, ReconcileMixin, MemosMixin, DocumentsMixin
+    RetrieveMixin,
+    MemoEntriesMixin,
+    PseudonymsMixin,
+    ReconcileMixin,
+    MemosMixin,
+    CodingImportMixin,
+    CodingMixin,
+    CodesMixin,
+    DocumentsMixin,
+    CasesMixin,
+    SuggestionsMixin,
+    TeamMixin,
+    CacheMixin,
 ):
     """An open qualcode project (a SQLite file or a database URL)."""
 

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, NotFoundError, QualcodeError
 from ..store.models import ORIGINS, Code, Coder, Coding, Document, Memo, Turn
-from .codes import CodesMixin, CodeTree, load_tree
-from .core import aware
+from .codes import CodeTree, load_tree
+from .core import ProjectCore, aware
 from .records import CodingInfo
 
 # Same-length substitutions so a match in the folded text has the same offsets in the original.
@@ -59,7 +59,7 @@ class _Span:
     end: int
 
 
-class CodingMixin(CodesMixin):
+class CodingMixin(ProjectCore):
     def _resolve_span(
         self,
         session: Session,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,11 +18,25 @@ from sqlalchemy.orm import Session
 from ..errors import BadInputError, NotAllowed, QualcodeError
 from ..store.models import ORIGINS, Coding
 from .codes import load_tree
-from .coding import CodingMixin
+from .core import ProjectCore
 from .records import CodingsImport
 
+if TYPE_CHECKING:
+    from .codes import CodeTree
+    from .coding import _Span
 
-class CodingImportMixin(CodingMixin):
+
+class CodingImportMixin(ProjectCore):
+    if TYPE_CHECKING:  # defined by CodingMixin, another base of Project
+
+        def _resolve_span(
+            self, session: Session, tree: CodeTree, *, document: str, code: str, coder: str,
+            start: int | None, end: int | None, quote: str | None, for_apply: bool,
+        ) -> _Span: ...  # fmt: skip
+        def _insert_coding(
+            self, session: Session, span: _Span, origin: str, actor: str | None = None
+        ) -> Coding: ...
+
     def import_codings(self, path: str | Path) -> CodingsImport:
         """Apply every row of a CSV or XLSX (columns document, code, coder, and start+end or
         quote; optional origin) in one transaction: all rows or, on any error, none."""

@@ -22,8 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import BadInputError, NotFoundError, QualcodeError
 from ..store.models import DOCUMENT_KINDS, SPEAKER_ROLES, Case, Document, Speaker, Turn
-from .cases import CasesMixin
-from .core import aware, pairs
+from .core import ProjectCore, aware, pairs
 from .records import DocumentInfo, ImportOutcome, SpeakerInfo, TurnInfo
 
 if TYPE_CHECKING:  # importers load on the first import (``--help`` and listings skip them)
@@ -46,7 +45,12 @@ def _already_here(names: list[str]) -> str:
     return f"skipped: the {what} already in the project with the same name and text ({shown})"
 
 
-class DocumentsMixin(CasesMixin):
+class DocumentsMixin(ProjectCore):
+    if TYPE_CHECKING:  # defined by CasesMixin, another base of Project
+
+        def _case_row(self, session: Session, name: str, *, create: bool = False) -> Case: ...
+        def _set_values(self, session: Session, case: Case, values: dict[str, str]) -> None: ...
+
     def import_files(
         self,
         paths: Iterable[str | Path],

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from ..store.models import Coding, Document
 from .codes import load_tree
-from .memos import MemosMixin
+from .core import ProjectCore
 from .records import MemoInfo, Record
 
 
@@ -32,7 +33,14 @@ class MemoEntry(Record):
     end: int | None = None
 
 
-class MemoEntriesMixin(MemosMixin):
+class MemoEntriesMixin(ProjectCore):
+    if TYPE_CHECKING:  # defined by MemosMixin, another base of Project
+
+        def memos(
+            self, *, target_type: str | None = None, target: str | None = None,
+            coder: str | None = None,
+        ) -> list[MemoInfo]: ...  # fmt: skip
+
     def memo_entries(
         self,
         *,

@@ -10,14 +10,13 @@ from sqlalchemy.orm import Session
 from ..errors import NotFoundError, QualcodeError
 from ..store.models import Case, Coder, Coding, Document, Memo
 from .codes import load_tree
-from .coding_import import CodingImportMixin
-from .core import aware
+from .core import ProjectCore, aware
 from .records import MemoInfo
 
 MEMO_TARGETS = ("project", "document", "code", "coding", "case")
 
 
-class MemosMixin(CodingImportMixin):
+class MemosMixin(ProjectCore):
     def _memo_target(
         self, session: Session, target_type: str, target: str | None
     ) -> dict[str, int]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,15 +28,23 @@ from ..store.models import (
     ReconcileDecision,
 )
 from .codes import CodeTree, load_tree
-from .coding import CodingMixin, _Span
-from .core import aware
+from .coding import _Span
+from .core import ProjectCore, aware
 from .records import DecisionInfo
 
 #: A consensus coding to make: (code path, start, end).
 Excerpt = tuple[str, int, int]
 
 
-class ReconcileMixin(CodingMixin):
+class ReconcileMixin(ProjectCore):
+    if TYPE_CHECKING:  # defined by CodingMixin, another base of Project
+
+        def _active(self, session: Session, span: _Span) -> Coding | None: ...
+        def _insert_coding(
+            self, session: Session, span: _Span, origin: str, actor: str | None = None
+        ) -> Coding: ...
+        def _soft_delete(self, session: Session, coding: Coding, actor: str) -> None: ...
+
     def record_decision(
         self,
         *,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import NotFoundError
-from ..store.models import CONSENSUS_CODER
+from ..vocabulary import CONSENSUS_CODER
 from .snapshot import Snapshot, read_snapshot
 from .write import check_new_output, write_project
 

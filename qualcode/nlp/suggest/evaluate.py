@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...errors import QualcodeError
-from ...store.models import Setting
 from .base import CorpusStats, DocumentView
 from .baseline import KeywordBaseline, NameBaseline
 from .corpus import load_corpus
@@ -249,15 +248,7 @@ def _save(
         "calibration": calibration.to_json(),
         "codings": codings,
     }
-    key = evaluation_key(coder)
-    with project._write() as session:
-        row = session.get(Setting, key)
-        if row is None:
-            session.add(Setting(key=key, value=json.dumps(value)))
-        else:
-            row.value = json.dumps(value)
-        project._audit(
-            session, "suggest.evaluate", "project", None,
-            coder=coder, documents=report["documents"], folds=report["folds"],
-            f1=value["f1"],
-        )  # fmt: skip
+    project.keep_evaluation(
+        evaluation_key(coder), json.dumps(value),
+        coder=coder, documents=report["documents"], folds=report["folds"], f1=value["f1"],
+    )  # fmt: skip

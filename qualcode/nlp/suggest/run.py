@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...errors import NotFoundError, QualcodeError
-from ...store.models import Setting
 from .corpus import Corpus, load_corpus, mark_overlaps
 from .engines import build_engines, contributions
 from .progress import Steps
@@ -220,7 +219,7 @@ def cache_key(coder: str | None) -> str:
 
 
 def _read_cache(project: Project, coder: str | None, key: str) -> dict[str, list[dict[str, Any]]]:
-    raw = project.setting(cache_key(coder))
+    raw = project.cached(cache_key(coder))
     if not raw:
         return {}
     try:
@@ -247,15 +246,7 @@ def _write_cache(
     """Keep what was found in the project (a setting: no new table, encrypted with it). A
     project the actor may not write to simply keeps no cache."""
     value = json.dumps({"key": key, "documents": documents}, separators=(",", ":"))
-    try:
-        with project._write() as session:
-            row = session.get(Setting, cache_key(coder))
-            if row is None:
-                session.add(Setting(key=cache_key(coder), value=value))
-            else:
-                row.value = value
-    except QualcodeError:
-        pass
+    project.keep_cached(cache_key(coder), value)
 
 
 def _compute(

@@ -22,7 +22,7 @@ from ...agreement.report import ALPHA_GOOD, ALPHA_TENTATIVE, worst_first
 from ...agreement.units import UNITS
 from ...errors import QualcodeError
 from ...formats import figure
-from ...store.models import CONSENSUS_CODER
+from ...vocabulary import CONSENSUS_CODER
 from ..failures import ShowsWorkerFailures
 
 if TYPE_CHECKING:

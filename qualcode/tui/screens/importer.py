@@ -35,7 +35,7 @@ from textual.worker import Worker, get_current_worker
 from ...importers import default_role
 from ...project.documents import likely_aliases
 from ...project.records import ImportOutcome
-from ...store.models import DOCUMENT_KINDS, SPEAKER_ROLES
+from ...vocabulary import DOCUMENT_KINDS, SPEAKER_ROLES
 from ..failures import ShowsWorkerFailures, failure_message
 from .file_tree import TranscriptTree
 from .import_preview import (

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar
 from textual.worker import Worker, get_current_worker
 
 from ...errors import QualcodeError
-from ...store.models import CONSENSUS_CODER
+from ...vocabulary import CONSENSUS_CODER
 from ..colors import PALETTE
 from ..failures import ShowsWorkerFailures
 
