@@ -15,10 +15,18 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from ..errors import BadInputError
 from ..importers.base import MAX_UNZIPPED_BYTES
+from ..project.refi_model import (
+    RefiCase,
+    RefiCodebook,
+    RefiNote,
+    RefiProject,
+    RefiUser,
+    RefiVariable,
+    is_ours,
+)
 from . import extras
-from .model import RefiCase, RefiCodebook, RefiNote, RefiProject, RefiUser, RefiVariable
 from .offsets import CODE_POINTS, CRLF_AS_ONE, UTF16, convention_for, guess_convention
-from .qdc import is_ours, read_codes, read_sets
+from .qdc import read_codes, read_sets
 from .refi_xml import PROJECT_NS, Deviations, Doc, parse_datetime, parse_xml, unread
 from .sources import SourceReader, variable_values
 from .summary import Skips

@@ -33,11 +33,18 @@ from .records import (
     SpeakerInfo,
     TurnInfo,
 )
+from .refi import RefiMixin
 from .retrieve import Query, RetrieveMixin, Segment
 
 
 class Project(
-    RetrieveMixin, MemoEntriesMixin, PseudonymsMixin, ReconcileMixin, MemosMixin, DocumentsMixin
+    RetrieveMixin,
+    MemoEntriesMixin,
+    PseudonymsMixin,
+    ReconcileMixin,
+    MemosMixin,
+    DocumentsMixin,
+    RefiMixin,
 ):
     """An open qualcode project (a SQLite file or a database URL)."""
 

@@ -1,30 +1,32 @@
-"""Writing a read ``RefiProject`` into a project: one transaction, one audit event.
+"""Storing a read REFI-QDA project or codebook (``refi_model``): one transaction, one audit event.
 
-Users become coders (matched by name; ``consensus`` is our consensus coder), codes are matched
-by path (``store_codes``), documents by GUID (with the same text) or else by name and text (so
-codings from a colleague's copy of our transcripts land on our documents), never by text alone:
-two sources with one text are two documents. Cases and attributes are matched by name. Everything
+``qualcode.interop`` reads and checks the file; the methods here write what it read. Users become
+coders (matched by name; ``consensus`` is our consensus coder), codes are matched by path
+(``refi_codes``), documents by GUID (with the same text) or else by name and text (so codings
+from a colleague's copy of our transcripts land on our documents), never by text alone: two
+sources with one text are two documents. Cases and attributes are matched by name. Everything
 new keeps the file's GUID as its uuid unless that uuid is already taken in this project; then
 it gets a new one and the summary says how many. Codings the project already has (same
-document, code, coder and span) are not added twice.
+document, code, coder and span) are not added twice. Notes become memos (``refi_memos``); what
+only an export needs back is kept in ``refi.`` settings (``refi_keep``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid as uuid_module
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from ..importers import default_role
-from ..importers.turns import split_turns
-from ..project.cases import canonical
-from ..project.documents import count_words
+from ..errors import ConflictError, NotFoundError
+from ..store import engine as store_engine
 from ..store.models import (
     CONSENSUS_CODER,
     Attribute,
@@ -33,19 +35,144 @@ from ..store.models import (
     Coder,
     Coding,
     Document,
+    Memo,
+    ReconcileDecision,
     Setting,
     Speaker,
+    Suggestion,
     Turn,
 )
-from . import keep
-from .extras import turns_fit
-from .model import RefiProject, RefiSource
-from .qdc import is_ours
-from .store_codes import CodeWriter, sets_to_memos, taken_uuids
-from .store_memos import MemoWriter
-from .summary import ImportSummary, SameText, SkippedError, Skips
+from . import refi_keep as keep
+from .cases import canonical
+from .core import ProjectCore
+from .documents import count_words
+from .refi_codes import CodeWriter, sets_to_memos, store_codebook, taken_uuids
+from .refi_memos import MemoWriter
+from .refi_model import RefiCodebook, RefiProject, RefiSource, is_ours
+from .refi_summary import ImportSummary, SameText, SkippedError, Skips
 
 Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Leftovers:
+    """What an export of the current work leaves out, counted for its summary."""
+
+    removed_codings: int
+    removed_memos: int
+    suggestions: int
+    decisions: int
+    """Reconcile decisions."""
+
+
+class RefiMixin(ProjectCore):
+    def import_refi_project(
+        self,
+        parsed: RefiProject,
+        *,
+        source: str,
+        coder: str | None = None,
+        progress: Progress | None = None,
+        fresh: bool = False,
+        strict: bool = False,
+    ) -> ImportSummary:
+        """Store everything ``parsed`` holds in one transaction; all or nothing. ``coder``
+        writes what the file names no user for. ``fresh``: the project was just created for
+        this file, so the coders every project starts with (consensus) may take the file's
+        GUIDs too. ``strict``: if anything would be skipped, raise ``SkippedError`` and write
+        nothing."""
+        return store_project(self, parsed, source=source, coder=coder, progress=progress,
+                             fresh=fresh, strict=strict)  # fmt: skip
+
+    @classmethod
+    def create_from_refi(
+        cls,
+        target: str | Path,
+        parsed: RefiProject,
+        *,
+        source: str,
+        actor: str | None = None,
+        coder: str | None = None,
+        progress: Progress | None = None,
+        strict: bool = False,
+    ) -> ImportSummary:
+        """Create the project ``target`` holding ``parsed``. A project file is built in a
+        temporary file beside ``target`` and renamed to it only when complete, so an import
+        that fails or is killed never leaves a project at ``target`` (a database URL is filled
+        in place, in one transaction)."""
+        if store_engine.is_url(target):
+            with cls.create(target, actor=actor) as project:
+                return project.import_refi_project(
+                    parsed, source=source, coder=coder, progress=progress, fresh=True,
+                    strict=strict,
+                )  # fmt: skip
+        final = Path(target)
+        if final.exists():
+            raise ConflictError(f"{final}: already exists (open it, or choose another name)")
+        if not final.parent.is_dir():
+            raise NotFoundError(f"{final}: the folder {final.parent} does not exist")
+        building = final.with_name(f".{final.name}.{uuid_module.uuid4().hex[:8]}.importing")
+        project = cls.create(building, actor=actor)
+        try:
+            summary = project.import_refi_project(
+                parsed, source=source, coder=coder, progress=progress, fresh=True, strict=strict
+            )
+            project.close()
+            _publish(building, final)
+        except BaseException:
+            project.close()
+            raise
+        finally:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{building}{suffix}").unlink(missing_ok=True)
+        return summary
+
+    def import_refi_codebook(
+        self, book: RefiCodebook, *, source: str, coder: str | None = None
+    ) -> ImportSummary:
+        """Merge a read ``.qdc`` (codes matched by path) in one transaction, with one audit
+        event. Sets become memos ``Set: NAME`` on their codes, written by ``coder`` (default:
+        the acting person)."""
+        return store_codebook(self, book, source=source, coder=coder)
+
+    def export_leftovers(self) -> Leftovers:
+        """Counts of what an export of the current work leaves out: removed codings and
+        memos, suggestions and reconcile decisions."""
+        with self._read() as session:
+
+            def count(model: Any, *where: Any) -> int:
+                return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+            return Leftovers(
+                removed_codings=count(Coding, Coding.deleted_at.is_not(None)),
+                removed_memos=count(Memo, Memo.deleted_at.is_not(None)),
+                suggestions=count(Suggestion),
+                decisions=count(ReconcileDecision),
+            )
+
+
+def _publish(building: Path, final: Path) -> None:
+    """Give the finished project its name, never over a file made meanwhile."""
+    try:
+        os.link(building, final)
+    except FileExistsError:
+        raise ConflictError(f"{final}: was created meanwhile; the import was not kept") from None
+    except OSError:  # a file system without hard links
+        if final.exists():
+            raise ConflictError(
+                f"{final}: was created meanwhile; the import was not kept"
+            ) from None
+        os.replace(building, final)
+
+
+def turns_fit(turns: list[tuple[Any, ...]], length: int) -> bool:
+    """Turns in order, inside the text, each with start <= body_start <= end."""
+    previous = 0
+    for start, body, end, *_ in turns:
+        if not (previous <= start <= body <= end <= length):
+            return False
+        previous = start
+    return True
 
 
 def store_project(
@@ -58,10 +185,7 @@ def store_project(
     fresh: bool = False,
     strict: bool = False,
 ) -> ImportSummary:
-    """Store everything ``parsed`` holds in ``project`` in one transaction; all or nothing.
-    ``fresh``: the project was just created for this file, so the coders every project starts
-    with (consensus) may take the file's GUIDs too. ``strict``: if anything would be skipped,
-    raise ``SkippedError`` and write nothing."""
+    """``Project.import_refi_project``: the one transaction."""
     summary = ImportSummary(source=source, producer=parsed.origin, offsets=parsed.offsets)
     summary.warnings.extend(parsed.warnings)
     skipped = Skips()
@@ -311,6 +435,8 @@ class _Writer:
         turns = extra.get("turns")
         speakers = extra.get("speakers", [])
         if turns is None or not turns_fit(turns, len(source.text)):
+            from ..importers.turns import default_role, split_turns
+
             parsed = split_turns(source.text)
             labels = list(dict.fromkeys(t.speaker for t in parsed if t.speaker is not None))
             speakers = [(label, default_role(label), None) for label in labels]
