@@ -1,9 +1,10 @@
 """Reading a ``.qdpx`` (or a bare ``project.qde``) into a checked ``RefiProject``.
 
 Nothing here touches a project: the whole file is read, every text decoded and every selection
-converted to our offsets first, so that storing it (``store_project``) is one transaction that
-either holds all of it or nothing. What cannot be used is listed, with the reason, in
-``RefiProject.skipped``; departures from the schema that were tolerated in ``warnings``.
+converted to our offsets first, so that storing it (``Project.import_refi_project``) is one
+transaction that either holds all of it or nothing. What cannot be used is listed, with the
+reason, in ``RefiProject.skipped``; departures from the schema that were tolerated in
+``warnings``.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ from . import refi_keep as keep
 from .cases import canonical
 from .core import ProjectCore
 from .documents import count_words
-from .refi_codes import CodeWriter, sets_to_memos, store_codebook, taken_uuids
+from .refi_codes import CodeWriter, sets_to_memos, taken_uuids
 from .refi_memos import MemoWriter
 from .refi_model import RefiCodebook, RefiProject, RefiSource, is_ours
 from .refi_summary import ImportSummary, SameText, SkippedError, Skips
@@ -81,8 +81,24 @@ class RefiMixin(ProjectCore):
         this file, so the coders every project starts with (consensus) may take the file's
         GUIDs too. ``strict``: if anything would be skipped, raise ``SkippedError`` and write
         nothing."""
-        return store_project(self, parsed, source=source, coder=coder, progress=progress,
-                             fresh=fresh, strict=strict)  # fmt: skip
+        summary = ImportSummary(source=source, producer=parsed.origin, offsets=parsed.offsets)
+        summary.warnings.extend(parsed.warnings)
+        skipped = Skips()
+        with self.transaction("import.qdpx", "project") as session:
+            writer = _Writer(self, session, parsed, summary, skipped, coder)
+            writer.fresh = fresh
+            writer.run(progress)
+            if strict and (parsed.skipped or skipped.counts):
+                raise SkippedError(source, parsed.skipped + skipped.lines())
+            session.info["audit"].update(
+                source=source, producer=parsed.origin, offsets=parsed.offsets,
+                added=dict(summary.added), matched=dict(summary.matched),
+                updated=dict(summary.updated), duplicates=summary.duplicates,
+                new_guids=dict(summary.new_guids), skipped=parsed.skipped + skipped.lines(),
+                documents=writer.new_documents,
+            )  # fmt: skip
+        summary.skipped = parsed.skipped + skipped.lines()
+        return summary
 
     @classmethod
     def create_from_refi(
@@ -133,12 +149,38 @@ class RefiMixin(ProjectCore):
         """Merge a read ``.qdc`` (codes matched by path) in one transaction, with one audit
         event. Sets become memos ``Set: NAME`` on their codes, written by ``coder`` (default:
         the acting person)."""
-        return store_codebook(self, book, source=source, coder=coder)
+        summary = ImportSummary(source=source, producer=book.origin)
+        summary.warnings.extend(book.warnings)
+        skipped = Skips()
+        with self.transaction("import.qdc", "project") as session:
+            codes = CodeWriter(session, summary, is_ours(book.origin)).write(book.codes)
+            writer_row: list[Coder] = []
+
+            def coder_id() -> int:
+                if not writer_row:
+                    name = coder or self.actor
+                    row = session.scalar(select(Coder).where(Coder.name == name))
+                    if row is None:
+                        row = Coder(name=name, role="coder")
+                        session.add(row)
+                        session.flush()
+                        summary.added["coders"] += 1
+                    writer_row.append(row)
+                return writer_row[0].id
+
+            sets_to_memos(session, book.sets, codes, {}, coder_id, summary, skipped)
+            summary.skipped = book.skipped + skipped.lines()
+            session.info["audit"].update(
+                source=source, producer=book.origin, added=dict(summary.added),
+                matched=dict(summary.matched), updated=dict(summary.updated),
+                new_guids=dict(summary.new_guids), skipped=summary.skipped,
+            )  # fmt: skip
+        return summary
 
     def export_leftovers(self) -> Leftovers:
         """Counts of what an export of the current work leaves out: removed codings and
         memos, suggestions and reconcile decisions."""
-        with self._read() as session:
+        with self.reading() as session:
 
             def count(model: Any, *where: Any) -> int:
                 return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
@@ -173,37 +215,6 @@ def turns_fit(turns: list[tuple[Any, ...]], length: int) -> bool:
             return False
         previous = start
     return True
-
-
-def store_project(
-    project: Any,
-    parsed: RefiProject,
-    *,
-    source: str,
-    coder: str | None = None,
-    progress: Progress | None = None,
-    fresh: bool = False,
-    strict: bool = False,
-) -> ImportSummary:
-    """``Project.import_refi_project``: the one transaction."""
-    summary = ImportSummary(source=source, producer=parsed.origin, offsets=parsed.offsets)
-    summary.warnings.extend(parsed.warnings)
-    skipped = Skips()
-    with project._write() as session:
-        writer = _Writer(project, session, parsed, summary, skipped, coder)
-        writer.fresh = fresh
-        writer.run(progress)
-        if strict and (parsed.skipped or skipped.counts):
-            raise SkippedError(source, parsed.skipped + skipped.lines())
-        project._audit(
-            session, "import.qdpx", "project", None, source=source, producer=parsed.origin,
-            offsets=parsed.offsets, added=dict(summary.added), matched=dict(summary.matched),
-            updated=dict(summary.updated), duplicates=summary.duplicates,
-            new_guids=dict(summary.new_guids), skipped=parsed.skipped + skipped.lines(),
-            documents=writer.new_documents,
-        )  # fmt: skip
-    summary.skipped = parsed.skipped + skipped.lines()
-    return summary
 
 
 class _Writer:

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..formats import format_path
-from ..store.models import Code, Coder, Memo, new_uuid
+from ..store.models import Code, Memo, new_uuid
 from .codes import load_tree
-from .refi_model import RefiCode, RefiCodebook, RefiSet, is_ours
+from .refi_model import RefiCode, RefiSet
 from .refi_summary import ImportSummary, Skips
 
 TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example")
@@ -188,38 +188,3 @@ def sets_to_memos(
                              document_id=document_id, text=text))  # fmt: skip
             summary.added["memos"] += 1
     return out
-
-
-def store_codebook(
-    project: Any, book: RefiCodebook, *, source: str, coder: str | None = None
-) -> ImportSummary:
-    """``Project.import_refi_codebook``: a read ``.qdc`` merged in one transaction, with one
-    audit event."""
-    summary = ImportSummary(source=source, producer=book.origin)
-    summary.warnings.extend(book.warnings)
-    skipped = Skips()
-    with project._write() as session:
-        codes = CodeWriter(session, summary, is_ours(book.origin)).write(book.codes)
-        writer_row: list[Coder] = []
-
-        def coder_id() -> int:
-            if not writer_row:
-                name = coder or project.actor
-                row = session.scalar(select(Coder).where(Coder.name == name))
-                if row is None:
-                    row = Coder(name=name, role="coder")
-                    session.add(row)
-                    session.flush()
-                    summary.added["coders"] += 1
-                writer_row.append(row)
-            return writer_row[0].id
-
-        sets_to_memos(session, book.sets, codes, {}, coder_id, summary, skipped)
-        summary.skipped = book.skipped + skipped.lines()
-        project._audit(
-            session, "import.qdc", "project", None, source=source, producer=book.origin,
-            added=dict(summary.added), matched=dict(summary.matched),
-            updated=dict(summary.updated), new_guids=dict(summary.new_guids),
-            skipped=summary.skipped,
-        )  # fmt: skip
-    return summary
