@@ -25,7 +25,7 @@ from .refi_codes import taken_uuids
 from .refi_keep import GUID_NAMESPACE
 
 if TYPE_CHECKING:
-    from .refi import _Writer
+    from .refi_writer import _Writer
 
 _QUOTE = 80
 
