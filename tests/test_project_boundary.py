@@ -16,13 +16,7 @@ from qualcode.project.core import ProjectCore
 PACKAGE = Path(__file__).resolve().parents[1] / "qualcode"
 BELOW = ("qualcode/store/", "qualcode/project/")
 PENDING = {
-    "qualcode/interop/extras.py",
-    "qualcode/interop/losses.py",
-    "qualcode/interop/qdc.py",
     "qualcode/interop/qdpx_write.py",
-    "qualcode/interop/store_codes.py",
-    "qualcode/interop/store_memos.py",
-    "qualcode/interop/store_project.py",
     "qualcode/nlp/suggest/corpus.py",
     "qualcode/reports/codetree.py",
     "qualcode/reports/data.py",

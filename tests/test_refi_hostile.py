@@ -216,7 +216,7 @@ def test_bad_selections_are_skipped_with_a_reason(fresh_project: Project, tmp_pa
 def test_a_failure_while_storing_leaves_the_project_unchanged(
     fresh_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qualcode.interop import store_project
+    from qualcode.project import refi_writer as store_project
 
     path = write_qdpx(tmp_path / "ok.qdpx", {"project.qde": project_xml(CODES + SELECTIONS)})
     before = (fresh_project.codes(), fresh_project.documents(), fresh_project.coders())
@@ -235,7 +235,7 @@ def test_a_failure_while_storing_leaves_the_project_unchanged(
 def test_a_new_project_is_created_only_after_the_file_was_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qualcode.interop import store_project
+    from qualcode.project import refi_writer as store_project
 
     bad = write_qdpx(tmp_path / "bad.qdpx", {"project.qde": "<Project>"})
     target = tmp_path / "new.qualcode"

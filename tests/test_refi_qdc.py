@@ -98,6 +98,27 @@ def test_archived_codes_are_left_out_unless_asked(tmp_path: Path, fresh_project:
     }
 
 
+def test_an_archived_theme_leaves_out_its_codes_and_order_is_kept(
+    tmp_path: Path, fresh_project: Project
+) -> None:
+    """The export walks the tree from the top: a code under an archived theme goes with it,
+    and siblings keep their codebook order, not their names' order."""
+    _codebook(fresh_project)
+    fresh_project.add_code("Breakfast", parent="Lunch")
+    fresh_project.add_code("Arrival", parent="Engagement")
+    fresh_project.archive_code("Lunch")
+    assert export_qdc(fresh_project, tmp_path / "a.qdc").counts["codes"] == 4
+    assert export_qdc(fresh_project, tmp_path / "b.qdc", include_archived=True).counts == {
+        "codes": 6
+    }
+    with Project.create(tmp_path / "copy.qualcode", actor="t") as copy:
+        import_qdc(copy, tmp_path / "b.qdc")
+        assert [c.path for c in copy.codes()] == [c.path for c in fresh_project.codes()] == [
+            "Engagement", "Engagement/Travel", "Engagement/Lunch", "Engagement/Lunch/Breakfast",
+            "Engagement/Arrival", "Safety 😀",
+        ]  # fmt: skip
+
+
 def test_an_empty_codebook_is_not_exported(tmp_path: Path, fresh_project: Project) -> None:
     from qualcode.errors import CodebookError
 

@@ -9,22 +9,22 @@
     print("\\n".join(summary.lines()))
 
 Every import reads and checks the whole file first and then writes it in one transaction, so a
-file either imports whole or leaves the project as it was. Importing this package is cheap:
-lxml and SQLAlchemy are loaded by the functions that need them. docs/refi-qda.md describes what
-maps to what, the offset conventions of each producer and what is skipped.
+file either imports whole or leaves the project as it was. Reading is done here; storing what
+was read is the project's (``Project.import_refi_project``, ``qualcode.project.refi``).
+Importing this package is cheap: lxml and SQLAlchemy are loaded by the functions that need
+them. docs/refi-qda.md describes what maps to what, the offset conventions of each producer and
+what is skipped.
 """
 
 from __future__ import annotations
 
-import os
-import uuid as uuid_module
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..project import Project
-    from .model import RefiProject
+    from ..project.refi_model import RefiProject
     from .summary import ExportSummary, ImportSummary
 
 Progress = Callable[[int, int, str], None]
@@ -83,11 +83,10 @@ def import_qdpx(
     nothing written) if anything in it would be skipped.
     """
     from .qdpx_read import read_qdpx as read
-    from .store_project import store_project
 
     parsed = read(path, progress=_phase(progress, "reading"))
-    return store_project(
-        project, parsed, source=str(path), coder=coder, progress=_phase(progress, "storing"),
+    return project.import_refi_project(
+        parsed, source=str(path), coder=coder, progress=_phase(progress, "storing"),
         strict=strict,
     )  # fmt: skip
 
@@ -105,56 +104,14 @@ def import_qdpx_new(
     then built in a temporary file beside ``target`` and renamed to it only when complete, so
     an import that fails or is killed never leaves a project at ``target`` (a database URL is
     filled in place, in one transaction)."""
-    from ..errors import ConflictError, NotFoundError
     from ..project import Project
-    from ..store import engine as store_engine
     from .qdpx_read import read_qdpx as read
-    from .store_project import store_project
 
     parsed = read(path, progress=_phase(progress, "reading"))
-    if store_engine.is_url(target):
-        with Project.create(target, actor=actor) as project:
-            return store_project(
-                project, parsed, source=str(path), coder=coder,
-                progress=_phase(progress, "storing"), fresh=True, strict=strict,
-            )  # fmt: skip
-    final = Path(target)
-    if final.exists():
-        raise ConflictError(f"{final}: already exists (open it, or choose another name)")
-    if not final.parent.is_dir():
-        raise NotFoundError(f"{final}: the folder {final.parent} does not exist")
-    building = final.with_name(f".{final.name}.{uuid_module.uuid4().hex[:8]}.importing")
-    project = Project.create(building, actor=actor)
-    try:
-        summary = store_project(
-            project, parsed, source=str(path), coder=coder, progress=_phase(progress, "storing"),
-            fresh=True, strict=strict,
-        )  # fmt: skip
-        project.close()
-        _publish(building, final)
-    except BaseException:
-        project.close()
-        raise
-    finally:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{building}{suffix}").unlink(missing_ok=True)
-    return summary
-
-
-def _publish(building: Path, final: Path) -> None:
-    """Give the finished project its name, never over a file made meanwhile."""
-    from ..errors import ConflictError
-
-    try:
-        os.link(building, final)
-    except FileExistsError:
-        raise ConflictError(f"{final}: was created meanwhile; the import was not kept") from None
-    except OSError:  # a file system without hard links
-        if final.exists():
-            raise ConflictError(
-                f"{final}: was created meanwhile; the import was not kept"
-            ) from None
-        os.replace(building, final)
+    return Project.create_from_refi(
+        target, parsed, source=str(path), actor=actor, coder=coder,
+        progress=_phase(progress, "storing"), strict=strict,
+    )  # fmt: skip
 
 
 def export_qdpx(
@@ -176,9 +133,9 @@ def import_qdc(project: Project, path: str | Path, *, coder: str | None = None) 
     Sets become memos ``Set: NAME`` on their codes, written by ``coder`` (default: the
     project's actor)."""
     from .qdc import read_qdc
-    from .store_codes import store_codebook
 
-    return store_codebook(project, read_qdc(path), source=str(path), coder=coder)
+    book = read_qdc(path)  # read and checked before the project is touched
+    return project.import_refi_codebook(book, source=str(path), coder=coder)
 
 
 def export_qdc(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..store.models import CODER_ROLES, DOCUMENT_KINDS, ORIGINS, SPEAKER_ROLES
+from ..vocabulary import CODER_ROLES, DOCUMENT_KINDS, ORIGINS, SPEAKER_ROLES
 
 NAME = "qualcode.json"
 FORMAT = "qualcode-refi-extras"
@@ -167,13 +167,3 @@ def _document_fields(fields: Any) -> dict[str, Any] | None:
     out["speakers"] = clean_speakers
     out["turns"] = clean_turns
     return out
-
-
-def turns_fit(turns: list[tuple[Any, ...]], length: int) -> bool:
-    """Turns in order, inside the text, each with start <= body_start <= end."""
-    previous = 0
-    for start, body, end, *_ in turns:
-        if not (previous <= start <= body <= end <= length):
-            return False
-        previous = start
-    return True

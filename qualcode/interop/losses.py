@@ -3,22 +3,19 @@ lost"): every loss is said there, none is silent."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+if TYPE_CHECKING:
+    from ..project.refi import Leftovers
 
-from ..store.models import Coding, Memo, ReconcileDecision, Suggestion
 
-
-def lost(session: Any, rows: Any) -> list[str]:
-    """What the file does not hold, for the summary (docs/refi-qda.md lists it all)."""
+def lost(leftovers: Leftovers, rows: Any) -> list[str]:
+    """What the file does not hold, for the summary (docs/refi-qda.md lists it all):
+    ``leftovers`` counts what an export of current work leaves out
+    (``Project.export_leftovers()``), ``rows`` is what the export wrote."""
     out = []
-    removed_codings = session.scalar(
-        select(func.count()).select_from(Coding).where(Coding.deleted_at.is_not(None))
-    )
-    removed_memos = session.scalar(
-        select(func.count()).select_from(Memo).where(Memo.deleted_at.is_not(None))
-    )
+    removed_codings = leftovers.removed_codings
+    removed_memos = leftovers.removed_memos
     if removed_codings or removed_memos:
         out.append(f"{removed_codings:,} removed codings and {removed_memos:,} removed memos "
                    "(only current ones are exported)")  # fmt: skip
@@ -49,8 +46,8 @@ def lost(session: Any, rows: Any) -> list[str]:
     unused = [c.name for c in rows.coders if c not in rows.users]
     if unused:
         out.append("the consensus coder, who has no codings or memos: not written as a user")
-    suggestions = session.scalar(select(func.count()).select_from(Suggestion)) or 0
-    decisions = session.scalar(select(func.count()).select_from(ReconcileDecision)) or 0
+    suggestions = leftovers.suggestions
+    decisions = leftovers.decisions
     if suggestions or decisions:
         out.append(f"{suggestions:,} suggestions and {decisions:,} reconcile decisions (no REFI "
                    "equivalent)")  # fmt: skip

@@ -4,8 +4,8 @@ A REFI code has a GUID, a name, a colour, a codable flag and one ``Description``
 have inclusion and exclusion criteria, a typical example and keywords: on export they follow
 the definition in the description as labelled paragraphs, so a researcher in NVivo or MAXQDA
 reads them; on import they are split off again only from files qualcode wrote (a ``.qdpx`` of
-ours also carries them exactly in ``qualcode.json``). Sets have no table here: the writer into
-a project turns them into memos (see ``store_codes``).
+ours also carries them exactly in ``qualcode.json``). Sets have no table here: the project
+turns them into memos when it stores them (``qualcode.project.refi_codes``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from lxml import etree  # type: ignore[import-untyped]
 from .. import __version__
 from ..errors import BadInputError, CodebookError
 from ..files import read_small
-from .model import RefiCode, RefiCodebook, RefiSet
+from ..project.refi_model import RefiCode, RefiCodebook, RefiSet, is_ours
 from .refi_xml import CODEBOOK_NS, Deviations, Doc, parse_bool, parse_xml, unread, xml_safe
 from .summary import Skips
 
@@ -33,10 +33,6 @@ SECTIONS = (
     ("keywords", "Keywords"),
 )
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-
-
-def is_ours(origin: str | None) -> bool:
-    return (origin or "").strip().lower().startswith("qualcode")
 
 
 # -- descriptions ------------------------------------------------------------------------------
@@ -202,7 +198,9 @@ def code_elements(
     notes: dict[int, list[str]] | None = None,
     warn: Callable[[str], None] | None = None,
 ) -> None:
-    """Append a ``Code`` element for each ORM code row (and, recursively, its children)."""
+    """Append a ``Code`` element for each code (and, recursively, its children): anything with
+    a code's fields (name, uuid, codable, color, definition, criteria, keywords); ``notes``, by
+    the codes' ``id``, are the GUIDs of the notes on each."""
     for code in codes:
         element = etree.SubElement(parent, tag("Code"))
         name, changed = xml_safe(code.name)
@@ -227,7 +225,7 @@ def code_elements(
             if changed and warn:
                 warn(f"code '{name}': characters XML cannot hold were replaced in its definition")
             etree.SubElement(element, tag("Description")).text = safe
-        for note in (notes or {}).get(code.id, []):
+        for note in notes.get(code.id, []) if notes else ():
             etree.SubElement(element, tag("NoteRef")).set("targetGUID", note)
         code_elements(element, tag, children(code), children, notes, warn)
 
@@ -235,26 +233,26 @@ def code_elements(
 def write_qdc(project: Any, path: str | Path, *, include_archived: bool = False) -> int:
     """Write the project's codebook as a ``.qdc`` (atomically); returns the number of codes."""
     from ..files import write_atomically
-    from ..project.codes import load_tree
 
     path = Path(path)
-    with project._read() as session:
-        tree = load_tree(session)
+    children: dict[tuple[str, ...], list[Any]] = {}
+    for code in project.codes():  # codebook order: siblings by position
+        children.setdefault(code.names[:-1], []).append(code)
 
-        def kids(code: Any) -> list[Any]:
-            return [
-                c for c in tree.children.get(code.id if code else None, [])
-                if include_archived or not c.archived
-            ]  # fmt: skip
+    def kids(code: Any) -> list[Any]:
+        return [
+            c for c in children.get(code.names if code else (), [])
+            if include_archived or not c.archived
+        ]  # fmt: skip
 
-        top = kids(None)
-        if not top:
-            raise CodebookError(f"{path}: the codebook is empty, so there is nothing to export")
-        root = etree.Element(etree.QName(CODEBOOK_NS, "CodeBook"), nsmap={None: CODEBOOK_NS})
-        root.set("origin", ORIGIN)
-        codes = etree.SubElement(root, etree.QName(CODEBOOK_NS, "Codes"))
-        code_elements(codes, lambda n: f"{{{CODEBOOK_NS}}}{n}", top, kids)
-        count = sum(1 for _ in codes.iter(f"{{{CODEBOOK_NS}}}Code"))
+    top = kids(None)
+    if not top:
+        raise CodebookError(f"{path}: the codebook is empty, so there is nothing to export")
+    root = etree.Element(etree.QName(CODEBOOK_NS, "CodeBook"), nsmap={None: CODEBOOK_NS})
+    root.set("origin", ORIGIN)
+    codes = etree.SubElement(root, etree.QName(CODEBOOK_NS, "Codes"))
+    code_elements(codes, lambda n: f"{{{CODEBOOK_NS}}}{n}", top, kids)
+    count = sum(1 for _ in codes.iter(f"{{{CODEBOOK_NS}}}Code"))
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     write_atomically(path, lambda handle: handle.write(data))
     return count

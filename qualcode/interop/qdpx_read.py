@@ -1,9 +1,10 @@
 """Reading a ``.qdpx`` (or a bare ``project.qde``) into a checked ``RefiProject``.
 
 Nothing here touches a project: the whole file is read, every text decoded and every selection
-converted to our offsets first, so that storing it (``store_project``) is one transaction that
-either holds all of it or nothing. What cannot be used is listed, with the reason, in
-``RefiProject.skipped``; departures from the schema that were tolerated in ``warnings``.
+converted to our offsets first, so that storing it (``Project.import_refi_project``) is one
+transaction that either holds all of it or nothing. What cannot be used is listed, with the
+reason, in ``RefiProject.skipped``; departures from the schema that were tolerated in
+``warnings``.
 """
 
 from __future__ import annotations
@@ -15,10 +16,18 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from ..errors import BadInputError
 from ..importers.base import MAX_UNZIPPED_BYTES
+from ..project.refi_model import (
+    RefiCase,
+    RefiCodebook,
+    RefiNote,
+    RefiProject,
+    RefiUser,
+    RefiVariable,
+    is_ours,
+)
 from . import extras
-from .model import RefiCase, RefiCodebook, RefiNote, RefiProject, RefiUser, RefiVariable
 from .offsets import CODE_POINTS, CRLF_AS_ONE, UTF16, convention_for, guess_convention
-from .qdc import is_ours, read_codes, read_sets
+from .qdc import read_codes, read_sets
 from .refi_xml import PROJECT_NS, Deviations, Doc, parse_datetime, parse_xml, unread
 from .sources import SourceReader, variable_values
 from .summary import Skips

@@ -81,7 +81,7 @@ def export_qdpx(
         name = rows.kept.project_name or Path(project.name).stem
         data, files = _build(name, rows, summary, progress, utf16)
         sidecar = extras.dump(rows.extras())
-        summary.lost = lost(session, rows)
+        summary.lost = lost(project.export_leftovers(), rows)
 
     def write(handle: Any) -> None:
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:

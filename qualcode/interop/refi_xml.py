@@ -21,6 +21,7 @@ from pathlib import Path
 from lxml import etree  # type: ignore[import-untyped]
 
 from ..errors import BadInputError
+from ..project.refi_keep import GUID_NAMESPACE
 from .summary import Skips
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -31,8 +32,6 @@ _HEX = "[0-9a-fA-F]"
 _GUID = re.compile(rf"^\{{?({_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}})\}}?$")
 _PLAIN_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _FIRST_ELEMENT = re.compile(r"<[A-Za-z_]")
-GUID_NAMESPACE = uuid_module.UUID("5b0c3a4e-9d53-4f0e-9a47-6a2f1f2f0c51")
-"""Namespace of the name-based uuids made for malformed GUIDs and for selections on export."""
 
 
 class Deviations:

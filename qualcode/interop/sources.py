@@ -17,7 +17,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from ..errors import BadInputError
 from ..importers.base import MAX_FILE_BYTES
-from .model import RefiCoding, RefiComment, RefiSource
+from ..project.refi_model import RefiCoding, RefiComment, RefiSource
 from .offsets import BOM, Convention, OffsetMap, normalise_text
 from .refi_xml import Doc, parse_datetime
 from .summary import Skips

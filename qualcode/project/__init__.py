@@ -39,6 +39,7 @@ from .records import (
     SpeakerInfo,
     TurnInfo,
 )
+from .refi import RefiMixin
 from .retrieve import Query, RetrieveMixin, Segment
 from .suggestions import SuggestionsMixin
 from .team import TeamMixin
@@ -58,6 +59,7 @@ class Project(
     SuggestionsMixin,
     TeamMixin,
     CacheMixin,
+    RefiMixin,
 ):
     """An open qualcode project (a SQLite file or a database URL)."""
 

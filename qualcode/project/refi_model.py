@@ -1,8 +1,9 @@
 """What a REFI-QDA file holds, once read and checked, before anything touches a project.
 
-The readers (``qdc``, ``qdpx_read``) fill these; the writer into a project (``store_*``) reads
-them. GUIDs are already normalised (lower case, no braces), text is already as we store it and
-selection positions are already our code-point offsets into it.
+The readers in ``qualcode.interop`` (``qdc``, ``qdpx_read``) fill these; the project stores them
+(``refi``, ``Project.import_refi_project``). They live here, below the readers, because they are
+what the project's REFI methods take. GUIDs are already normalised (lower case, no braces), text
+is already as we store it and selection positions are already our code-point offsets into it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+
+def is_ours(origin: str | None) -> bool:
+    """Whether a file's ``origin`` says qualcode wrote it (then it says everything exactly)."""
+    return (origin or "").strip().lower().startswith("qualcode")
 
 
 @dataclass

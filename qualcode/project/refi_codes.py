@@ -1,9 +1,9 @@
-"""Writing imported codes (and sets, as memos) into a project, inside the caller's transaction.
+"""Storing a REFI-QDA file's codes (and sets, as memos), inside the caller's transaction.
 
 Codes are matched to the project's by path, as a YAML codebook import does: a code already at
 that path is the same code (its fields from the file update it; fields the file does not carry
-are left alone), a new path becomes a new code that keeps the file's GUID as its uuid. The
-Project API cannot set uuids, so rows are written through the ORM here.
+are left alone), a new path becomes a new code that keeps the file's GUID as its uuid (which
+the other code methods never set, so rows are written through the ORM here).
 
 Sets have no table: each member code (or document) gets a memo ``Set: NAME`` (and the set's
 description), written by the importing coder; members that are notes are skipped.
@@ -18,12 +18,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..codebook import format_path
-from ..project.codes import load_tree
+from ..formats import format_path
 from ..store.models import Code, Memo, new_uuid
-from .model import RefiCode, RefiCodebook, RefiSet
-from .qdc import is_ours
-from .summary import ImportSummary, Skips
+from .codes import load_tree
+from .refi_model import RefiCode, RefiSet
+from .refi_summary import ImportSummary, Skips
 
 TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example")
 
@@ -189,39 +188,3 @@ def sets_to_memos(
                              document_id=document_id, text=text))  # fmt: skip
             summary.added["memos"] += 1
     return out
-
-
-def store_codebook(
-    project: Any, book: RefiCodebook, *, source: str, coder: str | None = None
-) -> ImportSummary:
-    """Merge a read ``.qdc`` into the project in one transaction, with one audit event."""
-    from ..store.models import Coder
-
-    summary = ImportSummary(source=source, producer=book.origin)
-    summary.warnings.extend(book.warnings)
-    skipped = Skips()
-    with project._write() as session:
-        codes = CodeWriter(session, summary, is_ours(book.origin)).write(book.codes)
-        writer_row: list[Coder] = []
-
-        def coder_id() -> int:
-            if not writer_row:
-                name = coder or project.actor
-                row = session.scalar(select(Coder).where(Coder.name == name))
-                if row is None:
-                    row = Coder(name=name, role="coder")
-                    session.add(row)
-                    session.flush()
-                    summary.added["coders"] += 1
-                writer_row.append(row)
-            return writer_row[0].id
-
-        sets_to_memos(session, book.sets, codes, {}, coder_id, summary, skipped)
-        summary.skipped = book.skipped + skipped.lines()
-        project._audit(
-            session, "import.qdc", "project", None, source=source, producer=book.origin,
-            added=dict(summary.added), matched=dict(summary.matched),
-            updated=dict(summary.updated), new_guids=dict(summary.new_guids),
-            skipped=summary.skipped,
-        )  # fmt: skip
-    return summary

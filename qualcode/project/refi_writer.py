@@ -1,12 +1,6 @@
-"""Writing a read ``RefiProject`` into a project: one transaction, one audit event.
-
-Users become coders (matched by name; ``consensus`` is our consensus coder), codes are matched
-by path (``store_codes``), documents by GUID (with the same text) or else by name and text (so
-codings from a colleague's copy of our transcripts land on our documents), never by text alone:
-two sources with one text are two documents. Cases and attributes are matched by name. Everything
-new keeps the file's GUID as its uuid unless that uuid is already taken in this project; then
-it gets a new one and the summary says how many. Codings the project already has (same
-document, code, coder and span) are not added twice.
+"""The writer behind ``Project.import_refi_project``: a read REFI-QDA project into the rows of
+one open transaction (coders, cases and attributes, documents with speakers and turns, codings;
+codes through ``refi_codes``, memos through ``refi_memos``). Matching rules: see ``refi``.
 """
 
 from __future__ import annotations
@@ -21,10 +15,6 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ..importers import default_role
-from ..importers.turns import split_turns
-from ..project.cases import canonical
-from ..project.documents import count_words
 from ..store.models import (
     CONSENSUS_CODER,
     Attribute,
@@ -37,49 +27,25 @@ from ..store.models import (
     Speaker,
     Turn,
 )
-from . import keep
-from .extras import turns_fit
-from .model import RefiProject, RefiSource
-from .qdc import is_ours
-from .store_codes import CodeWriter, sets_to_memos, taken_uuids
-from .store_memos import MemoWriter
-from .summary import ImportSummary, SameText, SkippedError, Skips
+from . import refi_keep as keep
+from .cases import canonical
+from .documents import count_words
+from .refi_codes import CodeWriter, sets_to_memos, taken_uuids
+from .refi_memos import MemoWriter
+from .refi_model import RefiProject, RefiSource, is_ours
+from .refi_summary import ImportSummary, SameText, Skips
 
 Progress = Callable[[int, int, str], None]
 
 
-def store_project(
-    project: Any,
-    parsed: RefiProject,
-    *,
-    source: str,
-    coder: str | None = None,
-    progress: Progress | None = None,
-    fresh: bool = False,
-    strict: bool = False,
-) -> ImportSummary:
-    """Store everything ``parsed`` holds in ``project`` in one transaction; all or nothing.
-    ``fresh``: the project was just created for this file, so the coders every project starts
-    with (consensus) may take the file's GUIDs too. ``strict``: if anything would be skipped,
-    raise ``SkippedError`` and write nothing."""
-    summary = ImportSummary(source=source, producer=parsed.origin, offsets=parsed.offsets)
-    summary.warnings.extend(parsed.warnings)
-    skipped = Skips()
-    with project._write() as session:
-        writer = _Writer(project, session, parsed, summary, skipped, coder)
-        writer.fresh = fresh
-        writer.run(progress)
-        if strict and (parsed.skipped or skipped.counts):
-            raise SkippedError(source, parsed.skipped + skipped.lines())
-        project._audit(
-            session, "import.qdpx", "project", None, source=source, producer=parsed.origin,
-            offsets=parsed.offsets, added=dict(summary.added), matched=dict(summary.matched),
-            updated=dict(summary.updated), duplicates=summary.duplicates,
-            new_guids=dict(summary.new_guids), skipped=parsed.skipped + skipped.lines(),
-            documents=writer.new_documents,
-        )  # fmt: skip
-    summary.skipped = parsed.skipped + skipped.lines()
-    return summary
+def turns_fit(turns: list[tuple[Any, ...]], length: int) -> bool:
+    """Turns in order, inside the text, each with start <= body_start <= end."""
+    previous = 0
+    for start, body, end, *_ in turns:
+        if not (previous <= start <= body <= end <= length):
+            return False
+        previous = start
+    return True
 
 
 class _Writer:
@@ -311,6 +277,8 @@ class _Writer:
         turns = extra.get("turns")
         speakers = extra.get("speakers", [])
         if turns is None or not turns_fit(turns, len(source.text)):
+            from ..importers.turns import default_role, split_turns
+
             parsed = split_turns(source.text)
             labels = list(dict.fromkeys(t.speaker for t in parsed if t.speaker is not None))
             speakers = [(label, default_role(label), None) for label in labels]

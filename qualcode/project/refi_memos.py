@@ -1,4 +1,4 @@
-"""Notes become memos: on what a ``NoteRef`` names, else on the project.
+"""Storing a REFI-QDA file's notes as memos: on what a ``NoteRef`` names, else on the project.
 
 A ``NoteRef`` on a code, a text source, a coding or a selection puts the memo there (a
 selection's memo goes on its first coding). REFI cases cannot hold a ``NoteRef``, so a note
@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from ..store.models import Memo, new_uuid
-from . import keep
-from .refi_xml import GUID_NAMESPACE
-from .store_codes import taken_uuids
+from . import refi_keep as keep
+from .refi_codes import taken_uuids
+from .refi_keep import GUID_NAMESPACE
 
 if TYPE_CHECKING:
-    from .store_project import _Writer
+    from .refi_writer import _Writer
 
 _QUOTE = 80
 

@@ -1,0 +1,184 @@
+"""Storing a read REFI-QDA project or codebook (``refi_model``): one transaction, one audit event.
+
+``qualcode.interop`` reads and checks the file; the methods here write what it read. Users become
+coders (matched by name; ``consensus`` is our consensus coder), codes are matched by path
+(``refi_codes``), documents by GUID (with the same text) or else by name and text (so codings
+from a colleague's copy of our transcripts land on our documents), never by text alone: two
+sources with one text are two documents. Cases and attributes are matched by name. Everything
+new keeps the file's GUID as its uuid unless that uuid is already taken in this project; then
+it gets a new one and the summary says how many. Codings the project already has (same
+document, code, coder and span) are not added twice. Notes become memos (``refi_memos``); what
+only an export needs back is kept in ``refi.`` settings (``refi_keep``).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid as uuid_module
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..errors import ConflictError, NotFoundError
+from ..store import engine as store_engine
+from ..store.models import Coder, Coding, Memo, ReconcileDecision, Suggestion
+from .core import ProjectCore
+from .refi_codes import CodeWriter, sets_to_memos
+from .refi_model import RefiCodebook, RefiProject, is_ours
+from .refi_summary import ImportSummary, SkippedError, Skips
+from .refi_writer import Progress, _Writer
+
+
+@dataclass(frozen=True)
+class Leftovers:
+    """What an export of the current work leaves out, counted for its summary."""
+
+    removed_codings: int
+    removed_memos: int
+    suggestions: int
+    decisions: int
+    """Reconcile decisions."""
+
+
+class RefiMixin(ProjectCore):
+    def import_refi_project(
+        self,
+        parsed: RefiProject,
+        *,
+        source: str,
+        coder: str | None = None,
+        progress: Progress | None = None,
+        fresh: bool = False,
+        strict: bool = False,
+    ) -> ImportSummary:
+        """Store everything ``parsed`` holds in one transaction; all or nothing. ``coder``
+        writes what the file names no user for. ``fresh``: the project was just created for
+        this file, so the coders every project starts with (consensus) may take the file's
+        GUIDs too. ``strict``: if anything would be skipped, raise ``SkippedError`` and write
+        nothing."""
+        summary = ImportSummary(source=source, producer=parsed.origin, offsets=parsed.offsets)
+        summary.warnings.extend(parsed.warnings)
+        skipped = Skips()
+        with self.transaction("import.qdpx", "project") as session:
+            writer = _Writer(self, session, parsed, summary, skipped, coder)
+            writer.fresh = fresh
+            writer.run(progress)
+            if strict and (parsed.skipped or skipped.counts):
+                raise SkippedError(source, parsed.skipped + skipped.lines())
+            session.info["audit"].update(
+                source=source, producer=parsed.origin, offsets=parsed.offsets,
+                added=dict(summary.added), matched=dict(summary.matched),
+                updated=dict(summary.updated), duplicates=summary.duplicates,
+                new_guids=dict(summary.new_guids), skipped=parsed.skipped + skipped.lines(),
+                documents=writer.new_documents,
+            )  # fmt: skip
+        summary.skipped = parsed.skipped + skipped.lines()
+        return summary
+
+    @classmethod
+    def create_from_refi(
+        cls,
+        target: str | Path,
+        parsed: RefiProject,
+        *,
+        source: str,
+        actor: str | None = None,
+        coder: str | None = None,
+        progress: Progress | None = None,
+        strict: bool = False,
+    ) -> ImportSummary:
+        """Create the project ``target`` holding ``parsed``. A project file is built in a
+        temporary file beside ``target`` and renamed to it only when complete, so an import
+        that fails or is killed never leaves a project at ``target`` (a database URL is filled
+        in place, in one transaction)."""
+        if store_engine.is_url(target):
+            with cls.create(target, actor=actor) as project:
+                return project.import_refi_project(
+                    parsed, source=source, coder=coder, progress=progress, fresh=True,
+                    strict=strict,
+                )  # fmt: skip
+        final = Path(target)
+        if final.exists():
+            raise ConflictError(f"{final}: already exists (open it, or choose another name)")
+        if not final.parent.is_dir():
+            raise NotFoundError(f"{final}: the folder {final.parent} does not exist")
+        building = final.with_name(f".{final.name}.{uuid_module.uuid4().hex[:8]}.importing")
+        project = cls.create(building, actor=actor)
+        try:
+            summary = project.import_refi_project(
+                parsed, source=source, coder=coder, progress=progress, fresh=True, strict=strict
+            )
+            project.close()
+            _publish(building, final)
+        except BaseException:
+            project.close()
+            raise
+        finally:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{building}{suffix}").unlink(missing_ok=True)
+        return summary
+
+    def import_refi_codebook(
+        self, book: RefiCodebook, *, source: str, coder: str | None = None
+    ) -> ImportSummary:
+        """Merge a read ``.qdc`` (codes matched by path) in one transaction, with one audit
+        event. Sets become memos ``Set: NAME`` on their codes, written by ``coder`` (default:
+        the acting person)."""
+        summary = ImportSummary(source=source, producer=book.origin)
+        summary.warnings.extend(book.warnings)
+        skipped = Skips()
+        with self.transaction("import.qdc", "project") as session:
+            codes = CodeWriter(session, summary, is_ours(book.origin)).write(book.codes)
+            writer_row: list[Coder] = []
+
+            def coder_id() -> int:
+                if not writer_row:
+                    name = coder or self.actor
+                    row = session.scalar(select(Coder).where(Coder.name == name))
+                    if row is None:
+                        row = Coder(name=name, role="coder")
+                        session.add(row)
+                        session.flush()
+                        summary.added["coders"] += 1
+                    writer_row.append(row)
+                return writer_row[0].id
+
+            sets_to_memos(session, book.sets, codes, {}, coder_id, summary, skipped)
+            summary.skipped = book.skipped + skipped.lines()
+            session.info["audit"].update(
+                source=source, producer=book.origin, added=dict(summary.added),
+                matched=dict(summary.matched), updated=dict(summary.updated),
+                new_guids=dict(summary.new_guids), skipped=summary.skipped,
+            )  # fmt: skip
+        return summary
+
+    def export_leftovers(self) -> Leftovers:
+        """Counts of what an export of the current work leaves out: removed codings and
+        memos, suggestions and reconcile decisions."""
+        with self.reading() as session:
+
+            def count(model: Any, *where: Any) -> int:
+                return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+            return Leftovers(
+                removed_codings=count(Coding, Coding.deleted_at.is_not(None)),
+                removed_memos=count(Memo, Memo.deleted_at.is_not(None)),
+                suggestions=count(Suggestion),
+                decisions=count(ReconcileDecision),
+            )
+
+
+def _publish(building: Path, final: Path) -> None:
+    """Give the finished project its name, never over a file made meanwhile."""
+    try:
+        os.link(building, final)
+    except FileExistsError:
+        raise ConflictError(f"{final}: was created meanwhile; the import was not kept") from None
+    except OSError:  # a file system without hard links
+        if final.exists():
+            raise ConflictError(
+                f"{final}: was created meanwhile; the import was not kept"
+            ) from None
+        os.replace(building, final)
