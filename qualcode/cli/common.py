@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ..errors import QualcodeError
+from .hints import error_line
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -204,7 +205,7 @@ def run(group: click.Group, argv: Sequence[str] | None = None) -> None:
 def _run(group: click.Group, argv: Sequence[str] | None) -> None:
     try:
         status = group.main(args=list(argv) if argv is not None else None, prog_name="qualcode",
-                          standalone_mode=False)  # fmt: skip
+                            standalone_mode=False)  # fmt: skip
         if isinstance(status, int) and status:
             sys.exit(status)
     except click.exceptions.Abort:
@@ -213,8 +214,8 @@ def _run(group: click.Group, argv: Sequence[str] | None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except QualcodeError as exc:
-        fail(str(exc), exc.exit_code)
+    except QualcodeError as exc:  # what is wrong, and how to fix it in the CLI's words
+        fail(error_line(exc), exc.exit_code)
     except KeyboardInterrupt:
         click.echo("qualcode: interrupted", err=True)
         sys.exit(130)

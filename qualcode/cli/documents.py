@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from . import cli
 from .common import PROJECT, echo_json, open_project, pairs
+from .hints import worded
+
+if TYPE_CHECKING:
+    from ..project.records import ImportOutcome
 
 
 @cli.command("import")
@@ -57,11 +62,11 @@ def import_(
             options=options, progress=progress,
         )  # fmt: skip
     if as_json:
-        echo_json([o.to_json() for o in outcomes])
+        echo_json([o.to_json() | {"error": _error(o)} for o in outcomes])
     else:
         for outcome in outcomes:
             if outcome.error:
-                click.echo(f"qualcode: error: {outcome.error}", err=True)
+                click.echo(f"qualcode: error: {_error(outcome)}", err=True)
             for doc in outcome.documents:
                 click.echo(
                     f"imported {doc.name}: {doc.words:,} words, {doc.turns:,} turns, "
@@ -71,6 +76,11 @@ def import_(
                 click.echo(f"qualcode: warning: {outcome.path}: {warning}", err=True)
     if any(o.error for o in outcomes):
         sys.exit(1)
+
+
+def _error(outcome: ImportOutcome) -> str | None:
+    """Why a file was not imported, with how to fix it in the CLI's words."""
+    return worded(outcome.error, outcome.hint) if outcome.error is not None else None
 
 
 @cli.command()

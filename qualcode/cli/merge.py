@@ -47,5 +47,5 @@ def merge(projects: tuple[str, ...], output: str, report_path: str | None, as_js
     if as_json:
         echo_json({**result.to_json(), "report": report_path})
         return
-    for line in summary_lines(result, report_path):
+    for line in summary_lines(result, report_path, "; details with --report FILE.md"):
         click.echo(line)
