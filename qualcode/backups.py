@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import ConflictError, NotFoundError, QualcodeError
+from .errors import ConflictError, Hint, NotFoundError, QualcodeError
 from .files import create_private
 from .store import cipher
 from .store.engine import display_name, is_url, looks_like_sqlite
@@ -116,7 +116,7 @@ def find_backup(project_path: str | Path, backup_path: str | Path) -> Path:
     if given.name == str(backup_path) and in_folder.is_file():
         return in_folder
     raise NotFoundError(
-        f"{backup_path}: no such backup (list them with: qualcode backups list {project_path})"
+        f"{backup_path}: no such backup", Hint("backups-list", project=project_path)
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import NotFoundError
+from .errors import Hint, NotFoundError
 
 if TYPE_CHECKING:
     from .project import Project
@@ -40,7 +40,7 @@ def build_demo(folder: Path | None = None, echo: Callable[[str], None] = print) 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "demo.qualcode"
     if path.exists():
-        raise NotFoundError(f"{path}: already exists; choose another --dir") from None
+        raise NotFoundError(f"{path}: already exists", Hint("demo-dir")) from None
     samples = root / "transcripts_sample"
     files = sorted(
         p

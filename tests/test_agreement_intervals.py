@@ -122,7 +122,7 @@ def test_expanded_percentile_tails() -> None:
 
 
 def test_no_negative_zero() -> None:
-    from qualcode.cli_agreement import _ci
+    from qualcode.cli.agreement import _ci
 
     assert str(_clean(-0.0)) == "0.0" and str(_clean(-0.25)) == "-0.25"
     assert _ci([-0.0001, 0.86]) == "[0.00, 0.86]"

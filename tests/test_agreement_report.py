@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import qualcode.cli_agreement  # noqa: F401  (registers the command on the CLI group)
+import qualcode.cli.agreement  # noqa: F401  (registers the command on the CLI group)
 from qualcode import Project
 from qualcode.agreement import krippendorff_alpha
 from qualcode.agreement.bootstrap import _alpha_from_counts

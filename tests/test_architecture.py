@@ -11,17 +11,31 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "qualcode"
 FRONTS = {
-    "qualcode/cli.py",
-    "qualcode/cli_commands.py",
-    "qualcode/cli_agreement.py",
-    "qualcode/cli_backups.py",
-    "qualcode/cli_privacy.py",
-    "qualcode/cli_roles.py",
-    "qualcode/cli_suggest.py",
-    "qualcode/cli_export.py",
-    "qualcode/cli_retrieve.py",
-    "qualcode/cli_interop.py",
-    "qualcode/cli_teams.py",
+    "qualcode/cli/__init__.py",
+    "qualcode/cli/agreement.py",
+    "qualcode/cli/backups.py",
+    "qualcode/cli/cases.py",
+    "qualcode/cli/codebook.py",
+    "qualcode/cli/coders.py",
+    "qualcode/cli/coding.py",
+    "qualcode/cli/common.py",
+    "qualcode/cli/demo.py",
+    "qualcode/cli/documents.py",
+    "qualcode/cli/encryption.py",
+    "qualcode/cli/export.py",
+    "qualcode/cli/export_coder.py",
+    "qualcode/cli/init.py",
+    "qualcode/cli/log.py",
+    "qualcode/cli/memos.py",
+    "qualcode/cli/merge.py",
+    "qualcode/cli/open.py",
+    "qualcode/cli/pseudonymise.py",
+    "qualcode/cli/qdpx.py",
+    "qualcode/cli/reconcile.py",
+    "qualcode/cli/retrieve.py",
+    "qualcode/cli/speakers.py",
+    "qualcode/cli/suggest.py",
+    "qualcode/cli/team.py",
     "qualcode/__main__.py",
 }
 
@@ -72,5 +86,5 @@ def test_the_library_never_imports_the_cli_or_the_tui() -> None:
 
 
 def test_the_checker_sees_relative_imports() -> None:
-    imports = _imports(PACKAGE / "cli_commands.py")
+    imports = _imports(PACKAGE / "cli" / "memos.py")
     assert "qualcode.cli" in imports and "qualcode.errors.QualcodeError" in imports

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import qualcode.cli_export as cli_export
+import qualcode.cli.export as cli_export
 from qualcode import Project
 from qualcode.errors import QualcodeError
 from qualcode.reports import MEASURES, REPORTS, Table, export, frequencies

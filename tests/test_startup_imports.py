@@ -88,13 +88,13 @@ def test_the_lazy_command_table_matches_the_commands() -> None:
     group = cli_module.cli
     context = click.Context(group)
     package = Path(cli_module.__file__).parent
-    for module in sorted(path.stem for path in package.glob("cli_*.py")):  # every command module
-        importlib.import_module(f"qualcode.{module}")
+    for module in sorted(path.stem for path in package.glob("[!_]*.py")):  # every command module
+        importlib.import_module(f"qualcode.cli.{module}")
     own = {n for n, c in group.commands.items() if c.callback.__module__ == "qualcode.cli"}
     assert set(group.commands) == own | set(cli_module.LAZY_COMMANDS), "a command is missing"
     for name, (module, help_text) in cli_module.LAZY_COMMANDS.items():
         command = group.get_command(context, name)
-        assert command is not None and command.callback.__module__ == f"qualcode.{module}"
+        assert command is not None and command.callback.__module__ == f"qualcode.cli.{module}"
         placeholder = click.Command(name, help=help_text)
         for limit in (30, 45, 60, 80, 200, 1000):
             assert placeholder.get_short_help_str(limit) == command.get_short_help_str(limit)

@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from qualcode.agreement.coefficients import AgreementError
+from qualcode.errors import Hint
 from qualcode.segments import paragraph_spans, sentence_spans, turn_regions
 
 if TYPE_CHECKING:
@@ -367,13 +368,11 @@ def unit_table(
         raise AgreementError(f"unknown unit '{unit}'; use one of {', '.join(UNITS)}")
     coders = tuple(dict.fromkeys(c.strip() for c in coders if c.strip()))
     if len(coders) < 2:
-        raise AgreementError("agreement needs at least two different coders (e.g. --coders A,B)")
+        raise AgreementError("agreement needs at least two different coders", Hint("two-coders"))
     known = {c.name for c in project.coders()}
     unknown = [c for c in coders if c not in known]
     if unknown:
-        raise AgreementError(
-            f"no coder named {', '.join(unknown)} in this project (see: qualcode coders)"
-        )
+        raise AgreementError(f"no coder named {', '.join(unknown)} in this project", Hint("coders"))
     if not 0.0 < threshold <= 1.0:
         raise AgreementError(f"the overlap threshold must be in (0, 1]; got {threshold}")
     if not 0.0 <= min_coverage <= 1.0:
@@ -389,7 +388,8 @@ def unit_table(
         if not doc_names:
             raise AgreementError(
                 f"no document has codings by every one of {', '.join(coders)}; "
-                "name the documents to compare (--documents)"
+                "name the documents to compare",
+                Hint("compare-documents"),
             )
     else:
         doc_names = tuple(dict.fromkeys(documents))

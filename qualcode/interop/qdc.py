@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]
 
 from .. import __version__
-from ..errors import BadInputError, CodebookError
+from ..errors import BadInputError, CodebookError, Hint
 from ..files import read_small
 from ..project.refi_model import RefiCode, RefiCodebook, RefiSet, is_ours
 from .refi_xml import CODEBOOK_NS, Deviations, Doc, parse_bool, parse_xml, unread, xml_safe
@@ -161,7 +161,7 @@ def read_qdc(path: str | Path) -> RefiCodebook:
         raise BadInputError(
             path,
             "is a zip archive (a .qdpx REFI-QDA project?), not a .qdc codebook",
-            f"use: qualcode import-qdpx {path} -o PROJECT",
+            Hint("import-qdpx", file=path),
         )
     root = parse_xml(data, path)
     deviations = Deviations()
@@ -171,7 +171,7 @@ def read_qdc(path: str | Path) -> RefiCodebook:
         raise BadInputError(
             path,
             "is a REFI-QDA project (.qde), not a .qdc codebook",
-            f"use: qualcode import-qdpx {path} -o PROJECT",
+            Hint("import-qdpx", file=path),
         )
     if local != "CodeBook":
         raise BadInputError(path, f"not a REFI-QDA codebook (the root element is <{local}>)")

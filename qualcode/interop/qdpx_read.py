@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree  # type: ignore[import-untyped]
 
-from ..errors import BadInputError
+from ..errors import BadInputError, Hint
 from ..importers.base import MAX_UNZIPPED_BYTES
 from ..project.refi_model import (
     RefiCase,
@@ -74,7 +74,7 @@ def read_qdpx(path: str | Path, *, progress: Progress | None = None) -> RefiProj
     elif not data.startswith(b"PK"):
         if _looks_like_yaml(data):
             raise BadInputError(path, "is a YAML codebook, not a REFI-QDA project",
-                                f"use: qualcode codebook import PROJECT {path}")  # fmt: skip
+                                Hint("codebook-import", file=path))  # fmt: skip
         raise BadInputError(
             path,
             "not a .qdpx or .qde REFI-QDA project (neither a zip archive nor XML)",
@@ -89,7 +89,7 @@ def read_qdpx(path: str | Path, *, progress: Progress | None = None) -> RefiProj
         raise BadInputError(
             path,
             "is a REFI-QDA codebook (.qdc), not a project",
-            f"use: qualcode codebook import PROJECT {path}",
+            Hint("codebook-import", file=path),
         )
     if local != "Project":
         raise BadInputError(path, f"not a REFI-QDA project (the root element is <{local}>)")

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import BadInputError, ConflictError, NotFoundError, QualcodeError
+from ..errors import BadInputError, ConflictError, Hint, NotFoundError, QualcodeError
 from ..store.models import ATTRIBUTE_TYPES, Attribute, AttributeValue, Case, Document, Speaker
 from .core import ProjectCore
 from .records import AttributeInfo, CaseInfo
@@ -91,7 +91,7 @@ class CasesMixin(ProjectCore):
         case = session.scalar(select(Case).where(Case.name == name))
         if case is None:
             if not create:
-                raise NotFoundError(f"no case named '{name}' (see: qualcode cases list)")
+                raise NotFoundError(f"no case named '{name}'", Hint("cases-list"))
             case = Case(name=name)
             session.add(case)
             session.flush()
@@ -235,7 +235,7 @@ class CasesMixin(ProjectCore):
         for info in self.cases():
             if info.name == name:
                 return info
-        raise NotFoundError(f"no case named '{name}' (see: qualcode cases list)")
+        raise NotFoundError(f"no case named '{name}'", Hint("cases-list"))
 
     def import_cases(self, path: str | Path) -> dict[str, int]:
         """Read a CSV of cases: a ``case`` column, optional ``document`` and ``speaker`` columns

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..errors import ConflictError, NotFoundError, QualcodeError
+from ..errors import ConflictError, Hint, NotFoundError, QualcodeError
 from ..store.models import ORIGINS, Code, Coder, Coding, Document, Memo, Turn
 from .codes import CodeTree, load_tree
 from .core import ProjectCore, aware
@@ -345,7 +345,7 @@ class CodingMixin(ProjectCore):
             if document is not None:
                 doc_id = session.scalar(select(Document.id).where(Document.name == document))
                 if doc_id is None:
-                    raise NotFoundError(f"no document named '{document}' (see: qualcode documents)")
+                    raise NotFoundError(f"no document named '{document}'", Hint("documents"))
                 query = query.where(Coding.document_id == doc_id)
             if coder is not None:
                 query = query.where(Coder.name == coder)

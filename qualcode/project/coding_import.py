@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import BadInputError, NotAllowed, QualcodeError
+from ..errors import BadInputError, Hint, NotAllowed, QualcodeError
 from ..store.models import ORIGINS, Coding
 from .codes import load_tree
 from .core import ProjectCore
@@ -43,6 +43,7 @@ class CodingImportMixin(ProjectCore):
         path = Path(path)
         rows = _read_table(path)
         errors: list[str] = []
+        causes: list[Exception] = []
         applied = duplicates = 0
         with self._write() as session:
             # The rule of apply_code, for every row before any is applied.
@@ -68,6 +69,7 @@ class CodingImportMixin(ProjectCore):
                     )  # fmt: skip
                 except (QualcodeError, ValueError) as exc:
                     errors.append(f"line {line}: {exc}")
+                    causes.append(exc)
                     if len(errors) >= 3:
                         break
                     continue
@@ -84,7 +86,9 @@ class CodingImportMixin(ProjectCore):
             if errors:
                 more = " (and maybe more)" if len(errors) >= 3 else ""
                 raise BadInputError(
-                    path, "; ".join(errors) + more, "nothing was imported; fix the rows and retry"
+                    path,
+                    "; ".join(errors) + more + " (nothing was imported; fix the rows and retry)",
+                    Hint.quoting(causes),
                 )
             self._audit(
                 session, "codings.import", "project", None,

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import __version__, backups
-from ..errors import ConflictError, NotAllowed, NotFoundError, QualcodeError, SchemaError
+from ..errors import ConflictError, Hint, NotAllowed, NotFoundError, QualcodeError, SchemaError
 from ..store import cipher
 from ..store import engine as store_engine
 from ..store.cipher import EncryptionError
@@ -147,9 +147,7 @@ class ProjectCore:
         if not store_engine.is_url(target):
             sqlite_path = Path(target)
             if not sqlite_path.exists():
-                raise NotFoundError(
-                    f"{name}: no such project (create one with: qualcode init {name})"
-                )
+                raise NotFoundError(f"{name}: no such project", Hint("init", project=name))
             if sqlite_path.is_dir():
                 raise NotFoundError(f"{name}: is a folder, not a project file")
             if cipher.is_encrypted(sqlite_path):
@@ -299,7 +297,7 @@ class ProjectCore:
 
     # -- documents by name (every mixin looks them up the same way) ----------------------------
     def _no_document(self, name: str) -> NotFoundError:
-        return NotFoundError(f"no document named '{name}' (see: qualcode documents)")
+        return NotFoundError(f"no document named '{name}'", Hint("documents"))
 
     def _document_row(self, session: Session, name: str) -> Document:
         doc = session.scalar(select(Document).where(Document.name == name))
@@ -418,8 +416,7 @@ class ProjectCore:
         with self._write() as session:
             if not self._team(session):
                 raise QualcodeError(
-                    f"{self.name}: blind coding needs a supervisor (qualcode coders add NAME "
-                    "--role supervisor)"
+                    f"{self.name}: blind coding needs a supervisor", Hint("add-supervisor")
                 )
             self._require_supervisor(session, "blind or unblind the coders")
             row = session.get(Setting, "blind")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..errors import BadInputError, NotFoundError, QualcodeError
+from ..errors import BadInputError, Hint, NotFoundError, QualcodeError
 from ..store.models import DOCUMENT_KINDS, SPEAKER_ROLES, Case, Document, Speaker, Turn
 from .core import ProjectCore, aware, pairs
 from .records import DocumentInfo, ImportOutcome, SpeakerInfo, TurnInfo
@@ -65,7 +65,9 @@ class DocumentsMixin(ProjectCore):
         """Import each file in its own transaction; a bad file is reported, the rest go on."""
         paths = list(paths)
         if name is not None and len(paths) > 1:
-            raise QualcodeError("--name can only be given when importing one file")
+            raise QualcodeError(
+                "a document name can only be given when importing one file", Hint("name-one-file")
+            )
         outcomes: list[ImportOutcome] = []
         for index, path in enumerate(paths, 1):
             try:
@@ -75,7 +77,7 @@ class DocumentsMixin(ProjectCore):
                 warnings = (*notices, *(w for d in docs for w in d[1]))
                 outcomes.append(ImportOutcome(str(path), tuple(d[0] for d in docs), None, warnings))
             except QualcodeError as exc:
-                outcomes.append(ImportOutcome(str(path), (), str(exc)))
+                outcomes.append(ImportOutcome(str(path), (), str(exc), hint=exc.hint))
             if progress:
                 progress(index, len(paths), str(path))
         return outcomes
@@ -125,7 +127,11 @@ class DocumentsMixin(ProjectCore):
         if not parsed:
             raise BadInputError(path, "no documents found in the file")
         if name is not None and len(parsed) > 1:
-            raise BadInputError(path, f"holds {len(parsed)} documents, so --name cannot be used")
+            raise BadInputError(
+                path,
+                f"holds {len(parsed)} documents, so they cannot be given one name",
+                Hint("name-many", file=path, count=len(parsed)),
+            )
         with self._write() as session:
             stored: list[tuple[DocumentInfo, tuple[str, ...]]] = []
             again: list[str] = []
@@ -156,7 +162,7 @@ class DocumentsMixin(ProjectCore):
         """Store one parsed document; None when it is already here (same name, same text)."""
         name = " ".join(name.split())
         if not name:
-            raise BadInputError(path, "the document name is empty", "give one with --name")
+            raise BadInputError(path, "the document name is empty", Hint("name-empty"))
         digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
         same_name = session.scalar(select(Document.sha256).where(Document.name == name))
         if same_name == digest:
@@ -165,7 +171,7 @@ class DocumentsMixin(ProjectCore):
             raise BadInputError(
                 path,
                 f"a document named '{name}' with a different text is already in the project",
-                "use --name",
+                Hint("name-taken"),
             )
         source_name = Path(path).name
         twin = session.execute(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import NotFoundError, QualcodeError
+from ..errors import Hint, NotFoundError, QualcodeError
 from ..store.models import Case, Coder, Coding, Document, Memo
 from .codes import load_tree
 from .core import ProjectCore, aware
@@ -98,13 +98,13 @@ class MemosMixin(ProjectCore):
     def _memo_row(self, session: Session, uuid: str, *, include_deleted: bool = False) -> Memo:
         memo = session.scalar(select(Memo).where(Memo.uuid == uuid))
         if memo is None or (memo.deleted_at is not None and not include_deleted):
-            raise NotFoundError(f"no memo with id {uuid} (see: qualcode memo list)")
+            raise NotFoundError(f"no memo with id {uuid}", Hint("memo-list"))
         return memo
 
     def memo(self, uuid: str) -> MemoInfo:
         found = self._memo_infos(uuid=uuid)
         if not found:
-            raise NotFoundError(f"no memo with id {uuid} (see: qualcode memo list)")
+            raise NotFoundError(f"no memo with id {uuid}", Hint("memo-list"))
         return found[0]
 
     def memos(

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from .. import backups
-from ..errors import QualcodeError
+from ..errors import Hint, QualcodeError
 from ..files import write_atomically
 from ..store import cipher
 from ..store.ioerrors import storage_problem
@@ -70,7 +70,10 @@ class PseudonymsMixin(ProjectCore):
         if given is not None:
             return Path(given)
         if self.sqlite_path is None:
-            raise QualcodeError(f"{self.name}: give a key file (--key) for a database server")
+            raise QualcodeError(
+                f"{self.name}: give a key file for a database server",
+                Hint("key-file", project=self.name),
+            )
         from ..privacy import keyfile
 
         return keyfile.default_key_path(self.sqlite_path)
@@ -271,8 +274,9 @@ class PseudonymsMixin(ProjectCore):
             except OperationalError as exc:  # after the commit: the work is saved
                 raise QualcodeError(
                     f"{self.name}: the replacements are saved, but the write-ahead log that "
-                    f"still holds the old text could not be emptied ({storage_problem(exc) or exc}"
-                    "); once there is room, run any qualcode command on the project to empty it"
+                    "still holds the old text could not be emptied "
+                    f"({storage_problem(exc) or exc})",
+                    Hint("run-again"),
                 ) from exc
 
     # -- a pseudonymised copy in memory, for exports -------------------------------------------

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..errors import Hint
 
 
 def _jsonable(value: Any) -> Any:
@@ -163,6 +166,13 @@ class ImportOutcome(Record):
     documents: tuple[DocumentInfo, ...] = ()
     error: str | None = None
     warnings: tuple[str, ...] = ()
+    hint: Hint | None = field(default=None, compare=False)
+    """How to fix ``error``, which each front end words its own way (not in the JSON)."""
+
+    def to_json(self) -> dict[str, Any]:
+        data = super().to_json()
+        del data["hint"]
+        return data
 
 
 @dataclass(frozen=True)

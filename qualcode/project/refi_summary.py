@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import BadInputError
+from ..errors import BadInputError, Hint
 
 
 class SkippedError(BadInputError):
@@ -20,8 +20,9 @@ class SkippedError(BadInputError):
         self.skipped = list(skipped)
         super().__init__(
             path,
-            f"refused (--strict): {len(skipped)} kinds of things in it cannot be imported; "
-            "nothing was written",
+            f"refused (a strict import): {len(skipped)} kinds of things in it cannot be "
+            "imported; nothing was written",
+            Hint("strict", file=path, count=len(skipped)),
         )
 
 

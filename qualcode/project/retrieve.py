@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import NotFoundError, QualcodeError
+from ..errors import Hint, NotFoundError, QualcodeError
 from ..segments import sentence_spans
 from ..store.models import Attribute, AttributeValue, Case, Coder, Coding, Document, Memo, Speaker
 from ..store.models import Turn as TurnRow
@@ -67,7 +67,10 @@ class Query:
         if self.operator not in OPERATORS:
             raise QualcodeError(f"combine codes with one of {', '.join(OPERATORS)}")
         if self.within not in WITHIN:
-            raise QualcodeError(f"--within is one of {', '.join(WITHIN)}, not '{self.within}'")
+            raise QualcodeError(
+                f"'within' is one of {', '.join(WITHIN)}, not '{self.within}'",
+                Hint("within", choices=", ".join(WITHIN), given=self.within),
+            )
 
     @classmethod
     def build(
@@ -229,7 +232,7 @@ def _document_ids(session: Session, names: Sequence[str] | None) -> set[int] | N
     found = dict(session.execute(query).all())
     missing = [n for n in names if n not in found]
     if missing:
-        raise NotFoundError(f"no document named '{missing[0]}' (see: qualcode documents)")
+        raise NotFoundError(f"no document named '{missing[0]}'", Hint("documents"))
     return set(found.values())
 
 
@@ -470,8 +473,9 @@ def _where(session: Session, where: Sequence[tuple[str, str]]) -> list[tuple[str
     for key, value in where:
         name = folded.get(key.strip().casefold())
         if name is None:
-            known = ", ".join(types) or "none yet; see: qualcode cases import"
-            raise NotFoundError(f"no case attribute '{key}' (attributes: {known})")
+            known = ", ".join(types) or "none yet"
+            hint = None if types else Hint("case-attributes", key=key)
+            raise NotFoundError(f"no case attribute '{key}' (attributes: {known})", hint)
         try:
             value = canonical(value, types[name])
         except ValueError:

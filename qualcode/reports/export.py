@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import QualcodeError
+from ..errors import Hint, QualcodeError
 from .appendix import appendix_report
 from .cooccurrence import cooccurrence_report
 from .data import Corpus, load
@@ -90,7 +90,10 @@ def _one(project: Project, corpus: Corpus, name: str, o: Options, bundled: bool 
         return frequency_report(corpus, by=o.by, **common)
     if name == "crosstab":
         if not o.by:
-            raise QualcodeError("the crosstab report needs --by ATTRIBUTE (or 'kind' or 'coder')")
+            raise QualcodeError(
+                "the crosstab report needs a grouping: a case attribute, 'kind' or 'coder'",
+                Hint("crosstab-by"),
+            )
         if o.measure not in MEASURES:
             raise QualcodeError(f"measure '{o.measure}' is not one of {', '.join(MEASURES)}")
         return CrosstabReport(frequency_report(corpus, by=o.by, **common), o.measure)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import NotFoundError
+from ..errors import Hint, NotFoundError
 from ..vocabulary import CONSENSUS_CODER
 from .snapshot import Snapshot, read_snapshot
 from .write import check_new_output, write_project
@@ -46,9 +46,7 @@ def export_coder(
     snapshot = read_snapshot(project, passphrase=passphrase, actor=actor)
     coder = " ".join(coder.split())
     if coder not in {c.name for c in snapshot.coders}:
-        raise NotFoundError(
-            f"{snapshot.source}: no coder named '{coder}' (see: qualcode coders list)"
-        )
+        raise NotFoundError(f"{snapshot.source}: no coder named '{coder}'", Hint("coders-list"))
     plan, left_out = layer(snapshot, coder, name)
     write_project(plan, output, passphrase=passphrase if plan.encrypted else None, actor=actor,
                   action="project.export-coder", source=snapshot.source, coder=coder)  # fmt: skip

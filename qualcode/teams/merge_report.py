@@ -117,8 +117,11 @@ def versions(pairs: Iterable[tuple[str, str]]) -> tuple[Version, ...]:
     return tuple(Version(v, tuple(sorted(s))) for v, s in sorted(found.items()))
 
 
-def summary_lines(result: MergeResult, report: str | Path | None = None) -> list[str]:
-    """The few lines the CLI prints: totals, per input, matches, conflicts by kind."""
+def summary_lines(
+    result: MergeResult, report: str | Path | None = None, no_report: str = ""
+) -> list[str]:
+    """The few lines the CLI prints: totals, per input, matches, conflicts by kind (and where
+    their details are: ``report``, or what ``no_report`` says when none was written)."""
     lines = [f"merged {len(result.inputs)} projects into {result.output}: {result.counts.text()}"]
     for item in result.inputs:
         only = item.only_here
@@ -131,7 +134,7 @@ def summary_lines(result: MergeResult, report: str | Path | None = None) -> list
     kinds = result.conflict_kinds()
     if kinds:
         listed = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
-        where = f"; details in {report}" if report else "; details with --report FILE.md"
+        where = f"; details in {report}" if report else no_report
         lines.append(f"{len(result.conflicts)} conflicts ({listed}){where}")
     else:
         lines.append("no conflicts")

@@ -13,14 +13,15 @@ from textual.worker import Worker, WorkerState
 
 from ..crashlog import crash_message
 from ..errors import QualcodeError
+from .hints import error_text
 
 
 def failure_message(error: BaseException, doing: str = "") -> str:
-    """One line for ``error``: a ``QualcodeError`` as it is (it is written for users); anything
-    else logged to the crash log, with the log's path in the line (see
-    :func:`qualcode.crashlog.crash_message`)."""
+    """One line for ``error``: a ``QualcodeError`` as it is (it is written for users), with
+    its hint in the TUI's words (see :mod:`qualcode.tui.hints`); anything else logged to the
+    crash log, with the log's path in the line (see :func:`qualcode.crashlog.crash_message`)."""
     if isinstance(error, QualcodeError):
-        return " ".join(str(error).split())
+        return " ".join(error_text(error).split())
     return crash_message(error, doing)
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sqlalchemy import func, select
 
-from ...errors import NotFoundError
+from ...errors import Hint, NotFoundError
 from ...project.codes import load_tree
 from ...store.models import Coder, Coding, Document, Speaker, Suggestion, Turn
 from ..pipeline import Analysis, analyse
@@ -135,7 +135,7 @@ def load_corpus(project: Project, coder: str | None = None) -> Corpus:
         if coder is not None:
             coder_id = session.scalar(select(Coder.id).where(Coder.name == coder))
             if coder_id is None:
-                raise NotFoundError(f"no coder named '{coder}' (see: qualcode coders)")
+                raise NotFoundError(f"no coder named '{coder}'", Hint("coders"))
         tree = load_tree(session)
         codes: list[CodeEntry] = []
         index_of: dict[int, int] = {}

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ...errors import QualcodeError
+from ...errors import Hint, QualcodeError
 from .base import CorpusStats, DocumentView
 from .baseline import KeywordBaseline, NameBaseline
 from .corpus import load_corpus
@@ -119,7 +119,7 @@ def evaluate(
     if documents is not None:
         unknown = sorted(set(documents) - set(corpus.documents))
         if unknown:
-            raise QualcodeError(f"no document named '{unknown[0]}' (see: qualcode documents)")
+            raise QualcodeError(f"no document named '{unknown[0]}'", Hint("documents"))
         coded = [d for d in coded if d in set(documents)]
     who = f"coder '{coder}'" if coder else "the coders"
     if len(coded) < 2:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ...errors import NotFoundError, QualcodeError
+from ...errors import Hint, NotFoundError, QualcodeError
 from .corpus import Corpus, load_corpus, mark_overlaps
 from .engines import build_engines, contributions
 from .progress import Steps
@@ -144,7 +144,7 @@ def suggest(
     corpus = load_corpus(project, coder)
     coder = corpus.coder  # while coding is blind, the actor's own (no one else's calibration)
     if document is not None and document not in corpus.documents:
-        raise NotFoundError(f"no document named '{document}' (see: qualcode documents)")
+        raise NotFoundError(f"no document named '{document}'", Hint("documents"))
     wanted_code = None
     if code is not None:
         info = project.code(code)

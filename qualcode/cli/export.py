@@ -11,8 +11,9 @@ from typing import Any
 
 import click
 
-from .cli import PROJECT, PSEUDONYMISE, _echo_json, _note_plain_export, _open, _shareable, cli
-from .errors import QualcodeError
+from ..errors import QualcodeError
+from . import cli
+from .common import PROJECT, PSEUDONYMISE, echo_json, note_plain_export, open_project, shareable
 
 # The same names as qualcode.reports.REPORTS and MEASURES (a test checks): repeated here so
 # that building the command line does not import the reports.
@@ -155,18 +156,18 @@ def export(
     if report == EXCHANGE:
         if not output:
             raise QualcodeError("export qdpx needs the file to write: -o FILE.qdpx")
-        from .interop import export_qdpx
+        from ..interop import export_qdpx
 
-        with _open(project) as opened, _shareable(opened, names) as shared:
+        with open_project(project) as opened, shareable(opened, names) as shared:
             summary = export_qdpx(shared, output)
-        _note_plain_export(opened, output)
+        note_plain_export(opened, output)
         for line in summary.lines():
             click.echo(line)
         for warning in summary.warnings:
             click.echo(f"qualcode: warning: {output}: {warning}", err=True)
         return
-    from .reports import build
-    from .reports import export as write_report
+    from ..reports import build
+    from ..reports import export as write_report
 
     options: dict[str, Any] = {
         "by": by,
@@ -183,10 +184,10 @@ def export(
         "threshold": _share(threshold),
         "measure": measure,
     }
-    with _open(project) as opened, _shareable(opened, names) as shared:
+    with open_project(project) as opened, shareable(opened, names) as shared:
         if output is None:
-            _echo_json(build(shared, report, **options).to_json())
+            echo_json(build(shared, report, **options).to_json())
             return
         written = write_report(shared, report, output, **options)
     click.echo(f"wrote {written} ({report}{f' by {by}' if by else ''})")
-    _note_plain_export(opened, written)
+    note_plain_export(opened, written)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import click
 
-from .cli import PROJECT, _open, cli
+from . import cli
+from .common import PROJECT, open_project
 
 
 @cli.group("team")
@@ -21,9 +22,9 @@ def team_group() -> None:
 @PROJECT
 def setup(project: str) -> None:
     """On PostgreSQL, make the server enforce the roles (run once, as the database owner)."""
-    from .teams.access import setup_access
+    from ..teams.access import setup_access
 
-    with _open(project) as opened:
+    with open_project(project) as opened:
         setup_access(opened)
     click.echo(f"{project}: roles are enforced by the server (add members: qualcode team add)")
 
@@ -37,19 +38,19 @@ def setup(project: str) -> None:
                    "authentication allows).")  # fmt: skip
 def add(project: str, name: str, supervisor: bool, ask_password: bool) -> None:
     """Add a member on PostgreSQL: a database login called NAME and the coder NAME."""
-    from .teams.access import add_member
+    from ..teams.access import add_member
 
     password = None
     if ask_password:
         password = str(click.prompt(f"password for {name}", hide_input=True,
                                     confirmation_prompt=True, err=True))  # fmt: skip
-    with _open(project) as opened:
+    with open_project(project) as opened:
         add_member(opened, name, supervisor=supervisor, password=password)
     click.echo(f"added {name} as a {'supervisor' if supervisor else 'coder'}")
 
 
 def _blinding(project: str, coder: str, on: bool) -> None:
-    with _open(project, actor=coder) as opened:
+    with open_project(project, actor=coder) as opened:
         opened.set_blind(on)
 
 

@@ -10,8 +10,9 @@ from typing import Any
 
 import click
 
-from .cli import PROJECT, _echo_json, _open, _status_line, cli
-from .formats import figure as _figure
+from ..formats import figure as _figure
+from . import cli
+from .common import PROJECT, echo_json, open_project, status_line
 
 TEXT_LIMIT = 50
 JSON_KEYS = ("document", "code", "start", "end", "text", "score", "engine", "explanation")
@@ -115,9 +116,9 @@ def suggest_command(
     them. Spans already coded and suggestions rejected before are left out. What a run
     found is kept in the project until codings, decisions or the codebook change.
     """
-    from .nlp import suggest as engine
+    from ..nlp import suggest as engine
 
-    with _open(project) as opened, _status_line(not as_json) as show:
+    with open_project(project) as opened, status_line(not as_json) as show:
         if evaluate:
             report = engine.evaluate(opened, coder, folds=folds, progress=show)
         else:
@@ -127,12 +128,12 @@ def suggest_command(
             )  # fmt: skip
     if evaluate:
         if as_json:
-            _echo_json(report)
+            echo_json(report)
         else:
             _print_evaluation(report)
         return
     if as_json:
         chosen = found[:limit] if limit else found
-        _echo_json([{key: getattr(s, key) for key in JSON_KEYS} for s in chosen])
+        echo_json([{key: getattr(s, key) for key in JSON_KEYS} for s in chosen])
     else:
         _print_suggestions(found[: limit or TEXT_LIMIT], len(found), min_score)

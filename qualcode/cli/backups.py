@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import click
 
-from .cli import PROJECT, _echo_json, _passphrase, cli
+from . import cli
+from .common import PROJECT, ask_passphrase, echo_json
 
 
 def _size(size: int) -> str:
@@ -32,11 +33,11 @@ def backups_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the backups as JSON.")
 def list_(project: str, as_json: bool) -> None:
     """List the backups of PROJECT, oldest first."""
-    from .backups import list_backups
+    from ..backups import list_backups
 
     found = list_backups(project)
     if as_json:
-        _echo_json([{**vars(b), "path": str(b.path), "created": b.created.isoformat()}
+        echo_json([{**vars(b), "path": str(b.path), "created": b.created.isoformat()}
                     for b in found])  # fmt: skip
         return
     if not found:
@@ -57,9 +58,9 @@ def list_(project: str, as_json: bool) -> None:
               help="Why the backup is made (becomes part of its file name).")  # fmt: skip
 def create(project: str, reason: str) -> None:
     """Back up PROJECT now (safe while it is open in qualcode)."""
-    from .backups import backup
+    from ..backups import backup
 
-    made = backup(project, reason, passphrase=_passphrase(project))
+    made = backup(project, reason, passphrase=ask_passphrase(project))
     click.echo(f"backed up {project} to {made}")
 
 
@@ -72,10 +73,10 @@ def restore(project: str, backup: str) -> None:
     The current file is backed up first (reason before-restore). Close the project everywhere
     before restoring; a damaged backup is refused.
     """
-    from .backups import find_backup
-    from .backups import restore as restore_backup
+    from ..backups import find_backup
+    from ..backups import restore as restore_backup
 
-    key = _passphrase(project) or _passphrase(str(find_backup(project, backup)))
+    key = ask_passphrase(project) or ask_passphrase(str(find_backup(project, backup)))
     kept = restore_backup(project, backup, passphrase=key)
     click.echo(f"restored {project} from {backup}")
     if kept is not None:

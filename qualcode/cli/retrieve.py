@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import click
 
-from .cli import PROJECT, PSEUDONYMISE, _echo_json, _open, _pairs, _shareable, cli
-from .errors import QualcodeError
+from ..errors import QualcodeError
+from . import cli
+from .common import PROJECT, PSEUDONYMISE, echo_json, open_project, pairs, shareable
 
 
 @cli.command("retrieve")
@@ -68,7 +69,7 @@ def retrieve(
       qualcode retrieve study.qualcode --code Travel --not Safety --where group=staff
       qualcode retrieve study.qualcode --code Travel -o travel.docx --pseudonymise names.csv
     """
-    from .project import Query
+    from ..project import Query
 
     combined = [(op, c) for op, c in (("and", and_), ("or", or_), ("not", not_)) if c]
     if len(combined) > 1:
@@ -77,12 +78,12 @@ def retrieve(
     split = [n.strip() for value in coders for n in value.split(",") if n.strip()]
     query = Query.build(
         code, other=other, operator=operator, within=within, subcodes=not no_subcodes,
-        where=_pairs(where, "--where"), coders=split or None, documents=documents or None,
+        where=pairs(where, "--where"), coders=split or None, documents=documents or None,
         text=text or None,
     )  # fmt: skip
-    with _open(project) as opened, _shareable(opened, names) as shared:
+    with open_project(project) as opened, shareable(opened, names) as shared:
         if output:
-            from .reports.retrieval import export_retrieval
+            from ..reports.retrieval import export_retrieval
 
             written = export_retrieval(opened, query, output, source=shared)
             click.echo(f"wrote {written} ({query.describe()})")
@@ -93,7 +94,7 @@ def retrieve(
         path = opened.code(code).path
         leaf = not any(c.path.startswith(path + "/") for c in opened.codes())
     if as_json:
-        _echo_json([s.to_json() for s in segments])
+        echo_json([s.to_json() for s in segments])
         return
     for s in segments:
         where_ = f"{s.document}" + (f", turn {s.turn}" if s.turn else "")

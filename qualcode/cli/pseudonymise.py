@@ -1,106 +1,17 @@
-"""``qualcode encrypt``, ``decrypt``, ``passphrase`` and ``pseudonymise``: privacy commands.
-
-The work is done by :mod:`qualcode.store.cipher` and :mod:`qualcode.privacy`; this module asks
-for passphrases and confirmation, and prints.
-"""
+"""``qualcode pseudonymise``: replace names, places, contact details and dates of birth in the
+transcripts."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .cli import PROJECT, _echo_json, _open, _passphrase, cli
-from .errors import QualcodeError
-
-
-def _project_file(project: str) -> Path:
-    if "://" in project:
-        raise QualcodeError(f"{project}: only project files are encrypted by qualcode")
-    return Path(project)
-
-
-@cli.command()
-@PROJECT
-def encrypt(project: str) -> None:
-    """Encrypt PROJECT (and its backups) with a passphrase, in place.
-
-    Asks for the new passphrase twice (or reads QUALCODE_PASSPHRASE). Close the project
-    everywhere first. On a project that is already encrypted, finishes what an interrupted run
-    left: plaintext backups and partial copies (asks for the project's passphrase). Needs: pip
-    install 'qualcode[encryption]'.
-    """
-    from .store import cipher
-
-    path = _project_file(project)
-    cipher.cipher_module()
-    if cipher.is_encrypted(path):
-        left = cipher.plaintext_leftovers(path)
-        if not left:
-            raise cipher.EncryptionError(f"{project}: already encrypted")
-        click.echo(f"{project} is encrypted, but {_count(len(left), 'plaintext file')} "
-                   "left by an interrupted run remain; finishing", err=True)  # fmt: skip
-        done = cipher.encrypt_file(path, _passphrase(project) or "")
-        click.echo(f"finished encrypting {project}" + _summary(done))
-    else:
-        done = cipher.encrypt_file(path, _passphrase(project, new=True) or "")
-        click.echo(f"encrypted {project}" + _summary(done))
-    _report_skipped(done)
-
-
-@cli.command()
-@PROJECT
-def decrypt(project: str) -> None:
-    """Remove the encryption of PROJECT (and its backups), in place."""
-    from .store import cipher
-
-    path = _project_file(project)
-    cipher.cipher_module()
-    if not cipher.is_encrypted(path):
-        raise cipher.EncryptionError(f"{project}: not encrypted")
-    done = cipher.decrypt_file(path, _passphrase(project) or "")
-    click.echo(f"decrypted {project}" + _summary(done))
-    _report_skipped(done)
-
-
-@cli.command()
-@PROJECT
-def passphrase(project: str) -> None:
-    """Change the passphrase of an encrypted PROJECT (and its backups).
-
-    A plaintext backup found in the backup folder is encrypted with the new passphrase.
-    """
-    from .store import cipher
-
-    path = _project_file(project)
-    if not cipher.is_encrypted(path):
-        raise cipher.EncryptionError(f"{project}: not encrypted (see: qualcode encrypt --help)")
-    old = _passphrase(project) or ""
-    cipher.check_passphrase(path, old)
-    new = click.prompt(f"new passphrase for {project}", hide_input=True,
-                       confirmation_prompt=True, err=True)  # fmt: skip
-    done = cipher.change_passphrase(path, old, str(new))
-    click.echo(f"changed the passphrase of {project}" + _summary(done))
-    _report_skipped(done)
-
-
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}{'s' if n != 1 else ''}"
-
-
-def _summary(done: Any) -> str:
-    parts = []
-    if done.backups:
-        parts.append(_count(len(done.backups), "backup"))
-    if done.removed:
-        parts.append(f"removed {_count(len(done.removed), 'leftover partial file')}")
-    return (" and " if done.project else ": ") + "; ".join(parts) if parts else ""
-
-
-def _report_skipped(done: Any) -> None:
-    for file, why in done.skipped:
-        click.echo(f"qualcode: warning: {file}: {why}", err=True)
+from ..errors import QualcodeError
+from . import cli
+from .common import PROJECT, echo_json, open_project
 
 
 @cli.command()
@@ -127,19 +38,18 @@ def pseudonymise(project: str, names_path: str | None, confirmed: tuple[str, ...
     first. Each changed document becomes a new version with its codings carried over; a backup
     is made first, and the key is written apart from the project.
     """
-    import sys
 
-    from .privacy.names import load_names
-    from .privacy.pseudonymise import plan_for
+    from ..privacy.names import load_names
+    from ..privacy.pseudonymise import plan_for
 
     names = load_names(names_path) if names_path else []
-    with _open(project) as opened:
+    with open_project(project) as opened:
         key = opened.pseudonym_key(key_path)
         plan = plan_for(opened, names, key=key, speakers=not no_speakers, fuzzy=not no_fuzzy,
                         confirm=confirmed)  # fmt: skip
         rows = plan.rows()
         if as_json and dry_run:
-            _echo_json([_row(e) for e in rows])
+            echo_json([_row(e) for e in rows])
             return
         if not as_json:
             _print_plan(rows)
@@ -162,7 +72,7 @@ def pseudonymise(project: str, names_path: str | None, confirmed: tuple[str, ...
                 return
         result = opened.pseudonymise(plan, key_path=key_path)
     if as_json:
-        _echo_json({"plan": [_row(e) for e in rows], "result": _outcome(result)})
+        echo_json({"plan": [_row(e) for e in rows], "result": _outcome(result)})
         return
     click.echo(f"pseudonymised {result.documents} documents: {result.replacements} replacements; "
                f"{result.codings} codings carried over; {result.memos} memos changed")  # fmt: skip

@@ -12,15 +12,15 @@ from typing import Any
 
 import click
 
-from .cli import (
+from . import cli
+from .common import (
     PROJECT,
     PSEUDONYMISE,
-    _echo_json,
-    _note_plain_export,
-    _open,
-    _shareable,
-    _status_line,
-    cli,
+    echo_json,
+    note_plain_export,
+    open_project,
+    shareable,
+    status_line,
 )
 
 
@@ -49,14 +49,14 @@ def import_qdpx_command(
     .qde) with its codes, documents, coders, codings, memos, cases and variables. All or
     nothing: a file that cannot be read leaves the project as it was; what the file holds that
     cannot be imported is listed as skipped (with --strict the file is then refused)."""
-    from .interop import import_qdpx, import_qdpx_new
-    from .interop.summary import SkippedError
-    from .store import engine
+    from ..interop import import_qdpx, import_qdpx_new
+    from ..interop.summary import SkippedError
+    from ..store import engine
 
     try:
-        with _status_line(not as_json) as progress:
+        with status_line(not as_json) as progress:
             if engine.is_url(target) or Path(target).exists():
-                with _open(target) as opened:
+                with open_project(target) as opened:
                     summary = import_qdpx(opened, file, coder=coder, progress=progress,
                                           strict=strict)  # fmt: skip
                 created = False
@@ -71,7 +71,7 @@ def import_qdpx_command(
     if created and not as_json:
         click.echo(f"created {target}")
     if as_json:
-        _echo_json(summary.to_json())
+        echo_json(summary.to_json())
     else:
         _report(summary, file)
 
@@ -88,17 +88,17 @@ def export_qdpx_command(
 ) -> None:
     """Export the project as REFI-QDA (.qdpx): codes, documents, every coder's codings, memos,
     cases and attributes, for NVivo, ATLAS.ti, MAXQDA or another qualcode."""
-    from .interop import export_qdpx
+    from ..interop import export_qdpx
 
     with (
-        _status_line(not as_json) as progress,
-        _open(project) as opened,
-        _shareable(opened, names) as shared,
+        status_line(not as_json) as progress,
+        open_project(project) as opened,
+        shareable(opened, names) as shared,
     ):
         summary = export_qdpx(shared, output, progress=progress, utf16=utf16)
-    _note_plain_export(opened, output)
+    note_plain_export(opened, output)
     if as_json:
-        _echo_json(summary.to_json())
+        echo_json(summary.to_json())
         return
     for line in summary.lines():
         click.echo(line)
