@@ -1,4 +1,5 @@
-"""Backups of a project file (qualcode.backups and ``qualcode backups``): made, listed, restored."""
+"""Backups of a project file (qualcode.store.backups and ``qualcode backups``): made, listed and
+restored."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from alembic import command
 from sqlalchemy import text
 
 from qualcode import Project
-from qualcode.backups import backup, backup_folder, list_backups, restore
 from qualcode.cli import main
 from qualcode.errors import ConflictError, QualcodeError
+from qualcode.store.backups import backup, backup_folder, list_backups, restore
 from qualcode.store.engine import make_engine
 from qualcode.store.migrate import _config
 

@@ -108,6 +108,7 @@ def import_qdpx_new(
     from ..errors import ConflictError, NotFoundError
     from ..project import Project
     from ..store import engine as store_engine
+    from ..store.sqlite_files import remove_database
     from .qdpx_read import read_qdpx as read
     from .store_project import store_project
 
@@ -136,8 +137,7 @@ def import_qdpx_new(
         project.close()
         raise
     finally:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{building}{suffix}").unlink(missing_ok=True)
+        remove_database(building)
     return summary
 
 

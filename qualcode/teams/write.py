@@ -32,6 +32,7 @@ from ..store.models import (
     Speaker,
     Turn,
 )
+from ..store.sqlite_files import remove_database
 from .merge_report import Counts
 from .snapshot import CodeRow, Snapshot
 
@@ -76,8 +77,7 @@ def write_project(
     except BaseException as exc:
         project.close()
         if project.sqlite_path is not None:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{project.sqlite_path}{suffix}").unlink(missing_ok=True)
+            remove_database(project.sqlite_path)
         if isinstance(exc, SQLAlchemyError):
             # An input that breaks the schema's rules (edited outside qualcode) ends here.
             detail = " ".join(str(getattr(exc, "orig", None) or exc).split())
