@@ -435,10 +435,6 @@ class ProjectCore:
         with self._read() as session:
             return session.scalar(select(Coder.role).where(Coder.name == (name or self.actor)))
 
-    def is_team(self) -> bool:
-        with self._read() as session:
-            return self._team(session)
-
     # -- coders ----------------------------------------------------------------------------
     def coders(self) -> list[CoderInfo]:
         with self._read() as session:
