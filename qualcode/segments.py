@@ -1,14 +1,10 @@
-"""Spans of a document's text that serve as units: paragraphs and sentences, as offsets.
+"""Spans of a document's text that serve as units: paragraphs and the regions of turns, as offsets.
 
 Offsets are code-point indices into the stored text (as codings hold them), and every span is
-trimmed of surrounding whitespace, so ``text[start:end]`` is the sentence or paragraph itself.
-
-There is one definition of a sentence in qualcode, :func:`sentence_spans`: the sentences of
-spaCy's rule-based sentencizer as :func:`qualcode.nlp.pipeline.analyse` finds and caches them
-(each paragraph of each turn body parsed by itself, so a sentence never crosses a turn or a
-blank line; abbreviations such as "Dr." and "e.g." do not end one). Agreement's sentence
-units, the coding screen's sentence keys and the excerpt suggestions all use it. spaCy is
-imported on the first call only, never when this module is imported.
+trimmed of surrounding whitespace, so ``text[start:end]`` is the paragraph itself. Nothing here
+needs spaCy: sentences, qualcode's other unit, are :func:`qualcode.nlp.sentences.sentence_spans`,
+built on these and on :func:`qualcode.nlp.pipeline.analyse` (which cuts each paragraph of a turn
+body into sentences with this module's :func:`paragraph_spans`).
 """
 
 from __future__ import annotations
@@ -17,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-__all__ = ["paragraph_spans", "sentence_spans", "turn_regions"]
+__all__ = ["Turns", "paragraph_spans", "turn_regions", "turn_spans"]
 
 _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
 
@@ -36,7 +32,7 @@ class _TurnLike(Protocol):
 Turns = Sequence[_TurnLike] | Sequence[tuple[int, int, int]]
 
 
-def _spans(turns: Turns) -> list[tuple[int, int, int]]:
+def turn_spans(turns: Turns) -> list[tuple[int, int, int]]:
     """``(start, body_start, end)`` of each turn, sorted by start."""
     out = [
         (int(t[0]), int(t[1]), int(t[2])) if isinstance(t, tuple)
@@ -77,7 +73,7 @@ def turn_regions(text: str, turns: Turns) -> list[tuple[int, int, bool]]:
     """
     out: list[tuple[int, int, bool]] = []
     cursor = 0
-    for start, body_start, end in _spans(turns):
+    for start, body_start, end in turn_spans(turns):
         if start > cursor:
             out.append((cursor, start, False))
         body_start = max(body_start, cursor)
@@ -87,31 +83,3 @@ def turn_regions(text: str, turns: Turns) -> list[tuple[int, int, bool]]:
     if cursor < len(text):
         out.append((cursor, len(text), False))
     return out
-
-
-def sentence_spans(
-    text: str, turns: Turns = (), *, analysed: Sequence[tuple[int, int]] | None = None
-) -> list[tuple[int, int]]:
-    """Sentences of a document as ``(start, end)`` offsets, in text order.
-
-    Inside each turn body (``turns``: records with ``start``, ``body_start`` and ``end``, such
-    as :class:`~qualcode.project.TurnInfo`, or ``(start, body_start, end)`` triples) and in a
-    document without turns: the sentences of :func:`qualcode.nlp.pipeline.analyse` (cached per
-    document), which never cross a turn or a blank line. Text outside the turns of a document
-    that has them (a title, a preamble) gives one span per paragraph. Spans are trimmed of
-    whitespace; speaker labels (from a turn's ``start`` to its ``body_start``) belong to no span.
-    ``analysed`` gives the spans of :func:`~qualcode.nlp.pipeline.analyse` when they are known
-    already (stored in the project: :mod:`qualcode.nlp.sentence_store`), saving spaCy.
-    """
-    if analysed is None:
-        from qualcode.nlp.pipeline import analyse
-
-        spans = list(analyse(text, _spans(turns)).spans)
-    else:
-        spans = list(analysed)
-    if turns:
-        for start, end, in_turn in turn_regions(text, turns):
-            if not in_turn:
-                spans.extend(paragraph_spans(text, start, end))
-        spans.sort()
-    return spans

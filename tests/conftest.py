@@ -20,7 +20,6 @@ settings.load_profile(os.environ.get("QUALCODE_HYPOTHESIS", "default"))
 DATA = Path(__file__).parent / "data"
 PROJECT_DATA = DATA / "project"
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture

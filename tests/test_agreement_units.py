@@ -11,7 +11,8 @@ import pytest
 from qualcode import Project
 from qualcode.agreement import AgreementError
 from qualcode.agreement.units import covered, segment_table, unit_table
-from qualcode.segments import paragraph_spans, sentence_spans
+from qualcode.nlp.sentences import sentence_spans
+from qualcode.segments import paragraph_spans
 
 TEXT = (
     "Title line\n\nInterviewer: How did you come? Tell me.\n\n"

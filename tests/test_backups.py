@@ -1,4 +1,5 @@
-"""Backups of a project file (qualcode.backups and ``qualcode backups``): made, listed, restored."""
+"""Backups of a project file (qualcode.store.backups and ``qualcode backups``): made, listed and
+restored."""
 
 from __future__ import annotations
 
@@ -13,11 +14,17 @@ from alembic import command
 from sqlalchemy import text
 
 from qualcode import Project
-from qualcode.backups import backup, backup_folder, list_backups, restore
 from qualcode.cli import main
 from qualcode.errors import ConflictError, QualcodeError
+from qualcode.store.backups import backup, backup_folder, list_backups, restore
 from qualcode.store.engine import make_engine
 from qualcode.store.migrate import _config
+from qualcode.store.sqlite_files import (
+    SIDE_SUFFIXES,
+    backups_beside,
+    remove_database,
+    remove_side_files,
+)
 
 
 def _codes(path: Path) -> list[str]:
@@ -159,3 +166,24 @@ def test_cli_end_to_end(made: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
         assert err.startswith("qualcode: error: ") and err.count("\n") == 1, err
         assert "secret" not in err
     assert _codes(made) == ["old"]
+
+
+def test_a_database_is_removed_with_its_log_index_and_journal(tmp_path: Path) -> None:
+    path = tmp_path / "gone.qualcode"
+    with sqlite3.connect(path) as made:
+        made.execute("CREATE TABLE t (x)")
+    made.close()
+    sides = [Path(f"{path}{suffix}") for suffix in SIDE_SUFFIXES]
+    for side in sides:  # as a crash leaves them
+        side.write_bytes(b"left behind")
+    other = tmp_path / "gone.qualcode.notes"
+    other.write_text("not the database's", encoding="utf-8")
+    assert backups_beside(path) == backup_folder(path) == tmp_path / "gone.qualcode.backups"
+
+    remove_side_files(path)
+    assert path.exists() and not any(side.exists() for side in sides)
+    for side in sides:
+        side.write_bytes(b"left behind")
+    remove_database(path)
+    remove_database(path)  # nothing left to remove is no error
+    assert list(tmp_path.iterdir()) == [other]

@@ -42,7 +42,7 @@ def test_merge_moves_codings_and_archives_the_source(project: Project) -> None:
     with pytest.raises(CodebookError, match="into itself"):
         project.merge_codes("Barriers", "Barriers/Food")
     # A bulk change: the file was backed up first, holding the codings as they were.
-    from qualcode.backups import list_backups
+    from qualcode.store.backups import list_backups
 
     [made] = [b for b in list_backups(project.sqlite_path) if b.reason == "before-code-merge"][:1]
     with Project.open(made.path) as before:

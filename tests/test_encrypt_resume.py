@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from qualcode import Project
-from qualcode.backups import backup, backup_folder
 from qualcode.store import cipher
+from qualcode.store.backups import backup, backup_folder
 
 from .conftest import REPO, run_cli
 from .test_encryption import PASS, dump

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from qualcode import Project
-from qualcode.backups import list_backups, restore
 from qualcode.errors import QualcodeError
 from qualcode.store import cipher
+from qualcode.store.backups import list_backups, restore
 
 from .conftest import REPO, run_cli
 from .terminal import in_terminal

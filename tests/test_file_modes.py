@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from qualcode import Project, backups
+from qualcode import Project
 from qualcode.privacy import keyfile
 from qualcode.privacy.pseudonymise import Entity, Plan
-from qualcode.store import cipher
+from qualcode.store import backups, cipher
 
 from .conftest import run_cli
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from qualcode import Project
-from qualcode.backups import backup, list_backups
 from qualcode.codebook import load_codebook
 from qualcode.errors import NotAllowed
+from qualcode.store.backups import backup, list_backups
 
 from .conftest import REPO, run_cli
 

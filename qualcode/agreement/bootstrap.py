@@ -196,17 +196,6 @@ class Interval:
     def bounds(self) -> list[float | None]:
         return [self.low, self.high]
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "method": f"{METHOD} over {self.resampled}",
-            "resampled": self.resampled,
-            "sampled": self.sampled,
-            "carrying": self.carrying,
-            "resamples": self.resamples,
-            "dropped_share": self.dropped,
-            "withheld": self.withheld,
-        }
-
 
 def _alpha_from_counts(counts: np.ndarray, m: int) -> np.ndarray:
     """Nominal alpha of complete binary data from ``counts[..., k]``: units with ``k`` of the

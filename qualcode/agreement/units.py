@@ -9,7 +9,7 @@ role ``interviewer``. The units, chosen by the user:
 ``character``
     Every counted character is a unit (no spaces, newlines or speaker labels).
 ``sentence``
-    The sentences of :func:`qualcode.segments.sentence_spans` (the one sentence definition,
+    The sentences of :func:`qualcode.nlp.sentences.sentence_spans` (the one sentence definition,
     the same the coding screen's ``s`` key selects): spaCy's sentences inside turn bodies and
     in documents without turns, paragraphs in text outside turns. Units without a counted
     character (in an excluded interviewer turn, say) are left out.
@@ -56,7 +56,8 @@ import numpy as np
 
 from qualcode.agreement.coefficients import AgreementError
 from qualcode.errors import Hint
-from qualcode.segments import paragraph_spans, sentence_spans, turn_regions
+from qualcode.nlp.sentences import sentence_spans
+from qualcode.segments import paragraph_spans, turn_regions
 
 if TYPE_CHECKING:
     from qualcode.project import Project

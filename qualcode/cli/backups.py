@@ -1,6 +1,6 @@
 """``qualcode backups``: list, make and restore copies of a project file.
 
-The work is done by :mod:`qualcode.backups`; this module parses the arguments and prints.
+The work is done by :mod:`qualcode.store.backups`; this module parses the arguments and prints.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def backups_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the backups as JSON.")
 def list_(project: str, as_json: bool) -> None:
     """List the backups of PROJECT, oldest first."""
-    from ..backups import list_backups
+    from ..store.backups import list_backups
 
     found = list_backups(project)
     if as_json:
@@ -58,7 +58,7 @@ def list_(project: str, as_json: bool) -> None:
               help="Why the backup is made (becomes part of its file name).")  # fmt: skip
 def create(project: str, reason: str) -> None:
     """Back up PROJECT now (safe while it is open in qualcode)."""
-    from ..backups import backup
+    from ..store.backups import backup
 
     made = backup(project, reason, passphrase=ask_passphrase(project))
     click.echo(f"backed up {project} to {made}")
@@ -73,8 +73,8 @@ def restore(project: str, backup: str) -> None:
     The current file is backed up first (reason before-restore). Close the project everywhere
     before restoring; a damaged backup is refused.
     """
-    from ..backups import find_backup
-    from ..backups import restore as restore_backup
+    from ..store.backups import find_backup
+    from ..store.backups import restore as restore_backup
 
     key = ask_passphrase(project) or ask_passphrase(str(find_backup(project, backup)))
     kept = restore_backup(project, backup, passphrase=key)

@@ -11,7 +11,7 @@ each turn body (paragraphs as :func:`qualcode.segments.paragraph_spans` finds th
 the pipeline by itself, so a sentence cannot cross a turn or a blank line. Text outside the
 turns (a title, a preamble) is left out; a document without turns is analysed paragraph by
 paragraph. These sentences are qualcode's one definition of a sentence
-(:func:`qualcode.segments.sentence_spans`): agreement's sentence units, the coding screen's
+(:func:`qualcode.nlp.sentences.sentence_spans`): agreement's sentence units, the coding screen's
 sentence keys and the suggestions all use them. The result (:class:`Analysis`) keeps, per
 token, the lower-case form, the lemma, whether it is a content word and whether a negation
 governs it, as plain lists and numpy arrays. Analyses are cached in memory by the SHA-256 of

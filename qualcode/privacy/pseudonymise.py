@@ -1,7 +1,9 @@
 """Plan a pseudonymisation: every identifying span in every document, grouped into entities that
 each get one consistent label, for the user to review before anything changes.
 
-``plan_for(project, names)`` reads the project (nothing is written) and returns a :class:`Plan`.
+``plan_for(project, names)`` reads the project (nothing is written) and returns a :class:`Plan`;
+it needs of the project only what :class:`ProjectTexts` names, so this package never imports
+``qualcode.project`` (the project package calls privacy, not the reverse).
 The user reviews its :meth:`Plan.rows` (the CLI prints them, the TUI lists them with toggles),
 switches entities on or off, edits labels, then ``project.pseudonymise(plan)`` applies it.
 
@@ -22,15 +24,12 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from . import changes, detect
 from .changes import SpeakerChange
 from .labels import RULE, Labeller, SpeakerRow, known_roles, person_kind
 from .names import NameEntry
-
-if TYPE_CHECKING:
-    from ..project import Project
 
 SOURCE_ORDER = ("pattern", "list", "speaker", "fuzzy", "candidate")
 
@@ -152,8 +151,34 @@ class Plan:
 
 
 # -- building a plan ---------------------------------------------------------------------------
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class _SpeakerRecord(Protocol):
+    @property
+    def document(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def role(self) -> str | None: ...
+    @property
+    def case(self) -> str | None: ...
+
+
+class ProjectTexts(Protocol):
+    """What a plan reads of a project (``qualcode.project.Project`` has it): the documents and
+    their texts, the speakers with their roles and cases, and the cases."""
+
+    def documents(self) -> Iterable[_Named]: ...
+    def document_text(self, name: str) -> str: ...
+    def speakers(self) -> Iterable[_SpeakerRecord]: ...
+    def cases(self) -> Iterable[_Named]: ...
+
+
 def plan_for(
-    project: Project,
+    project: ProjectTexts,
     names: Iterable[NameEntry] = (),
     *,
     key: dict[str, tuple[str, str, str]] | None = None,

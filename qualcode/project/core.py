@@ -25,9 +25,8 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import __version__, backups
 from ..errors import ConflictError, Hint, NotAllowed, NotFoundError, QualcodeError, SchemaError
-from ..store import cipher
+from ..store import backups, cipher
 from ..store import engine as store_engine
 from ..store.cipher import EncryptionError
 from ..store.ioerrors import storage_problem
@@ -41,7 +40,9 @@ from ..store.models import (
     Setting,
     new_uuid,
 )
+from ..store.sqlite_files import remove_database
 from ..terminal import has_control_characters, terminal_safe
+from ..version import __version__
 from .records import AuditEntry, CoderInfo
 
 
@@ -123,8 +124,7 @@ class ProjectCore:
         except BaseException:
             engine.dispose()
             if sqlite_path is not None:
-                for suffix in ("", "-wal", "-shm", "-journal"):
-                    Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+                remove_database(sqlite_path)
             raise
         return project
 
@@ -431,10 +431,6 @@ class ProjectCore:
         """The role of a coder (the acting one by default); None for an unknown name."""
         with self._read() as session:
             return session.scalar(select(Coder.role).where(Coder.name == (name or self.actor)))
-
-    def is_team(self) -> bool:
-        with self._read() as session:
-            return self._team(session)
 
     # -- coders ----------------------------------------------------------------------------
     def coders(self) -> list[CoderInfo]:

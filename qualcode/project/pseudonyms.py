@@ -20,10 +20,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
-from .. import backups
 from ..errors import Hint, QualcodeError
 from ..files import write_atomically
-from ..store import cipher
+from ..store import backups, cipher
 from ..store.ioerrors import storage_problem
 from ..store.models import (
     AttributeValue,

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from ..errors import ConflictError, NotFoundError
 from ..store import engine as store_engine
 from ..store.models import Coder, Coding, Memo, ReconcileDecision, Suggestion
+from ..store.sqlite_files import remove_database
 from .core import ProjectCore
 from .refi_codes import CodeWriter, sets_to_memos
 from .refi_model import RefiCodebook, RefiProject, is_ours
@@ -116,8 +117,7 @@ class RefiMixin(ProjectCore):
             project.close()
             raise
         finally:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{building}{suffix}").unlink(missing_ok=True)
+            remove_database(building)
         return summary
 
     def import_refi_codebook(

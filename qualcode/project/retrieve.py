@@ -32,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import Hint, NotFoundError, QualcodeError
-from ..segments import sentence_spans
+from ..nlp.sentences import sentence_spans
 from ..store.models import Attribute, AttributeValue, Case, Coder, Coding, Document, Memo, Speaker
 from ..store.models import Turn as TurnRow
 from .codes import CodeTree, load_tree

@@ -22,7 +22,7 @@ from typing import Any
 
 from .cells import neutralise
 from .tables import Report, Table, parameter_rows
-from .writers import TITLES, attribution, cell
+from .wording import TITLES, attribution, cell
 
 DOCX_COLUMNS = 16
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -23,18 +23,9 @@ from ..errors import QualcodeError
 from ..files import replace_atomically
 from .cells import neutralise
 from .tables import Report, Table, parameter_rows
+from .wording import TITLES, attribution, cell
 
 FORMATS = (".csv", ".xlsx", ".md", ".docx", ".json", ".png", ".svg")
-TITLES = {
-    "frequencies": "Code frequencies",
-    "crosstab": "Code by group cross-tab",
-    "matrix": "Code x case matrix",
-    "cooccurrence": "Code co-occurrence",
-    "quotes": "Quotes by theme",
-    "saturation": "Thematic saturation",
-    "codebook": "Codebook",
-    "all": "Qualitative analysis tables",
-}
 
 
 def format_of(path: str | Path) -> str:
@@ -97,15 +88,6 @@ def write(report: Report, path: str | Path, **chart: Any) -> Path:
     return atomic(path, lambda p: figure.save(p, suffix[1:]))
 
 
-def cell(value: Any) -> Any:
-    """How a value reads in a text cell: no 'None', numbers as they are."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return round(value, 4)
-    return value
-
-
 def write_csv(table: Table, path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle, lineterminator="\n")
@@ -160,15 +142,6 @@ def markdown(report: Report) -> str:
         for table in part.tables():
             lines += markdown_table(table)
     return "\n".join(lines).rstrip() + "\n"
-
-
-def attribution(quote: Any) -> str:
-    """'Amy (P01; group=participant), p01-amy, turn 13, 0:50': who, where, when."""
-    who = ", ".join(quote.speakers) or "unknown speaker"
-    about = "; ".join([*quote.cases, *(f"{k}={v}" for k, v in quote.attributes.items())])
-    where = [quote.document] + ([f"turn {quote.turn}"] if quote.turn else [])
-    where += [quote.timestamp] if quote.timestamp else []
-    return f"{who}" + (f" ({about})" if about else "") + ", " + ", ".join(where)
 
 
 def quote_lines(report: Any) -> list[str]:

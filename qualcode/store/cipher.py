@@ -33,6 +33,7 @@ from typing import Any
 from ..errors import QualcodeError
 from ..files import create_private
 from .ioerrors import storage_problem
+from .sqlite_files import SIDE_SUFFIXES, backups_beside, remove_side_files
 
 PASSPHRASE_ENV = "QUALCODE_PASSPHRASE"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -162,7 +163,6 @@ Progress = Callable[[Path], None]
 """Called with each file once it has been converted (the project comes last)."""
 
 _PARTIAL = (".converting", ".partial", ".restoring")
-_JOURNALS = ("-journal", "-wal", "-shm")
 
 
 def encrypt_file(path: str | Path, passphrase: str, progress: Progress | None = None) -> Conversion:
@@ -199,14 +199,12 @@ def plaintext_leftovers(path: str | Path) -> list[Path]:
 
 
 def _backup_files(path: Path) -> list[Path]:
-    from ..backups import backup_folder  # backups imports this module
-
-    folder = backup_folder(path)
+    folder = backups_beside(path)
     if not folder.is_dir():
         return []
     return sorted(
         f for f in folder.iterdir()
-        if f.is_file() and not f.name.startswith(".") and not f.name.endswith(_JOURNALS)
+        if f.is_file() and not f.name.startswith(".") and not f.name.endswith(SIDE_SUFFIXES)
     )  # fmt: skip
 
 
@@ -214,23 +212,21 @@ def _leftovers(path: Path) -> list[Path]:
     """Partial copies and journals of interrupted writes: beside the project (its own
     ``.converting`` and ``.restoring`` copies) and in its backup folder (hidden partial files,
     and journals whose database is gone)."""
-    from ..backups import backup_folder
-
     found: list[Path] = []
     prefix = f".{path.name}"
     if path.parent.is_dir():
         for entry in path.parent.iterdir():
             base = entry.name
-            for journal in _JOURNALS:
+            for journal in SIDE_SUFFIXES:
                 base = base.removesuffix(journal)
             if base in (f"{prefix}.converting", f"{prefix}.restoring"):
                 found.append(entry)
-    folder = backup_folder(path)
+    folder = backups_beside(path)
     if folder.is_dir():
         for entry in folder.iterdir():
             name = entry.name
             base = name
-            for journal in _JOURNALS:
+            for journal in SIDE_SUFFIXES:
                 base = base.removesuffix(journal)
             hidden = name.startswith(".") and base.endswith(_PARTIAL)
             orphan = base != name and not (folder / base).exists()
@@ -346,8 +342,7 @@ def convert(source: Path, target: Path, old: str | None, new: str | None) -> Non
             os.fsync(handle)
         finally:
             os.close(handle)
-        for leftover in ("-wal", "-shm", "-journal"):
-            Path(f"{target}{leftover}").unlink(missing_ok=True)
+        remove_side_files(target)
         os.replace(partial, target)
     except module.Error as exc:
         reason = storage_problem(exc) or str(exc)

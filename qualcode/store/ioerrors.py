@@ -10,7 +10,6 @@ project in use elsewhere or an internal error, so the callers that used to guess
 from __future__ import annotations
 
 import errno
-from typing import Any
 
 _SQLITE_MESSAGES = (
     "disk i/o error",
@@ -31,8 +30,6 @@ _ERRNOS = {
     errno.EEXIST: "a file stands where a folder is needed",
 }
 HINT = "is the disk full or read-only, or a file-size limit reached?"
-WRONG_KEY = "file is not a database"
-"""What SQLCipher says when the key does not decrypt the first page."""
 
 
 def storage_problem(error: BaseException | None) -> str | None:
@@ -49,10 +46,3 @@ def storage_problem(error: BaseException | None) -> str | None:
                 return f"{message}: {HINT}"
         error = getattr(error, "orig", None) or error.__cause__
     return None
-
-
-def is_wrong_key(error: Any) -> bool:
-    """True when a keyed SQLCipher connection failed because the key is wrong (or the file is
-    not an encrypted database), not because the disk failed."""
-    text = str(getattr(error, "orig", None) or error).lower()
-    return WRONG_KEY in text and storage_problem(error) is None

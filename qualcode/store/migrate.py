@@ -2,8 +2,8 @@
 
 A new project is created by running every migration from an empty database (the same path an
 old project takes). An older project is first backed up into its backup folder (see
-:mod:`qualcode.backups`), then migrated in one transaction. A project written by a newer qualcode
-is refused: guessing would risk its data.
+:mod:`qualcode.store.backups`), then migrated in one transaction. A project written by a newer
+qualcode is refused: guessing would risk its data.
 
 Opening a project that is already at the newest schema, the common case, costs one plain query:
 the head revision is read from the names in ``migrations/versions/`` and Alembic (with Mako and
@@ -22,6 +22,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DatabaseError
 
 from ..errors import SchemaError
+from .backups import backup as backup_file
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -97,8 +98,6 @@ def migrate(
         return MigrationResult(before, head)
     from alembic import command
     from alembic.script import ScriptDirectory
-
-    from ..backups import backup as backup_file
 
     script = ScriptDirectory.from_config(_config())
     if before is None and has_tables(engine):

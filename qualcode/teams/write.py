@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import ConflictError, NotFoundError
 from ..store.engine import display_name, is_url
+from ..store.sqlite_files import remove_database
 from .merge_report import Counts
 from .snapshot import Snapshot
 
@@ -47,7 +48,6 @@ def write_project(
     except BaseException:
         project.close()
         if project.sqlite_path is not None:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{project.sqlite_path}{suffix}").unlink(missing_ok=True)
+            remove_database(project.sqlite_path)
         raise
     project.close()

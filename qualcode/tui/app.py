@@ -98,6 +98,16 @@ class QualcodeApp(App[None]):
             document, self.start_document = self.start_document, None
             self.push_screen(CodingScreen(document))
 
+    async def open_at(self, document: str, start: int, end: int) -> None:
+        """Open the transcript with [start, end) selected (the coding screen, pushed). Screens
+        open it through the app, so the retrieve and coding screens need not import each other."""
+        from .screens.coding import CodingScreen
+
+        screen = CodingScreen(document)
+        await self.push_screen(screen)
+        if screen.is_attached and screen._error is None:
+            screen.show_at_top(start, end)
+
     @property
     def project_label(self) -> str:
         """The project file's name (not its folder), or the URL without password."""

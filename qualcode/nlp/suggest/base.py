@@ -32,10 +32,6 @@ class EngineScores:
     """``explain(sentence, code)``: why, in words (only called for what is shown)."""
 
 
-def no_explanation(_sentence: int, _code: int) -> str:
-    return ""
-
-
 @dataclass(frozen=True)
 class CorpusStats:
     """How common each lemma and word form is in the documents at hand."""

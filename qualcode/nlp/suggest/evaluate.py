@@ -33,6 +33,7 @@ from .base import CorpusStats, DocumentView
 from .baseline import KeywordBaseline, NameBaseline
 from .corpus import load_corpus
 from .engines import THRESHOLDS, build_engines
+from .keys import evaluation_key
 from .progress import Steps
 from .queue import (
     QUEUE_THRESHOLD,
@@ -44,7 +45,6 @@ from .queue import (
     sentence_flags,
 )
 from .records import Cancelled, Progress
-from .run import evaluation_key
 from .terms import TermsEngine
 
 if TYPE_CHECKING:

@@ -28,6 +28,7 @@ import numpy as np
 from ...errors import Hint, NotFoundError, QualcodeError
 from .corpus import Corpus, load_corpus, mark_overlaps
 from .engines import build_engines, contributions
+from .keys import cache_key, evaluation_key
 from .progress import Steps
 from .queue import (
     QUEUE_THRESHOLD,
@@ -44,8 +45,6 @@ if TYPE_CHECKING:
 
 MIN_DECISIONS = 5
 """Decided suggestions of a code needed before its precision comes from them."""
-EVALUATION_SETTING = "suggest.evaluation"
-CACHE_SETTING = "suggest.cache"
 CACHE_VERSION = 1
 """Raised whenever what a run computes changes, so old caches are not read."""
 CACHE_FLOOR = 0.1
@@ -53,18 +52,6 @@ CACHE_FLOOR = 0.1
 the threshold), so asking again with another ``min_score`` above it reads the same cache."""
 REEVALUATE = 0.25
 """Share by which the training codings must grow before the calibration is measured again."""
-
-
-def evaluation_key(coder: str | None) -> str:
-    return _setting_key(EVALUATION_SETTING, coder)
-
-
-def _setting_key(prefix: str, coder: str | None) -> str:
-    """``prefix:coder``, the coder's name hashed when the key would not fit its column."""
-    key = f"{prefix}:{coder or '*'}"
-    if len(key) <= 100:
-        return key
-    return f"{prefix}:#" + hashlib.sha256((coder or "").encode("utf-8")).hexdigest()[:32]
 
 
 def stored_evaluation(project: Project, coder: str | None) -> dict[str, Any]:
@@ -212,10 +199,6 @@ def fingerprint(corpus: Corpus, evaluation: dict[str, Any], threshold: float, se
     parts.append(sorted(corpus.decisions.items()))
     digest.update(json.dumps(parts, sort_keys=True, default=str).encode("utf-8"))
     return digest.hexdigest()
-
-
-def cache_key(coder: str | None) -> str:
-    return _setting_key(CACHE_SETTING, coder)
 
 
 def _read_cache(project: Project, coder: str | None, key: str) -> dict[str, list[dict[str, Any]]]:

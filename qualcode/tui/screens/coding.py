@@ -362,7 +362,7 @@ class CodingScreen(Screen[None], MemoActions):
     def action_suggestions(self) -> None:
         from .suggestions import SuggestionsScreen
 
-        self.app.push_screen(SuggestionsScreen(self.document))
+        self.app.push_screen(SuggestionsScreen(self.document, on_coded=self.reload_codings))
 
     def action_favourite(self) -> None:
         self._choose("mark as a favourite quote", self._favourite)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,28 +88,6 @@ def preview_file(path: Path, existing: Collection[str] = ()) -> FilePreview:
         error=error,
         warnings=tuple(w for doc in parsed for w in doc.warnings),
     )
-
-
-@dataclass(frozen=True)
-class SpeakerSummary:
-    """One speaker label across the selected files (roles are chosen per label)."""
-
-    label: str
-    files: int
-    turns: int
-
-
-def speaker_summary(previews: Iterable[FilePreview]) -> list[SpeakerSummary]:
-    """Distinct labels of the files that can be imported, in order of first appearance."""
-    files: Counter[str] = Counter()
-    turns: Counter[str] = Counter()
-    for preview in previews:
-        if not preview.ok:
-            continue
-        for label, count in preview.speakers:
-            files[label] += 1
-            turns[label] += count
-    return [SpeakerSummary(label, files[label], turns[label]) for label in files]
 
 
 def last_folder(project_key: str) -> Path | None:

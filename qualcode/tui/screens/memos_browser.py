@@ -151,14 +151,14 @@ class MemoBrowser(Screen[None]):
     async def action_open(self) -> None:
         from ...project import Query
         from .coding import CodingScreen
-        from .retrieve import RetrieveScreen, open_at
+        from .retrieve import RetrieveScreen
 
         entry = self._current()
         if entry is None:
             return
         kind = entry.memo.target_type
         if kind == "coding" and entry.document and entry.start is not None:
-            await open_at(self.app, entry.document, entry.start, entry.end or entry.start)
+            await self.qapp.open_at(entry.document, entry.start, entry.end or entry.start)
         elif kind == "document" and entry.document:
             self.app.push_screen(CodingScreen(entry.document))
         elif kind == "code" and entry.code:

@@ -260,7 +260,7 @@ class RetrieveScreen(Screen[None], MemoActions):
         segment = self._current()
         if segment is None:
             return
-        await open_at(self.app, segment.document, segment.start, segment.end)
+        await self.qapp.open_at(segment.document, segment.start, segment.end)
 
     # -- acting on a segment -------------------------------------------------------------------
     def _call(self, action: Callable[[], T]) -> T | None:
@@ -474,13 +474,3 @@ class RetrieveScreen(Screen[None], MemoActions):
             self.query_one("#retrieve-list", OptionList).focus()
         else:
             self.app.pop_screen()
-
-
-async def open_at(app: Any, document: str, start: int, end: int) -> None:
-    """Open the transcript with [start, end) selected (the coding screen, pushed)."""
-    from .coding import CodingScreen
-
-    screen = CodingScreen(document)
-    await app.push_screen(screen)
-    if screen.is_attached and screen._error is None:
-        screen.show_at_top(start, end)

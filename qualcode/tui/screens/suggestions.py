@@ -8,6 +8,7 @@ suggested again. Both are committed before the screen moves on; ``z`` takes the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -73,9 +74,14 @@ class SuggestionsScreen(ShowsWorkerFailures, Screen[None]):
                 id="suggest.start-left"),
     ]  # fmt: skip
 
-    def __init__(self, document: str | None = None) -> None:
+    def __init__(
+        self, document: str | None = None, on_coded: Callable[[], None] | None = None
+    ) -> None:
         super().__init__()
         self.document = document
+        self.on_coded = on_coded
+        """Called on the way back when codings were accepted or undone here (the coding screen
+        that opened this one redraws its codings)."""
         self.entries: list[Entry] = []
         self.index = 0
         self.order = ORDERS[0]
@@ -369,8 +375,7 @@ class SuggestionsScreen(ShowsWorkerFailures, Screen[None]):
             self.workers.cancel_group(self, "suggest")
             self.running = False
         self.app.pop_screen()
-        if self.history or any(e.status == "accepted" for e in self.entries):
-            from .coding import CodingScreen
-
-            if isinstance(self.app.screen, CodingScreen):
-                self.app.screen.reload_codings()  # show the codings accepted here
+        if self.on_coded is not None and (
+            self.history or any(e.status == "accepted" for e in self.entries)
+        ):
+            self.on_coded()  # show the codings accepted here

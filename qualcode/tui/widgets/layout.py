@@ -244,7 +244,7 @@ class Navigator:
         self.text = text
         self.blocks = list(blocks)
         self.turns = turns
-        """The document's turns. Sentences are :func:`qualcode.segments.sentence_spans` of the
+        """The document's turns. Sentences are :func:`qualcode.nlp.sentences.sentence_spans` of the
         text and these turns: the one definition, which agreement's sentence units use too."""
         self._sentences: list[tuple[int, int]] | None = None
         self._sentence_starts: list[int] = []
@@ -273,7 +273,7 @@ class Navigator:
     def sentences(self) -> list[tuple[int, int]]:
         """Every sentence as (start, end) without surrounding whitespace; none crosses a turn."""
         if self._sentences is None:
-            from ...segments import sentence_spans
+            from ...nlp.sentences import sentence_spans
 
             turns = self.turns
             if turns is None:  # the blocks stand for the turns

@@ -33,10 +33,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import ConflictError, Hint, NotFoundError, QualcodeError
-from .files import create_private
-from .store import cipher
-from .store.engine import display_name, is_url, looks_like_sqlite
+from ..errors import ConflictError, Hint, NotFoundError, QualcodeError
+from ..files import create_private
+from . import cipher
+from .engine import display_name, is_url, looks_like_sqlite
+from .sqlite_files import backups_beside, remove_side_files
 
 STAMP = "%Y%m%dT%H%M%SZ"
 _NAME = re.compile(r"^(?P<stamp>\d{8}T\d{6}Z)-(?P<reason>[a-z0-9-]+?)(?:\.(?P<n>\d+))?$")
@@ -54,8 +55,7 @@ class BackupInfo:
 
 def backup_folder(project_path: str | Path) -> Path:
     """Where the backups of a project file are kept: ``<project>.backups`` beside it."""
-    path = _project_file(project_path)
-    return path.with_name(f"{path.name}.backups")
+    return backups_beside(_project_file(project_path))
 
 
 def backup(
@@ -158,8 +158,7 @@ def restore(
         _copy(source, restoring, source_key)
         who = actor or default_actor()
         _record_restore(restoring, source_key, source, (kept, current_key), who)
-        for leftover in ("-wal", "-shm", "-journal"):
-            Path(f"{path}{leftover}").unlink(missing_ok=True)
+        remove_side_files(path)
         os.replace(restoring, path)
     except BaseException:
         restoring.unlink(missing_ok=True)
