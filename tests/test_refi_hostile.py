@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from qualcode import Project
+from qualcode.cli.hints import error_line
 from qualcode.errors import BadInputError, QualcodeError
 from qualcode.interop import import_qdc, import_qdpx, import_qdpx_new, read_qdpx
 
@@ -83,7 +84,11 @@ def test_wrong_root_elements(tmp_path: Path) -> None:
         tmp_path / "c.qdpx",
         {"project.qde": '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>'},
     )
-    refused(codebook, "codebook import")
+    refused(codebook, "is a REFI-QDA codebook (.qdc), not a project")
+    # The way out is the CLI's to word (issue 17: the library says what is wrong).
+    with pytest.raises(BadInputError) as caught:
+        read_qdpx(codebook)
+    assert "qualcode codebook import" in error_line(caught.value)
 
 
 def test_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:

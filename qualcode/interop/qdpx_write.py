@@ -76,12 +76,13 @@ def export_qdpx(
     """Write the whole project (all coders' active codings, memos, cases) to ``path``."""
     path = Path(path)
     summary = ExportSummary(str(path))
+    leftovers = project.export_leftovers()  # its own read: not inside the one below
     with project._read() as session:  # ORM code rows expire when the read ends: build inside
         rows = _Rows(session)
         name = rows.kept.project_name or Path(project.name).stem
         data, files = _build(name, rows, summary, progress, utf16)
         sidecar = extras.dump(rows.extras())
-        summary.lost = lost(project.export_leftovers(), rows)
+        summary.lost = lost(leftovers, rows)
 
     def write(handle: Any) -> None:
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -15,17 +15,34 @@ from __future__ import annotations
 
 import uuid as uuid_module
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ..store.models import Memo, new_uuid
+from ..store.models import Coder, Document, Memo, new_uuid
 from . import refi_keep as keep
 from .refi_codes import taken_uuids
 from .refi_keep import GUID_NAMESPACE
+from .refi_model import RefiProject
+from .refi_summary import ImportSummary, Skips
 
-if TYPE_CHECKING:
-    from .refi_writer import _Writer
+
+class _Writer(Protocol):
+    """What the memo writer uses of the project writer (``refi_writer._Writer``), which
+    imports this module: a protocol, so the two do not import each other."""
+
+    session: Session
+    parsed: RefiProject
+    summary: ImportSummary
+    skipped: Skips
+    documents: dict[str, Document]
+
+    def coder_for(self, guid: str | None) -> Coder: ...
+
+    def remember(self, key: str, value: str) -> None: ...
+
+    def _uuid(self, guid: str | None, taken: set[str], kind: str) -> str: ...
 
 _QUOTE = 80
 
