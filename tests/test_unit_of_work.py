@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -42,3 +44,27 @@ def test_reading_never_commits(fresh_project: Project) -> None:
         session.add(Setting(key="colour", value="teal"))
         session.flush()
     assert fresh_project.setting("colour") is None
+
+
+def test_build_names_the_project_only_when_it_is_filled(tmp_path: Path) -> None:
+    target = tmp_path / "new.qualcode"
+
+    def fill(project: Project) -> str:
+        assert not target.exists()  # built under a temporary name
+        project.add_code("Coping")
+        return project.name
+
+    assert Project.build(target, fill) == str(target)  # messages name the target
+    with Project.open(target) as project:
+        assert [code.name for code in project.codes()] == ["Coping"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.qualcode"]
+
+
+def test_a_failed_build_leaves_nothing(tmp_path: Path) -> None:
+    def fill(project: Project) -> None:
+        project.add_code("Coping")
+        raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        Project.build(tmp_path / "new.qualcode", fill, doing="merging")
+    assert list(tmp_path.iterdir()) == []

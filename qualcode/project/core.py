@@ -7,11 +7,13 @@ caller that shows an action as done has it on disk.
 
 from __future__ import annotations
 
+import os
+import uuid as uuid_module
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
@@ -44,6 +46,9 @@ from ..store.sqlite_files import remove_database
 from ..terminal import has_control_characters, terminal_safe
 from ..version import __version__
 from .records import AuditEntry, CoderInfo
+
+Filled = TypeVar("Filled")
+"""What a ``Project.build`` fill returns."""
 
 
 def aware(value: datetime) -> datetime:
@@ -127,6 +132,42 @@ class ProjectCore:
                 remove_database(sqlite_path)
             raise
         return project
+
+    @classmethod
+    def build(
+        cls,
+        target: str | Path,
+        fill: Callable[[Self], Filled],
+        *,
+        actor: str | None = None,
+        passphrase: str | None = None,
+        doing: str = "importing",
+    ) -> Filled:
+        """Create the new project ``target`` and fill it (``fill(project)``, which returns what
+        this returns). A project file is built under a temporary name beside ``target`` and
+        given its name only when complete, so a fill that fails or is killed never leaves a
+        project at ``target``; a database URL is filled in place (``fill`` keeps that one
+        transaction). The temporary name says what is happening (``.NAME.XXXX.importing``)."""
+        if store_engine.is_url(target):
+            with cls.create(target, actor=actor, passphrase=passphrase) as project:
+                return fill(project)
+        final = Path(target)
+        if final.exists():
+            raise ConflictError(f"{final}: already exists (open it, or choose another name)")
+        if not final.parent.is_dir():
+            raise NotFoundError(f"{final}: the folder {final.parent} does not exist")
+        building = final.with_name(f".{final.name}.{uuid_module.uuid4().hex[:8]}.{doing}")
+        try:
+            project = cls.create(building, actor=actor, passphrase=passphrase)
+            project.name = store_engine.display_name(final)  # messages name what the user named
+            try:
+                filled = fill(project)
+            finally:
+                project.close()
+            _publish(building, final)
+        finally:
+            remove_database(building)
+        return filled
 
     @classmethod
     def open(
@@ -470,6 +511,19 @@ class ProjectCore:
                 return found
             self._audit(session, "coder.create", "coder", coder.uuid, name, name=name, role="coder")
         return coder
+
+
+def _publish(building: Path, final: Path) -> None:
+    """Give a finished project its name, never over a file made meanwhile."""
+    meanwhile = f"{final}: was created meanwhile; the new project was not kept"
+    try:
+        os.link(building, final)
+    except FileExistsError:
+        raise ConflictError(meanwhile) from None
+    except OSError:  # a file system without hard links
+        if final.exists():
+            raise ConflictError(meanwhile) from None
+        os.replace(building, final)
 
 
 def _url_user(name: str) -> str | None:

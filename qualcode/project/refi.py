@@ -13,18 +13,13 @@ only an export needs back is kept in ``refi.`` settings (``refi_keep``).
 
 from __future__ import annotations
 
-import os
-import uuid as uuid_module
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
-from ..errors import ConflictError, NotFoundError
-from ..store import engine as store_engine
 from ..store.models import Coder, Coding, Memo, ReconcileDecision, Suggestion
-from ..store.sqlite_files import remove_database
 from .core import ProjectCore
 from .refi_codes import CodeWriter, sets_to_memos
 from .refi_model import RefiCodebook, RefiProject, is_ours
@@ -94,31 +89,13 @@ class RefiMixin(ProjectCore):
         temporary file beside ``target`` and renamed to it only when complete, so an import
         that fails or is killed never leaves a project at ``target`` (a database URL is filled
         in place, in one transaction)."""
-        if store_engine.is_url(target):
-            with cls.create(target, actor=actor) as project:
-                return project.import_refi_project(
-                    parsed, source=source, coder=coder, progress=progress, fresh=True,
-                    strict=strict,
-                )  # fmt: skip
-        final = Path(target)
-        if final.exists():
-            raise ConflictError(f"{final}: already exists (open it, or choose another name)")
-        if not final.parent.is_dir():
-            raise NotFoundError(f"{final}: the folder {final.parent} does not exist")
-        building = final.with_name(f".{final.name}.{uuid_module.uuid4().hex[:8]}.importing")
-        project = cls.create(building, actor=actor)
-        try:
-            summary = project.import_refi_project(
+        return cls.build(
+            target,
+            lambda project: project.import_refi_project(
                 parsed, source=source, coder=coder, progress=progress, fresh=True, strict=strict
-            )
-            project.close()
-            _publish(building, final)
-        except BaseException:
-            project.close()
-            raise
-        finally:
-            remove_database(building)
-        return summary
+            ),
+            actor=actor,
+        )
 
     def import_refi_codebook(
         self, book: RefiCodebook, *, source: str, coder: str | None = None
@@ -169,16 +146,3 @@ class RefiMixin(ProjectCore):
                 decisions=count(ReconcileDecision),
             )
 
-
-def _publish(building: Path, final: Path) -> None:
-    """Give the finished project its name, never over a file made meanwhile."""
-    try:
-        os.link(building, final)
-    except FileExistsError:
-        raise ConflictError(f"{final}: was created meanwhile; the import was not kept") from None
-    except OSError:  # a file system without hard links
-        if final.exists():
-            raise ConflictError(
-                f"{final}: was created meanwhile; the import was not kept"
-            ) from None
-        os.replace(building, final)

@@ -8,7 +8,6 @@ from typing import Any
 
 from ..errors import ConflictError, NotFoundError
 from ..store.engine import display_name, is_url
-from ..store.sqlite_files import remove_database
 from .merge_report import Counts
 from .snapshot import Snapshot
 
@@ -37,17 +36,16 @@ def write_project(
     action: str,
     **payload: Any,
 ) -> None:
-    """Create ``output`` (``Project.create``: fully migrated) and fill it with ``plan`` in one
-    transaction, with one audit event ``action`` (its payload: ``payload`` and the counts);
-    remove the file again if anything fails (a database URL keeps its empty schema)."""
+    """Create ``output`` (``Project.build``: fully migrated, a file named only when complete)
+    and fill it with ``plan`` in one transaction, with one audit event ``action`` (its payload:
+    ``payload`` and the counts); nothing is left at ``output`` if anything fails (a database
+    URL keeps its empty schema)."""
     from ..project import Project
 
-    project = Project.create(output, actor=actor, passphrase=passphrase)
-    try:
-        project.fill_merged(plan, action, **payload, **vars(Counts.of(plan)))
-    except BaseException:
-        project.close()
-        if project.sqlite_path is not None:
-            remove_database(project.sqlite_path)
-        raise
-    project.close()
+    Project.build(
+        output,
+        lambda project: project.fill_merged(plan, action, **payload, **vars(Counts.of(plan))),
+        actor=actor,
+        passphrase=passphrase,
+        doing="merging",
+    )
