@@ -14,8 +14,11 @@ Codes evaluated: those with at least one coding by the coder. Reported, under ``
 ``learned`` and ``combined`` each at its raw threshold (:data:`THRESHOLDS`). Under ``queue``:
 what the review queue shows (:mod:`.queue`) from each engine's score and from the combination:
 calibrated per code, capped per sentence, content-free and interviewer sentences left out
-unless the coder codes them. The calibration a held-out document is judged with comes from the
-*other* folds' held-out suggestions (its own are subtracted), so no document grades itself.
+unless the coder codes them, name hits raised to the code's record, each code capped at its
+precision in the queue and limited by how often the coder uses it. The calibration and the
+cap a held-out document is judged with come from the *other* folds' held-out suggestions (its
+own are subtracted), so no document grades itself. ``queue_names`` is the name record alone
+through the queue; ``queue_uncapped`` the combined queue without the cap and the limit.
 Every entry also gives the suggestions per 1,000 words of the held-out documents.
 """
 
