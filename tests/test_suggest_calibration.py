@@ -16,7 +16,7 @@ from qualcode.nlp.suggest.base import DocumentView
 from qualcode.nlp.suggest.baseline import NameBaseline
 from qualcode.nlp.suggest.corpus import load_corpus
 from qualcode.nlp.suggest.learned import MODELS
-from qualcode.nlp.suggest.queue import Gate, NameRecord, Rates, select
+from qualcode.nlp.suggest.queue import RATE_SLACK, RATE_TIMES, Gate, NameRecord, Rates, select
 from qualcode.nlp.suggest.run import evaluation_key
 from qualcode.store.models import Setting
 
@@ -87,7 +87,8 @@ def test_a_code_is_offered_about_as_often_as_the_coder_uses_it() -> None:
     gold = np.zeros((100, 2), dtype=bool)
     gold[:2, 0] = True  # code 0: 2 sentences in 100; code 1 never used
     limits = Rates.of(gold).limits(50)
-    assert limits is not None and limits.tolist() == [int(np.ceil(3 * 0.02 * 50)) + 2, 50]
+    assert limits is not None
+    assert limits.tolist() == [int(np.ceil(RATE_TIMES * 0.02 * 50)) + RATE_SLACK, 50]
     assert Rates.empty(2).limits(50) is None
     probability = np.linspace(0.99, 0.6, 50, dtype=np.float32)[:, None].repeat(2, axis=1)
     chosen = select(probability, np.ones(50, dtype=bool), limits=limits)
