@@ -334,6 +334,7 @@ def show(report: dict, label: str, per_code: bool = False) -> None:  # type: ign
         (f"{e} (raw)", report["engines"][e], report["thresholds"][e])
         for e in ("names", "keywords", "terms", "similar", "learned", "combined")
     ]
+    rows += [("queue: names", report["queue_names"], "q")]
     rows += [(f"queue: {e}", report["queue"][e], "q") for e in report["queue"]]
     for name, entry, threshold in rows:
         micro = entry["micro"]
@@ -344,6 +345,9 @@ def show(report: dict, label: str, per_code: bool = False) -> None:  # type: ign
     print("  queue (combined) at other thresholds: " + "; ".join(
         f"{t}: P {f(m['precision'])} R {f(m['recall'])} F1 {f(m['f1'])}"
         for t, m in report["queue_at"].items()))  # fmt: skip
+    ungated = report["queue_uncapped"]
+    print(f"  queue (combined) without the per-code cap and limit: P {f(ungated['precision'])} "
+          f"R {f(ungated['recall'])} F1 {f(ungated['f1'])}")  # fmt: skip
     base = report["engines"]["names"]["micro"]
     queue = report["queue"]["combined"]["micro"]
     ratio = (queue["f1"] or 0.0) / base["f1"] if base["f1"] else float("inf")

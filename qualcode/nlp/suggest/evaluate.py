@@ -14,8 +14,11 @@ Codes evaluated: those with at least one coding by the coder. Reported, under ``
 ``learned`` and ``combined`` each at its raw threshold (:data:`THRESHOLDS`). Under ``queue``:
 what the review queue shows (:mod:`.queue`) from each engine's score and from the combination:
 calibrated per code, capped per sentence, content-free and interviewer sentences left out
-unless the coder codes them. The calibration a held-out document is judged with comes from the
-*other* folds' held-out suggestions (its own are subtracted), so no document grades itself.
+unless the coder codes them, name hits raised to the code's record, each code capped at its
+precision in the queue and limited by how often the coder uses it. The calibration and the
+cap a held-out document is judged with come from the *other* folds' held-out suggestions (its
+own are subtracted), so no document grades itself. ``queue_names`` is the name record alone
+through the queue; ``queue_uncapped`` the combined queue without the cap and the limit.
 Every entry also gives the suggestions per 1,000 words of the held-out documents.
 """
 
@@ -38,6 +41,9 @@ from .progress import Steps
 from .queue import (
     QUEUE_THRESHOLD,
     Calibration,
+    Gate,
+    NameRecord,
+    Rates,
     Tally,
     TermRecord,
     habits_of,
@@ -51,7 +57,7 @@ if TYPE_CHECKING:
     from ...project import Project
 
 REPORTED = ("names", "keywords", "terms", "similar", "learned", "combined")
-QUEUED = ("terms", "similar", "learned", "combined")
+QUEUED = ("names", "terms", "similar", "learned", "combined")
 CALIBRATION_FOLDS = 5
 TRIED = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
 """Queue thresholds the evaluation also reports (combined), for choosing one."""
@@ -140,20 +146,30 @@ def evaluate(
     steps.step("codebook terms")
     # The terms engine learns nothing from codings: its record on every coded document is
     # counted once, and a fold uses the record of its training documents.
+    # The name search likewise: its record on the training documents of a fold.
     records: dict[str, TermRecord] = {}
+    name_records: dict[str, NameRecord] = {}
+    rates: dict[str, Rates] = {}
     by_document = corpus.codings_by_document()
     for name in coded:
         view = DocumentView(name, corpus.analysis(name), tuple(corpus.speakers(name)))
         empty, asking = sentence_flags(corpus, name)
         gold = corpus.labels(name, by_document.get(name, []))
         records[name] = TermRecord.of(terms.score(view).matrix, gold, ~empty & ~asking)
+        names = baselines["names"].score(view, corpus.documents[name].text).matrix
+        name_records[name] = NameRecord.of(names, gold, ~empty & ~asking)
+        rates[name] = Rates.of(gold)
     all_records = sum(records.values(), TermRecord.empty(len(uuids)))
+    all_name_records = sum(name_records.values(), NameRecord.empty(len(uuids)))
+    all_rates = sum(rates.values(), Rates.empty(len(uuids)))
     counts = {name: np.zeros((len(used), 3), dtype=np.int64) for name in REPORTED}
     learned_codes: list[int] = []
     sentences = words = 0
     # Pass 1: every held-out document scored by engines that did not see its codings.
     held: list[tuple[int, dict[str, np.ndarray], np.ndarray, np.ndarray]] = []
     fold_records: list[TermRecord] = []
+    fold_name_records: list[NameRecord] = []
+    fold_rates: list[Rates] = []
     tallies = {e: [Tally.empty(len(uuids)) for _g in groups] for e in QUEUED}
     for fold, held_out in enumerate(groups):
         training = [c for c in corpus.codings if c.document in set(coded) - set(held_out)]
@@ -180,12 +196,17 @@ def evaluate(
             steps.step(f"held out {name}")
         fold_records.append(all_records - sum((records[n] for n in held_out),
                                               TermRecord.empty(len(uuids))))  # fmt: skip
-    # Pass 2: the queue, each document judged by the calibration of the other folds.
-    queued = {name: np.zeros((len(used), 3), dtype=np.int64) for name in QUEUED}
-    tuning = {t: np.zeros((len(used), 3), dtype=np.int64) for t in TRIED}
+        fold_name_records.append(all_name_records - sum((name_records[n] for n in held_out),
+                                                        NameRecord.empty(len(uuids))))  # fmt: skip
+        fold_rates.append(all_rates - sum((rates[n] for n in held_out), Rates.empty(len(uuids))))
+    # Pass 2: the queue, each document judged by the calibration of the other folds ...
     totals = {e: sum(tallies[e][1:], tallies[e][0]) for e in QUEUED}
     calibrations: dict[tuple[str, int], Calibration] = {}
+    probabilities: list[dict[str, np.ndarray]] = []
+    gates = {e: [Gate.empty(len(uuids)) for _g in groups] for e in QUEUED}
     for fold, matrices, gold, allowed in held:
+        found: dict[str, np.ndarray] = {}
+        limits = fold_rates[fold].limits(len(gold))
         for engine in QUEUED:
             key = (engine, fold)
             if key not in calibrations:
@@ -194,12 +215,29 @@ def evaluate(
             probability = calibration.probability(matrices[engine], calibration.factors(uuids))
             if engine in ("terms", "combined"):
                 probability = fold_records[fold].raise_(probability, matrices["terms"])
-            chosen = select(probability, allowed, threshold=QUEUE_THRESHOLD)
+            if engine in ("names", "combined"):
+                probability = fold_name_records[fold].raise_(probability, matrices["names"])
+            found[engine] = probability
+            chosen = select(probability, allowed, threshold=QUEUE_THRESHOLD, limits=limits)
+            gates[engine][fold] = gates[engine][fold] + Gate.of(chosen, gold)
+        probabilities.append(found)
+    # ... and capped by each code's record in the queue on the other folds.
+    queued = {name: np.zeros((len(used), 3), dtype=np.int64) for name in QUEUED}
+    tuning = {t: np.zeros((len(used), 3), dtype=np.int64) for t in TRIED}
+    ungated = np.zeros((len(used), 3), dtype=np.int64)
+    gate_totals = {e: sum(gates[e][1:], gates[e][0]) for e in QUEUED}
+    for (fold, _matrices, gold, allowed), found in zip(held, probabilities, strict=True):
+        limits = fold_rates[fold].limits(len(gold))
+        for engine in QUEUED:
+            probability = (gate_totals[engine] - gates[engine][fold]).apply(found[engine])
+            chosen = select(probability, allowed, threshold=QUEUE_THRESHOLD, limits=limits)
             _count(queued[engine], chosen[:, used], gold[:, used])
             if engine == "combined":
                 for tried in TRIED:
-                    chosen = select(probability, allowed, threshold=tried)
+                    chosen = select(probability, allowed, threshold=tried, limits=limits)
                     _count(tuning[tried], chosen[:, used], gold[:, used])
+                chosen = select(found[engine], allowed, threshold=QUEUE_THRESHOLD)
+                _count(ungated, chosen[:, used], gold[:, used])
     report: dict[str, Any] = {
         "coder": coder,
         "unit": "sentence",
@@ -211,13 +249,16 @@ def evaluate(
         "codes_learned": {"min": min(learned_codes), "max": max(learned_codes)},
         "thresholds": {e: THRESHOLDS.get(e, 0.5) for e in REPORTED},
         "engines": {e: _summary(counts[e], paths, words) for e in REPORTED},
-        "queue": {e: _summary(queued[e], paths, words) for e in QUEUED},
+        "queue": {e: _summary(queued[e], paths, words) for e in QUEUED if e != "names"},
+        "queue_names": _summary(queued["names"], paths, words),
         "queue_threshold": QUEUE_THRESHOLD,
         "queue_at": {str(t): _summary(tuning[t], paths, words)["micro"] for t in TRIED},
+        "queue_uncapped": _summary(ungated, paths, words)["micro"],
         "seconds": round(time.perf_counter() - started, 2),
     }
     if save:
         calibration = totals["combined"].fit(uuids)
+        calibration.gate = gate_totals["combined"].to_json(uuids)
         uuid_of = {corpus.codes[i].path: corpus.codes[i].uuid for i in used}
         _save(project, corpus.coder, report, uuid_of, calibration, len(corpus.codings))
     return report

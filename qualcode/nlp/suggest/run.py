@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...errors import Hint, NotFoundError, QualcodeError
+from .baseline import NameBaseline
 from .corpus import Corpus, load_corpus, mark_overlaps
 from .engines import build_engines, contributions
 from .keys import cache_key, evaluation_key
@@ -33,6 +34,9 @@ from .progress import Steps
 from .queue import (
     QUEUE_THRESHOLD,
     Calibration,
+    Gate,
+    NameRecord,
+    Rates,
     TermRecord,
     habits_of,
     select,
@@ -45,7 +49,7 @@ if TYPE_CHECKING:
 
 MIN_DECISIONS = 5
 """Decided suggestions of a code needed before its precision comes from them."""
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 """Raised whenever what a run computes changes, so old caches are not read."""
 CACHE_FLOOR = 0.1
 """A run keeps every suggestion at least this likely (the cap per sentence does not depend on
@@ -260,12 +264,20 @@ def _compute(
     habits = habits_of(corpus, corpus.codings)
     helper = engines.helper_weights
     by_document = corpus.codings_by_document()
+    gate = Gate.from_json(calibration.gate, uuids) + decided(corpus, len(uuids))
+    names = NameBaseline(corpus.codes)
     record = TermRecord.empty(len(uuids))
+    name_record = NameRecord.empty(len(uuids))
+    rates = Rates.empty(len(uuids))
     for name in coded:
         empty, asking = sentence_flags(corpus, name)
-        terms = engines.terms.score(engines.view(name)).matrix
-        record = record + TermRecord.of(terms, corpus.labels(name, by_document[name]),
-                                        ~empty & ~asking)  # fmt: skip
+        view = engines.view(name)
+        gold = corpus.labels(name, by_document[name])
+        terms = engines.terms.score(view).matrix
+        record = record + TermRecord.of(terms, gold, ~empty & ~asking)
+        found = names.score(view, corpus.documents[name].text).matrix
+        name_record = name_record + NameRecord.of(found, gold, ~empty & ~asking)
+        rates = rates + Rates.of(gold)
     out: dict[str, list[dict[str, Any]]] = {}
     for name in targets:
         view = engines.view(name)
@@ -275,8 +287,10 @@ def _compute(
         mark_overlaps(blocked, analysis, corpus.rejected.get(name, []))
         probability = calibration.probability(combined, factors)
         probability = record.raise_(probability, scores["terms"].matrix)
+        named = names.score(view, corpus.documents[name].text).matrix
+        probability = gate.apply(name_record.raise_(probability, named))
         chosen = select(probability, habits.allowed(*sentence_flags(corpus, name)), blocked,
-                        threshold=threshold)  # fmt: skip
+                        threshold=threshold, limits=rates.limits(len(analysis)))  # fmt: skip
         text = corpus.documents[name].text
         found_here: list[dict[str, Any]] = []
         rows, cols = np.nonzero(chosen)
@@ -306,3 +320,13 @@ def _compute(
         out[name] = found_here
         steps.step(f"scored {name}")
     return out
+
+
+def decided(corpus: Corpus, codes: int) -> Gate:
+    """The coder's decisions on suggestions, counted as suggestions the queue showed: an
+    accepted one right, a rejected one wrong."""
+    gate = Gate.empty(codes)
+    for code, (accepted, rejected) in corpus.decisions.items():
+        gate.shown[code] += accepted + rejected
+        gate.right[code] += accepted
+    return gate
