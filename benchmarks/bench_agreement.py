@@ -161,9 +161,9 @@ def demo_report(rounds: int) -> None:
 
 
 def forget_sentences(path: Path) -> None:
-    """Remove the sentences a report stored (qualcode.nlp.sentence_store)."""
+    """Remove the sentences a report stored (qualcode.agreement.sentence_store)."""
     from qualcode import Project
-    from qualcode.nlp.sentence_store import PREFIX
+    from qualcode.agreement.sentence_store import PREFIX
     from qualcode.store.models import Setting
 
     with Project.open(path) as project, project._write() as session:

@@ -265,7 +265,7 @@ def cold_start() -> None:
         "        p.add_code('Travel', keywords=['bus'])\n"
         "        p.import_files([folder / 'a.txt'])\n"
         "        t = time.perf_counter()\n"
-        "        from qualcode.nlp.suggest import suggest\n"
+        "        from qualcode.suggest import suggest\n"
         "        suggest(p)\n"
         "        print(time.perf_counter() - t)\n"
     )
@@ -276,7 +276,7 @@ def cold_start() -> None:
 
 
 def evaluation(project_path: Path, folds: int | None) -> None:
-    from qualcode.nlp.suggest import evaluate
+    from qualcode.suggest import evaluate
 
     with Project.open(project_path) as project:
         report = evaluate(project, CODER, folds=folds, save=False)
@@ -326,10 +326,10 @@ def command_line(folder: Path, rounds: int) -> None:
 
 def timings(project_path: Path, big: str, rounds: int) -> None:
     from qualcode.nlp import pipeline
-    from qualcode.nlp.suggest import suggest
-    from qualcode.nlp.suggest.corpus import load_corpus
-    from qualcode.nlp.suggest.engines import build_engines
-    from qualcode.nlp.suggest.learned import MODELS
+    from qualcode.suggest import suggest
+    from qualcode.suggest.corpus import load_corpus
+    from qualcode.suggest.engines import build_engines
+    from qualcode.suggest.learned import MODELS
 
     with Project.open(project_path) as project:
         corpus = load_corpus(project, CODER)
@@ -372,9 +372,9 @@ def compare(project_path: Path) -> None:
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    from qualcode.nlp.suggest.corpus import load_corpus
-    from qualcode.nlp.suggest.engines import build_engines
-    from qualcode.nlp.suggest.similar import exemplars
+    from qualcode.suggest.corpus import load_corpus
+    from qualcode.suggest.engines import build_engines
+    from qualcode.suggest.similar import exemplars
 
     with Project.open(project_path) as project:
         corpus = load_corpus(project, CODER)

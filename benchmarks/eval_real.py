@@ -27,7 +27,7 @@ repository, the projects are built in a temporary folder and deleted):
     out one at a time. The uncoded rest (NVivo: 86% of the text) is left out, since a coder who
     stopped there did not say it holds nothing.
 
-The evaluation is sentence-level (see ``qualcode/nlp/suggest/evaluate.py``); with ``--folds``
+The evaluation is sentence-level (see ``qualcode/suggest/evaluate.py``); with ``--folds``
 the coded documents are dealt into that many folds instead of holding out one at a time.
 ``--tune`` and ``--report`` name the sets the queue's threshold was chosen on and the sets it
 is only reported on (printed next to each set's figures).
@@ -374,7 +374,7 @@ def show(report: dict, label: str, per_code: bool = False) -> None:  # type: ign
 
 
 def main() -> None:
-    from qualcode.nlp.suggest import evaluate
+    from qualcode.suggest import evaluate
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)

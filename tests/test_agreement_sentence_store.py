@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 
 from qualcode import Project
 from qualcode.agreement.report import agreement_report
-from qualcode.nlp.pipeline import analyse
-from qualcode.nlp.sentence_store import (
+from qualcode.agreement.sentence_store import (
     PREFIX,
     _decode,
     _encode,
@@ -24,6 +23,7 @@ from qualcode.nlp.sentence_store import (
     document_sentences,
     stored_sentences,
 )
+from qualcode.nlp.pipeline import analyse
 from qualcode.store.models import Setting
 
 from .test_agreement_units import small  # noqa: F401  (fixture)

@@ -90,7 +90,7 @@ def test_offsets_are_code_points_with_emoji_and_cjk() -> None:
 def test_importing_the_nlp_packages_imports_neither_spacy_nor_sklearn() -> None:
     code = (
         "import sys\n"
-        "import qualcode.nlp, qualcode.nlp.pipeline, qualcode.nlp.suggest, qualcode.cli.suggest\n"
+        "import qualcode.nlp, qualcode.nlp.pipeline, qualcode.suggest, qualcode.cli.suggest\n"
         "print('HEAVY', [m for m in ('spacy', 'sklearn', 'rapidfuzz') if m in sys.modules])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from qualcode import Project
-from qualcode.nlp.suggest import (
+from qualcode.suggest import (
     SuggestionsCancelled,
     accept,
     evaluate,
@@ -23,7 +23,7 @@ from qualcode.nlp.suggest import (
     reopen,
     suggest,
 )
-from qualcode.nlp.suggest.learned import MODELS
+from qualcode.suggest.learned import MODELS
 
 from .conftest import REPO
 
@@ -192,7 +192,7 @@ def test_accepting_makes_a_coding_and_precision_follows_decisions(study: Project
 
 
 def test_prepare_trains_the_model_suggest_then_reuses(study: Project) -> None:
-    from qualcode.nlp.suggest import prepare
+    from qualcode.suggest import prepare
 
     prepare(study, coder="ann")
     assert len(MODELS._models) == 1
@@ -216,7 +216,7 @@ def test_a_code_added_after_a_first_run(study: Project) -> None:
 
 
 def test_models_are_retrained_only_when_codings_change_enough() -> None:
-    from qualcode.nlp.suggest.learned import LearnedModel, ModelCache
+    from qualcode.suggest.learned import LearnedModel, ModelCache
 
     cache = ModelCache()
     model = LearnedModel(codes=1, trained=np.array([0]))
@@ -318,7 +318,7 @@ socket.getaddrinfo = refuse
 sys.path.insert(0, {repo!r})
 from tests.test_nlp_suggest import build
 from qualcode import Project
-from qualcode.nlp.suggest import evaluate, suggest
+from qualcode.suggest import evaluate, suggest
 with tempfile.TemporaryDirectory() as folder:
     with Project.open(build(pathlib.Path(folder))) as project:
         found = suggest(project, coder="ann")

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "qualcode"
 BELOW = ("qualcode/store/", "qualcode/project/")
 PENDING = {
     "qualcode/interop/qdpx_write.py",
-    "qualcode/nlp/suggest/corpus.py",
+    "qualcode/suggest/corpus.py",
     "qualcode/reports/codetree.py",
     "qualcode/reports/data.py",
     "qualcode/reports/frequencies.py",

@@ -133,8 +133,8 @@ def test_memos_and_imported_codings_follow_the_roles(tmp_path: Path) -> None:
 
 
 def test_suggestion_decisions_follow_the_roles(tmp_path: Path) -> None:
-    from qualcode.nlp.suggest.decisions import reject, reopen
-    from qualcode.nlp.suggest.records import SuggestionInfo
+    from qualcode.suggest.decisions import reject, reopen
+    from qualcode.suggest.records import SuggestionInfo
 
     path = team_file(tmp_path)
     fares = SuggestionInfo(document="p01-amy", code="Travel support", start=0, end=10,

@@ -11,14 +11,14 @@ import pytest
 
 from qualcode import Project
 from qualcode.nlp.pipeline import analyse
-from qualcode.nlp.suggest import evaluate, suggest
-from qualcode.nlp.suggest.base import DocumentView
-from qualcode.nlp.suggest.baseline import NameBaseline
-from qualcode.nlp.suggest.corpus import load_corpus
-from qualcode.nlp.suggest.learned import MODELS
-from qualcode.nlp.suggest.queue import RATE_SLACK, RATE_TIMES, Gate, NameRecord, Rates, select
-from qualcode.nlp.suggest.run import evaluation_key
 from qualcode.store.models import Setting
+from qualcode.suggest import evaluate, suggest
+from qualcode.suggest.base import DocumentView
+from qualcode.suggest.baseline import NameBaseline
+from qualcode.suggest.corpus import load_corpus
+from qualcode.suggest.learned import MODELS
+from qualcode.suggest.queue import RATE_SLACK, RATE_TIMES, Gate, NameRecord, Rates, select
+from qualcode.suggest.run import evaluation_key
 
 from .test_nlp_suggest import _find, build
 
@@ -55,7 +55,7 @@ def test_name_hits_are_trusted_as_far_as_the_coders_record() -> None:
 
 
 def _codes(names: list[str]):  # type: ignore[no-untyped-def]
-    from qualcode.nlp.suggest.corpus import CodeEntry
+    from qualcode.suggest.corpus import CodeEntry
 
     return [
         CodeEntry(index=i, id=i + 1, uuid=f"u{i}", path=n, name=n, definition="",

@@ -14,10 +14,10 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from qualcode import Project
 from qualcode.nlp.pipeline import analyse
-from qualcode.nlp.suggest import suggest
-from qualcode.nlp.suggest.learned import MODELS, readable
-from qualcode.nlp.suggest.queue import content_free, interviewers
-from qualcode.nlp.suggest.run import cache_key
+from qualcode.suggest import suggest
+from qualcode.suggest.learned import MODELS, readable
+from qualcode.suggest.queue import content_free, interviewers
+from qualcode.suggest.run import cache_key
 
 from .conftest import REPO
 from .test_nlp_suggest import build
@@ -117,7 +117,7 @@ def test_a_coder_who_codes_short_answers_gets_them_suggested(study: Path, tmp_pa
 RUN = """
 import json, sys
 from qualcode import Project
-from qualcode.nlp.suggest import suggest
+from qualcode.suggest import suggest
 with Project.open(sys.argv[1]) as project:
     found = suggest(project, document="new", coder="ann", min_score=0.2)
 print(json.dumps({"found": [[s.code, s.start, s.score] for s in found],

@@ -340,7 +340,7 @@ def _unit_bounds(
         starts = np.flatnonzero(counted).astype(np.int64)
         return np.column_stack([starts, starts + 1]), counted
     if unit == "sentence":  # stored in the project: no spaCy in a fresh process
-        from qualcode.nlp.sentence_store import document_sentences
+        from qualcode.agreement.sentence_store import document_sentences
 
         found = sentence_spans(text, turns, analysed=document_sentences(project, text, turns))
     else:

@@ -1,6 +1,6 @@
 """``qualcode suggest``: ranked excerpt suggestions, or their held-out evaluation.
 
-The work is done by :mod:`qualcode.nlp.suggest`, imported inside the command so that
+The work is done by :mod:`qualcode.suggest`, imported inside the command so that
 ``qualcode --help`` never loads spaCy or scikit-learn; this module parses and presents.
 """
 
@@ -116,7 +116,7 @@ def suggest_command(
     them. Spans already coded and suggestions rejected before are left out. What a run
     found is kept in the project until codings, decisions or the codebook change.
     """
-    from ..nlp import suggest as engine
+    from .. import suggest as engine
 
     with open_project(project) as opened, status_line(not as_json) as show:
         if evaluate:

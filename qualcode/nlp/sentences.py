@@ -30,7 +30,7 @@ def sentence_spans(
     that has them (a title, a preamble) gives one span per paragraph. Spans are trimmed of
     whitespace; speaker labels (from a turn's ``start`` to its ``body_start``) belong to no span.
     ``analysed`` gives the spans of :func:`~qualcode.nlp.pipeline.analyse` when they are known
-    already (stored in the project: :mod:`qualcode.nlp.sentence_store`), saving spaCy.
+    already (stored in the project: :mod:`qualcode.agreement.sentence_store`), saving spaCy.
     """
     if analysed is None:
         from .pipeline import analyse  # on first use: importing this module stays light

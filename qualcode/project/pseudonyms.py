@@ -183,7 +183,7 @@ class PseudonymsMixin(ProjectCore):
                     memo.text = text
                     memos += 1
             self._free_text(session, plan, replace)
-            # What `qualcode suggest` kept quotes the old text (qualcode/nlp/suggest/run.py):
+            # What `qualcode suggest` kept quotes the old text (qualcode/suggest/run.py):
             # emptied, not deleted (on a server only the owner deletes rows).
             cached = select(Setting).where(Setting.key.like("suggest.cache:%"))
             for row in session.scalars(cached):

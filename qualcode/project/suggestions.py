@@ -3,7 +3,7 @@
 The ``suggestions`` table remembers every accept and reject (so a rejected suggestion is not
 made again to that coder); a decision can be reopened (an undo). A held-out evaluation of the
 suggestion engines is kept as a setting, with an audit entry. What to suggest, and how well, is
-:mod:`qualcode.nlp.suggest`'s work; these methods only store its results.
+:mod:`qualcode.suggest`'s work; these methods only store its results.
 """
 
 from __future__ import annotations

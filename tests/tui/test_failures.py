@@ -81,7 +81,7 @@ CASES: dict[str, tuple[str, Callable[[pytest.MonkeyPatch], None], list[str], str
     ),
     "suggestions": (
         "Finding suggestions",
-        lambda mp: mp.setattr("qualcode.nlp.suggest.suggest", boom),
+        lambda mp: mp.setattr("qualcode.suggest.suggest", boom),
         ["s"],
         "#suggest-status",
     ),

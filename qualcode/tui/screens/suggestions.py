@@ -27,13 +27,13 @@ from ..widgets.excerpt import ExcerptScroll, context_text, move_edge
 from ..widgets.layout import safe_text
 
 if TYPE_CHECKING:
-    from ...nlp.suggest import SuggestionInfo
+    from ...suggest import SuggestionInfo
     from ..app import QualcodeApp
 
 
 MIN_SCORE = 0.5
 """The queue shows suggestions at least this likely to be right (the calibrated probability of
-:mod:`qualcode.nlp.suggest.queue`; ``qualcode suggest --min-score`` goes lower)."""
+:mod:`qualcode.suggest.queue`; ``qualcode suggest --min-score`` goes lower)."""
 
 FALLBACK = 10
 FALLBACK_SCORE = 0.1
@@ -122,7 +122,7 @@ class SuggestionsScreen(ShowsWorkerFailures, Screen[None]):
     # -- computing -------------------------------------------------------------------------
     @work(thread=True, group="suggest", exclusive=True, exit_on_error=False)
     def _suggest(self, document: str | None, coder: str) -> None:
-        from ...nlp.suggest import SuggestionsCancelled, suggest
+        from ...suggest import SuggestionsCancelled, suggest
 
         worker = get_current_worker()
         project = self.qapp.project
@@ -271,7 +271,7 @@ class SuggestionsScreen(ShowsWorkerFailures, Screen[None]):
         self._draw()
 
     def action_accept(self) -> None:
-        from ...nlp.suggest import accept
+        from ...suggest import accept
 
         entry = self.current
         if entry is None or self.running:
@@ -299,7 +299,7 @@ class SuggestionsScreen(ShowsWorkerFailures, Screen[None]):
         return events[0].entity_uuid if events else None
 
     def action_reject(self) -> None:
-        from ...nlp.suggest import reject
+        from ...suggest import reject
 
         entry = self.current
         if entry is None or self.running or self.editing is not None:
@@ -318,7 +318,7 @@ class SuggestionsScreen(ShowsWorkerFailures, Screen[None]):
         self._advance()
 
     def action_undo(self) -> None:
-        from ...nlp.suggest import reopen
+        from ...suggest import reopen
 
         if not self.history:
             self.notify("No decision to take back in this queue.", severity="warning")

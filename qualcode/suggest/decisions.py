@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...errors import QualcodeError
+from ..errors import QualcodeError
 from .records import SuggestionInfo
 
 if TYPE_CHECKING:
-    from ...project import CodingInfo, Project
+    from ..project import CodingInfo, Project
 
 
 def _span(suggestion: SuggestionInfo, span: tuple[int, int] | None) -> tuple[int, int]:

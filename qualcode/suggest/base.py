@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..pipeline import Analysis
+from ..nlp.pipeline import Analysis
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sqlalchemy import func, select
 
-from ...errors import Hint, NotFoundError
-from ...project.codes import load_tree
-from ...store.models import Coder, Coding, Document, Speaker, Suggestion, Turn
-from ..pipeline import Analysis, analyse
+from ..errors import Hint, NotFoundError
+from ..nlp.pipeline import Analysis, analyse
+from ..project.codes import load_tree
+from ..store.models import Coder, Coding, Document, Speaker, Suggestion, Turn
 
 if TYPE_CHECKING:
-    from ...project import Project
+    from ..project import Project
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from ..pipeline import Analysis
+from ..nlp.pipeline import Analysis
 from .corpus import CodingEntry, Corpus
 
 QUEUE_THRESHOLD = 0.5

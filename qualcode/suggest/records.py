@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ...errors import QualcodeError
+from ..errors import QualcodeError
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, message)``: called at most a few times a second."""

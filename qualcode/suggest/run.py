@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ...errors import Hint, NotFoundError, QualcodeError
+from ..errors import Hint, NotFoundError, QualcodeError
 from .baseline import NameBaseline
 from .corpus import Corpus, load_corpus, mark_overlaps
 from .engines import build_engines, contributions
@@ -45,7 +45,7 @@ from .queue import (
 from .records import Cancelled, Progress, SuggestionInfo
 
 if TYPE_CHECKING:
-    from ...project import Project
+    from ..project import Project
 
 MIN_DECISIONS = 5
 """Decided suggestions of a code needed before its precision comes from them."""
@@ -127,7 +127,7 @@ def suggest(
     """Suggested excerpts, most likely right first, learning from ``coder``'s codings (all
     coders' when None). ``document`` and ``code`` narrow what is suggested, not what is learned
     from; ``min_score`` is the lowest calibrated probability shown (default 0.5).
-    Raises :class:`~qualcode.nlp.suggest.SuggestionsCancelled` when ``cancelled()`` is true."""
+    Raises :class:`~qualcode.suggest.SuggestionsCancelled` when ``cancelled()`` is true."""
     threshold = QUEUE_THRESHOLD if min_score is None else min_score
     if not 0.0 <= threshold <= 1.0:
         raise QualcodeError(f"the minimum score must be between 0 and 1, not {threshold}")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..pipeline import analyse
+from ..nlp.pipeline import analyse
 from .base import DocumentView, EngineScores, shorten
 from .corpus import CodeEntry, CodingEntry, Corpus, mark_overlaps
 

@@ -1,6 +1,6 @@
 """Excerpt suggestions: three explainable engines, combined, learning from the project's codings.
 
-    from qualcode.nlp.suggest import suggest, accept, reject, evaluate
+    from qualcode.suggest import suggest, accept, reject, evaluate
     for s in suggest(project, document="p01-amy", coder="ann", limit=20):
         print(s.score, s.code, s.text, s.explanation)
     accept(project, s, "ann")            # a coding with origin "suggestion"

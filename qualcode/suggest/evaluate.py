@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ...errors import Hint, QualcodeError
+from ..errors import Hint, QualcodeError
 from .base import CorpusStats, DocumentView
 from .baseline import KeywordBaseline, NameBaseline
 from .corpus import load_corpus
@@ -54,7 +54,7 @@ from .records import Cancelled, Progress
 from .terms import TermsEngine
 
 if TYPE_CHECKING:
-    from ...project import Project
+    from ..project import Project
 
 REPORTED = ("names", "keywords", "terms", "similar", "learned", "combined")
 QUEUED = ("names", "terms", "similar", "learned", "combined")

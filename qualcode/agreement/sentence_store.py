@@ -40,14 +40,14 @@ Span = tuple[int, int]
 def _rules() -> str:
     """What the sentence rules depend on besides the text: our two modules and spaCy."""
     from .. import segments
-    from . import pipeline
+    from ..nlp import pipeline
 
     digest = hashlib.sha256()
     for module in (pipeline, segments):
         try:
             digest.update(Path(str(module.__file__)).read_bytes())
         except OSError:  # no source next to the bytecode: tie the entry to the version
-            from .. import __version__
+            from ..version import __version__
 
             digest.update(f"qualcode {__version__}".encode())
     try:
@@ -121,7 +121,7 @@ def document_sentences(project: Project, text: str, turns: Sequence[Any]) -> lis
         spans = _decode(value, fingerprint, text)
         if spans is not None:
             return spans
-    from .pipeline import analyse
+    from ..nlp.pipeline import analyse
 
     spans = list(analyse(text, turns, sha256=digest).spans)
     project.keep_cached(PREFIX + digest, _encode(fingerprint, spans), per_text=PREFIX)

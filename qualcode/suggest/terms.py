@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..pipeline import get_nlp, is_known_word, locked, tokens_of
+from ..nlp.pipeline import get_nlp, is_known_word, locked, tokens_of
 from .base import CorpusStats, DocumentView, EngineScores
 from .corpus import CodeEntry
 

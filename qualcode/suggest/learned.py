@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..pipeline import Analysis
+from ..nlp.pipeline import Analysis
 from .base import DocumentView, EngineScores
 
 MIN_EXAMPLES = 8
