@@ -1,90 +1,65 @@
-"""Dependency direction (docs/architecture.md): tui and cli on top, the library below them.
-
-Nothing outside ``qualcode/tui/`` imports Textual, and no library module imports the CLI or the
-TUI. Checked on the source with ``ast``, so a lazy import inside a function counts too.
+"""The layers of docs/architecture.md, as import-linter contracts (``[tool.importlinter]`` in
+pyproject.toml, also run by ``.ci/run`` as ``lint-imports``): the fronts (cli, tui) over the
+domain packages, over the project boundary, over the pure parts and the store; only ``store/`` and
+``project/`` touch the ORM; only the TUI imports Textual. import-linter reads the source, so an
+import inside a function counts too; imports under ``TYPE_CHECKING`` are left out.
 """
 
 from __future__ import annotations
 
-import ast
+import re
+import tomllib
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "qualcode"
-FRONTS = {
-    "qualcode/cli/__init__.py",
-    "qualcode/cli/agreement.py",
-    "qualcode/cli/backups.py",
-    "qualcode/cli/cases.py",
-    "qualcode/cli/codebook.py",
-    "qualcode/cli/coders.py",
-    "qualcode/cli/coding.py",
-    "qualcode/cli/common.py",
-    "qualcode/cli/demo.py",
-    "qualcode/cli/documents.py",
-    "qualcode/cli/encryption.py",
-    "qualcode/cli/export.py",
-    "qualcode/cli/export_coder.py",
-    "qualcode/cli/init.py",
-    "qualcode/cli/log.py",
-    "qualcode/cli/memos.py",
-    "qualcode/cli/merge.py",
-    "qualcode/cli/open.py",
-    "qualcode/cli/pseudonymise.py",
-    "qualcode/cli/qdpx.py",
-    "qualcode/cli/reconcile.py",
-    "qualcode/cli/retrieve.py",
-    "qualcode/cli/speakers.py",
-    "qualcode/cli/suggest.py",
-    "qualcode/cli/team.py",
-    "qualcode/__main__.py",
-}
+import pytest
+from importlinter.cli import lint_imports
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "qualcode"
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found: set[str] = set()
-    package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                module = ".".join([*base, node.module] if node.module else base)
-            else:
-                module = node.module or ""
-            found.add(module)
-            found.update(f"{module}.{alias.name}" for alias in node.names)
-    return found
+def _config() -> dict:
+    with (REPO / "pyproject.toml").open("rb") as handle:
+        return tomllib.load(handle)["tool"]["importlinter"]
 
 
-def _modules() -> list[tuple[str, set[str]]]:
-    return [
-        (str(p.relative_to(PACKAGE.parent)), _imports(p))
-        for p in sorted(PACKAGE.rglob("*.py"))
-        if "migrations" not in p.parts
-    ]
+def _lint(config: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    status = lint_imports(config_filename=str(config), no_cache=True, no_logo=True)
+    return status, capsys.readouterr().out
 
 
-def test_only_the_tui_imports_textual() -> None:
-    offenders = [
-        name
-        for name, imports in _modules()
-        if not name.startswith("qualcode/tui/")
-        and any(i == "textual" or i.startswith("textual.") for i in imports)
-    ]
-    assert offenders == []
+def test_the_import_contracts_hold(capsys: pytest.CaptureFixture[str]) -> None:
+    status, report = _lint(REPO / "pyproject.toml", capsys)
+    assert status == 0, report
+    assert "3 kept, 0 broken" in report
 
 
-def test_the_library_never_imports_the_cli_or_the_tui() -> None:
-    offenders = [
-        (name, sorted(i for i in imports if i.startswith(("qualcode.cli", "qualcode.tui"))))
-        for name, imports in _modules()
-        if name not in FRONTS and not name.startswith("qualcode/tui/")
-    ]
-    assert [o for o in offenders if o[1]] == []
+def test_every_top_level_module_has_a_layer() -> None:
+    """A new module at the package root is placed in a layer, or this fails."""
+    [layers] = [c["layers"] for c in _config()["contracts"] if c["type"] == "layers"]
+    named = {part.strip() for layer in layers for part in re.split(r"[|:]", layer)}
+    present = {
+        f"qualcode.{path.stem}"
+        for path in PACKAGE.iterdir()
+        if (path.suffix == ".py" and path.stem != "__init__")
+        or (path.is_dir() and (path / "__init__.py").exists())
+    }
+    assert present - named == set()
+    assert named - present == set()
 
 
-def test_the_checker_sees_relative_imports() -> None:
-    imports = _imports(PACKAGE / "cli" / "memos.py")
-    assert "qualcode.cli" in imports and "qualcode.errors.QualcodeError" in imports
+def test_a_broken_contract_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The check can fail: the store importing the project would break the layers."""
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    broken = text + (
+        '\n[[tool.importlinter.contracts]]\nname = "the store may not name its errors"\n'
+        'type = "forbidden"\nsource_modules = ["qualcode.store"]\n'
+        'forbidden_modules = ["qualcode.errors"]\n'
+    )
+    config = tmp_path / "pyproject.toml"
+    config.write_text(broken, encoding="utf-8")
+    status, report = _lint(config, capsys)
+    assert status != 0
+    assert "qualcode.store" in report and "BROKEN" in report
