@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from ..app import ProjectChanged, QualcodeApp
 
 Result = CodingInfo | MemoInfo | Iterable[CodingInfo] | None
+SETTLE_SECONDS = 1.0
+"""After a coding screen closes, when its objects are collected and the rest frozen again."""
 T = TypeVar("T")
 
 
@@ -216,7 +218,8 @@ class CodingScreen(Screen[None], MemoActions):
         self._freeze()
 
     def on_unmount(self) -> None:
-        gc.unfreeze()
+        gc.unfreeze()  # the codings can go; the app freezes what is left a moment later
+        self.app.set_timer(SETTLE_SECONDS, self.qapp.settle_heap)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and self.is_attached:
