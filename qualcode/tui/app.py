@@ -51,6 +51,7 @@ class QualcodeApp(App[None]):
 
     def __init__(self, project: Project, coder: str | None, *, start_document: str | None = None):
         super().__init__()
+        gc.freeze()  # the modules imported so far stay: full collections need not walk them
         self.project = project
         self.coder: str | None = coder
         self.undo_stack = UndoStack()
@@ -91,8 +92,9 @@ class QualcodeApp(App[None]):
         """Collect what a closed screen left (it was frozen with the rest: see
         ``CodingScreen``), then freeze what is left again, as at start-up. Run a moment after
         the screen closes, once nothing refers to it any more."""
-        gc.collect()
-        gc.freeze()
+        if self.is_running:  # not once the app is closing (it unfreezes on unmount)
+            gc.collect()
+            gc.freeze()
 
     def _set_coder(self, name: str | None) -> None:
         if not name:
@@ -154,6 +156,7 @@ class QualcodeApp(App[None]):
 
     def on_unmount(self) -> None:
         self.project.close()
+        gc.unfreeze()  # the app is gone: what it kept may be collected again
 
     # -- a terminal that goes away -------------------------------------------------------------
     def _watch_terminal(self) -> None:
