@@ -71,7 +71,8 @@ class QualcodeApp(App[None]):
         self.push_screen(HomeScreen())
         # What start-up loaded (modules, styles, the home screen) lives as long as the app:
         # frozen, full garbage collections no longer walk it (each took 70-90 ms, in the middle
-        # of opening a screen).
+        # of opening a screen). A coding screen unfreezes it all when it closes, so its own
+        # frozen codings can be collected.
         self.call_after_refresh(gc.freeze)
         self._watch_terminal()
         self._poll()
@@ -87,14 +88,6 @@ class QualcodeApp(App[None]):
             self.push_screen(CoderPrompt(), self._set_coder)
         else:
             self._show_coder()
-
-    def settle_heap(self) -> None:
-        """Collect what a closed screen left (it was frozen with the rest: see
-        ``CodingScreen``), then freeze what is left again, as at start-up. Run a moment after
-        the screen closes, once nothing refers to it any more."""
-        if self.is_running:  # not once the app is closing (it unfreezes on unmount)
-            gc.collect()
-            gc.freeze()
 
     def _set_coder(self, name: str | None) -> None:
         if not name:

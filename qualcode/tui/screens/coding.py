@@ -35,8 +35,6 @@ if TYPE_CHECKING:
     from ..app import ProjectChanged, QualcodeApp
 
 Result = CodingInfo | MemoInfo | Iterable[CodingInfo] | None
-SETTLE_SECONDS = 1.0
-"""After a coding screen closes, when its objects are collected and the rest frozen again."""
 T = TypeVar("T")
 
 
@@ -218,8 +216,7 @@ class CodingScreen(Screen[None], MemoActions):
         self._freeze()
 
     def on_unmount(self) -> None:
-        gc.unfreeze()  # the codings can go; the app freezes what is left a moment later
-        self.app.set_timer(SETTLE_SECONDS, self.qapp.settle_heap)
+        gc.unfreeze()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and self.is_attached:
