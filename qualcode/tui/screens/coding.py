@@ -126,7 +126,9 @@ class CodingScreen(Screen[None], MemoActions):
         self.shown_coders = [self.coder]
         self.palette = code_colors(self.codes)
         with Horizontal(id="coding"):
-            yield TranscriptView(text, turns, colors=self.palette, id="transcript")
+            view = TranscriptView(text, turns, colors=self.palette, id="transcript")
+            view.on_move = self._follow_cursor  # the panel is drawn in the transcript's frame
+            yield view
             with Vertical(id="coding-side"):
                 yield Label("At the cursor", classes="pane-title")
                 yield CodingPanel(id="coding-at-cursor")
@@ -144,7 +146,6 @@ class CodingScreen(Screen[None], MemoActions):
             return
         self.sub_title = f"{self.document} · coder: {self.coder}"
         self.query_one("#coding-search", Input).display = False
-        self.view.on_move = self._describe  # the panel is drawn in the transcript's frame
         self.view.focus()
         self._reload()
 
@@ -256,6 +257,10 @@ class CodingScreen(Screen[None], MemoActions):
         for memo in memos:
             self.memos.setdefault(memo.target or "", []).append(memo)
         self._describe()
+
+    def _follow_cursor(self) -> None:
+        if self.is_mounted:  # before that, on_mount describes the cursor where it is
+            self._describe()
 
     def _describe(self) -> None:
         view = self.view
