@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from textual import on, work
+from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -98,6 +98,7 @@ class CodingScreen(Screen[None], MemoActions):
         """Codings or memos changed here; a load started before a change is done again."""
         self.loading_codings = False
         self._pinned_shown: list[str] | None = None
+        self._status_shown: str | None = None
 
     @property
     def qapp(self) -> QualcodeApp:
@@ -125,7 +126,9 @@ class CodingScreen(Screen[None], MemoActions):
         self.shown_coders = [self.coder]
         self.palette = code_colors(self.codes)
         with Horizontal(id="coding"):
-            yield TranscriptView(text, turns, colors=self.palette, id="transcript")
+            view = TranscriptView(text, turns, colors=self.palette, id="transcript")
+            view.on_move = self._follow_cursor  # the panel is drawn in the transcript's frame
+            yield view
             with Vertical(id="coding-side"):
                 yield Label("At the cursor", classes="pane-title")
                 yield CodingPanel(id="coding-at-cursor")
@@ -153,6 +156,13 @@ class CodingScreen(Screen[None], MemoActions):
         the codings are shown: run beside their loading, spaCy's import and parse held the
         interpreter and opening a 100,000-word transcript took 1.7 s instead of 0.6 s."""
         self.view.navigator.sentences  # noqa: B018  (computed and kept on first access)
+        # spaCy's modules and the sentences are long-lived too: frozen like the codings (below),
+        # else each full collection walks them and stalls a key for 50-100 ms.
+        self.app.call_from_thread(self._freeze)
+
+    def _freeze(self) -> None:
+        if self.is_attached:
+            gc.freeze()
 
     def on_screen_resume(self) -> None:
         if self._error is None:
@@ -204,7 +214,7 @@ class CodingScreen(Screen[None], MemoActions):
         # A long transcript with thousands of codings puts a few hundred thousand long-lived
         # objects on the heap, and each full garbage collection then stalls a key for ~100 ms.
         # Freezing them keeps collections to what is new; unfrozen again when the screen closes.
-        gc.freeze()
+        self._freeze()
 
     def on_unmount(self) -> None:
         gc.unfreeze()
@@ -248,9 +258,9 @@ class CodingScreen(Screen[None], MemoActions):
             self.memos.setdefault(memo.target or "", []).append(memo)
         self._describe()
 
-    @on(TranscriptView.Moved)
-    def _moved(self, _message: TranscriptView.Moved) -> None:
-        self._describe()
+    def _follow_cursor(self) -> None:
+        if self.is_mounted:  # before that, on_mount describes the cursor where it is
+            self._describe()
 
     def _describe(self) -> None:
         view = self.view
@@ -266,9 +276,10 @@ class CodingScreen(Screen[None], MemoActions):
             self._pinned_shown = list(pinned)
             self.query_one("#coding-pinned", Static).update(pinned_label(pinned, self.palette))
         showing = "your codings only" if self.shown_coders else "all coders' codings"
-        self.query_one("#coding-status", Static).update(
-            f"{self.document} · {view.where()} · showing {showing}", layout=False
-        )
+        status = f"{self.document} · {view.where()} · showing {showing}"
+        if status != self._status_shown:  # drawn again only when it says something new
+            self._status_shown = status
+            self.query_one("#coding-status", Static).update(status, layout=False)
 
     # -- applying ---------------------------------------------------------------------------
     def action_code(self) -> None:

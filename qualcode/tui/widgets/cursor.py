@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual import events
 from textual.actions import SkipAction
@@ -92,6 +92,10 @@ class CursorView(ScrollView, can_focus=True):
         self._goal: int | None = None
         self._dragging = False
         self._matches: tuple[str, list[tuple[int, int]]] | None = None
+        self.on_move: Callable[[], None] | None = None
+        """Called at once whenever the cursor or the selection changes, before ``Moved`` is
+        handled: what it redraws (a side panel, a status line) then goes out in the same frame
+        as the transcript's own lines, not one frame later."""
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -145,6 +149,8 @@ class CursorView(ScrollView, can_focus=True):
         elif old_selection or new_selection:
             self.touch(*(old_selection or new_selection))  # type: ignore[misc]
         self._reveal()
+        if self.on_move is not None:
+            self.on_move()
         self.post_message(self.Moved(self._cursor, self.selection))
 
     def select(self, start: int, end: int) -> None:

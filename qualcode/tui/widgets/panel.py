@@ -54,6 +54,8 @@ def pinned_label(pinned: Sequence[str], palette: Mapping[str, str]) -> Text:
 class CodingPanel(Static):
     """What is selected and which codings cover the cursor, with the memos on them."""
 
+    _shown: Text | None = None
+
     def show(
         self,
         codings: Sequence[CodingInfo],
@@ -82,4 +84,7 @@ class CodingPanel(Static):
                 if coders is None or memo.coder in coders:
                     first = clip((safe_text(memo.text).splitlines() or [""])[0], 60)
                     panel.append(f"  ✎ {memo.coder}: {first}\n")
+        if panel == self._shown:
+            return  # the same words: drawing them again would only cost the key its time
+        self._shown = panel
         self.update(panel, layout=False)  # its size is fixed by the layout: no reflow needed

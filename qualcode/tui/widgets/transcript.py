@@ -120,7 +120,7 @@ class TranscriptView(CursorView):
         if strip is None:
             line = self.text_layout.lines[index]
             strip = self._draw(line, index, self._base).crop_extend(0, width, self._base)
-            if len(self._strips) > 2000:
+            if len(self._strips) > 400:
                 self._strips.clear()
             self._strips[index] = strip
         return strip
