@@ -34,10 +34,17 @@ from .records import (
     TurnInfo,
 )
 from .retrieve import Query, RetrieveMixin, Segment
+from .snapshot import Snapshot, SnapshotMixin
 
 
 class Project(
-    RetrieveMixin, MemoEntriesMixin, PseudonymsMixin, ReconcileMixin, MemosMixin, DocumentsMixin
+    SnapshotMixin,
+    RetrieveMixin,
+    MemoEntriesMixin,
+    PseudonymsMixin,
+    ReconcileMixin,
+    MemosMixin,
+    DocumentsMixin,
 ):
     """An open qualcode project (a SQLite file or a database URL)."""
 
@@ -59,6 +66,7 @@ __all__ = [
     "PseudonymiseResult",
     "Query",
     "Segment",
+    "Snapshot",
     "SpeakerInfo",
     "TurnInfo",
 ]
