@@ -5,20 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
 
-from ..store.models import Coding, Memo, ReconcileDecision, Suggestion
-
-
-def lost(session: Any, rows: Any) -> list[str]:
-    """What the file does not hold, for the summary (docs/refi-qda.md lists it all)."""
+def lost(rows: Any) -> list[str]:
+    """What the file does not hold, for the summary (docs/refi-qda.md lists it all); ``rows``
+    holds the snapshot it was written from, read with its counts."""
     out = []
-    removed_codings = session.scalar(
-        select(func.count()).select_from(Coding).where(Coding.deleted_at.is_not(None))
-    )
-    removed_memos = session.scalar(
-        select(func.count()).select_from(Memo).where(Memo.deleted_at.is_not(None))
-    )
+    removed_codings = rows.snapshot.removed_codings
+    removed_memos = rows.snapshot.removed_memos
     if removed_codings or removed_memos:
         out.append(f"{removed_codings:,} removed codings and {removed_memos:,} removed memos "
                    "(only current ones are exported)")  # fmt: skip
@@ -49,8 +42,8 @@ def lost(session: Any, rows: Any) -> list[str]:
     unused = [c.name for c in rows.coders if c not in rows.users]
     if unused:
         out.append("the consensus coder, who has no codings or memos: not written as a user")
-    suggestions = session.scalar(select(func.count()).select_from(Suggestion)) or 0
-    decisions = session.scalar(select(func.count()).select_from(ReconcileDecision)) or 0
+    suggestions = rows.snapshot.suggestions
+    decisions = rows.snapshot.decisions
     if suggestions or decisions:
         out.append(f"{suggestions:,} suggestions and {decisions:,} reconcile decisions (no REFI "
                    "equivalent)")  # fmt: skip

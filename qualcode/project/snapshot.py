@@ -294,9 +294,10 @@ class SnapshotMixin(ProjectCore):
 
         ``texts``: the documents' texts (else empty strings). ``deleted``: removed codings and
         memos too. ``codings``: as records, as a :class:`CodingTable` (``coding_details`` adds
-        their ids, favourite marks and UUIDs), or not at all. ``coders``: whose codings to read (an unknown name
-        is a NotFoundError). ``suggestions``: the decided suggestions. ``counts``: count the
-        suggestions, reconcile decisions, audit events and removed rows instead of reading them.
+        their ids, favourite marks and UUIDs), or not at all. ``coders``: whose codings to
+        read (an unknown name is a NotFoundError). ``suggestions``: the decided suggestions.
+        ``counts``: count the suggestions, reconcile decisions, audit events and removed rows
+        instead of reading them.
         """
         with self.reading() as session:
             return _Reader(self, session, texts, deleted).read(
