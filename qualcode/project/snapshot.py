@@ -277,6 +277,22 @@ def coding_order(c: CodingRow) -> tuple[str, str, str, int, int, str]:
     return (c.document, c.code, c.coder, c.start, c.end, c.uuid)
 
 
+def codebook_order(codes: Iterable[CodeRow]) -> list[CodeRow]:
+    """Codes depth first, siblings by position: the order a codebook is read in."""
+    children: dict[int | None, list[CodeRow]] = defaultdict(list)
+    for code in codes:
+        children[code.parent_id].append(code)
+    out: list[CodeRow] = []
+
+    def visit(parent: int | None) -> None:
+        for child in sorted(children.get(parent, []), key=lambda c: (c.position, c.id)):
+            out.append(child)
+            visit(child.id)
+
+    visit(None)
+    return out
+
+
 class SnapshotMixin(ProjectCore):
     def snapshot(
         self,
