@@ -20,12 +20,15 @@ hundreds of thousands of codings, ``codings="table"`` gives them as numpy column
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from itertools import chain
-from typing import Any, Literal
+from operator import attrgetter
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 from sqlalchemy import func, select
@@ -48,7 +51,7 @@ from ..store.models import (
     Suggestion,
     Turn,
 )
-from .core import ProjectCore, aware, pairs
+from .core import ProjectCore, aware
 
 SKIPPED_SETTINGS = ("app", "created_at", "created_by_version", "project_uuid")
 """Settings every project has (its identity): kept apart from :attr:`Snapshot.settings`."""
@@ -67,8 +70,9 @@ class SpeakerRow:
     id: int = _id()
 
 
-@dataclass(frozen=True)
-class TurnRow:
+class TurnRow(NamedTuple):
+    """A turn (a named tuple: documents hold thousands, built faster than dataclasses)."""
+
     ordinal: int
     speaker: str | None
     """The speaker's label (None: an unlabelled turn)."""
@@ -214,7 +218,9 @@ class CodingTable:
     end: np.ndarray
     favourite: np.ndarray
     uuid: tuple[str, ...] | None = None
-    """Only with ``coding_details=True`` (without it, ``id`` is -1 and ``favourite`` False)."""
+    """Only with ``coding_uuids=True`` ("" for a coding removed by another program while the
+    codings were read, on a server that reads each statement afresh). ``id`` and
+    ``favourite`` only with ``coding_details`` (without it, -1 and False)."""
 
     def __len__(self) -> int:
         return int(self.id.size)
@@ -225,11 +231,16 @@ class Roster:
     """What a coder chooser (``Project.snapshot(coders=...)``) decides from."""
 
     coders: tuple[CoderRow, ...]
-    active: Mapping[str, int]
-    """Active codings per coder name (coders without any are left out)."""
     blind: bool
     """Whether the acting coder may see only their own codings."""
     actor: str
+    count: Callable[[], Mapping[str, int]] = field(repr=False, compare=False)
+
+    @cached_property
+    def active(self) -> Mapping[str, int]:
+        """Active codings per coder name (coders without any are left out); counted when
+        first asked for."""
+        return self.count()
 
 
 CoderChoice = Iterable[str] | Callable[[Roster], Iterable[str] | None] | None
@@ -273,8 +284,10 @@ class Snapshot:
     removed_memos: int = field(default=0, compare=False)
 
 
-def coding_order(c: CodingRow) -> tuple[str, str, str, int, int, str]:
-    return (c.document, c.code, c.coder, c.start, c.end, c.uuid)
+coding_order: Callable[[CodingRow], tuple[str, str, str, int, int, str]] = attrgetter(
+    "document", "code", "coder", "start", "end", "uuid"
+)
+"""The canonical order of codings: document UUID, code UUID, coder, start, end, UUID."""
 
 
 def codebook_order(codes: Iterable[CodeRow]) -> list[CodeRow]:
@@ -302,6 +315,7 @@ class SnapshotMixin(ProjectCore):
         codings: Literal["rows", "table", "none"] = "rows",
         coders: CoderChoice = None,
         coding_details: bool = False,
+        coding_uuids: bool = False,
         memos: bool = True,
         suggestions: bool = False,
         counts: bool = False,
@@ -310,15 +324,21 @@ class SnapshotMixin(ProjectCore):
 
         ``texts``: the documents' texts (else empty strings). ``deleted``: removed codings and
         memos too. ``codings``: as records, as a :class:`CodingTable` (``coding_details`` adds
-        their ids, favourite marks and UUIDs), or not at all. ``coders``: whose codings to
-        read (an unknown name is a NotFoundError). ``suggestions``: the decided suggestions.
-        ``counts``: count the suggestions, reconcile decisions, audit events and removed rows
-        instead of reading them.
+        their ids and favourite marks, ``coding_uuids`` their UUIDs), or not at all.
+        ``coders``: whose codings to read (an unknown name is a NotFoundError).
+        ``suggestions``: the decided suggestions. ``counts``: count the suggestions, reconcile
+        decisions, audit events and removed rows instead of reading them.
         """
-        with self.reading() as session:
-            return _Reader(self, session, texts, deleted).read(
-                codings, coders, coding_details, memos, suggestions, counts
-            )
+        collecting = gc.isenabled()
+        gc.disable()  # many small records: the collector would rescan them over and over
+        try:
+            with self.reading() as session:
+                return _Reader(self, session, texts, deleted).read(
+                    codings, coders, coding_details, coding_uuids, memos, suggestions, counts
+                )
+        finally:
+            if collecting:
+                gc.enable()
 
 
 def _aware(value: datetime | None) -> Any:
@@ -329,6 +349,8 @@ class _Reader:
     def __init__(self, project: ProjectCore, session: Session, texts: bool, deleted: bool) -> None:
         self.project = project
         self.session = session
+        self.run = session.connection().execute
+        """Core execution: the rows are plain tuples, no ORM loading per row."""
         self.texts = texts
         self.deleted = deleted
 
@@ -337,16 +359,17 @@ class _Reader:
         codings: str,
         coders: CoderChoice,
         coding_details: bool,
+        coding_uuids: bool,
         memos: bool,
         suggestions: bool,
         counts: bool,
     ) -> Snapshot:
         session = self.session
-        settings = pairs(session, select(Setting.key, Setting.value))
-        self.case_names = pairs(session, select(Case.id, Case.name))
+        settings = dict(self.run(select(Setting.key, Setting.value)).all())
+        self.case_names = dict(self.run(select(Case.id, Case.name)).all())
         coder_rows = [
             CoderRow(name, role, uuid, _aware(created), id)
-            for id, name, role, uuid, created in session.execute(
+            for id, name, role, uuid, created in self.run(
                 select(Coder.id, Coder.name, Coder.role, Coder.uuid, Coder.created_at)
             )
         ]
@@ -368,7 +391,7 @@ class _Reader:
             longest = max((len(d.text) for d in documents), default=0)
             if not self.texts:
                 longest = self._longest()
-            table = _coding_table(session, chosen, longest, coding_details)
+            table = _coding_table(session, chosen, longest, coding_details, coding_uuids)
         memo_rows = self._memos() if memos else []
         cases, attributes = self._cases()
         counted = {}
@@ -398,7 +421,7 @@ class _Reader:
             codes=tuple(sorted(codes, key=lambda c: c.path)),
             coders=tuple(coder_rows),
             codings=tuple(sorted(coding_rows, key=coding_order)),
-            memos=tuple(sorted(memo_rows, key=lambda m: m.uuid)),
+            memos=tuple(sorted(memo_rows, key=attrgetter("uuid"))),
             cases=cases,
             attributes=attributes,
             suggestions=counted.get(Suggestion, 0),
@@ -418,12 +441,13 @@ class _Reader:
         if coders is None:
             return None
         if callable(coders):
-            active: dict[str, int] = {}
-            if rows:
+
+            def count() -> dict[str, int]:
                 query = select(Coding.coder_id, func.count()).where(Coding.deleted_at.is_(None))
-                for coder_id, count in self.session.execute(query.group_by(Coding.coder_id)):
-                    active[self.coder_names[coder_id]] = count
-            names = coders(Roster(tuple(rows), active, blind, self.project.actor))
+                found = self.run(query.group_by(Coding.coder_id)).all()
+                return {self.coder_names[coder_id]: n for coder_id, n in found}
+
+            names = coders(Roster(tuple(rows), blind, self.project.actor, count))
             if names is None:
                 return None
         else:
@@ -438,27 +462,26 @@ class _Reader:
 
     # -- documents, speakers and turns ----------------------------------------------------
     def _documents(self) -> list[DocumentRow]:
-        session, cases = self.session, self.case_names
+        cases = self.case_names
         speakers: dict[int, list[SpeakerRow]] = defaultdict(list)
-        labels: dict[int, str] = {}
         query = select(
             Speaker.id, Speaker.document_id, Speaker.label, Speaker.role, Speaker.case_id,
             Speaker.uuid,
         )  # fmt: skip
-        for id, doc_id, label, role, case_id, uuid in session.execute(query):
-            labels[id] = label
+        for id, doc_id, label, role, case_id, uuid in self.run(query).all():
             speakers[doc_id].append(SpeakerRow(label, role, cases.get(case_id), uuid, id))
         turns: dict[int, list[TurnRow]] = defaultdict(list)
-        query = select(
-            Turn.document_id, Turn.ordinal, Turn.speaker_id, Turn.start, Turn.body_start,
-            Turn.end, Turn.ts_start, Turn.ts_end,
-        ).order_by(Turn.document_id, Turn.ordinal)  # fmt: skip
-        for doc_id, ordinal, speaker_id, start, body, end, ts_start, ts_end in session.execute(
-            query
-        ):
-            turns[doc_id].append(
-                TurnRow(ordinal, labels.get(speaker_id), start, body, end, ts_start, ts_end)
+        query = (
+            select(
+                Turn.document_id, Turn.ordinal, Speaker.label, Turn.start, Turn.body_start,
+                Turn.end, Turn.ts_start, Turn.ts_end,
             )
+            .outerjoin(Speaker, Turn.speaker_id == Speaker.id)
+            .order_by(Turn.document_id, Turn.ordinal)
+        )  # fmt: skip
+        make = TurnRow._make
+        for row in _raw(self.session, query):  # integers, floats and text: nothing to convert
+            turns[row[0]].append(make(row[1:]))
         text = Document.text if self.texts else Document.id
         query = select(
             Document.id, Document.sha256, Document.uuid, Document.name, Document.kind, text,
@@ -466,7 +489,7 @@ class _Reader:
             Document.case_id,
         )  # fmt: skip
         out = []
-        for row in session.execute(query):
+        for row in self.run(query).all():
             id = row[0]
             out.append(
                 DocumentRow(
@@ -483,7 +506,7 @@ class _Reader:
 
     # -- codes -----------------------------------------------------------------------------
     def _codes(self) -> list[CodeRow]:
-        rows = self.session.execute(
+        rows = self.run(
             select(
                 Code.id, Code.parent_id, Code.name, Code.uuid, Code.definition, Code.inclusion,
                 Code.exclusion, Code.example, Code.keywords, Code.color, Code.codable,
@@ -529,7 +552,7 @@ class _Reader:
                 bool(favourite), _aware(created), _aware(removed), id,
             )
             for id, doc, code, coder, start, end, uuid, origin, favourite, created, removed
-            in self.session.execute(query)
+            in self.run(query).all()
         ]  # fmt: skip
 
     # -- memos -----------------------------------------------------------------------------
@@ -540,7 +563,7 @@ class _Reader:
         )  # fmt: skip
         if not self.deleted:
             query = query.where(Memo.deleted_at.is_(None))
-        rows = self.session.execute(query).all()
+        rows = self.run(query).all()
         coding_uuids = self.coding_uuids
         missing = sorted({r.coding_id for r in rows if r.coding_id is not None} - set(coding_uuids))
         if missing:
@@ -548,7 +571,7 @@ class _Reader:
             for first in range(0, len(missing), 500):
                 chunk = missing[first : first + 500]
                 coding_uuids.update(
-                    pairs(self.session, select(Coding.id, Coding.uuid).where(Coding.id.in_(chunk)))
+                    self.run(select(Coding.id, Coding.uuid).where(Coding.id.in_(chunk))).all()
                 )
         out = []
         for r in rows:
@@ -573,10 +596,9 @@ class _Reader:
 
     # -- cases and attributes ----------------------------------------------------------------
     def _cases(self) -> tuple[tuple[CaseRow, ...], tuple[AttributeRow, ...]]:
-        session = self.session
         attributes = [
             AttributeRow(name, type_, description, uuid, id)
-            for id, name, type_, description, uuid in session.execute(
+            for id, name, type_, description, uuid in self.run(
                 select(
                     Attribute.id, Attribute.name, Attribute.type, Attribute.description,
                     Attribute.uuid,
@@ -586,11 +608,11 @@ class _Reader:
         names = {a.id: a.name for a in attributes}
         values: dict[int, list[tuple[str, str]]] = defaultdict(list)
         query = select(AttributeValue.case_id, AttributeValue.attribute_id, AttributeValue.value)
-        for case_id, attribute_id, value in session.execute(query):
+        for case_id, attribute_id, value in self.run(query).all():
             values[case_id].append((names[attribute_id], value))
         cases = [
             CaseRow(name, uuid, description, _aware(created), tuple(sorted(values[id])), id)
-            for id, name, uuid, description, created in session.execute(
+            for id, name, uuid, description, created in self.run(
                 select(Case.id, Case.name, Case.uuid, Case.description, Case.created_at)
             )
         ]
@@ -610,18 +632,24 @@ class _Reader:
                 self.doc_uuids[doc], self.code_uuids[code], start, end, status,
                 self.coder_names.get(coder) if coder is not None else None,
             )
-            for doc, code, start, end, status, coder in self.session.execute(query)
+            for doc, code, start, end, status, coder in self.run(query).all()
         )  # fmt: skip
+
+
+def _raw(session: Session, query: Any) -> list[tuple[Any, ...]]:
+    """The DBAPI cursor's plain tuples, for columns the driver gives as they are stored
+    (integers, floats, text): building a Row object per row costs more than the query."""
+    result = session.connection().execute(query)
+    try:
+        return result.cursor.fetchall() if result.cursor is not None else []
+    finally:
+        result.close()
 
 
 def _fetch(session: Session, query: Any, columns: int) -> np.ndarray:
     """Run a select of integer columns into a ``rows x columns`` int64 array, reading the
     DBAPI cursor's plain tuples directly."""
-    result = session.connection().execute(query)
-    try:
-        rows = result.cursor.fetchall() if result.cursor is not None else []
-    finally:
-        result.close()
+    rows = _raw(session, query)
     values = chain.from_iterable(rows)
     array = np.fromiter(values, dtype=np.int64, count=len(rows) * columns)
     return array.reshape(-1, columns)
@@ -632,7 +660,7 @@ def _bits(value: int) -> int:
 
 
 def _coding_table(
-    session: Session, chosen: list[int] | None, longest: int, details: bool
+    session: Session, chosen: list[int] | None, longest: int, details: bool, uuids: bool
 ) -> CodingTable:
     """Active codings as columns. The database packs document, code, coder, start and end into
     two 64-bit integers when they fit, which halves the Python objects built per row, the main
@@ -640,16 +668,20 @@ def _coding_table(
     where = [Coding.deleted_at.is_(None)]
     if chosen is not None:
         where.append(Coding.coder_id.in_(chosen))
+    details = details or uuids
     extra = [Coding.id, Coding.favourite] if details else []
+    order = [Coding.id] if uuids else []  # two reads in one order: free on SQLite (rowid)
     top = [session.scalar(select(func.max(t.id))) or 0 for t in (Document, Code, Coder)]
     span, doc, code, coder = _bits(longest + 1), *(_bits(t + 1) for t in top)
     if doc + span > 62 or span + code + coder > 62:
         columns = [Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end]
-        out = _fetch(session, select(*columns, *extra).where(*where), len(columns) + len(extra))
+        query = select(*columns, *extra).where(*where).order_by(*order)
+        out = _fetch(session, query, len(columns) + len(extra))
     else:
         first = Coding.document_id * (1 << span) + Coding.start
         second = (Coding.end * (1 << code) + Coding.code_id) * (1 << coder) + Coding.coder_id
-        packed = _fetch(session, select(first, second, *extra).where(*where), 2 + len(extra))
+        query = select(first, second, *extra).where(*where).order_by(*order)
+        packed = _fetch(session, query, 2 + len(extra))
         out = np.empty((packed.shape[0], 5 + len(extra)), dtype=np.int64)
         out[:, 0], out[:, 3] = packed[:, 0] >> span, packed[:, 0] & ((1 << span) - 1)
         out[:, 4] = packed[:, 1] >> (code + coder)
@@ -657,9 +689,16 @@ def _coding_table(
         out[:, 2] = packed[:, 1] & ((1 << coder) - 1)
         out[:, 5:] = packed[:, 2:]
     uuid_column = None
-    if details:
-        found = pairs(session, select(Coding.id, Coding.uuid).where(*where))
-        uuid_column = tuple(found[int(i)] for i in out[:, 5])
+    if uuids:
+        rows = _raw(session, select(Coding.id, Coding.uuid).where(*where).order_by(*order))
+        ids = np.fromiter((id for id, _uuid in rows), dtype=np.int64, count=len(rows))
+        at = np.minimum(np.searchsorted(ids, out[:, 5]), max(len(rows) - 1, 0))
+        # the same rows in the same order, unless a server without snapshot reads changed them
+        # between the two statements: a coding then missing here has no UUID ("")
+        found = ids[at] == out[:, 5] if len(rows) else np.zeros(len(out), dtype=bool)
+        uuid_column = tuple(
+            rows[i][1] if hit else "" for i, hit in zip(at.tolist(), found.tolist(), strict=True)
+        )
     return CodingTable(
         id=out[:, 5] if details else np.full(out.shape[0], -1, dtype=np.int64),
         document_id=out[:, 0],

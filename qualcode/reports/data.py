@@ -211,7 +211,11 @@ def load(project: Project, *, coders: Any = None, details: bool = False) -> Corp
     ``details`` adds each coding's id, UUID and favourite mark and the memos (for quotes)."""
     choose = coder_choice(coders)
     snapshot = project.snapshot(
-        codings="table", coders=choose, coding_details=details, memos=details
+        codings="table",
+        coders=choose,
+        coding_details=details,
+        coding_uuids=details,
+        memos=details,
     )
     table = snapshot.coding_table
     assert table is not None and snapshot.chosen is not None
@@ -229,25 +233,25 @@ def load(project: Project, *, coders: Any = None, details: bool = False) -> Corp
     speaker_index = {s.id: i for i, (_d, s) in enumerate(speakers)}
     speaker_case = np.array([case_index.get(s.case, -1) for _d, s in speakers], dtype=np.int64)
     doc_index = {d.id: i for i, d in enumerate(docs)}
-    turn_rows = []
-    for d in docs:
-        label_id = {s.label: s.id for s in d.speakers}
-        base = int(offsets[doc_index[d.id]])
-        for t in d.turns:
-            speaker = label_id.get(t.speaker) if t.speaker is not None else None
-            turn_rows.append(
-                (
-                    doc_index[d.id],
-                    t.body_start + base,
-                    t.end + base,
-                    -1 if speaker is None else speaker_index[speaker],
-                    t.ordinal,
-                    np.nan if t.ts_start is None else t.ts_start,
-                )
-            )
-    turn_rows.sort(key=lambda t: t[1])  # stable: by global position
-    turns = np.array([t[:5] for t in turn_rows], dtype=np.int64).reshape(-1, 5)
-    t_ts = np.array([t[5] for t in turn_rows], dtype=np.float64)
+    columns: tuple[list[Any], ...] = ([], [], [], [], [], [])
+    t_doc, t_body, t_end, t_speaker, t_ordinal, t_stamp = columns
+    for i, d in enumerate(docs):
+        index = {s.label: speaker_index[s.id] for s in d.speakers}
+        base = int(offsets[i])
+        turns = d.turns
+        t_doc.extend([i] * len(turns))
+        t_body.extend([t.body_start + base for t in turns])
+        t_end.extend([t.end + base for t in turns])
+        t_speaker.extend([index.get(t.speaker, -1) for t in turns])  # type: ignore[arg-type]
+        t_ordinal.extend([t.ordinal for t in turns])
+        t_stamp.extend([np.nan if t.ts_start is None else t.ts_start for t in turns])
+    turn_body = np.array(t_body, dtype=np.int64)
+    order = np.argsort(turn_body, kind="stable")  # by global position
+    turn_doc, turn_body = np.array(t_doc, dtype=np.int64)[order], turn_body[order]
+    turn_end = np.array(t_end, dtype=np.int64)[order]
+    turn_speaker = np.array(t_speaker, dtype=np.int64)[order]
+    turn_ordinal = np.array(t_ordinal, dtype=np.int64)[order]
+    t_ts = np.array(t_stamp, dtype=np.float64)[order]
     values: dict[str, tuple[str, list[str | None]]] = {}
     for attribute in sorted(snapshot.attributes, key=lambda a: a.id):
         values[attribute.name] = (attribute.type, [None] * len(cases))
@@ -280,11 +284,11 @@ def load(project: Project, *, coders: Any = None, details: bool = False) -> Corp
         speaker_role=[s.role for _d, s in speakers],
         speaker_case=speaker_case,
         speaker_doc=np.array([doc_index[d.id] for d, _s in speakers], dtype=np.int64),
-        turn_doc=turns[:, 0],
-        turn_body=turns[:, 1],
-        turn_end=turns[:, 2],
-        turn_speaker=turns[:, 3],
-        turn_ordinal=turns[:, 4],
+        turn_doc=turn_doc,
+        turn_body=turn_body,
+        turn_end=turn_end,
+        turn_speaker=turn_speaker,
+        turn_ordinal=turn_ordinal,
         turn_ts=t_ts,
         case_name=[c.name for c in cases],
         case_db_id=_ids(c.id for c in cases),

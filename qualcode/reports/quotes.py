@@ -254,7 +254,7 @@ def quotes_report(
                         sorted({corpus.coders[corpus.coding_coder[c]] for c in rows_of[s]})
                     ),
                     memos=tuple(m for c in codings for m in corpus.coding_memos.get(uuids[c], [])),
-                    codings=tuple(uuids[c] for c in codings),
+                    codings=tuple(uuids[c] for c in codings if uuids[c]),
                 )
             )
     rules: tuple[str, ...] = (

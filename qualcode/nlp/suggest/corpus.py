@@ -133,7 +133,11 @@ def load_corpus(project: Project, coder: str | None = None) -> Corpus:
             raise NotFoundError(f"no coder named '{name}' (see: qualcode coders)")
         return [name]
 
-    snapshot = project.snapshot(coders=training, memos=False, suggestions=True)
+    snapshot = project.snapshot(
+        codings="table", coders=training, coding_details=True, memos=False, suggestions=True
+    )
+    table = snapshot.coding_table
+    assert table is not None
     coder = chosen[0]
     codes: list[CodeEntry] = []
     index_of: dict[str, int] = {}
@@ -160,12 +164,19 @@ def load_corpus(project: Project, coder: str | None = None) -> Corpus:
             turns=tuple((t.start, t.body_start, t.end) for t in turns),
             speakers=tuple(_speaker(t.speaker, roles) for t in turns),
         )  # fmt: skip
-    ids = {doc.uuid: doc.id for doc in snapshot.documents}
+    doc_names = {doc.id: doc.name for doc in snapshot.documents}
+    code_index = {code.id: index_of[code.uuid] for code in snapshot.codes if code.uuid in index_of}
+    coder_names = {c.id: c.name for c in snapshot.coders}
+    order = np.lexsort((table.id, table.start, table.document_id))
     codings = [
-        CodingEntry(names[c.document], index_of[c.code], c.start, c.end, c.coder)
-        for c in sorted(snapshot.codings, key=lambda c: (ids[c.document], c.start, c.id))
-        if c.code in index_of
-    ]
+        CodingEntry(doc_names[doc], code_index[code], start, end, coder_names[coder])
+        for doc, code, coder, start, end in zip(
+            table.document_id[order].tolist(), table.code_id[order].tolist(),
+            table.coder_id[order].tolist(), table.start[order].tolist(),
+            table.end[order].tolist(), strict=True,
+        )
+        if code in code_index
+    ]  # fmt: skip
     rejected: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for s in snapshot.decided:
