@@ -22,10 +22,9 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from itertools import chain
 from operator import attrgetter
 from typing import Any, Literal, NamedTuple
@@ -226,6 +225,25 @@ class CodingTable:
         return int(self.id.size)
 
 
+@dataclass(frozen=True, eq=False)
+class TurnTable:
+    """Every turn as columns (``turns="table"``), by row id."""
+
+    document_id: np.ndarray
+    ordinal: np.ndarray
+    speaker_id: np.ndarray
+    """-1 for an unlabelled turn."""
+    start: np.ndarray
+    body_start: np.ndarray
+    end: np.ndarray
+    ts_start: np.ndarray
+    """Seconds; NaN where there is no timestamp (and in ``ts_end``)."""
+    ts_end: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.ordinal.size)
+
+
 @dataclass(frozen=True)
 class Roster:
     """What a coder chooser (``Project.snapshot(coders=...)``) decides from."""
@@ -234,13 +252,11 @@ class Roster:
     blind: bool
     """Whether the acting coder may see only their own codings."""
     actor: str
-    count: Callable[[], Mapping[str, int]] = field(repr=False, compare=False)
+    count: Callable[[str], int] = field(repr=False, compare=False)
 
-    @cached_property
-    def active(self) -> Mapping[str, int]:
-        """Active codings per coder name (coders without any are left out); counted when
-        first asked for."""
-        return self.count()
+    def codings(self, name: str) -> int:
+        """How many active codings the coder called ``name`` has (counted when asked)."""
+        return self.count(name)
 
 
 CoderChoice = Iterable[str] | Callable[[Roster], Iterable[str] | None] | None
@@ -273,6 +289,8 @@ class Snapshot:
     audit_events: int
     coding_table: CodingTable | None = field(default=None, compare=False)
     """The codings with ``codings="table"``."""
+    turn_table: TurnTable | None = field(default=None, compare=False)
+    """The turns with ``turns="table"`` (the documents' ``turns`` are then empty)."""
     chosen: tuple[str, ...] | None = field(default=None, compare=False)
     """The coders whose codings were read (None: every coder's)."""
     decided: tuple[SuggestionRow, ...] = field(default=(), compare=False)
@@ -313,6 +331,7 @@ class SnapshotMixin(ProjectCore):
         texts: bool = True,
         deleted: bool = False,
         codings: Literal["rows", "table", "none"] = "rows",
+        turns: Literal["rows", "table"] = "rows",
         coders: CoderChoice = None,
         coding_details: bool = False,
         coding_uuids: bool = False,
@@ -322,7 +341,8 @@ class SnapshotMixin(ProjectCore):
     ) -> Snapshot:
         """The whole project in one read transaction (see the module docstring).
 
-        ``texts``: the documents' texts (else empty strings). ``deleted``: removed codings and
+        ``texts``: the documents' texts (else empty strings). ``turns``: in each document, or
+        as one :class:`TurnTable`. ``deleted``: removed codings and
         memos too. ``codings``: as records, as a :class:`CodingTable` (``coding_details`` adds
         their ids and favourite marks, ``coding_uuids`` their UUIDs), or not at all.
         ``coders``: whose codings to read (an unknown name is a NotFoundError).
@@ -333,12 +353,25 @@ class SnapshotMixin(ProjectCore):
         gc.disable()  # many small records: the collector would rescan them over and over
         try:
             with self.reading() as session:
-                return _Reader(self, session, texts, deleted).read(
+                return _Reader(self, session, texts, deleted, turns == "table").read(
                     codings, coders, coding_details, coding_uuids, memos, suggestions, counts
                 )
         finally:
             if collecting:
                 gc.enable()
+
+    def coding_uuids(self, ids: Iterable[int]) -> dict[int, str]:
+        """The UUIDs of codings by their row ids (the ``id`` of a :class:`CodingTable`), for
+        the few codings a caller picked from a table read without them; a coding no longer
+        there is left out."""
+        wanted = sorted({int(i) for i in ids})
+        found: dict[int, str] = {}
+        with self.reading() as session:
+            for first in range(0, len(wanted), 500):
+                chunk = wanted[first : first + 500]
+                query = select(Coding.id, Coding.uuid).where(Coding.id.in_(chunk))
+                found.update(session.execute(query).tuples().all())
+        return found
 
 
 def _aware(value: datetime | None) -> Any:
@@ -346,8 +379,11 @@ def _aware(value: datetime | None) -> Any:
 
 
 class _Reader:
-    def __init__(self, project: ProjectCore, session: Session, texts: bool, deleted: bool) -> None:
+    def __init__(
+        self, project: ProjectCore, session: Session, texts: bool, deleted: bool, table: bool
+    ) -> None:
         self.project = project
+        self.turn_table = _turn_table(session) if table else None
         self.session = session
         self.run = session.connection().execute
         """Core execution: the rows are plain tuples, no ORM loading per row."""
@@ -428,6 +464,7 @@ class _Reader:
             decisions=counted.get(ReconcileDecision, 0),
             audit_events=counted.get(AuditEvent, 0),
             coding_table=table,
+            turn_table=self.turn_table,
             chosen=None if chosen is None else tuple(self.coder_names[i] for i in chosen),
             decided=self._decided() if suggestions else (),
             blind=blind,
@@ -441,11 +478,14 @@ class _Reader:
         if coders is None:
             return None
         if callable(coders):
+            by_name = {c.name: c.id for c in rows}
 
-            def count() -> dict[str, int]:
-                query = select(Coding.coder_id, func.count()).where(Coding.deleted_at.is_(None))
-                found = self.run(query.group_by(Coding.coder_id)).all()
-                return {self.coder_names[coder_id]: n for coder_id, n in found}
+            def count(name: str) -> int:
+                if name not in by_name:
+                    return 0
+                query = select(func.count()).select_from(Coding)
+                query = query.where(Coding.coder_id == by_name[name], Coding.deleted_at.is_(None))
+                return int(self.session.scalar(query) or 0)
 
             names = coders(Roster(tuple(rows), blind, self.project.actor, count))
             if names is None:
@@ -471,17 +511,18 @@ class _Reader:
         for id, doc_id, label, role, case_id, uuid in self.run(query).all():
             speakers[doc_id].append(SpeakerRow(label, role, cases.get(case_id), uuid, id))
         turns: dict[int, list[TurnRow]] = defaultdict(list)
-        query = (
-            select(
-                Turn.document_id, Turn.ordinal, Speaker.label, Turn.start, Turn.body_start,
-                Turn.end, Turn.ts_start, Turn.ts_end,
-            )
-            .outerjoin(Speaker, Turn.speaker_id == Speaker.id)
-            .order_by(Turn.document_id, Turn.ordinal)
-        )  # fmt: skip
-        make = TurnRow._make
-        for row in _raw(self.session, query):  # integers, floats and text: nothing to convert
-            turns[row[0]].append(make(row[1:]))
+        if self.turn_table is None:
+            query = (
+                select(
+                    Turn.document_id, Turn.ordinal, Speaker.label, Turn.start, Turn.body_start,
+                    Turn.end, Turn.ts_start, Turn.ts_end,
+                )
+                .outerjoin(Speaker, Turn.speaker_id == Speaker.id)
+                .order_by(Turn.document_id, Turn.ordinal)
+            )  # fmt: skip
+            make = TurnRow._make
+            for row in _raw(self.session, query):  # integers, floats, text: nothing to convert
+                turns[row[0]].append(make(row[1:]))
         text = Document.text if self.texts else Document.id
         query = select(
             Document.id, Document.sha256, Document.uuid, Document.name, Document.kind, text,
@@ -653,6 +694,29 @@ def _fetch(session: Session, query: Any, columns: int) -> np.ndarray:
     values = chain.from_iterable(rows)
     array = np.fromiter(values, dtype=np.int64, count=len(rows) * columns)
     return array.reshape(-1, columns)
+
+
+def _turn_table(session: Session) -> TurnTable:
+    """Every turn as integer columns, timestamps apart (few transcripts have them)."""
+    columns = (
+        Turn.id, Turn.document_id, Turn.ordinal, func.coalesce(Turn.speaker_id, -1), Turn.start,
+        Turn.body_start, Turn.end,
+    )  # fmt: skip
+    rows = _fetch(session, select(*columns).order_by(Turn.id), len(columns))
+    starts = np.full(rows.shape[0], np.nan)
+    ends = np.full(rows.shape[0], np.nan)
+    stamped = select(Turn.id, Turn.ts_start, Turn.ts_end).where(
+        Turn.ts_start.is_not(None) | Turn.ts_end.is_not(None)
+    )
+    found = _raw(session, stamped)
+    if found:
+        at = np.searchsorted(rows[:, 0], np.array([id for id, _s, _e in found], dtype=np.int64))
+        starts[at] = [np.nan if s is None else s for _id, s, _e in found]
+        ends[at] = [np.nan if e is None else e for _id, _s, e in found]
+    return TurnTable(
+        document_id=rows[:, 1], ordinal=rows[:, 2], speaker_id=rows[:, 3], start=rows[:, 4],
+        body_start=rows[:, 5], end=rows[:, 6], ts_start=starts, ts_end=ends,
+    )  # fmt: skip
 
 
 def _bits(value: int) -> int:

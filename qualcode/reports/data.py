@@ -83,13 +83,11 @@ class Corpus:
     word_start: np.ndarray
     word_end: np.ndarray
     details: bool = False
-    """Whether coding ids, UUIDs, favourite marks and memos were read (``load(details=True)``)."""
+    """Whether coding ids, favourite marks and memos were read (``load(details=True)``)."""
     span: int = 0
     """One more than the last global position: keys times ``span`` plus a position never clash."""
-    coding_uuid: tuple[str, ...] = ()
-    """Per coding, with ``details``."""
-    coding_memos: dict[str, list[str]] = field(default_factory=dict)
-    """With ``details``: 'coder: text' of the memos on each coding (by coding UUID)."""
+    coding_memos: dict[int, list[str]] = field(default_factory=dict)
+    """With ``details``: 'coder: text' of the memos on each coding (by coding id)."""
     code_memos: dict[str, list[str]] = field(default_factory=dict)
     """With ``details``: 'coder: text' of the memos on each code (by code UUID)."""
     _memo: dict[Any, Any] = field(default_factory=dict)
@@ -167,7 +165,7 @@ def coder_choice(requested: Any) -> Callable[[Roster], list[str]]:
         names = split_names(requested)
         others = [name for name, role in coders.items() if role != "consensus"]
         if not names:
-            if CONSENSUS_CODER in coders and roster.active.get(CONSENSUS_CODER):
+            if CONSENSUS_CODER in coders and roster.codings(CONSENSUS_CODER):
                 rule.append("the consensus coder (the default when it has codings)")
                 return [CONSENSUS_CODER]
             rule.append("every coder (the default while the consensus coder has no codings)")
@@ -208,14 +206,10 @@ def _ids(values: Iterable[int]) -> np.ndarray:
 
 def load(project: Project, *, coders: Any = None, details: bool = False) -> Corpus:
     """Read everything a report needs, in one read transaction (``Project.snapshot``);
-    ``details`` adds each coding's id, UUID and favourite mark and the memos (for quotes)."""
+    ``details`` adds each coding's id and favourite mark and the memos (for quotes)."""
     choose = coder_choice(coders)
     snapshot = project.snapshot(
-        codings="table",
-        coders=choose,
-        coding_details=details,
-        coding_uuids=details,
-        memos=details,
+        codings="table", turns="table", coders=choose, coding_details=details, memos=details
     )
     table = snapshot.coding_table
     assert table is not None and snapshot.chosen is not None
@@ -230,28 +224,18 @@ def load(project: Project, *, coders: Any = None, details: bool = False) -> Corp
     doc_case = np.array([case_index.get(d.case, -1) for d in docs], dtype=np.int64)
     # in document order, so that speaker indices rise with position (cheap distinct counts)
     speakers = [(d, s) for d in docs for s in sorted(d.speakers, key=lambda s: s.id)]
-    speaker_index = {s.id: i for i, (_d, s) in enumerate(speakers)}
     speaker_case = np.array([case_index.get(s.case, -1) for _d, s in speakers], dtype=np.int64)
     doc_index = {d.id: i for i, d in enumerate(docs)}
-    columns: tuple[list[Any], ...] = ([], [], [], [], [], [])
-    t_doc, t_body, t_end, t_speaker, t_ordinal, t_stamp = columns
-    for i, d in enumerate(docs):
-        index = {s.label: speaker_index[s.id] for s in d.speakers}
-        base = int(offsets[i])
-        turns = d.turns
-        t_doc.extend([i] * len(turns))
-        t_body.extend([t.body_start + base for t in turns])
-        t_end.extend([t.end + base for t in turns])
-        t_speaker.extend([index.get(t.speaker, -1) for t in turns])  # type: ignore[arg-type]
-        t_ordinal.extend([t.ordinal for t in turns])
-        t_stamp.extend([np.nan if t.ts_start is None else t.ts_start for t in turns])
-    turn_body = np.array(t_body, dtype=np.int64)
+    turns = snapshot.turn_table
+    assert turns is not None
+    t_doc = _index(doc_ids, turns.document_id)
+    turn_body = turns.body_start + offsets[t_doc]
     order = np.argsort(turn_body, kind="stable")  # by global position
-    turn_doc, turn_body = np.array(t_doc, dtype=np.int64)[order], turn_body[order]
-    turn_end = np.array(t_end, dtype=np.int64)[order]
-    turn_speaker = np.array(t_speaker, dtype=np.int64)[order]
-    turn_ordinal = np.array(t_ordinal, dtype=np.int64)[order]
-    t_ts = np.array(t_stamp, dtype=np.float64)[order]
+    turn_doc, turn_body = t_doc[order], turn_body[order]
+    turn_end = (turns.end + offsets[t_doc])[order]
+    turn_speaker = _index(_ids(s.id for _d, s in speakers), turns.speaker_id[order])
+    turn_ordinal = turns.ordinal[order]
+    t_ts = turns.ts_start[order]
     values: dict[str, tuple[str, list[str | None]]] = {}
     for attribute in sorted(snapshot.attributes, key=lambda a: a.id):
         values[attribute.name] = (attribute.type, [None] * len(cases))
@@ -262,11 +246,11 @@ def load(project: Project, *, coders: Any = None, details: bool = False) -> Corp
     chosen = snapshot.chosen
     word_start, word_end = all_words(texts, offsets)
     c_doc = _index(doc_ids, table.document_id)
-    memos_on_codings: dict[str, list[str]] = {}
+    memos_on_codings: dict[int, list[str]] = {}
     memos_on_codes: dict[str, list[str]] = {}
     for memo in sorted(snapshot.memos, key=lambda m: (m.created_at, m.id)):
-        if memo.target_type == "coding" and memo.target is not None:
-            memos_on_codings.setdefault(memo.target, []).append(f"{memo.coder}: {memo.text}")
+        if memo.target_type == "coding" and memo.target_id is not None:
+            memos_on_codings.setdefault(memo.target_id, []).append(f"{memo.coder}: {memo.text}")
         elif memo.target_type == "code" and memo.target is not None:
             memos_on_codes.setdefault(memo.target, []).append(f"{memo.coder}: {memo.text}")
     return Corpus(
@@ -304,7 +288,6 @@ def load(project: Project, *, coders: Any = None, details: bool = False) -> Corp
         word_end=word_end,
         details=details,
         span=int(offsets[-1] + lengths[-1] + 1) if len(docs) else 1,
-        coding_uuid=table.uuid or (),
         coding_memos=memos_on_codings,
         code_memos=memos_on_codes,
     )

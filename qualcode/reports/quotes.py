@@ -210,7 +210,8 @@ def quotes_report(
     wanted[picked] = True
     for row in np.flatnonzero(wanted[segs.row_segment]):
         rows_of[int(segs.row_segment[row])].append(int(segs.row_coding[row]))
-    uuids = corpus.coding_uuid
+    ids = {int(corpus.coding_db_id[c]) for rows in rows_of.values() for c in rows}
+    uuids = project.coding_uuids(ids)
     piece_lo = np.searchsorted(parts.segment, np.arange(n))
     piece_hi = np.searchsorted(parts.segment, np.arange(n), side="right")
     paths, names = corpus.codes.paths, corpus.codes.names
@@ -232,7 +233,7 @@ def quotes_report(
                 shown = [v for c in cases if (v := values[c]) is not None]
                 if shown:
                     attributes[attribute] = "; ".join(dict.fromkeys(shown))
-            codings = rows_of[s]
+            codings = [int(corpus.coding_db_id[c]) for c in rows_of[s]]
             quotes.append(
                 Quote(
                     theme=names[code][0],
@@ -253,8 +254,8 @@ def quotes_report(
                     coders=tuple(
                         sorted({corpus.coders[corpus.coding_coder[c]] for c in rows_of[s]})
                     ),
-                    memos=tuple(m for c in codings for m in corpus.coding_memos.get(uuids[c], [])),
-                    codings=tuple(uuids[c] for c in codings if uuids[c]),
+                    memos=tuple(m for c in codings for m in corpus.coding_memos.get(c, [])),
+                    codings=tuple(uuids[c] for c in codings if c in uuids),
                 )
             )
     rules: tuple[str, ...] = (
