@@ -370,7 +370,7 @@ class SnapshotMixin(ProjectCore):
             for first in range(0, len(wanted), 500):
                 chunk = wanted[first : first + 500]
                 query = select(Coding.id, Coding.uuid).where(Coding.id.in_(chunk))
-                found.update(session.execute(query).tuples().all())
+                found.update(dict(session.execute(query).all()))  # type: ignore[arg-type]
         return found
 
 
