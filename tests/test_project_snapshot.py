@@ -6,6 +6,8 @@ reads the chosen coders' codings, and the packages that use it stay above the pr
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -139,3 +141,12 @@ def test_the_readers_use_no_orm_and_no_private_project_member(module: str) -> No
                 module,
                 node.attr,
             )
+
+
+def test_opening_a_project_loads_no_numpy() -> None:
+    """The snapshot's tables need numpy; a command that only opens a project does not."""
+    code = "import sys\nfrom qualcode import Project\nprint('numpy' in sys.modules)\n"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert done.stdout.strip() == "False"

@@ -27,9 +27,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
 from operator import attrgetter
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -51,6 +50,9 @@ from ..store.models import (
     Turn,
 )
 from .core import ProjectCore, aware
+
+if TYPE_CHECKING:
+    import numpy as np  # loaded by the table readers only: opening a project needs none
 
 SKIPPED_SETTINGS = ("app", "created_at", "created_by_version", "project_uuid")
 """Settings every project has (its identity): kept apart from :attr:`Snapshot.settings`."""
@@ -690,6 +692,8 @@ def _raw(session: Session, query: Any) -> list[tuple[Any, ...]]:
 def _fetch(session: Session, query: Any, columns: int) -> np.ndarray:
     """Run a select of integer columns into a ``rows x columns`` int64 array, reading the
     DBAPI cursor's plain tuples directly."""
+    import numpy as np
+
     rows = _raw(session, query)
     values = chain.from_iterable(rows)
     array = np.fromiter(values, dtype=np.int64, count=len(rows) * columns)
@@ -698,6 +702,8 @@ def _fetch(session: Session, query: Any, columns: int) -> np.ndarray:
 
 def _turn_table(session: Session) -> TurnTable:
     """Every turn as integer columns, timestamps apart (few transcripts have them)."""
+    import numpy as np
+
     columns = (
         Turn.id, Turn.document_id, Turn.ordinal, func.coalesce(Turn.speaker_id, -1), Turn.start,
         Turn.body_start, Turn.end,
@@ -729,6 +735,8 @@ def _coding_table(
     """Active codings as columns. The database packs document, code, coder, start and end into
     two 64-bit integers when they fit, which halves the Python objects built per row, the main
     cost of reading 500,000 codings."""
+    import numpy as np
+
     where = [Coding.deleted_at.is_(None)]
     if chosen is not None:
         where.append(Coding.coder_id.in_(chosen))
