@@ -1,8 +1,8 @@
-"""Reading a project into compact arrays for the reports: one Core select per table.
+"""Reading a project into compact arrays for the reports, from one ``Project.snapshot``.
 
 Every report starts from a :class:`Corpus`: the code tree, the documents, turns, speakers, cases
-with their attribute values, and the active codings of the chosen coders, as numpy arrays (never
-ORM objects, so 500,000 codings load in well under a second).
+with their attribute values, and the active codings of the chosen coders, as numpy arrays (the
+snapshot's coding and turn tables, so 500,000 codings load in well under a second).
 
 Positions are *global*: document ``d`` occupies ``offset[d] .. offset[d] + length[d]`` of one
 long line, with a gap of one position between documents, so that spans, turns and words of every

@@ -1,6 +1,6 @@
 """A project's documents, codes, codings and decided suggestions, read once for the engines.
 
-One read transaction loads everything the engines need as plain records; sentences come from
+One read transaction (``Project.snapshot``) loads everything the engines need; sentences come from
 :func:`qualcode.nlp.pipeline.analyse` (cached per document). The *training codings* are the
 named coder's (or every coder's, when none is named); the *labels* of a document are, per code,
 the sentences those codings overlap.
