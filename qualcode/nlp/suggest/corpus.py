@@ -122,11 +122,9 @@ def mark_overlaps(
 def load_corpus(project: Project, coder: str | None = None) -> Corpus:
     """Read codes, documents, turns, training codings and decisions in one transaction.
     While coding is blind, a coder's suggestions learn from their own codings only."""
-    chosen: list[str | None] = [coder]
 
     def training(roster: Roster) -> list[str] | None:
         name = roster.actor if roster.blind else coder
-        chosen[0] = name
         if name is None:
             return None
         if name not in {c.name for c in roster.coders}:
@@ -138,7 +136,7 @@ def load_corpus(project: Project, coder: str | None = None) -> Corpus:
     )
     table = snapshot.coding_table
     assert table is not None
-    coder = chosen[0]
+    coder = snapshot.chosen[0] if snapshot.chosen else None
     codes: list[CodeEntry] = []
     index_of: dict[str, int] = {}
     for code in codebook_order(snapshot.codes):
