@@ -344,12 +344,12 @@ class SnapshotMixin(ProjectCore):
         """The whole project in one read transaction (see the module docstring).
 
         ``texts``: the documents' texts (else empty strings). ``turns``: in each document, or
-        as one :class:`TurnTable`. ``deleted``: removed codings and
-        memos too. ``codings``: as records, as a :class:`CodingTable` (``coding_details`` adds
-        their ids and favourite marks, ``coding_uuids`` their UUIDs), or not at all.
-        ``coders``: whose codings to read (an unknown name is a NotFoundError).
-        ``suggestions``: the decided suggestions. ``counts``: count the suggestions, reconcile
-        decisions, audit events and removed rows instead of reading them.
+        as one :class:`TurnTable`. ``deleted``: removed codings and memos too. ``codings``: as
+        records, as a :class:`CodingTable` (``coding_details`` adds their ids and favourite
+        marks, ``coding_uuids`` their UUIDs), or not at all. ``coders``: whose codings to read
+        (an unknown name is a NotFoundError). ``memos``: read them, or not. ``suggestions``:
+        the decided suggestions. ``counts``: count the suggestions, reconcile decisions, audit
+        events and removed rows instead of reading them.
         """
         collecting = gc.isenabled()
         gc.disable()  # many small records: the collector would rescan them over and over
