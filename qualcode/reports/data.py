@@ -15,7 +15,7 @@ turns) because :mod:`qualcode.reports.spans` cuts every segment by turn bodies f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -152,26 +152,28 @@ def split_names(values: Any) -> list[str]:
     return [name.strip() for value in values for name in str(value).split(",") if name.strip()]
 
 
-def coder_choice(requested: Any) -> Callable[[Roster], list[str]]:
-    """The coders whose codings count, chosen from a project's :class:`Roster`.
+class CoderChoice:
+    """The coders whose codings count, chosen from a project's :class:`Roster` (called by
+    ``Project.snapshot``), and the rule that chose them, in words (``rule``).
 
     Default: the consensus coder when it has active codings (the agreed coding of a study),
-    else every other coder. ``all`` means every coder except the consensus coder. The chooser
-    keeps the rule it applied, in words, in its ``rule`` list."""
-    rule: list[str] = []
+    else every other coder. ``all`` means every coder except the consensus coder."""
 
-    def choose(roster: Roster) -> list[str]:
+    def __init__(self, requested: Any) -> None:
+        self.names = split_names(requested)
+        self.rule = ""
+
+    def __call__(self, roster: Roster) -> list[str]:
         coders = {c.name: c.role for c in roster.coders}  # by name
-        names = split_names(requested)
         others = [name for name, role in coders.items() if role != "consensus"]
-        if not names:
+        if not self.names:
             if CONSENSUS_CODER in coders and roster.codings(CONSENSUS_CODER):
-                rule.append("the consensus coder (the default when it has codings)")
+                self.rule = "the consensus coder (the default when it has codings)"
                 return [CONSENSUS_CODER]
-            rule.append("every coder (the default while the consensus coder has no codings)")
+            self.rule = "every coder (the default while the consensus coder has no codings)"
             return others
         chosen: dict[str, None] = {}
-        for name in names:
+        for name in self.names:
             if name == "all" and name not in coders:
                 chosen.update(dict.fromkeys(others))
                 continue
@@ -179,11 +181,8 @@ def coder_choice(requested: Any) -> Callable[[Roster], list[str]]:
                 known = ", ".join(coders) or "none"
                 raise NotFoundError(f"no coder named '{name}' (coders: {known}; or 'all')")
             chosen[name] = None
-        rule.append("the coders asked for" if len(chosen) > 1 else "the coder asked for")
+        self.rule = "the coders asked for" if len(chosen) > 1 else "the coder asked for"
         return sorted(chosen)
-
-    choose.rule = rule  # type: ignore[attr-defined]
-    return choose
 
 
 # -- loading -----------------------------------------------------------------------------------
@@ -207,7 +206,7 @@ def _ids(values: Iterable[int]) -> np.ndarray:
 def load(project: Project, *, coders: Any = None, details: bool = False) -> Corpus:
     """Read everything a report needs, in one read transaction (``Project.snapshot``);
     ``details`` adds each coding's id and favourite mark and the memos (for quotes)."""
-    choose = coder_choice(coders)
+    choose = CoderChoice(coders)
     snapshot = project.snapshot(
         codings="table", turns="table", coders=choose, coding_details=details, memos=details
     )
@@ -256,7 +255,7 @@ def load(project: Project, *, coders: Any = None, details: bool = False) -> Corp
     return Corpus(
         project=project.name,
         coders=chosen,
-        coder_rule=choose.rule[0],  # type: ignore[attr-defined]
+        coder_rule=choose.rule,
         codes=codes,
         doc_name=[d.name for d in docs],
         doc_kind=[d.kind for d in docs],
