@@ -3,19 +3,15 @@ lost"): every loss is said there, none is silent."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from ..project.refi import Leftovers
+from typing import Any
 
 
-def lost(leftovers: Leftovers, rows: Any) -> list[str]:
-    """What the file does not hold, for the summary (docs/refi-qda.md lists it all):
-    ``leftovers`` counts what an export of current work leaves out
-    (``Project.export_leftovers()``), ``rows`` is what the export wrote."""
+def lost(rows: Any) -> list[str]:
+    """What the file does not hold, for the summary (docs/refi-qda.md lists it all); ``rows``
+    holds the snapshot it was written from, read with its counts."""
     out = []
-    removed_codings = leftovers.removed_codings
-    removed_memos = leftovers.removed_memos
+    removed_codings = rows.snapshot.removed_codings
+    removed_memos = rows.snapshot.removed_memos
     if removed_codings or removed_memos:
         out.append(f"{removed_codings:,} removed codings and {removed_memos:,} removed memos "
                    "(only current ones are exported)")  # fmt: skip
@@ -46,8 +42,8 @@ def lost(leftovers: Leftovers, rows: Any) -> list[str]:
     unused = [c.name for c in rows.coders if c not in rows.users]
     if unused:
         out.append("the consensus coder, who has no codings or memos: not written as a user")
-    suggestions = leftovers.suggestions
-    decisions = leftovers.decisions
+    suggestions = rows.snapshot.suggestions
+    decisions = rows.snapshot.decisions
     if suggestions or decisions:
         out.append(f"{suggestions:,} suggestions and {decisions:,} reconcile decisions (no REFI "
                    "equivalent)")  # fmt: skip

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import uuid as uuid_module
 import zipfile
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -26,22 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
-from sqlalchemy import select
 
 from ..files import write_atomically
-from ..project.codes import load_tree
-from ..store.models import (
-    Attribute,
-    AttributeValue,
-    Case,
-    Coder,
-    Coding,
-    Document,
-    Memo,
-    Setting,
-    Speaker,
-    Turn,
-)  # fmt: skip
+from ..project.snapshot import CodeRow, Snapshot
 from . import extras, keep
 from .losses import lost
 from .qdc import ORIGIN, code_elements
@@ -55,6 +42,24 @@ TYPES = {"text": "Text", "integer": "Integer", "float": "Float", "boolean": "Boo
 VALUE_TAGS = {"text": "TextValue", "integer": "IntegerValue", "float": "FloatValue",
               "boolean": "BooleanValue", "date": "DateValue"}  # fmt: skip
 
+
+_Coder = namedtuple("_Coder", "id uuid name role")
+_Attribute = namedtuple("_Attribute", "id uuid name type description")
+_Case = namedtuple("_Case", "id uuid name description")
+_Value = namedtuple("_Value", "case_id attribute_id value")
+_Document = namedtuple(
+    "_Document", "id uuid name kind text source_name source_format imported_at case_id"
+)
+_Speaker = namedtuple("_Speaker", "id document_id label role case_id")
+_Turn = namedtuple("_Turn", "document_id start body_start end speaker_id ts_start ts_end")
+_Coding = namedtuple(
+    "_Coding", "id uuid document_id code_id coder_id start end origin favourite created_at"
+)
+_Memo = namedtuple(
+    "_Memo",
+    "uuid coder_id document_id code_id coding_id case_id text created_at updated_at",
+)
+"""The rows of a snapshot as the writers below (and ``sets``, ``losses``) link them: by id."""
 
 _TAGS: dict[str, str] = {}
 
@@ -76,13 +81,11 @@ def export_qdpx(
     """Write the whole project (all coders' active codings, memos, cases) to ``path``."""
     path = Path(path)
     summary = ExportSummary(str(path))
-    leftovers = project.export_leftovers()  # its own read: not inside the one below
-    with project._read() as session:  # ORM code rows expire when the read ends: build inside
-        rows = _Rows(session)
-        name = rows.kept.project_name or Path(project.name).stem
-        data, files = _build(name, rows, summary, progress, utf16)
-        sidecar = extras.dump(rows.extras())
-        summary.lost = lost(leftovers, rows)
+    rows = _Rows(project.snapshot(counts=True))
+    name = rows.kept.project_name or Path(project.name).stem
+    data, files = _build(name, rows, summary, progress, utf16)
+    sidecar = extras.dump(rows.extras())
+    summary.lost = lost(rows)
 
     def write(handle: Any) -> None:
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -144,94 +147,74 @@ def _build(
     return data, files
 
 
-class _Rows:
-    """Everything exported, read in one transaction as plain rows."""
+class _Tree:
+    """The code tree as the writers walk it: every code by row id, children by position."""
 
-    def __init__(self, session: Any) -> None:
-        self.tree = load_tree(session)
-        self.coders = list(
-            session.execute(
-                select(Coder.id, Coder.uuid, Coder.name, Coder.role).order_by(Coder.name)
+    def __init__(self, codes: tuple[CodeRow, ...]) -> None:
+        self.codes = sorted(codes, key=lambda c: c.id)
+        self.children: dict[int | None, list[CodeRow]] = defaultdict(list)
+        for code in self.codes:
+            self.children[code.parent_id].append(code)
+        for siblings in self.children.values():
+            siblings.sort(key=lambda c: (c.position, c.id))
+
+
+class _Rows:
+    """Everything exported, from one snapshot (one read transaction), as rows linked by id."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.tree = _Tree(snapshot.codes)
+        self.coders = [_Coder(c.id, c.uuid, c.name, c.role) for c in snapshot.coders]  # by name
+        self.attributes = [
+            _Attribute(a.id, a.uuid, a.name, a.type, a.description) for a in snapshot.attributes
+        ]
+        self.cases = [_Case(c.id, c.uuid, c.name, c.description) for c in snapshot.cases]
+        case_id = {c.name: c.id for c in snapshot.cases}
+        attribute_id = {a.name: a.id for a in snapshot.attributes}
+        self.values = [
+            _Value(c.id, attribute_id[name], value)
+            for c in snapshot.cases
+            for name, value in c.values
+        ]
+        self.documents = [
+            _Document(d.id, d.uuid, d.name, d.kind, d.text, d.source_name, d.source_format,
+                      d.imported_at, case_id.get(d.case) if d.case is not None else None)
+            for d in snapshot.documents
+        ]  # fmt: skip
+        self.speakers = []
+        self.turns = []
+        for d in sorted(snapshot.documents, key=lambda d: d.id):
+            speakers = sorted(d.speakers, key=lambda s: s.id)
+            self.speakers.extend(
+                _Speaker(s.id, d.id, s.label, s.role, case_id.get(s.case) if s.case else None)
+                for s in speakers
             )
-        )
-        self.attributes = list(
-            session.execute(
-                select(
-                    Attribute.id,
-                    Attribute.uuid,
-                    Attribute.name,
-                    Attribute.type,
-                    Attribute.description,
-                ).order_by(Attribute.name)
-            )
-        )
-        self.cases = list(
-            session.execute(
-                select(Case.id, Case.uuid, Case.name, Case.description).order_by(Case.name)
-            )
-        )
-        self.values = list(
-            session.execute(
-                select(AttributeValue.case_id, AttributeValue.attribute_id, AttributeValue.value)
-            )
-        )
-        self.documents = list(
-            session.execute(
-                select(
-                    Document.id,
-                    Document.uuid,
-                    Document.name,
-                    Document.kind,
-                    Document.text,
-                    Document.source_name,
-                    Document.source_format,
-                    Document.imported_at,
-                    Document.case_id,
-                ).order_by(Document.name)
-            )
-        )
-        self.speakers = list(
-            session.execute(
-                select(
-                    Speaker.id, Speaker.document_id, Speaker.label, Speaker.role, Speaker.case_id
-                ).order_by(Speaker.document_id, Speaker.id)
-            )
-        )
-        self.turns = list(
-            session.execute(
-                select(
-                    Turn.document_id,
-                    Turn.start,
-                    Turn.body_start,
-                    Turn.end,
-                    Turn.speaker_id,
-                    Turn.ts_start,
-                    Turn.ts_end,
-                ).order_by(Turn.document_id, Turn.ordinal)
-            )
-        )
-        self.codings = list(
-            session.execute(
-                select(
-                    Coding.id,
-                    Coding.uuid,
-                    Coding.document_id,
-                    Coding.code_id,
-                    Coding.coder_id,
-                    Coding.start,
-                    Coding.end,
-                    Coding.origin,
-                    Coding.favourite,
-                    Coding.created_at,
-                )
-                .where(Coding.deleted_at.is_(None))
-                .order_by(Coding.document_id, Coding.start, Coding.end, Coding.id)
-            )
-        )
-        self.memos = list(session.execute(select(
-            Memo.uuid, Memo.coder_id, Memo.document_id, Memo.code_id, Memo.coding_id,
-            Memo.case_id, Memo.text, Memo.created_at, Memo.updated_at,
-        ).where(Memo.deleted_at.is_(None)).order_by(Memo.created_at, Memo.id)))  # fmt: skip
+            label_id = {s.label: s.id for s in speakers}
+            self.turns.extend(
+                _Turn(d.id, t.start, t.body_start, t.end, label_id.get(t.speaker) if t.speaker
+                      is not None else None, t.ts_start, t.ts_end)
+                for t in d.turns
+            )  # fmt: skip
+        document_id = {d.uuid: d.id for d in snapshot.documents}
+        code_id = {c.uuid: c.id for c in snapshot.codes}
+        coder_id = {c.name: c.id for c in snapshot.coders}
+        self.codings = sorted(
+            (
+                _Coding(c.id, c.uuid, document_id[c.document], code_id[c.code], coder_id[c.coder],
+                        c.start, c.end, c.origin, c.favourite, c.created_at)
+                for c in snapshot.codings
+            ),
+            key=lambda c: (c.document_id, c.start, c.end, c.id),
+        )  # fmt: skip
+        self.memos = []
+        for m in sorted(snapshot.memos, key=lambda m: (m.created_at, m.id)):
+            target = {m.target_type: m.target_id}
+            self.memos.append(
+                _Memo(m.uuid, coder_id[m.coder], target.get("document"), target.get("code"),
+                      target.get("coding"), target.get("case"), m.text, m.created_at,
+                      m.updated_at)
+            )  # fmt: skip
         self._by_document: dict[int, list[Any]] = defaultdict(list)
         for coding in self.codings:
             self._by_document[coding.document_id].append(coding)
@@ -239,9 +222,7 @@ class _Rows:
         self.case_uuid = {c.id: c.uuid for c in self.cases}
         self.document_uuid = {d.id: d.uuid for d in self.documents}
         self.code_uuid = {c.id: c.uuid for c in self.tree.codes}
-        self.kept = keep.Kept(dict(session.execute(
-            select(Setting.key, Setting.value).where(Setting.key.startswith(keep.PREFIX))
-        ).all()))  # fmt: skip
+        self.kept = keep.Kept({k: v for k, v in snapshot.settings if k.startswith(keep.PREFIX)})
         self.described = set(self.kept.descriptions)
         memo_ids = {m.uuid for m in self.memos}
         self.set_memos = {u for _g, _n, _d, found in self.kept.sets for u in found

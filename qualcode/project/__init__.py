@@ -41,11 +41,13 @@ from .records import (
 )
 from .refi import RefiMixin
 from .retrieve import Query, RetrieveMixin, Segment
+from .snapshot import Snapshot, SnapshotMixin
 from .suggestions import SuggestionsMixin
 from .team import TeamMixin
 
 
 class Project(
+    SnapshotMixin,
     RetrieveMixin,
     MemoEntriesMixin,
     PseudonymsMixin,
@@ -81,6 +83,7 @@ __all__ = [
     "PseudonymiseResult",
     "Query",
     "Segment",
+    "Snapshot",
     "SpeakerInfo",
     "TurnInfo",
 ]

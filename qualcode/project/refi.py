@@ -13,29 +13,16 @@ only an export needs back is kept in ``refi.`` settings (``refi_keep``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from ..store.models import Coder, Coding, Memo, ReconcileDecision, Suggestion
+from ..store.models import Coder
 from .core import ProjectCore
 from .refi_codes import CodeWriter, sets_to_memos
 from .refi_model import RefiCodebook, RefiProject, is_ours
 from .refi_summary import ImportSummary, SkippedError, Skips
 from .refi_writer import Progress, _Writer
-
-
-@dataclass(frozen=True)
-class Leftovers:
-    """What an export of the current work leaves out, counted for its summary."""
-
-    removed_codings: int
-    removed_memos: int
-    suggestions: int
-    decisions: int
-    """Reconcile decisions."""
 
 
 class RefiMixin(ProjectCore):
@@ -130,19 +117,4 @@ class RefiMixin(ProjectCore):
                 new_guids=dict(summary.new_guids), skipped=summary.skipped,
             )  # fmt: skip
         return summary
-
-    def export_leftovers(self) -> Leftovers:
-        """Counts of what an export of the current work leaves out: removed codings and
-        memos, suggestions and reconcile decisions."""
-        with self.reading() as session:
-
-            def count(model: Any, *where: Any) -> int:
-                return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
-
-            return Leftovers(
-                removed_codings=count(Coding, Coding.deleted_at.is_not(None)),
-                removed_memos=count(Memo, Memo.deleted_at.is_not(None)),
-                suggestions=count(Suggestion),
-                decisions=count(ReconcileDecision),
-            )
 

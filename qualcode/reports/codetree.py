@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 
-from ..codebook import format_path
-from ..store.models import Code
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+from ..formats import format_path
+from ..project.snapshot import CodeRow, codebook_order
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,6 +23,7 @@ class CodeTable:
     """Names from the root, per code."""
     fields: tuple[dict[str, Any], ...]
     """definition, inclusion, exclusion, example, archived."""
+    uuids: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return int(self.db_id.size)
@@ -38,12 +35,6 @@ class CodeTable:
     @property
     def depth(self) -> np.ndarray:
         return np.array([len(n) - 1 for n in self.names], dtype=np.int64)
-
-    @property
-    def has_children(self) -> np.ndarray:
-        out = np.zeros(len(self), dtype=bool)
-        out[self.parent[self.parent >= 0]] = True
-        return out
 
     def root(self) -> np.ndarray:
         """The top-level ancestor (the theme) of each code; a top-level code is its own."""
@@ -66,44 +57,25 @@ class CodeTable:
         return np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64)
 
 
-def code_table(session: Session) -> CodeTable:
-    rows = session.execute(
-        select(
-            Code.id,
-            Code.parent_id,
-            Code.name,
-            Code.position,
-            Code.definition,
-            Code.inclusion,
-            Code.exclusion,
-            Code.example,
-            Code.archived,
-        )
-    ).all()
-    children: dict[int | None, list[Any]] = defaultdict(list)
-    for row in rows:
-        children[row.parent_id].append(row)
-    ordered: list[tuple[Any, tuple[str, ...], int]] = []
-
-    def visit(parent: int | None, prefix: tuple[str, ...], parent_index: int) -> None:
-        for row in sorted(children.get(parent, []), key=lambda r: (r.position, r.id)):
-            names = (*prefix, row.name)
-            ordered.append((row, names, parent_index))
-            visit(row.id, names, len(ordered) - 1)
-
-    visit(None, (), -1)
+def code_table(codes: Iterable[CodeRow]) -> CodeTable:
+    """The table of a snapshot's codes."""
+    ordered = codebook_order(codes)
+    index = {c.id: i for i, c in enumerate(ordered)}
     return CodeTable(
-        db_id=np.array([r.id for r, _, _ in ordered], dtype=np.int64),
-        parent=np.array([p for _, _, p in ordered], dtype=np.int64),
-        names=tuple(n for _, n, _ in ordered),
+        db_id=np.array([c.id for c in ordered], dtype=np.int64),
+        parent=np.array(
+            [-1 if c.parent_id is None else index[c.parent_id] for c in ordered], dtype=np.int64
+        ),
+        names=tuple(c.path for c in ordered),
         fields=tuple(
             {
-                "definition": r.definition,
-                "inclusion": r.inclusion,
-                "exclusion": r.exclusion,
-                "example": r.example,
-                "archived": bool(r.archived),
+                "definition": c.definition,
+                "inclusion": c.inclusion,
+                "exclusion": c.exclusion,
+                "example": c.example,
+                "archived": bool(c.archived),
             }
-            for r, _, _ in ordered
+            for c in ordered
         ),
+        uuids=tuple(c.uuid for c in ordered),
     )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..store.models import DOCUMENT_KINDS
+from ..vocabulary import DOCUMENT_KINDS
 from .data import ALL, KIND_NAMES, NO_VALUE, Corpus, load
 from .spans import Pieces, Segments, code_of, pieces, segments, unique
 from .tables import Table, parameters

@@ -24,10 +24,8 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from sqlalchemy import select
 
 from ..errors import QualcodeError
-from ..store.models import Coder, Coding, Memo
 from .data import Corpus, load
 from .spans import pieces, segments
 from .tables import Table, parameters
@@ -167,36 +165,6 @@ def _timestamp(seconds: float) -> str | None:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
-def _memos(
-    project: Project, codings: list[int]
-) -> tuple[dict[int, list[str]], dict[int, str], dict[int, list[str]]]:
-    """Memos on these codings, their UUIDs, and memos on codes (by code id)."""
-    on_coding: dict[int, list[str]] = {}
-    uuids: dict[int, str] = {}
-    on_code: dict[int, list[str]] = {}
-    with project._read() as session:
-        for first in range(0, len(codings), 500):
-            chunk = codings[first : first + 500]
-            uuids.update(
-                session.execute(select(Coding.id, Coding.uuid).where(Coding.id.in_(chunk))).all()
-            )
-            for coding, text, name in session.execute(
-                select(Memo.coding_id, Memo.text, Coder.name)
-                .join(Coder, Memo.coder_id == Coder.id)
-                .where(Memo.coding_id.in_(chunk), Memo.deleted_at.is_(None))
-                .order_by(Memo.created_at, Memo.id)
-            ):
-                on_coding.setdefault(int(coding or 0), []).append(f"{name}: {text}")
-        for code, text, name in session.execute(
-            select(Memo.code_id, Memo.text, Coder.name)
-            .join(Coder, Memo.coder_id == Coder.id)
-            .where(Memo.code_id.is_not(None), Memo.deleted_at.is_(None))
-            .order_by(Memo.created_at, Memo.id)
-        ):
-            on_code.setdefault(int(code or 0), []).append(f"{name}: {text}")
-    return on_coding, uuids, on_code
-
-
 def quotes_report(
     project: Project,
     corpus: Corpus,
@@ -242,8 +210,8 @@ def quotes_report(
     wanted[picked] = True
     for row in np.flatnonzero(wanted[segs.row_segment]):
         rows_of[int(segs.row_segment[row])].append(int(segs.row_coding[row]))
-    ids = sorted({int(corpus.coding_db_id[c]) for rows in rows_of.values() for c in rows})
-    on_coding, uuids, on_code = _memos(project, ids)
+    ids = {int(corpus.coding_db_id[c]) for rows in rows_of.values() for c in rows}
+    uuids = project.coding_uuids(ids)
     piece_lo = np.searchsorted(parts.segment, np.arange(n))
     piece_hi = np.searchsorted(parts.segment, np.arange(n), side="right")
     paths, names = corpus.codes.paths, corpus.codes.names
@@ -286,7 +254,7 @@ def quotes_report(
                     coders=tuple(
                         sorted({corpus.coders[corpus.coding_coder[c]] for c in rows_of[s]})
                     ),
-                    memos=tuple(m for c in codings for m in on_coding.get(c, [])),
+                    memos=tuple(m for c in codings for m in corpus.coding_memos.get(c, [])),
                     codings=tuple(uuids[c] for c in codings if c in uuids),
                 )
             )
@@ -319,7 +287,10 @@ def quotes_report(
         tuple(quotes),
         tuple(paths),
         {paths[i]: corpus.codes.fields[i]["definition"] for i in range(len(paths))},
-        {paths[i]: tuple(on_code.get(int(corpus.codes.db_id[i]), [])) for i in range(len(paths))},
+        {
+            path: tuple(corpus.code_memos.get(uuid, []))
+            for path, uuid in zip(paths, corpus.codes.uuids, strict=True)
+        },
         params,
         rules,
     )

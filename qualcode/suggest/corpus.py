@@ -1,6 +1,6 @@
 """A project's documents, codes, codings and decided suggestions, read once for the engines.
 
-One read transaction loads everything the engines need as plain records; sentences come from
+One read transaction (``Project.snapshot``) loads everything the engines need; sentences come from
 :func:`qualcode.nlp.pipeline.analyse` (cached per document). The *training codings* are the
 named coder's (or every coder's, when none is named); the *labels* of a document are, per code,
 the sentences those codings overlap.
@@ -8,18 +8,17 @@ the sentences those codings overlap.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import func, select
 
 from ..errors import Hint, NotFoundError
+from ..formats import format_path
 from ..nlp.pipeline import Analysis, analyse
-from ..project.codes import load_tree
-from ..store.models import Coder, Coding, Document, Speaker, Suggestion, Turn
+from ..project.snapshot import Roster, codebook_order
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -96,11 +95,6 @@ class Corpus:
             out[coding.document].append(coding)
         return out
 
-    def coding_counts(self, documents: Iterable[str] | None = None) -> Counter[int]:
-        """Codings per code index (in ``documents`` only, when given)."""
-        chosen = None if documents is None else set(documents)
-        return Counter(c.code for c in self.codings if chosen is None or c.document in chosen)
-
     def labels(self, name: str, codings: Iterable[CodingEntry] | None = None) -> np.ndarray:
         """``sentences x codes`` booleans: the sentence overlaps a coding of the code."""
         analysis = self.analysis(name)
@@ -128,88 +122,68 @@ def mark_overlaps(
 def load_corpus(project: Project, coder: str | None = None) -> Corpus:
     """Read codes, documents, turns, training codings and decisions in one transaction.
     While coding is blind, a coder's suggestions learn from their own codings only."""
-    with project._read() as session:
-        if project._blind_for_actor(session):
-            coder = project.actor
-        coder_id = None
-        if coder is not None:
-            coder_id = session.scalar(select(Coder.id).where(Coder.name == coder))
-            if coder_id is None:
-                raise NotFoundError(f"no coder named '{coder}'", Hint("coders"))
-        tree = load_tree(session)
-        codes: list[CodeEntry] = []
-        index_of: dict[int, int] = {}
-        for code in tree.ordered():
-            if not code.codable or code.archived:
-                continue
-            index_of[code.id] = len(codes)
-            codes.append(
-                CodeEntry(
-                    index=len(codes), id=code.id, uuid=code.uuid, path=tree.path(code),
-                    name=code.name, definition=code.definition or "",
-                    inclusion=code.inclusion or "", exclusion=code.exclusion or "",
-                    example=code.example or "", keywords=tuple(code.keywords or ()),
-                )
-            )  # fmt: skip
-        turns: dict[int, list[tuple[int, int, int, str]]] = defaultdict(list)
-        rows = session.execute(
-            select(Turn.document_id, Turn.start, Turn.body_start, Turn.end, Speaker.label,
-                   Speaker.role)
-            .outerjoin(Speaker, Turn.speaker_id == Speaker.id)
-            .order_by(Turn.document_id, Turn.start)
-        )  # fmt: skip
-        for doc_id, start, body_start, end, label, role in rows:
-            speaker = (label or "").strip().lower()
-            if role:
-                speaker = f"{speaker} role:{role}".strip()
-            turns[doc_id].append((start, body_start, end, speaker))
-        documents: dict[str, DocumentEntry] = {}
-        names: dict[int, str] = {}
-        for doc_id, name, text, sha256 in session.execute(
-            select(Document.id, Document.name, Document.text, Document.sha256)
-        ):
-            names[doc_id] = name
-            doc_turns = turns.get(doc_id, [])
-            documents[name] = DocumentEntry(
-                id=doc_id, name=name, text=text, sha256=sha256,
-                turns=tuple((s, b, e) for s, b, e, _sp in doc_turns),
-                speakers=tuple(sp for *_span, sp in doc_turns),
-            )  # fmt: skip
-        query = (
-            select(Coding.document_id, Coding.code_id, Coding.start, Coding.end, Coder.name)
-            .join(Coder, Coding.coder_id == Coder.id)
-            .where(Coding.deleted_at.is_(None))
-            .order_by(Coding.document_id, Coding.start, Coding.id)
-        )
-        if coder_id is not None:
-            query = query.where(Coding.coder_id == coder_id)
-        codings = [
-            CodingEntry(names[doc_id], index_of[code_id], start, end, name)
-            for doc_id, code_id, start, end, name in session.execute(query)
-            if code_id in index_of
-        ]
-        rejected: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-        decided = select(
-            Suggestion.document_id, Suggestion.code_id, Suggestion.start, Suggestion.end
-        ).where(Suggestion.status == "rejected")
-        if coder_id is not None:
-            decided = decided.where(
-                (Suggestion.for_coder_id == coder_id) | Suggestion.for_coder_id.is_(None)
+
+    def training(roster: Roster) -> list[str] | None:
+        name = roster.actor if roster.blind else coder
+        if name is None:
+            return None
+        if name not in {c.name for c in roster.coders}:
+            raise NotFoundError(f"no coder named '{name}'", Hint("coders"))
+        return [name]
+
+    snapshot = project.snapshot(
+        codings="table", coders=training, coding_details=True, memos=False, suggestions=True
+    )
+    table = snapshot.coding_table
+    assert table is not None
+    coder = snapshot.chosen[0] if snapshot.chosen else None
+    codes: list[CodeEntry] = []
+    index_of: dict[str, int] = {}
+    for code in codebook_order(snapshot.codes):
+        if not code.codable or code.archived:
+            continue
+        index_of[code.uuid] = len(codes)
+        codes.append(
+            CodeEntry(
+                index=len(codes), id=code.id, uuid=code.uuid, path=format_path(code.path),
+                name=code.name, definition=code.definition or "",
+                inclusion=code.inclusion or "", exclusion=code.exclusion or "",
+                example=code.example or "", keywords=code.keywords,
             )
-        for doc_id, code_id, start, end in session.execute(decided):
-            if code_id in index_of:
-                rejected[names[doc_id]].append((index_of[code_id], start, end))
-        history = select(Suggestion.code_id, Suggestion.status, func.count()).where(
-            Suggestion.status.in_(("accepted", "rejected"))
+        )  # fmt: skip
+    documents: dict[str, DocumentEntry] = {}
+    names: dict[str, str] = {}
+    for doc in snapshot.documents:
+        names[doc.uuid] = doc.name
+        roles = {s.label: s.role for s in doc.speakers}
+        turns = sorted(doc.turns, key=lambda t: t.start)
+        documents[doc.name] = DocumentEntry(
+            id=doc.id, name=doc.name, text=doc.text, sha256=doc.sha256,
+            turns=tuple((t.start, t.body_start, t.end) for t in turns),
+            speakers=tuple(_speaker(t.speaker, roles) for t in turns),
+        )  # fmt: skip
+    doc_names = {doc.id: doc.name for doc in snapshot.documents}
+    code_index = {code.id: index_of[code.uuid] for code in snapshot.codes if code.uuid in index_of}
+    coder_names = {c.id: c.name for c in snapshot.coders}
+    order = np.lexsort((table.id, table.start, table.document_id))
+    codings = [
+        CodingEntry(doc_names[doc], code_index[code], start, end, coder_names[coder])
+        for doc, code, coder, start, end in zip(
+            table.document_id[order].tolist(), table.code_id[order].tolist(),
+            table.coder_id[order].tolist(), table.start[order].tolist(),
+            table.end[order].tolist(), strict=True,
         )
-        if coder_id is not None:
-            history = history.where(Suggestion.for_coder_id == coder_id)
-        counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        for code_id, status, count in session.execute(
-            history.group_by(Suggestion.code_id, Suggestion.status)
-        ):
-            if code_id in index_of:
-                counts[index_of[code_id]][0 if status == "accepted" else 1] += count
+        if code in code_index
+    ]  # fmt: skip
+    rejected: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for s in snapshot.decided:
+        if s.code not in index_of:
+            continue
+        if s.status == "rejected" and (coder is None or s.for_coder in (coder, None)):
+            rejected[names[s.document]].append((index_of[s.code], s.start, s.end))
+        if coder is None or s.for_coder == coder:
+            counts[index_of[s.code]][0 if s.status == "accepted" else 1] += 1
     return Corpus(
         codes=codes,
         documents=documents,
@@ -218,3 +192,13 @@ def load_corpus(project: Project, coder: str | None = None) -> Corpus:
         rejected=dict(rejected),
         decisions={k: (v[0], v[1]) for k, v in counts.items()},
     )
+
+
+def _speaker(label: str | None, roles: dict[str, str | None]) -> str:
+    """A turn's speaker as the engines read it: the label in lower case, ``role:<role>``
+    appended when there is one."""
+    speaker = (label or "").strip().lower()
+    role = roles.get(label) if label is not None else None
+    if role:
+        speaker = f"{speaker} role:{role}".strip()
+    return speaker
