@@ -119,7 +119,7 @@ READERS = (
     "qualcode/reports/quotes.py",
     "qualcode/reports/codetree.py",
     "qualcode/reports/frequencies.py",
-    "qualcode/nlp/suggest/corpus.py",
+    "qualcode/suggest/corpus.py",
     "qualcode/teams/snapshot.py",
     "qualcode/interop/qdpx_write.py",
     "qualcode/interop/losses.py",
