@@ -204,7 +204,12 @@ def build(path: Path, documents: int, codings: int, seed: int = 7) -> None:
                         "origin": "manual",
                     }
                 )
-        conn.execute(insert(Coding.__table__), coding_rows)
+        # One active coding per span, coder and code (migration 0004): drop the random repeats.
+        unique = {
+            (r["document_id"], r["code_id"], r["coder_id"], r["start"], r["end"]): r
+            for r in coding_rows
+        }
+        conn.execute(insert(Coding.__table__), list(unique.values()))
 
 
 BASELINE = """
