@@ -51,9 +51,11 @@ def alpha_race(units: int, coders: int, missing: float, rounds: int) -> None:
             lambda lv=level: krippendorff.alpha(reliability_data=table, level_of_measurement=lv),
         )
         same = abs(ours - theirs) < 1e-9
-        print(f"  {level:<8} ours {ours:.6f} in {ours_t * 1000:6.1f} ms | package {theirs:.6f} "
-              f"in {theirs_t * 1000:6.1f} ms | ratio {ours_t / theirs_t:.2f}x "
-              f"| {'same value' if same else 'DIFFERENT VALUE'}")  # fmt: skip
+        print(
+            f"  {level:<8} ours {ours:.6f} in {ours_t * 1000:6.1f} ms | package {theirs:.6f} "
+            f"in {theirs_t * 1000:6.1f} ms | ratio {ours_t / theirs_t:.2f}x "
+            f"| {'same value' if same else 'DIFFERENT VALUE'}"
+        )
 
 
 GOAL = 1.0
@@ -88,8 +90,11 @@ def unit_by_unit(table) -> None:  # type: ignore[no-untyped-def]
     def figures(presence: np.ndarray, clusters: np.ndarray | None) -> None:
         data = ReliabilityData.from_values(presence)
         m = presence.shape[0]
-        for function in (krippendorff_alpha, percent_agreement,
-                         cohen_kappa if m == 2 else fleiss_kappa):  # fmt: skip
+        for function in (
+            krippendorff_alpha,
+            percent_agreement,
+            cohen_kappa if m == 2 else fleiss_kappa,
+        ):
             with contextlib.suppress(AgreementError):
                 function(data)
         gwet_ac1(data, categories=(0, 1))
@@ -119,8 +124,10 @@ def demo_report(rounds: int) -> None:
         path, _ = build_demo(Path(tmp), echo=lambda _line: None)
         with Project.open(path) as project:
             words = sum(d.words for d in project.documents())
-            print(f"agreement report on the demo ({words:,} words), CI on (500 resamples), "
-                  f"best of {rounds}; goal <= {GOAL:.0f} s")  # fmt: skip
+            print(
+                f"agreement report on the demo ({words:,} words), CI on (500 resamples), "
+                f"best of {rounds}; goal <= {GOAL:.0f} s"
+            )
             for coders in (["ann", "ben"], ["ann", "ben", "cat"]):
                 for unit in ("sentence", "character"):
                     seconds, report = best_of(
@@ -149,15 +156,19 @@ def demo_report(rounds: int) -> None:
                 started = time.perf_counter()
                 done = subprocess.run(
                     [sys.executable, "-c", COLD, str(path)],
-                    capture_output=True, text=True, check=True,
-                )  # fmt: skip
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 whole.append(time.perf_counter() - started)
                 cold.append(float(done.stdout.strip().splitlines()[-1]))
             best = min(cold)
             state = "stored in the project" if stored else "not stored yet: spaCy, parsing"
-            print(f"  sentence  3 coders, first report in a fresh process, sentences {state}: "
-                  f"{best:.3f} s, {best / GOAL:.2f}x the goal (whole process, Python and "
-                  f"imports included: {min(whole):.3f} s)")  # fmt: skip
+            print(
+                f"  sentence  3 coders, first report in a fresh process, sentences {state}: "
+                f"{best:.3f} s, {best / GOAL:.2f}x the goal (whole process, Python and "
+                f"imports included: {min(whole):.3f} s)"
+            )
 
 
 def forget_sentences(path: Path) -> None:
@@ -186,8 +197,10 @@ def reconcile_queues(project, rounds: int) -> None:  # type: ignore[no-untyped-d
         items += len(queue.items)
     timings.sort()
     median, slowest = timings[len(timings) // 2] * 1000, timings[-1] * 1000
-    print(f"reconcile queue, 3 coders, {len(codes)} codes ({items} disagreements): "
-          f"median {median:.0f} ms, slowest {slowest:.0f} ms")  # fmt: skip
+    print(
+        f"reconcile queue, 3 coders, {len(codes)} codes ({items} disagreements): "
+        f"median {median:.0f} ms, slowest {slowest:.0f} ms"
+    )
 
 
 def main() -> None:

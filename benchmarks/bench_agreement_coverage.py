@@ -95,9 +95,12 @@ def annomi(folder: Path, n_boot: int) -> None:
 
     shared = {"7", "27", "55", "56", "66", "109", "130"}
     label_columns = (
-        "main_therapist_behaviour", "question_subtype", "reflection_subtype",
-        "therapist_input_subtype", "client_talk_type",
-    )  # fmt: skip
+        "main_therapist_behaviour",
+        "question_subtype",
+        "reflection_subtype",
+        "therapist_input_subtype",
+        "client_talk_type",
+    )
     with (folder / "AnnoMI-full.csv").open(encoding="utf-8", newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if r["transcript_id"] in shared]
     keys = sorted({(int(r["transcript_id"]), int(r["utterance_id"])) for r in rows})
@@ -118,12 +121,16 @@ def annomi(folder: Path, n_boot: int) -> None:
             main[a, u] = r["main_therapist_behaviour"]
         else:
             talk[a, u] = r["client_talk_type"]
-    print(f"AnnoMI: {len(names)} transcripts, {len(keys)} utterances, 10 annotators, "
-          f"{len(labels)} labels")  # fmt: skip
-    print(f"  ten annotators, Fleiss' kappa / nominal alpha: main therapist behaviour "
-          f"{fleiss_kappa(main.tolist()):.4f} / {krippendorff_alpha(main.tolist()):.4f}; "
-          f"client talk type {fleiss_kappa(talk.tolist()):.4f} / "
-          f"{krippendorff_alpha(talk.tolist()):.4f}")  # fmt: skip
+    print(
+        f"AnnoMI: {len(names)} transcripts, {len(keys)} utterances, 10 annotators, "
+        f"{len(labels)} labels"
+    )
+    print(
+        f"  ten annotators, Fleiss' kappa / nominal alpha: main therapist behaviour "
+        f"{fleiss_kappa(main.tolist()):.4f} / {krippendorff_alpha(main.tolist()):.4f}; "
+        f"client talk type {fleiss_kappa(talk.tolist()):.4f} / "
+        f"{krippendorff_alpha(talk.tolist()):.4f}"
+    )
     units = Units(names, doc_index, np.arange(len(keys)), np.arange(len(keys)) + 1)
     shown = withheld = 0
     reasons: dict[str, int] = {}
@@ -139,10 +146,12 @@ def annomi(folder: Path, n_boot: int) -> None:
             for e in [*report["codes"], {"code": "(overall)", **report["overall"]}]:
                 ci = e["alpha_ci"]
                 interval = f"[{ci[0]:.2f}, {ci[1]:.2f}]" if ci[0] is not None else "-"
-                print(f"    {e['code']:<16} %={figure(e['percent_agreement'])} "
-                      f"kappa={figure(e['kappa'])} alpha={figure(e['alpha'])} "
-                      f"AC1={figure(e['ac1'])} CI {interval} "
-                      f"{e['alpha_ci_withheld'] or ''}")  # fmt: skip
+                print(
+                    f"    {e['code']:<16} %={figure(e['percent_agreement'])} "
+                    f"kappa={figure(e['kappa'])} alpha={figure(e['alpha'])} "
+                    f"AC1={figure(e['ac1'])} CI {interval} "
+                    f"{e['alpha_ci_withheld'] or ''}"
+                )
         for entry in report["codes"]:
             if entry["alpha_ci"][0] is None:
                 withheld += 1
@@ -164,12 +173,16 @@ def annomi(folder: Path, n_boot: int) -> None:
                     ratios.append((by_doc.high - by_doc.low) / (by_unit.high - by_unit.low))
         finally:
             boot.MIN_CARRYING, boot.MIN_CLUSTERS = saved
-    print(f"  45 pairs x {len(labels)} labels: {shown} intervals shown, {withheld} withheld "
-          f"({', '.join(f'{k}: {v}' for k, v in reasons.items())})")  # fmt: skip
+    print(
+        f"  45 pairs x {len(labels)} labels: {shown} intervals shown, {withheld} withheld "
+        f"({', '.join(f'{k}: {v}' for k, v in reasons.items())})"
+    )
     q = np.quantile(ratios, [0.25, 0.5, 0.75])
-    print(f"  width of the document-resampled interval over the utterance-resampled one "
-          f"(rule off): median {q[1]:.2f}, quartiles {q[0]:.2f}-{q[2]:.2f} "
-          f"({len(ratios)} tables)")  # fmt: skip
+    print(
+        f"  width of the document-resampled interval over the utterance-resampled one "
+        f"(rule off): median {q[1]:.2f}, quartiles {q[0]:.2f}-{q[2]:.2f} "
+        f"({len(ratios)} tables)"
+    )
 
 
 def main() -> None:

@@ -80,16 +80,24 @@ LABELS = {
 
 
 def measure(kind: str, n: int, source: Path) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", CASE, kind, str(n), str(source)],
-                          capture_output=True, text=True, check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", CASE, kind, str(n), str(source)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="only the two smallest sizes")
-    parser.add_argument("--source", type=Path, default=ROOT,
-                        help="the qualcode source tree to measure (default: this one)")  # fmt: skip
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=ROOT,
+        help="the qualcode source tree to measure (default: this one)",
+    )
     args = parser.parse_args()
     for kind, sizes in SIZES.items():
         first = None
@@ -97,8 +105,11 @@ def main() -> None:
             result = measure(kind, n, args.source)
             first = first or result["seconds"]
             note = "refused" if result["refused"] else f"x{result['seconds'] / first:.1f}"
-            print(f"{LABELS[kind]:<26} {n:>8,}  {result['seconds']:7.2f} s  "
-                  f"{result['mb']:>5} MB peak  {note}", flush=True)  # fmt: skip
+            print(
+                f"{LABELS[kind]:<26} {n:>8,}  {result['seconds']:7.2f} s  "
+                f"{result['mb']:>5} MB peak  {note}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

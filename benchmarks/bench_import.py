@@ -161,8 +161,10 @@ def main() -> None:
         texts = [p.read_text(encoding="utf-8") for p in paths]
         total_words = sum(len(t.split()) for t in texts)
         forms = len({w for t in texts for w in t.split()})
-        print(f"{len(paths)} transcripts, {total_words:,} words, {forms:,} distinct forms, "
-              f"{sum(map(len, texts)):,} chars")  # fmt: skip
+        print(
+            f"{len(paths)} transcripts, {total_words:,} words, {forms:,} distinct forms, "
+            f"{sum(map(len, texts)):,} chars"
+        )
 
         started = time.perf_counter()
         with Project.create(folder / "bench.qualcode", actor="bench") as project:
@@ -171,8 +173,10 @@ def main() -> None:
         failed = [o.error for o in outcomes if o.error]
         assert not failed, failed[:3]
         turns = sum(d.turns for o in outcomes for d in o.documents)
-        print(f"import:   {import_seconds:6.2f} s  {total_words / import_seconds:10,.0f} words/s "
-              f"({turns:,} turns)")  # fmt: skip
+        print(
+            f"import:   {import_seconds:6.2f} s  {total_words / import_seconds:10,.0f} words/s "
+            f"({turns:,} turns)"
+        )
 
         import spacy
 
@@ -183,8 +187,10 @@ def main() -> None:
         started = time.perf_counter()
         tokens = sum(len(doc) for doc in nlp.pipe(texts))
         spacy_seconds = time.perf_counter() - started
-        print(f"spaCy:    {spacy_seconds:6.2f} s  {total_words / spacy_seconds:10,.0f} words/s "
-              f"(blank en + sentencizer, {tokens:,} tokens)")  # fmt: skip
+        print(
+            f"spaCy:    {spacy_seconds:6.2f} s  {total_words / spacy_seconds:10,.0f} words/s "
+            f"(blank en + sentencizer, {tokens:,} tokens)"
+        )
         ratio = import_seconds / spacy_seconds
         verdict = "within" if ratio <= 1.5 else "OVER"
         print(f"ratio import/spaCy: {ratio:.2f}x ({verdict} the 1.5x goal)")

@@ -52,9 +52,13 @@ def encryption(folder: Path, actions: int) -> None:
             started = time.perf_counter()
             for n in range(actions):
                 turn = turns[n % len(turns)]
-                project.apply_code(document=document, code=codes[n // len(turns) % len(codes)],
-                                   coder=f"c{n // (len(turns) * len(codes))}",
-                                   start=turn.body_start, end=turn.end)  # fmt: skip
+                project.apply_code(
+                    document=document,
+                    code=codes[n // len(turns) % len(codes)],
+                    coder=f"c{n // (len(turns) * len(codes))}",
+                    start=turn.body_start,
+                    end=turn.end,
+                )
             took[f"{actions:,} codings"] = time.perf_counter() - started
             took["frequency report"] = best_of(3, lambda p=project: build(p, "frequencies"))[0]
             took["backup"] = best_of(3, lambda p=project: p.backup("bench"))[0]
@@ -85,8 +89,10 @@ def pseudonymisation(folder: Path, copies: int) -> None:
     print(f"Pseudonymisation with the sample's names list ({len(names)} names)")
     started = time.perf_counter()
     detect.lexicon()
-    print(f"  lexicon built once per process: {time.perf_counter() - started:.2f} s, "
-          f"{len(detect.lexicon()):,} words")  # fmt: skip
+    print(
+        f"  lexicon built once per process: {time.perf_counter() - started:.2f} s, "
+        f"{len(detect.lexicon()):,} words"
+    )
     for path in (demo, big):
         with Project.open(path, actor="bench") as project:
             words = sum(d.words for d in project.documents())
@@ -95,9 +101,11 @@ def pseudonymisation(folder: Path, copies: int) -> None:
             started = time.perf_counter()
             result = project.pseudonymise(plan)
             apply = time.perf_counter() - started
-        print(f"  {label}, {words:,} words: find {find:.2f} s ({words / find:,.0f} words/s), "
-              f"apply {apply:.2f} s ({result.replacements:,} replacements, "
-              f"{result.codings:,} codings carried over, backup included)")  # fmt: skip
+        print(
+            f"  {label}, {words:,} words: find {find:.2f} s ({words / find:,.0f} words/s), "
+            f"apply {apply:.2f} s ({result.replacements:,} replacements, "
+            f"{result.codings:,} codings carried over, backup included)"
+        )
 
 
 def main() -> None:

@@ -29,11 +29,50 @@ from timing import best_of  # noqa: E402  (benchmarks/timing.py)
 from qualcode import Project  # noqa: E402
 
 WORDS = [
-    "I", "we", "they", "the", "a", "and", "but", "so", "because", "then", "really", "just",
-    "like", "know", "think", "mean", "bus", "fare", "lunch", "group", "staff", "safe", "judged",
-    "travel", "money", "morning", "night", "work", "score", "use", "help", "talk", "worker",
-    "felt", "women", "came", "went", "said", "could", "would", "never", "always", "😀",
-]  # fmt: skip
+    "I",
+    "we",
+    "they",
+    "the",
+    "a",
+    "and",
+    "but",
+    "so",
+    "because",
+    "then",
+    "really",
+    "just",
+    "like",
+    "know",
+    "think",
+    "mean",
+    "bus",
+    "fare",
+    "lunch",
+    "group",
+    "staff",
+    "safe",
+    "judged",
+    "travel",
+    "money",
+    "morning",
+    "night",
+    "work",
+    "score",
+    "use",
+    "help",
+    "talk",
+    "worker",
+    "felt",
+    "women",
+    "came",
+    "went",
+    "said",
+    "could",
+    "would",
+    "never",
+    "always",
+    "😀",
+]
 
 
 def round_trip(project_path: Path, folder: Path, rounds: int, label: str) -> None:
@@ -44,8 +83,10 @@ def round_trip(project_path: Path, folder: Path, rounds: int, label: str) -> Non
         export_s, summary = best_of(rounds, lambda: export_qdpx(project, target))
     counts = summary.counts
     size = target.stat().st_size / 1e6
-    print(f"{label}: {counts['documents']} documents, {counts['codings']:,} codings, "
-          f"{counts['memos']} memos, {counts['cases']} cases -> {size:.1f} MB .qdpx")  # fmt: skip
+    print(
+        f"{label}: {counts['documents']} documents, {counts['codings']:,} codings, "
+        f"{counts['memos']} memos, {counts['cases']} cases -> {size:.1f} MB .qdpx"
+    )
     n = [0]
 
     def load():  # type: ignore[no-untyped-def]
@@ -54,8 +95,10 @@ def round_trip(project_path: Path, folder: Path, rounds: int, label: str) -> Non
 
     import_s, imported = best_of(rounds, load)
     same = all(imported.added[k] == counts[k] for k in ("documents", "codings", "memos", "cases"))
-    print(f"  export {export_s:.2f} s, import into an empty project {import_s:.2f} s "
-          f"(best of {rounds}); counts {'identical' if same else 'DIFFER'}")  # fmt: skip
+    print(
+        f"  export {export_s:.2f} s, import into an empty project {import_s:.2f} s "
+        f"(best of {rounds}); counts {'identical' if same else 'DIFFER'}"
+    )
 
 
 def demo(folder: Path, rounds: int) -> None:
@@ -101,8 +144,12 @@ def synthetic(folder: Path, documents: int, codings: int, rounds: int) -> None:
             session.add(parent)
             session.flush()
             for sub in range(4):
-                child = Code(name=f"Code {theme}.{sub}", parent_id=parent.id, position=sub,
-                             definition="When the speaker talks about it.")  # fmt: skip
+                child = Code(
+                    name=f"Code {theme}.{sub}",
+                    parent_id=parent.id,
+                    position=sub,
+                    definition="When the speaker talks about it.",
+                )
                 session.add(child)
                 session.flush()
                 code_ids.append(child.id)
@@ -116,45 +163,74 @@ def synthetic(folder: Path, documents: int, codings: int, rounds: int) -> None:
             case = Case(name=f"P{d:03d}")
             session.add(case)
             session.flush()
-            conn.execute(insert(AttributeValue.__table__), [
-                {"case_id": case.id, "attribute_id": group.id, "value": rng.choice(["a", "b"])},
-                {"case_id": case.id, "attribute_id": age.id, "value": str(rng.randint(18, 70))},
-            ])  # fmt: skip
+            conn.execute(
+                insert(AttributeValue.__table__),
+                [
+                    {"case_id": case.id, "attribute_id": group.id, "value": rng.choice(["a", "b"])},
+                    {"case_id": case.id, "attribute_id": age.id, "value": str(rng.randint(18, 70))},
+                ],
+            )
             lines = []
             for turn in range(60):
                 speaker = "Interviewer" if turn % 2 == 0 else f"P{d:03d}"
                 lines.append(f"{speaker}: " + " ".join(rng.choices(WORDS, k=50)) + ".")
             text = "\n\n".join(lines) + "\n"
-            doc_rows.append({
-                "uuid": str(uuid.uuid4()), "name": f"interview-{d:03d}", "kind": "interview",
-                "text": text, "sha256": hashlib.sha256(text.encode()).hexdigest(),
-                "words": len(text.split()), "source_name": f"interview-{d:03d}.txt",
-                "source_format": "txt", "case_id": case.id,
-            })  # fmt: skip
+            doc_rows.append(
+                {
+                    "uuid": str(uuid.uuid4()),
+                    "name": f"interview-{d:03d}",
+                    "kind": "interview",
+                    "text": text,
+                    "sha256": hashlib.sha256(text.encode()).hexdigest(),
+                    "words": len(text.split()),
+                    "source_name": f"interview-{d:03d}.txt",
+                    "source_format": "txt",
+                    "case_id": case.id,
+                }
+            )
         conn.execute(insert(Document.__table__), doc_rows)
         docs = list(session.execute(Document.__table__.select()))
         turn_rows = []
         for doc in docs:
             for i, t in enumerate(split_turns(doc.text)):
-                turn_rows.append({"document_id": doc.id, "ordinal": i, "start": t.start,
-                                  "body_start": t.body_start, "end": t.end})  # fmt: skip
+                turn_rows.append(
+                    {
+                        "document_id": doc.id,
+                        "ordinal": i,
+                        "start": t.start,
+                        "body_start": t.body_start,
+                        "end": t.end,
+                    }
+                )
         conn.execute(insert(Turn.__table__), turn_rows)
         coding_rows = []
         for _ in range(codings):
             doc = rng.choice(docs)
             start = rng.randrange(0, len(doc.text) - 400)
-            coding_rows.append({
-                "uuid": str(uuid.uuid4()), "document_id": doc.id,
-                "code_id": rng.choice(code_ids), "coder_id": rng.choice(coder_ids),
-                "start": start, "end": start + rng.randint(20, 400), "origin": "manual",
-            })  # fmt: skip
+            coding_rows.append(
+                {
+                    "uuid": str(uuid.uuid4()),
+                    "document_id": doc.id,
+                    "code_id": rng.choice(code_ids),
+                    "coder_id": rng.choice(coder_ids),
+                    "start": start,
+                    "end": start + rng.randint(20, 400),
+                    "origin": "manual",
+                }
+            )
         conn.execute(insert(Coding.__table__), coding_rows)
-        conn.execute(insert(Memo.__table__), [
-            {"uuid": str(uuid.uuid4()), "coder_id": rng.choice(coder_ids),
-             "document_id": rng.choice(docs).id, "text": f"memo {i}: " + " ".join(
-                 rng.choices(WORDS, k=30))}
-            for i in range(200)
-        ])  # fmt: skip
+        conn.execute(
+            insert(Memo.__table__),
+            [
+                {
+                    "uuid": str(uuid.uuid4()),
+                    "coder_id": rng.choice(coder_ids),
+                    "document_id": rng.choice(docs).id,
+                    "text": f"memo {i}: " + " ".join(rng.choices(WORDS, k=30)),
+                }
+                for i in range(200)
+            ],
+        )
     print(f"synthetic project set up in {time.perf_counter() - setup:.1f} s (not timed below)")
     round_trip(path, folder, rounds, "synthetic")
 

@@ -111,8 +111,12 @@ def _projects(folder: Path, words: int, codings: int) -> dict[str, tuple[Path, s
     from qualcode import Project
 
     demo_folder = folder / "demo"
-    subprocess.run([sys.executable, "-m", "qualcode", "demo", "--no-ui", "--dir", str(demo_folder)],
-                   check=True, cwd=REPO, stdout=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "qualcode", "demo", "--no-ui", "--dir", str(demo_folder)],
+        check=True,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+    )
     demo = demo_folder / "demo.qualcode"
     with Project.open(demo) as project:
         coder = sorted(c.name for c in project.coders())[0]
@@ -145,12 +149,17 @@ def main() -> None:
                 for key, value in _round(*target).items():
                     best[name][key] = min(best[name].get(key, float("inf")), value)
     print(f"best of {args.rounds} rounds, each in a new process (goal {GOAL:.2f} s each)")
-    labels = {"reopen": "reopen to the home screen", "home": "back to home from a document",
-              "codebook": "open the codebook editor"}  # fmt: skip
+    labels = {
+        "reopen": "reopen to the home screen",
+        "home": "back to home from a document",
+        "codebook": "open the codebook editor",
+    }
     for name, figures in best.items():
         for key, label in labels.items():
-            print(f"{name}: {label}: {figures[key]:.2f} s ({figures[key] / GOAL:.2f}x the goal; "
-                  f"CPU {figures[key + '_cpu']:.2f} s)")  # fmt: skip
+            print(
+                f"{name}: {label}: {figures[key]:.2f} s ({figures[key] / GOAL:.2f}x the goal; "
+                f"CPU {figures[key + '_cpu']:.2f} s)"
+            )
 
 
 if __name__ == "__main__":

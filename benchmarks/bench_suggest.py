@@ -103,19 +103,32 @@ TEMPLATES = [
     "My {a} was a big deal for me, more than the {b}.",
 ]
 FILLERS = [
-    "Yeah, I suppose so.", "I mean, it was okay.", "We talked about a lot of things.",
-    "It's hard to say, really.", "That's how it was at the time.", "I don't know, maybe.",
-    "Well, you know how it is.", "It was a while ago now.", "Some days were better than others.",
-    "I just got on with it.", "It is what it is.", "Anyway, that was then.",
-]  # fmt: skip
+    "Yeah, I suppose so.",
+    "I mean, it was okay.",
+    "We talked about a lot of things.",
+    "It's hard to say, really.",
+    "That's how it was at the time.",
+    "I don't know, maybe.",
+    "Well, you know how it is.",
+    "It was a while ago now.",
+    "Some days were better than others.",
+    "I just got on with it.",
+    "It is what it is.",
+    "Anyway, that was then.",
+]
 QUESTIONS = [
-    "Can you tell me more about that?", "How did that feel?", "What happened next?",
-    "And how was the {a} for you?", "Did the {a} come up in the group?", "What helped?",
-]  # fmt: skip
+    "Can you tell me more about that?",
+    "How did that feel?",
+    "What happened next?",
+    "And how was the {a} for you?",
+    "Did the {a} come up in the group?",
+    "What helped?",
+]
 NEGATED = [
-    "It was never about the {a}, not for me.", "I didn't have any {a} then.",
+    "It was never about the {a}, not for me.",
+    "I didn't have any {a} then.",
     "No {a} at all, that wasn't it.",
-]  # fmt: skip
+]
 
 
 def inflections() -> dict[str, list[str]]:
@@ -147,8 +160,11 @@ def codebook(rng: random.Random) -> tuple[Codebook, dict[str, list[str]], dict[s
                 "as the participant describes it."
             )
             example = TEMPLATES[0].format(a=keywords[0], b=words[6])
-            children.append(CodeSpec(name=name, definition=definition, keywords=tuple(keywords),
-                                     example=example))  # fmt: skip
+            children.append(
+                CodeSpec(
+                    name=name, definition=definition, keywords=tuple(keywords), example=example
+                )
+            )
             lexicon[f"{theme}/{name}"] = words
             named[f"{theme}/{name}"] = words[:6]
         themes.append(CodeSpec(name=theme, codable=False, children=tuple(children)))
@@ -244,9 +260,12 @@ def build_project(folder: Path, documents: int, seed: int = 7) -> tuple[Path, st
 def cold_start() -> None:
     def run(code: str) -> float:
         out = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
             cwd=Path(__file__).resolve().parents[1],
-        )  # fmt: skip
+        )
         return float(out.stdout.strip().splitlines()[-1])
 
     timer = "import time; t = time.perf_counter()\n"
@@ -270,9 +289,11 @@ def cold_start() -> None:
         "        print(time.perf_counter() - t)\n"
     )
     first = min(run("import time\n" + tiny) for _ in range(3))
-    print(f"cold start (best of 3 fresh processes): import spacy {spacy:.2f} s; "
-          f"pipeline built (import included) {built:.2f} s; first suggest on a tiny project "
-          f"(spaCy, scikit-learn, rapidfuzz imported, pipeline built) {first:.2f} s")  # fmt: skip
+    print(
+        f"cold start (best of 3 fresh processes): import spacy {spacy:.2f} s; "
+        f"pipeline built (import included) {built:.2f} s; first suggest on a tiny project "
+        f"(spaCy, scikit-learn, rapidfuzz imported, pipeline built) {first:.2f} s"
+    )
 
 
 def evaluation(project_path: Path, folds: int | None) -> None:
@@ -285,8 +306,9 @@ def evaluation(project_path: Path, folds: int | None) -> None:
         f"{report['sentences']:,} sentences, {len(report['codes'])} codes, "
         f"{report['seconds']:.0f} s"
     )
-    print(f"  {'engine':<10} {'thr':>4} {'micro P':>8} {'micro R':>8} {'micro F1':>9} "
-          f"{'macro F1':>9}")  # fmt: skip
+    print(
+        f"  {'engine':<10} {'thr':>4} {'micro P':>8} {'micro R':>8} {'micro F1':>9} {'macro F1':>9}"
+    )
     rows = [(name, entry, report["thresholds"][name]) for name, entry in report["engines"].items()]
     rows += [(f"queue:{name}", entry, "q") for name, entry in report["queue"].items()]
     for name, entry, threshold in rows:
@@ -301,8 +323,11 @@ def evaluation(project_path: Path, folds: int | None) -> None:
 def command_line(folder: Path, rounds: int) -> None:
     """Wall time of ``qualcode suggest --document`` in new processes on the demo project."""
     qualcode = [sys.executable, "-m", "qualcode"]
-    subprocess.run([*qualcode, "demo", "--no-ui", "--dir", str(folder / "demo")], check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        [*qualcode, "demo", "--no-ui", "--dir", str(folder / "demo")],
+        check=True,
+        capture_output=True,
+    )
     path = str(folder / "demo" / "demo.qualcode")
     args = [*qualcode, "suggest", path, "--document", "p05-kirsty", "--json"]
 
@@ -313,9 +338,23 @@ def command_line(folder: Path, rounds: int) -> None:
 
     first = timed()
     again = sorted(timed() for _ in range(rounds))
-    subprocess.run([*qualcode, "code", path, "--document", "p05-kirsty", "--code",
-                    "Engagement barriers/Travel and distance", "--coder", "ann", "--quote", "bus"],
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            *qualcode,
+            "code",
+            path,
+            "--document",
+            "p05-kirsty",
+            "--code",
+            "Engagement barriers/Travel and distance",
+            "--coder",
+            "ann",
+            "--quote",
+            "bus",
+        ],
+        check=True,
+        capture_output=True,
+    )
     changed = timed()
     print(
         f"demo, qualcode suggest --document p05-kirsty in a new process: first {first:.2f} s; "
@@ -363,8 +402,10 @@ def timings(project_path: Path, big: str, rounds: int) -> None:
             started = time.perf_counter()
             count = len(suggest(project, coder=CODER, document=big))
             best = min(best, time.perf_counter() - started)
-        print(f"suggest for a {big_words:,}-word interview, trained model cached, warm: "
-              f"{best:.2f} s (goal 1 s), {count} suggestions")  # fmt: skip
+        print(
+            f"suggest for a {big_words:,}-word interview, trained model cached, warm: "
+            f"{best:.2f} s (goal 1 s), {count} suggestions"
+        )
 
 
 def compare(project_path: Path) -> None:
@@ -404,21 +445,30 @@ def compare(project_path: Path) -> None:
     for name, view in zip(held, views, strict=True):
         text = corpus.documents[name].text
         sentences = [text[s:e] for s, e in view.analysis.spans]
-        matrix = process.cdist(sentences, shown, scorer=fuzz.token_set_ratio, workers=1,
-                               processor=str.lower)  # fmt: skip
+        matrix = process.cdist(
+            sentences, shown, scorer=fuzz.token_set_ratio, workers=1, processor=str.lower
+        )
         for code in np.unique(owner):
             fuzzy[row : row + len(sentences), code] = matrix[:, owner == code].max(axis=1) / 100
         row += len(sentences)
     fuzzy_s = time.perf_counter() - started
-    print(f"similarity, {len(held)} held-out documents ({gold.shape[0]:,} sentences) x "
-          f"{len(examples):,} exemplars:")  # fmt: skip
-    print(f"  TF-IDF cosine     best F1 {max(f1(tfidf, t) for t in np.arange(.1, 1, .05)):.3f}, "
-          f"{tfidf_s:.2f} s")  # fmt: skip
-    print(f"  token_set_ratio   best F1 {max(f1(fuzzy, t) for t in np.arange(.1, 1, .05)):.3f}, "
-          f"{fuzzy_s:.2f} s")  # fmt: skip
+    print(
+        f"similarity, {len(held)} held-out documents ({gold.shape[0]:,} sentences) x "
+        f"{len(examples):,} exemplars:"
+    )
+    print(
+        f"  TF-IDF cosine     best F1 {max(f1(tfidf, t) for t in np.arange(0.1, 1, 0.05)):.3f}, "
+        f"{tfidf_s:.2f} s"
+    )
+    print(
+        f"  token_set_ratio   best F1 {max(f1(fuzzy, t) for t in np.arange(0.1, 1, 0.05)):.3f}, "
+        f"{fuzzy_s:.2f} s"
+    )
     learned = np.vstack([engines.learned.score(v).matrix for v in views])
-    print(f"learned, same split: scikit-learn TF-IDF + logistic regression best F1 "
-          f"{max(f1(learned, t) for t in np.arange(.1, 1, .05)):.3f}")  # fmt: skip
+    print(
+        f"learned, same split: scikit-learn TF-IDF + logistic regression best F1 "
+        f"{max(f1(learned, t) for t in np.arange(0.1, 1, 0.05)):.3f}"
+    )
     spacy_textcat(corpus, held, training, gold, f1)
 
 
@@ -433,9 +483,15 @@ def spacy_textcat(corpus, held, training, gold, f1) -> None:  # type: ignore[no-
     nlp = spacy.blank("en")
     textcat = nlp.add_pipe(
         "textcat_multilabel",
-        config={"model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
-                          "ngram_size": 1, "no_output_layer": False}},
-    )  # fmt: skip
+        config={
+            "model": {
+                "@architectures": "spacy.TextCatBOW.v3",
+                "exclusive_classes": False,
+                "ngram_size": 1,
+                "no_output_layer": False,
+            }
+        },
+    )
     for code in codes:
         textcat.add_label(code)
     by_document = defaultdict(list)
@@ -465,20 +521,27 @@ def spacy_textcat(corpus, held, training, gold, f1) -> None:  # type: ignore[no-
         rows.extend([doc.cats[c] for c in codes] for doc in docs)
     scores = np.array(rows, dtype=np.float32)
     score_s = time.perf_counter() - started
-    print(f"  spaCy textcat_multilabel (BOW, lr 0.01, 10 epochs) best F1 "
-          f"{max(f1(scores, t) for t in np.arange(.1, 1, .05)):.3f}; training {train_s:.1f} s, "
-          f"scoring {score_s:.2f} s")  # fmt: skip
+    print(
+        f"  spaCy textcat_multilabel (BOW, lr 0.01, 10 epochs) best F1 "
+        f"{max(f1(scores, t) for t in np.arange(0.1, 1, 0.05)):.3f}; training {train_s:.1f} s, "
+        f"scoring {score_s:.2f} s"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=47)
-    parser.add_argument("--folds", type=int, default=10,
-                        help="Folds of documents (0: hold out each document in turn).")  # fmt: skip
+    parser.add_argument(
+        "--folds",
+        type=int,
+        default=10,
+        help="Folds of documents (0: hold out each document in turn).",
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--compare", action="store_true")
-    parser.add_argument("--cli-only", action="store_true",
-                        help="Only time the command line on the demo project.")  # fmt: skip
+    parser.add_argument(
+        "--cli-only", action="store_true", help="Only time the command line on the demo project."
+    )
     args = parser.parse_args()
     if args.cli_only:
         with tempfile.TemporaryDirectory(prefix="qualcode-bench-suggest-") as tmp:

@@ -40,9 +40,19 @@ def round_(target: str, coders: int, actions: int, folder: Path) -> float:
     """Seconds for ``coders`` processes to finish ``actions`` each (from the first start)."""
     started = time.perf_counter()
     workers = [
-        subprocess.Popen([sys.executable, "-m", "tests.team_worker", target, f"c{i}",
-                          str(actions), str(i), str(folder / f"{uuid.uuid4().hex}.log")],
-                         cwd=ROOT)  # fmt: skip
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.team_worker",
+                target,
+                f"c{i}",
+                str(actions),
+                str(i),
+                str(folder / f"{uuid.uuid4().hex}.log"),
+            ],
+            cwd=ROOT,
+        )
         for i in range(coders)
     ]
     for worker in workers:
@@ -77,8 +87,10 @@ def main() -> None:
             took = round_(target, coders, args.actions, folder)
             rate = coders * args.actions / took
             base = base or rate
-            print(f"  PostgreSQL, {coders} coder{'s' if coders > 1 else ' '}: {took:6.1f} s  "
-                  f"{rate:7.0f} actions/s  ({rate / base:.2f}x one coder)")  # fmt: skip
+            print(
+                f"  PostgreSQL, {coders} coder{'s' if coders > 1 else ' '}: {took:6.1f} s  "
+                f"{rate:7.0f} actions/s  ({rate / base:.2f}x one coder)"
+            )
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     finally:

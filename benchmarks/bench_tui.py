@@ -168,26 +168,36 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="qualcode-bench-") as tmp:
         started = time.perf_counter()
         path = build(Path(tmp), args.words, args.codings)
-        print(f"set-up: {args.words:,}-word transcript, {args.codings:,} codings "
-              f"({time.perf_counter() - started:.1f} s)")  # fmt: skip
+        print(
+            f"set-up: {args.words:,}-word transcript, {args.codings:,} codings "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
         lib = library_apply(path, args.rounds)
-        print(f"library apply_code: median {statistics.median(lib) * 1000:.1f} ms, "
-              f"p95 {p95(lib) * 1000:.1f} ms")  # fmt: skip
+        print(
+            f"library apply_code: median {statistics.median(lib) * 1000:.1f} ms, "
+            f"p95 {p95(lib) * 1000:.1f} ms"
+        )
         results = asyncio.run(ui(path, args.rounds))
         floor = statistics.median(results["floor"])
-        print(f"Pilot floor (press + pause of an unbound key): median {floor * 1000:.1f} ms; "
-              "'net' figures below subtract it")  # fmt: skip
+        print(
+            f"Pilot floor (press + pause of an unbound key): median {floor * 1000:.1f} ms; "
+            "'net' figures below subtract it"
+        )
         idle, shown = results["paint"][0], results["codings"][0]
-        print(f"open long transcript: codings shown {shown:.2f} s (goal 1.00 s, "
-              f"{shown:.2f}x); every background worker done {idle:.2f} s")  # fmt: skip
+        print(
+            f"open long transcript: codings shown {shown:.2f} s (goal 1.00 s, "
+            f"{shown:.2f}x); every background worker done {idle:.2f} s"
+        )
         for name, goal in (("pagedown", 0.05), ("apply", 0.05)):
             values = results[name]
             net = [v - floor for v in values]
-            print(f"{name}: median {statistics.median(values) * 1000:.1f} ms, "
-                  f"p95 {p95(values) * 1000:.1f} ms; net median "
-                  f"{statistics.median(net) * 1000:.1f} ms, net p95 {p95(net) * 1000:.1f} ms "
-                  f"(goal {goal * 1000:.0f} ms p95, "
-                  f"net p95/goal {p95(net) / goal:.2f}x)")  # fmt: skip
+            print(
+                f"{name}: median {statistics.median(values) * 1000:.1f} ms, "
+                f"p95 {p95(values) * 1000:.1f} ms; net median "
+                f"{statistics.median(net) * 1000:.1f} ms, net p95 {p95(net) * 1000:.1f} ms "
+                f"(goal {goal * 1000:.0f} ms p95, "
+                f"net p95/goal {p95(net) / goal:.2f}x)"
+            )
 
 
 if __name__ == "__main__":

@@ -146,10 +146,11 @@ def build_annomi(folder: Path, source: Path, transcripts: int | None) -> Path | 
                 writer.writerow([r["timestamp"], r["interlocutor"], r["utterance_text"]])
         files.append(path)
         utterances[name] = [
-            r["main_therapist_behaviour"] if r["interlocutor"] == "therapist"
+            r["main_therapist_behaviour"]
+            if r["interlocutor"] == "therapist"
             else r["client_talk_type"]
             for r in rows
-        ]  # fmt: skip
+        ]
     project_path = folder / "annomi.qualcode"
     codings = folder / "annomi-codings.csv"
     with Project.create(project_path, actor="bench") as project:
@@ -342,12 +343,18 @@ def show(report: dict, label: str, per_code: bool = False) -> None:  # type: ign
             f"  {name:<18} {threshold:>4} {f(micro['precision']):>6} {f(micro['recall']):>6} "
             f"{f(micro['f1']):>6} {f(entry['macro']['f1']):>8} {entry['per_1000_words']:>7}"
         )
-    print("  queue (combined) at other thresholds: " + "; ".join(
-        f"{t}: P {f(m['precision'])} R {f(m['recall'])} F1 {f(m['f1'])}"
-        for t, m in report["queue_at"].items()))  # fmt: skip
+    print(
+        "  queue (combined) at other thresholds: "
+        + "; ".join(
+            f"{t}: P {f(m['precision'])} R {f(m['recall'])} F1 {f(m['f1'])}"
+            for t, m in report["queue_at"].items()
+        )
+    )
     ungated = report["queue_uncapped"]
-    print(f"  queue (combined) without the per-code cap and limit: P {f(ungated['precision'])} "
-          f"R {f(ungated['recall'])} F1 {f(ungated['f1'])}")  # fmt: skip
+    print(
+        f"  queue (combined) without the per-code cap and limit: P {f(ungated['precision'])} "
+        f"R {f(ungated['recall'])} F1 {f(ungated['f1'])}"
+    )
     base = report["engines"]["names"]["micro"]
     queue = report["queue"]["combined"]["micro"]
     ratio = (queue["f1"] or 0.0) / base["f1"] if base["f1"] else float("inf")
@@ -379,10 +386,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--interop", type=Path, default=INTEROP)
-    parser.add_argument("--folds", type=int, default=10,
-                        help="Folds of documents (0: hold out each document in turn).")  # fmt: skip
-    parser.add_argument("--transcripts", type=int, default=None,
-                        help="AnnoMI: only the first N transcripts by id.")  # fmt: skip
+    parser.add_argument(
+        "--folds",
+        type=int,
+        default=10,
+        help="Folds of documents (0: hold out each document in turn).",
+    )
+    parser.add_argument(
+        "--transcripts", type=int, default=None, help="AnnoMI: only the first N transcripts by id."
+    )
     parser.add_argument("--only", choices=["annomi", "games", "qdpx"], default=None)
     parser.add_argument("--per-code", action="store_true", help="Print each code's figures.")
     args = parser.parse_args()

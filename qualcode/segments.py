@@ -35,10 +35,11 @@ Turns = Sequence[_TurnLike] | Sequence[tuple[int, int, int]]
 def turn_spans(turns: Turns) -> list[tuple[int, int, int]]:
     """``(start, body_start, end)`` of each turn, sorted by start."""
     out = [
-        (int(t[0]), int(t[1]), int(t[2])) if isinstance(t, tuple)
+        (int(t[0]), int(t[1]), int(t[2]))
+        if isinstance(t, tuple)
         else (t.start, t.body_start, t.end)
         for t in turns
-    ]  # fmt: skip
+    ]
     return sorted(out)
 
 

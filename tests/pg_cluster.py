@@ -65,19 +65,54 @@ def start(folder: Path) -> str:
         shutil.chown(folder, "postgres")
         shutil.chown(sockets, "postgres")
     run = {"check": True, "capture_output": True, "text": True}
-    subprocess.run(_as_server_user([str(binaries / "initdb"), "-D", str(data), "-U", USER,
-                                    "-A", "trust", "-E", "UTF8", "--no-sync"]), **run)  # type: ignore[call-overload]  # fmt: skip
+    subprocess.run(
+        _as_server_user(
+            [
+                str(binaries / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                USER,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ]
+        ),
+        **run,
+    )  # type: ignore[call-overload]
     # One user must give a password (to test asking for it); everyone else is trusted.
     hba = data / "pg_hba.conf"
     rules = f"host all {PASSWORD_USER} 127.0.0.1/32 scram-sha-256\n"
-    subprocess.run(_as_server_user(["sh", "-c", f"printf '%s' '{rules}' | cat - {hba} > {hba}.new"
-                                    f" && mv {hba}.new {hba}"]), **run)  # type: ignore[call-overload]  # fmt: skip
+    subprocess.run(
+        _as_server_user(
+            ["sh", "-c", f"printf '%s' '{rules}' | cat - {hba} > {hba}.new && mv {hba}.new {hba}"]
+        ),
+        **run,
+    )  # type: ignore[call-overload]
     port = _free_port()
-    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off " \
-              "-c max_connections=100"  # fmt: skip
-    subprocess.run(_as_server_user([str(binaries / "pg_ctl"), "-D", str(data), "-o", options,
-                                    "-l", str(folder / "server.log"), "-w", "-t", "60",
-                                    "start"]), **run)  # type: ignore[call-overload]  # fmt: skip
+    options = (
+        f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100"
+    )
+    subprocess.run(
+        _as_server_user(
+            [
+                str(binaries / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(folder / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        ),
+        **run,
+    )  # type: ignore[call-overload]
     (folder / "port").write_text(str(port))
     return f"postgresql+psycopg://{USER}@127.0.0.1:{port}/postgres"
 

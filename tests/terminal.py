@@ -16,8 +16,15 @@ def in_terminal(command: list[str], prompt: bytes, answer: str) -> tuple[int, st
     """Start ``command``, wait for ``prompt`` (case-insensitive), type ``answer`` and Enter;
     return the exit status and everything the terminal showed."""
     parent, child = pty.openpty()
-    process = subprocess.Popen(command, stdin=child, stdout=child, stderr=child, cwd=REPO,
-                               env=os.environ.copy(), close_fds=True)  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        cwd=REPO,
+        env=os.environ.copy(),
+        close_fds=True,
+    )
     os.close(child)
     seen = b""
     try:

@@ -55,13 +55,37 @@ COHEN_1960 = [[88, 14, 18], [10, 40, 10], [2, 6, 12]]
 # 378-382, Table 1: 30 subjects, 6 raters each, categories depression, personality disorder,
 # schizophrenia, neurosis, other. (The same table is the `diagnoses` data of R's irr package.)
 FLEISS_1971 = [
-    (0, 0, 0, 6, 0), (0, 3, 0, 0, 3), (0, 1, 4, 0, 1), (0, 0, 0, 0, 6), (0, 3, 0, 3, 0),
-    (2, 0, 4, 0, 0), (0, 0, 4, 0, 2), (2, 0, 3, 1, 0), (2, 0, 0, 4, 0), (0, 0, 0, 0, 6),
-    (1, 0, 0, 5, 0), (1, 1, 0, 4, 0), (0, 3, 3, 0, 0), (1, 0, 0, 5, 0), (0, 2, 0, 3, 1),
-    (0, 0, 5, 0, 1), (3, 0, 0, 1, 2), (5, 1, 0, 0, 0), (0, 2, 0, 4, 0), (1, 0, 2, 0, 3),
-    (0, 0, 0, 0, 6), (0, 1, 0, 5, 0), (0, 2, 0, 1, 3), (2, 0, 0, 4, 0), (1, 0, 0, 4, 1),
-    (0, 5, 0, 1, 0), (4, 0, 0, 0, 2), (0, 2, 0, 4, 0), (1, 0, 5, 0, 0), (0, 0, 0, 0, 6),
-]  # fmt: skip
+    (0, 0, 0, 6, 0),
+    (0, 3, 0, 0, 3),
+    (0, 1, 4, 0, 1),
+    (0, 0, 0, 0, 6),
+    (0, 3, 0, 3, 0),
+    (2, 0, 4, 0, 0),
+    (0, 0, 4, 0, 2),
+    (2, 0, 3, 1, 0),
+    (2, 0, 0, 4, 0),
+    (0, 0, 0, 0, 6),
+    (1, 0, 0, 5, 0),
+    (1, 1, 0, 4, 0),
+    (0, 3, 3, 0, 0),
+    (1, 0, 0, 5, 0),
+    (0, 2, 0, 3, 1),
+    (0, 0, 5, 0, 1),
+    (3, 0, 0, 1, 2),
+    (5, 1, 0, 0, 0),
+    (0, 2, 0, 4, 0),
+    (1, 0, 2, 0, 3),
+    (0, 0, 0, 0, 6),
+    (0, 1, 0, 5, 0),
+    (0, 2, 0, 1, 3),
+    (2, 0, 0, 4, 0),
+    (1, 0, 0, 4, 1),
+    (0, 5, 0, 1, 0),
+    (4, 0, 0, 0, 2),
+    (0, 2, 0, 4, 0),
+    (1, 0, 5, 0, 0),
+    (0, 0, 0, 0, 6),
+]
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", example A: binary data,
 # two observers, ten units, alpha = 0.095.
@@ -80,15 +104,47 @@ KRIPPENDORFF_MISSING = [
 # data", Commun. Methods Meas. 1, 77-89, Table 1: five observers rate 40 newspaper articles
 # 0-3; ordinal alpha = .7598. Units as rows here (observers 1-5), transposed below.
 HAYES_2007_UNITS = [
-    (1, 1, 2, N, 2), (1, 1, 0, 1, N), (2, 3, 3, 3, N), (N, 0, 0, N, 0), (0, 0, 0, N, 0),
-    (0, 0, 0, N, 0), (1, 0, 2, N, 1), (1, N, 2, 0, N), (2, 2, 2, N, 2), (2, 1, 1, 1, N),
-    (N, 1, 0, 0, N), (0, 0, 0, 0, N), (1, 2, 2, 2, N), (3, 3, 2, 2, 3), (1, 1, 1, N, 1),
-    (1, 1, 1, N, 1), (2, 1, 2, N, 2), (1, 2, 3, 3, N), (1, 1, 0, 1, N), (0, 0, 0, N, 0),
-    (0, 0, 1, 1, N), (0, 0, N, 0, 0), (2, 3, 3, 3, N), (0, 0, 0, 0, N), (1, 2, N, 2, 2),
-    (0, 1, 1, 1, N), (0, 0, 0, 1, 0), (1, 2, 1, 2, N), (1, 1, 2, 2, N), (1, 1, 2, N, 2),
-    (1, 1, 0, N, 0), (2, 1, 2, 1, N), (2, 2, N, 2, 2), (3, 2, 2, 2, N), (2, 2, 2, N, 2),
-    (2, 2, 3, N, 2), (2, 2, 2, N, 2), (2, 2, N, 1, 2), (2, 2, 2, 2, N), (1, 1, 1, N, 1),
-]  # fmt: skip
+    (1, 1, 2, N, 2),
+    (1, 1, 0, 1, N),
+    (2, 3, 3, 3, N),
+    (N, 0, 0, N, 0),
+    (0, 0, 0, N, 0),
+    (0, 0, 0, N, 0),
+    (1, 0, 2, N, 1),
+    (1, N, 2, 0, N),
+    (2, 2, 2, N, 2),
+    (2, 1, 1, 1, N),
+    (N, 1, 0, 0, N),
+    (0, 0, 0, 0, N),
+    (1, 2, 2, 2, N),
+    (3, 3, 2, 2, 3),
+    (1, 1, 1, N, 1),
+    (1, 1, 1, N, 1),
+    (2, 1, 2, N, 2),
+    (1, 2, 3, 3, N),
+    (1, 1, 0, 1, N),
+    (0, 0, 0, N, 0),
+    (0, 0, 1, 1, N),
+    (0, 0, N, 0, 0),
+    (2, 3, 3, 3, N),
+    (0, 0, 0, 0, N),
+    (1, 2, N, 2, 2),
+    (0, 1, 1, 1, N),
+    (0, 0, 0, 1, 0),
+    (1, 2, 1, 2, N),
+    (1, 1, 2, 2, N),
+    (1, 1, 2, N, 2),
+    (1, 1, 0, N, 0),
+    (2, 1, 2, 1, N),
+    (2, 2, N, 2, 2),
+    (3, 2, 2, 2, N),
+    (2, 2, 2, N, 2),
+    (2, 2, 3, N, 2),
+    (2, 2, 2, N, 2),
+    (2, 2, N, 1, 2),
+    (2, 2, 2, 2, N),
+    (1, 1, 1, N, 1),
+]
 HAYES_2007 = [list(observer) for observer in zip(*HAYES_2007_UNITS, strict=True)]
 
 # Gwet's irrCAC package (README and vignette, following Gwet 2014): `cont3x3abstractors`, two
@@ -306,8 +362,9 @@ def test_ordinal_alpha_takes_the_order_given_and_refuses_text_without_one() -> N
         krippendorff_alpha(words, "ordinal")
     in_order = krippendorff_alpha(words, "ordinal", order=["low", "medium", "high"])
     assert in_order == pytest.approx(krippendorff_alpha(numbers, "ordinal"))
-    assert in_order != pytest.approx(krippendorff_alpha(words, "ordinal", order=sorted(
-        ["low", "medium", "high"])))  # fmt: skip
+    assert in_order != pytest.approx(
+        krippendorff_alpha(words, "ordinal", order=sorted(["low", "medium", "high"]))
+    )
     with pytest.raises(AgreementError, match="not in the given order: 'high'"):
         krippendorff_alpha(words, "ordinal", order=["low", "medium"])
 

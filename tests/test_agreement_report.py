@@ -26,10 +26,23 @@ from .conftest import run_cli as run
 from .test_agreement_units import small  # noqa: F401  (fixture)
 
 CODE_KEYS = {
-    "code", "members", "units", "percent_agreement", "kappa", "alpha", "ac1", "alpha_ci",
-    "disagreements", "below_threshold", "note", "used", "alpha_ci_withheld", "alpha_ci_dropped",
-    "alpha_ci_resampled", "warning",
-}  # fmt: skip
+    "code",
+    "members",
+    "units",
+    "percent_agreement",
+    "kappa",
+    "alpha",
+    "ac1",
+    "alpha_ci",
+    "disagreements",
+    "below_threshold",
+    "note",
+    "used",
+    "alpha_ci_withheld",
+    "alpha_ci_dropped",
+    "alpha_ci_resampled",
+    "warning",
+}
 
 
 def entry(report: dict, code: str) -> dict:
@@ -79,8 +92,9 @@ def test_three_coders_fleiss_and_pairwise(small: Project) -> None:  # noqa: F811
 def test_a_pair_that_never_applied_a_code_gets_no_figures(small: Project) -> None:  # noqa: F811
     """Issue 20: only ben applied Access/Cost by itself; ann and cy never did, so their pair
     shows no 100% agreement and no AC1 of 1.00 on it."""
-    report = agreement_report(small, coders=["ann", "ben", "cy"], codes=["Access/Cost"],
-                              descendants=False, ci=False)  # fmt: skip
+    report = agreement_report(
+        small, coders=["ann", "ben", "cy"], codes=["Access/Cost"], descendants=False, ci=False
+    )
     pairs = {tuple(p["coders"]): p for p in entry(report, "Access/Cost")["pairwise"]}
     assert pairs[("ann", "cy")]["percent_agreement"] is None
     assert pairs[("ann", "cy")]["ac1"] is None
@@ -89,11 +103,22 @@ def test_a_pair_that_never_applied_a_code_gets_no_figures(small: Project) -> Non
 
 
 def test_json_shape_and_parameters(small: Project) -> None:  # noqa: F811
-    report = agreement_report(small, coders=["ann", "ben"], unit="turn",
-                              codes=["Access", "Feelings"], descendants="leaves")  # fmt: skip
+    report = agreement_report(
+        small,
+        coders=["ann", "ben"],
+        unit="turn",
+        codes=["Access", "Feelings"],
+        descendants="leaves",
+    )
     assert set(report) == {
-        "unit", "coders", "documents", "parameters", "warnings", "codes", "overall"
-    }  # fmt: skip
+        "unit",
+        "coders",
+        "documents",
+        "parameters",
+        "warnings",
+        "codes",
+        "overall",
+    }
     assert report["unit"] == "turn" and report["coders"] == ["ann", "ben"]
     assert report["documents"] == ["talk"]
     assert [c["code"] for c in report["codes"]] == ["Access", "Feelings"]
@@ -108,8 +133,9 @@ def test_json_shape_and_parameters(small: Project) -> None:  # noqa: F811
 
 
 def test_overall_pools_every_codes_units(small: Project) -> None:  # noqa: F811
-    report = agreement_report(small, coders=["ann", "ben"], unit="document",
-                              codes=["Access/Bus", "Feelings"], ci=False)  # fmt: skip
+    report = agreement_report(
+        small, coders=["ann", "ben"], unit="document", codes=["Access/Bus", "Feelings"], ci=False
+    )
     # Feelings: nobody applied it, so it is listed apart and not pooled (issue 20)
     assert report["overall"]["units"] == 1 and report["overall"]["codes"] == 1
     assert report["overall"]["unused_codes"] == ["Feelings"]
@@ -151,9 +177,11 @@ def test_csv_and_xlsx_read_back(small: Project, tmp_path: Path) -> None:  # noqa
         rows = list(csv.DictReader(handle))
     # per code: all coders, then 3 pairs; then the overall rows
     assert [(r["code"], r["coders"]) for r in rows][:4] == [
-        ("Access/Bus", "ann,ben,cy"), ("Access/Bus", "ann,ben"), ("Access/Bus", "ann,cy"),
+        ("Access/Bus", "ann,ben,cy"),
+        ("Access/Bus", "ann,ben"),
+        ("Access/Bus", "ann,cy"),
         ("Access/Bus", "ben,cy"),
-    ]  # fmt: skip
+    ]
     assert len(rows) == 12 and rows[-4]["code"] == "(overall)"
     assert float(rows[0]["alpha"]) == pytest.approx(96 / 136)
     assert float(rows[1]["alpha"]) == pytest.approx(40 / 66)
@@ -179,8 +207,9 @@ def test_cli_json_end_to_end(
 ) -> None:
     path = str(small.sqlite_path)
     small.close()
-    code, out, err = run(capsys, "agreement", path, "--coders", "ann,ben", "--codes",
-                         "Access/Bus,Feelings", "--json")  # fmt: skip
+    code, out, err = run(
+        capsys, "agreement", path, "--coders", "ann,ben", "--codes", "Access/Bus,Feelings", "--json"
+    )
     assert code == 0, err
     report = json.loads(out)
     assert entry(report, "Access/Bus")["alpha"] == pytest.approx(40 / 66)
@@ -200,9 +229,20 @@ def test_cli_writes_csv_and_xlsx(
     path = str(small.sqlite_path)
     small.close()
     code, out, err = run(
-        capsys, "agreement", path, "--coders", "ann,ben", "--no-ci", "--leaves-only",
-        "--codes", "Access", "--csv", str(tmp_path / "r.csv"), "--xlsx", str(tmp_path / "r.xlsx"),
-    )  # fmt: skip
+        capsys,
+        "agreement",
+        path,
+        "--coders",
+        "ann,ben",
+        "--no-ci",
+        "--leaves-only",
+        "--codes",
+        "Access",
+        "--csv",
+        str(tmp_path / "r.csv"),
+        "--xlsx",
+        str(tmp_path / "r.xlsx"),
+    )
     assert code == 0, err
     assert (tmp_path / "r.csv").is_file() and (tmp_path / "r.xlsx").is_file()
     assert "wrote" in out
@@ -244,8 +284,16 @@ def test_cli_text_shows_each_pair_of_coders(
 ) -> None:
     path = str(small.sqlite_path)
     small.close()
-    code, out, err = run(capsys, "agreement", path, "--coders", "ann,ben,cy", "--no-ci",
-                         "--codes", "Access/Bus,Feelings")  # fmt: skip
+    code, out, err = run(
+        capsys,
+        "agreement",
+        path,
+        "--coders",
+        "ann,ben,cy",
+        "--no-ci",
+        "--codes",
+        "Access/Bus,Feelings",
+    )
     assert code == 0, err
     assert "pairs of coders, over all codes:" in out
     for pair in ("ann & ben", "ann & cy", "ben & cy"):
@@ -265,17 +313,35 @@ def test_cli_coverage_interviewer_and_the_interval_method(
     small.set_speaker("talk", "Interviewer", role="interviewer")
     path = str(small.sqlite_path)
     small.close()
-    code, out, err = run(capsys, "agreement", path, "--coders", "ann,ben", "--codes",
-                         "Access/Bus", "--min-coverage", "0.5", "--exclude-interviewer",
-                         "--json")  # fmt: skip
+    code, out, err = run(
+        capsys,
+        "agreement",
+        path,
+        "--coders",
+        "ann,ben",
+        "--codes",
+        "Access/Bus",
+        "--min-coverage",
+        "0.5",
+        "--exclude-interviewer",
+        "--json",
+    )
     assert code == 0, err
     report = json.loads(out)
     assert report["parameters"]["min_coverage"] == "at least 0.5 of a unit's counted characters"
     assert report["parameters"]["exclude_interviewer"] is True
     bus = entry(report, "Access/Bus")
     assert bus["units"] == 4 and bus["disagreements"] == 0  # ben's spill no longer counts
-    code, out, err = run(capsys, "agreement", path, "--coders", "ann,ben", "--codes",
-                         "Access/Bus", "--exclude-interviewer")  # fmt: skip
+    code, out, err = run(
+        capsys,
+        "agreement",
+        path,
+        "--coders",
+        "ann,ben",
+        "--codes",
+        "Access/Bus",
+        "--exclude-interviewer",
+    )
     assert code == 0, err
     assert "expanded percentile bootstrap (Hesterberg 2015), resampling documents" in out
     assert "no CI, too few documents to judge: Access/Bus, (overall)" in out

@@ -186,8 +186,9 @@ def test_on_a_server_a_coder_gets_the_report_and_a_supervisor_stores_sentences(
     places = spans(team, "owner", 2)
     for url, name, (start, end) in zip((alice, bob), ("alice", "bob"), places, strict=True):
         with Project.open(url) as project:
-            project.apply_code(document="p01-amy", code="Travel support", coder=name,
-                               start=start, end=end)  # fmt: skip
+            project.apply_code(
+                document="p01-amy", code="Travel support", coder=name, start=start, end=end
+            )
     with Project.open(alice) as project:
         first = agreement_report(project, coders=["alice", "bob"], unit="sentence", n_boot=20)
         assert _entries(project) == {}

@@ -70,14 +70,16 @@ def reference_figures(
             pair_notes: list[str] = []
             pair = ReliabilityData.from_values(both)
             agreement = _attempt(percent_agreement, pair, pair_notes, "percent agreement")
-            pairs.append({
-                "percent_agreement": agreement,
-                "kappa": _attempt(cohen_kappa, pair, pair_notes, "kappa"),
-                "alpha": _attempt(krippendorff_alpha, pair, pair_notes, "alpha"),
-                "ac1": _attempt(gwet_ac1, pair, pair_notes, "AC1", categories=(0, 1)),
-                "disagreements": int(np.count_nonzero(both[0] != both[1])),
-                "note": "; ".join(pair_notes) or None,
-            })  # fmt: skip
+            pairs.append(
+                {
+                    "percent_agreement": agreement,
+                    "kappa": _attempt(cohen_kappa, pair, pair_notes, "kappa"),
+                    "alpha": _attempt(krippendorff_alpha, pair, pair_notes, "alpha"),
+                    "ac1": _attempt(gwet_ac1, pair, pair_notes, "AC1", categories=(0, 1)),
+                    "disagreements": int(np.count_nonzero(both[0] != both[1])),
+                    "note": "; ".join(pair_notes) or None,
+                }
+            )
         out["pairwise"] = pairs
     return out
 

@@ -19,9 +19,14 @@ TEXT = (
     "P01: By bus. It was cheap! I liked it.\n\nInterviewer: Thanks.\n"
 )
 SENTENCES = [
-    "Title line", "How did you come?", "Tell me.", "By bus.", "It was cheap!", "I liked it.",
+    "Title line",
+    "How did you come?",
+    "Tell me.",
+    "By bus.",
+    "It was cheap!",
+    "I liked it.",
     "Thanks.",
-]  # fmt: skip
+]
 
 
 def at(quote: str) -> tuple[int, int]:
@@ -76,15 +81,22 @@ def test_sentences_stay_inside_turns_and_keep_exact_offsets() -> None:
 def test_text_outside_turns_gives_paragraphs_and_turn_bodies_sentences() -> None:
     text = "Notes\n\nA: One. Two?\nB: Three…  four\n\n\nTail para. Still tail."
     start = text.index("A:")
-    turns = [(start, start + 3, text.index("B:")), (text.index("B:"), text.index("B:") + 3,
-                                                     text.index("\n\n\n"))]  # fmt: skip
+    turns = [
+        (start, start + 3, text.index("B:")),
+        (text.index("B:"), text.index("B:") + 3, text.index("\n\n\n")),
+    ]
     got = [text[s:e] for s, e in sentence_spans(text, turns)]
     # an ellipsis is a pause in a transcript, not a sentence end (spaCy's sentencizer)
     assert got == ["Notes", "One.", "Two?", "Three…  four", "Tail para. Still tail."]
     # a document without turns is cut into sentences, paragraph by paragraph
     assert [text[s:e] for s, e in sentence_spans(text)] == [
-        "Notes", "A: One.", "Two?", "B: Three…  four", "Tail para.", "Still tail.",
-    ]  # fmt: skip
+        "Notes",
+        "A: One.",
+        "Two?",
+        "B: Three…  four",
+        "Tail para.",
+        "Still tail.",
+    ]
     assert paragraph_spans("  \n\n ") == []
 
 
@@ -124,8 +136,9 @@ def test_segment_matching_by_share_of_the_longer_coding() -> None:
 
 
 def test_sentence_table(small: Project) -> None:
-    table = unit_table(small, coders=["ann", "ben", "cy"], unit="sentence",
-                       codes=["Access/Bus", "Feelings"])  # fmt: skip
+    table = unit_table(
+        small, coders=["ann", "ben", "cy"], unit="sentence", codes=["Access/Bus", "Feelings"]
+    )
     assert [small.document_text("talk")[s:e] for _, s, e in table.codes[0].units] == SENTENCES
     assert rows(table, "Access/Bus") == [
         [0, 0, 0, 1, 0, 0, 0],
@@ -155,13 +168,18 @@ def test_turn_and_document_tables(small: Project) -> None:
     assert [(s, e) for _, s, e in turns.codes[0].units] == [(0, 10), (12, 51), (53, 91), (93, 113)]
     assert rows(turns, "Access") == [[0, 1, 1, 0], [0, 0, 1, 0]]
     assert rows(turns, "Access/Bus") == [[0, 0, 1, 0], [0, 0, 1, 0]]
-    docs = unit_table(small, coders=["ann", "ben"], unit="document",
-                      codes=["Access/Bus", "Access/Cost", "Feelings"])  # fmt: skip
+    docs = unit_table(
+        small,
+        coders=["ann", "ben"],
+        unit="document",
+        codes=["Access/Bus", "Access/Cost", "Feelings"],
+    )
     assert list(docs.codes[0].units) == [("talk", 0, len(TEXT))]
     assert rows(docs, "Access/Bus") == [[1], [1]]
     assert rows(docs, "Access/Cost") == [[1], [1]]  # ann's Cheap counts as Cost
-    alone = unit_table(small, coders=["ann", "ben"], unit="document", codes=["Access/Cost"],
-                       descendants=False)  # fmt: skip
+    alone = unit_table(
+        small, coders=["ann", "ben"], unit="document", codes=["Access/Cost"], descendants=False
+    )
     assert rows(alone, "Access/Cost") == [[0], [1]]
     assert rows(docs, "Feelings") == [[0], [0]]
 
@@ -205,20 +223,26 @@ def test_exclude_interviewer_leaves_interviewer_turns_out(small: Project) -> Non
     table = unit_table(small, coders=["ann", "ben"], codes=["Access"], exclude_interviewer=True)
     text = small.document_text("talk")
     assert [text[s:e] for _, s, e in table.codes[0].units] == [
-        "Title line", "By bus.", "It was cheap!", "I liked it.",
-    ]  # fmt: skip
+        "Title line",
+        "By bus.",
+        "It was cheap!",
+        "I liked it.",
+    ]
     assert rows(table, "Access") == [[0, 1, 1, 1], [0, 1, 1, 0]]
     assert table.parameters()["exclude_interviewer"] is True
-    turn = unit_table(small, coders=["ann", "ben"], unit="turn", codes=["Access"],
-                      exclude_interviewer=True)  # fmt: skip
+    turn = unit_table(
+        small, coders=["ann", "ben"], unit="turn", codes=["Access"], exclude_interviewer=True
+    )
     assert len(turn.codes[0].units) == 2  # the title and P01's turn
-    chars = unit_table(small, coders=["ann", "ben"], unit="character", codes=["Access"],
-                       exclude_interviewer=True)  # fmt: skip
+    chars = unit_table(
+        small, coders=["ann", "ben"], unit="character", codes=["Access"], exclude_interviewer=True
+    )
     inside = [s for _, s, _ in chars.codes[0].units]
     assert all(not (12 <= i < 51 or 93 <= i < 113) for i in inside)
     # segment units: ann's coding inside the interviewer's question is left out
-    segments = unit_table(small, coders=["ann", "ben"], unit="segment", codes=["Access"],
-                          exclude_interviewer=True)  # fmt: skip
+    segments = unit_table(
+        small, coders=["ann", "ben"], unit="segment", codes=["Access"], exclude_interviewer=True
+    )
     assert all(s >= 53 for _, s, _ in segments.codes[0].units)
 
 
@@ -230,8 +254,9 @@ def test_segment_table(small: Project) -> None:
     table = unit_table(small, coders=["ann", "cy"], unit="segment", codes=["Access/Bus"])
     assert list(table.codes[0].units) == [("talk", *bus_ann), ("talk", *bus_cy)]
     assert rows(table, "Access/Bus") == [[1, 1], [1, 1]]  # 6 / 7 >= 0.5
-    table = unit_table(small, coders=["ann", "cy"], unit="segment", codes=["Access/Bus"],
-                       threshold=0.9)  # fmt: skip
+    table = unit_table(
+        small, coders=["ann", "cy"], unit="segment", codes=["Access/Bus"], threshold=0.9
+    )
     assert rows(table, "Access/Bus") == [[1, 0], [0, 1]]
     table = unit_table(small, coders=["ann", "cy"], unit="segment", codes=["Feelings"])
     assert table.codes[0].presence.shape == (2, 0)
@@ -254,7 +279,8 @@ def test_default_documents_are_those_every_coder_coded(small: Project, tmp_path:
     small.import_files([other])
     table = unit_table(small, coders=["ann", "ben"], codes=["Access/Bus"])
     assert table.documents == ("talk",) and table.documents_default
-    both = unit_table(small, coders=["ann", "ben"], codes=["Access/Bus"],
-                      documents=["talk", "other"])  # fmt: skip
+    both = unit_table(
+        small, coders=["ann", "ben"], codes=["Access/Bus"], documents=["talk", "other"]
+    )
     assert both.documents == ("talk", "other")
     assert rows(both, "Access/Bus") == [[0, 0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 1, 1, 0, 0, 0, 0]]

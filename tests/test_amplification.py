@@ -92,8 +92,11 @@ def test_importing_codings_is_linear(tmp_path: Path) -> None:
 
 def _docx(paragraphs: int) -> bytes:
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    body = (f"<w:document {ns}><w:body><w:p><w:r><w:t>Amy: hello</w:t></w:r></w:p>"
-            + "<w:p/>" * paragraphs + "</w:body></w:document>")  # fmt: skip
+    body = (
+        f"<w:document {ns}><w:body><w:p><w:r><w:t>Amy: hello</w:t></w:r></w:p>"
+        + "<w:p/>" * paragraphs
+        + "</w:body></w:document>"
+    )
     types = (
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'

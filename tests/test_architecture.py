@@ -48,9 +48,7 @@ def test_every_top_level_module_has_a_layer() -> None:
     assert named - present == set()
 
 
-def test_a_broken_contract_is_reported(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_broken_contract_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The check can fail: the store importing the project would break the layers."""
     text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     broken = text + (

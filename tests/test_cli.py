@@ -80,17 +80,50 @@ def test_import_reports_each_file_and_fails_only_the_bad_ones(
 
 
 def test_code_codings_remove_and_log(run, study: str) -> None:  # type: ignore[no-untyped-def]
-    result = run("code", study, "--coder", "ann", "--document", "interview",
-                 "--code", "Barriers/Travel", "--quote", "the bus")  # fmt: skip
+    result = run(
+        "code",
+        study,
+        "--coder",
+        "ann",
+        "--document",
+        "interview",
+        "--code",
+        "Barriers/Travel",
+        "--quote",
+        "the bus",
+    )
     assert result.code == 0 and "coded interview" in result.out
-    run("code", study, "--coder", "bo", "--document", "interview", "--code", "Safety",
-        "--start", "0", "--end", "10")  # fmt: skip
+    run(
+        "code",
+        study,
+        "--coder",
+        "bo",
+        "--document",
+        "interview",
+        "--code",
+        "Safety",
+        "--start",
+        "0",
+        "--end",
+        "10",
+    )
     rows = run("codings", study, "--json").json()
     assert [(r["coder"], r["code"]) for r in rows] == [("bo", "Safety"), ("ann", "Barriers/Travel")]
     assert set(rows[0]) >= {"document", "code", "coder", "start", "end", "text", "origin"}
     assert rows[1]["text"].lower() == "the bus"
-    removed = run("code", study, "--coder", "ann", "--document", "interview",
-                  "--code", "Barriers/Travel", "--quote", "the bus", "--remove")  # fmt: skip
+    removed = run(
+        "code",
+        study,
+        "--coder",
+        "ann",
+        "--document",
+        "interview",
+        "--code",
+        "Barriers/Travel",
+        "--quote",
+        "the bus",
+        "--remove",
+    )
     assert removed.code == 0 and "removed" in removed.out
     assert len(run("codings", study, "--json").json()) == 1
     log = run("log", study, "--json", "--action", "coding.").json()
@@ -100,14 +133,24 @@ def test_code_codings_remove_and_log(run, study: str) -> None:  # type: ignore[n
 
 def test_errors_are_one_line_with_exit_status(run, study: str) -> None:  # type: ignore[no-untyped-def]
     cases = [
-        ("code", study, "--coder", "a", "--document", "interview", "--code", "Travel",
-         "--quote", "bus"),
+        (
+            "code",
+            study,
+            "--coder",
+            "a",
+            "--document",
+            "interview",
+            "--code",
+            "Travel",
+            "--quote",
+            "bus",
+        ),
         ("code", study, "--coder", "a", "--document", "nope", "--code", "Safety", "--quote", "bus"),
         ("code", study, "--coder", "a", "--document", "interview", "--code", "Safety"),
         ("documents", "missing.qualcode"),
         ("import", study, "nothing-here.txt"),
         ("codebook", "import", study, "nothing.yaml"),
-    ]  # fmt: skip
+    ]
     for args in cases:
         result = run(*args)
         assert result.code != 0, args
@@ -122,8 +165,21 @@ def test_codebook_show_export_import_add(run, study: str, tmp_path: Path) -> Non
     exported = tmp_path / "out.yaml"
     assert run("codebook", "export", study, "-o", str(exported)).code == 0
     assert run("codebook", "validate", str(exported)).out.strip().endswith("11 codes")
-    assert run("codebook", "add", study, "Childcare", "--parent", "Barriers",
-               "--keyword", "kids", "--color", "#123").code == 0  # fmt: skip
+    assert (
+        run(
+            "codebook",
+            "add",
+            study,
+            "Childcare",
+            "--parent",
+            "Barriers",
+            "--keyword",
+            "kids",
+            "--color",
+            "#123",
+        ).code
+        == 0
+    )
     codes = {c["path"]: c for c in run("codebook", "show", study, "--json").json()}
     assert codes["Barriers/Childcare"]["color"] == "#112233"
     result = run("codebook", "import", study, str(exported))
@@ -134,8 +190,12 @@ def test_cases_speakers_coders_memos(run, study: str) -> None:  # type: ignore[n
     assert run("cases", "import", study, str(PROJECT_DATA / "cases.csv")).code == 0
     assert run("cases", "add", study, "S01", "group=staff", "site=Hub").code == 0
     assert run("cases", "set", study, "S01", "years=4").code == 0
-    assert run("cases", "assign", study, "S01", "--document", "interview",
-               "--speaker", "Interviewer").code == 0  # fmt: skip
+    assert (
+        run(
+            "cases", "assign", study, "S01", "--document", "interview", "--speaker", "Interviewer"
+        ).code
+        == 0
+    )
     listed = {c["name"]: c for c in run("cases", "list", study, "--json").json()}
     assert listed["S01"]["attributes"] == {"group": "staff", "site": "Hub", "years": 4}
     assert listed["S01"]["speakers"] == ["interview: Interviewer"]
@@ -202,8 +262,14 @@ def test_help_imports_neither_spacy_nor_textual() -> None:
         "heavy = [m for m in ('spacy', 'textual', 'sqlalchemy') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
-                         env={**os.environ, "PYTHONPATH": str(REPO)}, check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=True,
+    )
     assert "Usage:" in out.stdout
     assert "HEAVY []" in out.stdout
 
@@ -214,10 +280,12 @@ def test_console_script_runs_from_a_shell(tmp_path: Path) -> None:
     exe = str(beside) if beside.exists() else shutil.which("qualcode")
     if exe is None:
         pytest.skip("the qualcode command is not installed (pip install -e .)")
-    out = subprocess.run([exe, "init", str(tmp_path / "s.qualcode")], capture_output=True,
-                         text=True)  # fmt: skip
+    out = subprocess.run(
+        [exe, "init", str(tmp_path / "s.qualcode")], capture_output=True, text=True
+    )
     assert out.returncode == 0 and "created" in out.stdout
-    missing = subprocess.run([exe, "documents", str(tmp_path / "nope.qualcode")],
-                             capture_output=True, text=True)  # fmt: skip
+    missing = subprocess.run(
+        [exe, "documents", str(tmp_path / "nope.qualcode")], capture_output=True, text=True
+    )
     assert missing.returncode == 1
     assert missing.stderr.startswith("qualcode: error: ") and "Traceback" not in missing.stderr

@@ -32,8 +32,10 @@ def test_merge_moves_codings_and_archives_the_source(project: Project) -> None:
     assert target.path == "Barriers/Food"
     active = project.codings()
     assert sorted((c.coder, c.text) for c in active) == [
-        ("ann", "Lunch"), ("ann", "bus"), ("bo", "Lunch"),
-    ]  # fmt: skip
+        ("ann", "Lunch"),
+        ("ann", "bus"),
+        ("bo", "Lunch"),
+    ]
     assert {c.code for c in active} == {"Barriers/Food"}
     assert len(project.codings(include_deleted=True)) == 4, "the duplicate is kept as deleted"
     assert project.code("Barriers/Travel").archived

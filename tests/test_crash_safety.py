@@ -123,7 +123,9 @@ def test_sigkill_never_loses_a_reported_action(tmp_path: Path) -> None:
             worker.wait()
         worker.stdout.close()
     elapsed = time.monotonic() - began
-    print(f"\ncrash test: {kills} kills, {done} actions checked ({len(applied)} codings, "
-          f"{len(removed)} removals) in {elapsed:.1f} s")  # fmt: skip
+    print(
+        f"\ncrash test: {kills} kills, {done} actions checked ({len(applied)} codings, "
+        f"{len(removed)} removals) in {elapsed:.1f} s"
+    )
     assert kills >= 50 or done == ACTIONS
     assert done > kills  # the kills came while actions were being saved, not only before

@@ -29,8 +29,17 @@ def test_survey_respondents_with_the_same_answer_are_two_documents(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("QUALCODE_USER", "tester")
     shutil.copy(DATA / "dup.csv", tmp_path / "dup.csv")
-    args = ["import", "d.qualcode", "dup.csv", "--responses", "row",
-            "--text-column", "Answer", "--id-column", "ResponseId"]  # fmt: skip
+    args = [
+        "import",
+        "d.qualcode",
+        "dup.csv",
+        "--responses",
+        "row",
+        "--text-column",
+        "Answer",
+        "--id-column",
+        "ResponseId",
+    ]
     assert _run(["init", "d.qualcode"]) == 0
     assert _run(args) == 0, capsys.readouterr().err
     capsys.readouterr()

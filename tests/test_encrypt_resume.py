@@ -72,8 +72,13 @@ def test_a_killed_encryption_is_finished_by_running_it_again(
     project: Path, kill_after: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
     original = dump(project, None)
-    worker = subprocess.Popen([sys.executable, str(WORKER), str(project), PASS], cwd=REPO,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    worker = subprocess.Popen(
+        [sys.executable, str(WORKER), str(project), PASS],
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert worker.stdin is not None and worker.stdout is not None
     try:
         for step in range(1, kill_after + 1):

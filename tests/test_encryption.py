@@ -81,8 +81,9 @@ def test_nothing_readable_in_any_file_written(
         text = project.document_text(document)
         for index, turn in enumerate(project.turns(document)[1:40:3]):
             code = project.codes()[index % len(names)].path
-            project.apply_code(document=document, code=code, coder=CODER,
-                               start=turn.body_start, end=turn.end)  # fmt: skip
+            project.apply_code(
+                document=document, code=code, coder=CODER, start=turn.body_start, end=turn.end
+            )
         project.add_memo(MEMO, coder=CODER)
         project.backup("manual")
         needles = sentences() + [n for n in names if len(n) > 12] + [CODER, MEMO, PASS]
@@ -144,8 +145,22 @@ def test_encrypt_decrypt_and_change_keep_everything(
     path = env / "plain.qualcode"
     assert run_cli(capsys, "init", str(path), "--codebook", str(CODEBOOK))[0] == 0
     assert run_cli(capsys, "import", str(path), str(SAMPLE / "p01-amy.txt"))[0] == 0
-    assert run_cli(capsys, "code", str(path), "--coder", "ann", "--document", "p01-amy",
-                   "--code", "Travel support", "--quote", "bus")[0] == 0  # fmt: skip
+    assert (
+        run_cli(
+            capsys,
+            "code",
+            str(path),
+            "--coder",
+            "ann",
+            "--document",
+            "p01-amy",
+            "--code",
+            "Travel support",
+            "--quote",
+            "bus",
+        )[0]
+        == 0
+    )
     assert run_cli(capsys, "backups", "create", str(path))[0] == 0
     original = dump(path, None)
 
@@ -181,11 +196,17 @@ def test_a_project_open_elsewhere_is_not_converted(env: Path) -> None:
     with Project.create(path, actor="ann") as project:
         project.add_memo("busy", coder="ann")
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from qualcode import Project; "
-         f"p = Project.open({str(path)!r}); p.memos(); print('open', flush=True); "
-         "sys.stdin.read()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import sys; from qualcode import Project; "
+            f"p = Project.open({str(path)!r}); p.memos(); print('open', flush=True); "
+            "sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "open\n"
         with pytest.raises(QualcodeError, match="open in another program|in use"):

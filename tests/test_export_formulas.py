@@ -37,8 +37,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "cases.csv").write_text(CASES, encoding="utf-8")
     path = folder / "study.qualcode"
     with Project.create(path, actor="=eve") as project:
-        outcome = project.import_files([source], name="=doc",
-                                       roles={"Interviewer": "interviewer"})[0]  # fmt: skip
+        outcome = project.import_files([source], name="=doc", roles={"Interviewer": "interviewer"})[
+            0
+        ]
         assert outcome.error is None, outcome.error
         project.import_cases(folder / "cases.csv")
         project.add_code("=SUM(A1:A9)", definition="=cmd|' /C calc'!A0")
@@ -50,8 +51,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for coder in ("=eve", "+mal"):
             for code in ("=SUM(A1:A9)/+child", "-minus", "@at"):
                 for start in spans[: 2 if code == "-minus" else 3]:
-                    project.apply_code(document="=doc", code=code, coder=coder,
-                                       start=start, end=start + 12)  # fmt: skip
+                    project.apply_code(
+                        document="=doc", code=code, coder=coder, start=start, end=start + 12
+                    )
         project.add_memo("=memo on a code", coder="=eve", target_type="code", target="@at")
     return path
 
@@ -90,8 +92,9 @@ def _xlsx_problems(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("report", REPORTS)
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_no_report_cell_is_a_formula(hostile: Path, tmp_path: Path, report: str,
-                                     suffix: str) -> None:  # fmt: skip
+def test_no_report_cell_is_a_formula(
+    hostile: Path, tmp_path: Path, report: str, suffix: str
+) -> None:
     if suffix == ".csv" and report == "all":
         pytest.skip("a CSV holds one report")
     options = {"by": "group"} if report in ("frequencies", "crosstab") else {}
@@ -120,8 +123,9 @@ def test_agreement_tables_write_no_formula(
     assert _csv_problems(tmp_path / "a.csv") == []
     assert _xlsx_problems(tmp_path / "a.xlsx") == []
     b_csv, b_xlsx = str(tmp_path / "b.csv"), str(tmp_path / "b.xlsx")
-    code, _, err = run(capsys, "agreement", str(hostile), "--coders", "=eve,+mal",
-                       "--csv", b_csv, "--xlsx", b_xlsx)  # fmt: skip
+    code, _, err = run(
+        capsys, "agreement", str(hostile), "--coders", "=eve,+mal", "--csv", b_csv, "--xlsx", b_xlsx
+    )
     assert code == 0, err
     assert _csv_problems(tmp_path / "b.csv") == [] and _xlsx_problems(tmp_path / "b.xlsx") == []
 

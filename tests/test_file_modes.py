@@ -93,9 +93,11 @@ def test_an_export_from_an_encrypted_project_says_it_is_plain(
     _coded(plain).close()
     monkeypatch.setenv(cipher.PASSPHRASE_ENV, "pass phrase")
     out = tmp_path / "codebook.xlsx"
-    for args in (["export", "codebook", str(secret), "-o", str(out)],
-                 ["codebook", "export", str(secret), "-o", str(tmp_path / "book.yaml")],
-                 ["export-qdpx", str(secret), "-o", str(tmp_path / "p.qdpx")]):  # fmt: skip
+    for args in (
+        ["export", "codebook", str(secret), "-o", str(out)],
+        ["codebook", "export", str(secret), "-o", str(tmp_path / "book.yaml")],
+        ["export-qdpx", str(secret), "-o", str(tmp_path / "p.qdpx")],
+    ):
         code, _, err = run_cli(capsys, *args)
         assert code == 0, err
         assert err.count("is not encrypted (only the project is)") == 1, (args, err)

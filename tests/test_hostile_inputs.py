@@ -340,10 +340,24 @@ def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
             data[at:at] = draw(
                 st.one_of(
                     st.binary(min_size=1, max_size=16),
-                    st.sampled_from((b"\x00", b"<", b"&", b'"', b"\n", b"\r", b"\xff\xfe",
-                                     "\u202e".encode(), b"-->", b":", b"]]>", b"<!ENTITY")),
+                    st.sampled_from(
+                        (
+                            b"\x00",
+                            b"<",
+                            b"&",
+                            b'"',
+                            b"\n",
+                            b"\r",
+                            b"\xff\xfe",
+                            "\u202e".encode(),
+                            b"-->",
+                            b":",
+                            b"]]>",
+                            b"<!ENTITY",
+                        )
+                    ),
                 )
-            )  # fmt: skip
+            )
         elif op == "delete":
             del data[at : at + draw(st.integers(1, 32))]
         elif op == "duplicate":

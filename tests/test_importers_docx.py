@@ -23,7 +23,7 @@ def read_one(path: Path) -> ParsedDocument:
 
 
 def turns_of(document: ParsedDocument) -> list[tuple[str | None, str]]:
-    return [(t.speaker, document.text[t.body_start:t.end]) for t in document.turns]
+    return [(t.speaker, document.text[t.body_start : t.end]) for t in document.turns]
 
 
 def make_docx(path: Path) -> Path:
@@ -35,14 +35,20 @@ def make_docx(path: Path) -> Path:
     document.add_paragraph("   ")
     document.add_paragraph("So we asked them what they needed.")
     table = document.add_table(rows=0, cols=2)
-    for speaker, words in [("Speaker", "Text"), ("Interviewer", "And then?"),
-                           ("P02:", "We ran a pilot \u2014 twelve weeks."), ("", "It worked.")]:
+    for speaker, words in [
+        ("Speaker", "Text"),
+        ("Interviewer", "And then?"),
+        ("P02:", "We ran a pilot \u2014 twelve weeks."),
+        ("", "It worked."),
+    ]:
         cells = table.add_row().cells
         cells[0].text, cells[1].text = speaker, words
     document.add_paragraph("Interviewer: Who paid for lunch?")
     timed = document.add_table(rows=0, cols=3)
-    for stamp, speaker, words in [("00:10:05", "P02", "The charity did, from a small grant."),
-                                  ("00:10:30", "Interviewer", "Thank you.")]:
+    for stamp, speaker, words in [
+        ("00:10:05", "P02", "The charity did, from a small grant."),
+        ("00:10:30", "Interviewer", "Thank you."),
+    ]:
         cells = timed.add_row().cells
         cells[0].text, cells[1].text, cells[2].text = stamp, speaker, words
     facts = document.add_table(rows=0, cols=2)
@@ -60,8 +66,11 @@ def test_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
     assert turns_of(document) == [
         (None, "Interview with a member of staff (fictional)"),
         ("Interviewer", "How did the group start?"),
-        ("P02", "We noticed women were not coming to the mixed groups.\n\n"
-                "So we asked them what they needed."),
+        (
+            "P02",
+            "We noticed women were not coming to the mixed groups.\n\n"
+            "So we asked them what they needed.",
+        ),
         ("Interviewer", "And then?"),
         ("P02", "We ran a pilot \u2014 twelve weeks.\n\nIt worked."),
         ("Interviewer", "Who paid for lunch?"),
@@ -95,8 +104,9 @@ def test_plain_text_named_docx(tmp_path: Path) -> None:
     path.write_text("Interviewer: this is really a text file\n", encoding="utf-8")
     with pytest.raises(BadInputError) as caught:
         read_file(path)
-    assert str(caught.value) == (f"{path}: not a valid .docx (the file is damaged or is not a "
-                                 "Word document)")
+    assert str(caught.value) == (
+        f"{path}: not a valid .docx (the file is damaged or is not a Word document)"
+    )
 
 
 def test_truncated_docx(tmp_path: Path) -> None:

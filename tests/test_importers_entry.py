@@ -26,7 +26,7 @@ def error_for(path: Path) -> str:
     message = str(caught.value)
     assert message.startswith(f"{path}: ")  # names the file
     assert "\n" not in message  # one line
-    return message[len(f"{path}: "):]
+    return message[len(f"{path}: ") :]
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -37,7 +37,16 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 def test_supported_suffixes() -> None:
     assert set(SUPPORTED_SUFFIXES) == {
-        ".txt", ".md", ".markdown", ".docx", ".vtt", ".srt", ".nlp", ".csv", ".tsv", ".xlsx",
+        ".txt",
+        ".md",
+        ".markdown",
+        ".docx",
+        ".vtt",
+        ".srt",
+        ".nlp",
+        ".csv",
+        ".tsv",
+        ".xlsx",
     }
 
 
@@ -86,8 +95,10 @@ def test_png_renamed_to_txt_and_png_suffix(tmp_path: Path) -> None:
 
 def test_legacy_word_doc(tmp_path: Path) -> None:
     message = error_for(write(tmp_path, "old.doc", OLE + bytes(504)))
-    assert message == ("legacy Word .doc (Word 97-2003) is not supported (open it in Word or "
-                       "LibreOffice and save it as .docx)")
+    assert message == (
+        "legacy Word .doc (Word 97-2003) is not supported (open it in Word or "
+        "LibreOffice and save it as .docx)"
+    )
 
 
 @pytest.mark.parametrize("suffix", [".docx", ".xlsx"])
@@ -103,28 +114,40 @@ def test_ole_xls(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "expected"),
     [
-        ("a.doc", b"Interviewer: plain text really", "legacy Word .doc files are not supported; "
-                                                      "save it as .docx or .txt"),
+        (
+            "a.doc",
+            b"Interviewer: plain text really",
+            "legacy Word .doc files are not supported; save it as .docx or .txt",
+        ),
         ("a.pdf", b"%PDF-1.7\n...", "PDF files are not supported"),
         ("a.txt", b"%PDF-1.7\n...", "PDF files are not supported"),
         ("a.rtf", b"{\\rtf1\\ansi hello}", "RTF files are not supported"),
-        ("a.odt", b"PK\x03\x04 fake", "OpenDocument .odt files are not supported; save it as "
-                                      ".docx or .txt"),
+        (
+            "a.odt",
+            b"PK\x03\x04 fake",
+            "OpenDocument .odt files are not supported; save it as .docx or .txt",
+        ),
         ("a.txt", b"PK\x03\x04 fake", "is a zip archive, not a .txt text file"),
-        ("a.xyz", b"hello", "unsupported file type '.xyz' (supported types: .txt, .md, "
-                            ".markdown, .docx, .vtt, .srt, .nlp, .csv, .tsv, .xlsx)"),
+        (
+            "a.xyz",
+            b"hello",
+            "unsupported file type '.xyz' (supported types: .txt, .md, "
+            ".markdown, .docx, .vtt, .srt, .nlp, .csv, .tsv, .xlsx)",
+        ),
         ("README", b"hello", "unsupported file type (the name has no suffix)"),
     ],
 )
-def test_unsupported_and_sniffed_types(tmp_path: Path, name: str, data: bytes,
-                                       expected: str) -> None:
+def test_unsupported_and_sniffed_types(
+    tmp_path: Path, name: str, data: bytes, expected: str
+) -> None:
     assert error_for(write(tmp_path, name, data)).startswith(expected)
 
 
 def test_fifty_megabyte_single_line(tmp_path: Path) -> None:
     path = write(tmp_path, "line.txt", b"word " * 10_000_000)
-    assert error_for(path).startswith("a single line of 50,000,000 characters; this does not "
-                                      "look like a transcript")
+    assert error_for(path).startswith(
+        "a single line of 50,000,000 characters; this does not look like a transcript"
+    )
 
 
 @pytest.mark.parametrize("data", [bytes(range(128, 256)) * 3, b"abc " + bytes(range(128, 256))])
@@ -133,8 +156,9 @@ def test_undecodable_bytes(tmp_path: Path, data: bytes) -> None:
 
     assert charset_normalizer.from_bytes(data).best() is None  # the premise of this test
     message = error_for(write(tmp_path, "mystery.txt", data))
-    assert message.startswith("cannot decode the text: it is not UTF-8 and no other encoding "
-                              "fits (save it as UTF-8")
+    assert message.startswith(
+        "cannot decode the text: it is not UTF-8 and no other encoding fits (save it as UTF-8"
+    )
 
 
 def test_control_characters_are_not_text(tmp_path: Path) -> None:
@@ -150,9 +174,39 @@ def test_accepts_str_paths_and_default_options(tmp_path: Path) -> None:
 
 TEXT_SUFFIXES = [".txt", ".md", ".vtt", ".srt", ".nlp", ".csv", ".tsv"]
 _fuzz_tokens = st.sampled_from(
-    ["\n", "\r\n", " ", "\t", ":", "|", ",", ";", '"', "-->", "00:00:01,000", "00:01.500",
-     "WEBVTT", "NOTE", "<v Ann>", "</v>", "<i>", "&amp;", "**", "[", "]", "1", "Ann", "P01",
-     "token|speaker|ts", "speaker,text", "é", "🙂", "\x00", "\xff", "\ufeff"]
+    [
+        "\n",
+        "\r\n",
+        " ",
+        "\t",
+        ":",
+        "|",
+        ",",
+        ";",
+        '"',
+        "-->",
+        "00:00:01,000",
+        "00:01.500",
+        "WEBVTT",
+        "NOTE",
+        "<v Ann>",
+        "</v>",
+        "<i>",
+        "&amp;",
+        "**",
+        "[",
+        "]",
+        "1",
+        "Ann",
+        "P01",
+        "token|speaker|ts",
+        "speaker,text",
+        "é",
+        "🙂",
+        "\x00",
+        "\xff",
+        "\ufeff",
+    ]
 )
 
 
@@ -161,8 +215,9 @@ _fuzz_tokens = st.sampled_from(
     st.sampled_from(TEXT_SUFFIXES),
     st.one_of(
         st.binary(max_size=300),
-        st.lists(_fuzz_tokens, max_size=60).map(lambda parts: "".join(parts).encode("utf-8",
-                                                                                   "surrogatepass")),
+        st.lists(_fuzz_tokens, max_size=60).map(
+            lambda parts: "".join(parts).encode("utf-8", "surrogatepass")
+        ),
     ),
 )
 def test_fuzzed_text_files_never_crash(suffix: str, data: bytes) -> None:
@@ -180,13 +235,14 @@ def test_fuzzed_text_files_never_crash(suffix: str, data: bytes) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.sampled_from([".docx", ".xlsx"]), st.integers(0, 2000), st.binary(min_size=1,
-                                                                            max_size=64))
+@given(
+    st.sampled_from([".docx", ".xlsx"]), st.integers(0, 2000), st.binary(min_size=1, max_size=64)
+)
 def test_corrupted_office_files_fail_cleanly(suffix: str, offset: int, junk: bytes) -> None:
     source = _office_sample(suffix)
     data = bytearray(source)
     position = offset % len(data)
-    data[position:position + len(junk)] = junk
+    data[position : position + len(junk)] = junk
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"bad{suffix}"
         path.write_bytes(bytes(data))

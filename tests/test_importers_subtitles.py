@@ -24,7 +24,7 @@ def read_one(path: Path, options: ImportOptions | None = None) -> ParsedDocument
 
 
 def turns_of(document: ParsedDocument) -> list[tuple[str | None, str]]:
-    return [(t.speaker, document.text[t.body_start:t.end]) for t in document.turns]
+    return [(t.speaker, document.text[t.body_start : t.end]) for t in document.turns]
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -39,12 +39,17 @@ def test_teams_vtt_voice_tags_notes_and_styles() -> None:
     assert turns_of(document) == [
         ("Priya Shah", "Thanks for joining. Can everyone hear me all right?"),
         ("Tom O'Neill", "Yes, loud & clear."),
-        ("Priya Shah", "Good. Let's start with the first question. Unlabelled cue that "
-                       "continues Priya."),
+        (
+            "Priya Shah",
+            "Good. Let's start with the first question. Unlabelled cue that continues Priya.",
+        ),
         ("Tom O'Neill", "Sure."),
     ]
     assert [(t.ts_start, t.ts_end) for t in document.turns] == [
-        (3.12, 8.0), (9.25, 12.9), (13.0, 18.25), (62.0, 64.75),
+        (3.12, 8.0),
+        (9.25, 12.9),
+        (13.0, 18.25),
+        (62.0, 64.75),
     ]
     assert "NOTE" not in document.text and "WEBVTT" not in document.text
     assert document.text.startswith("Priya Shah: Thanks for joining.")
@@ -73,7 +78,10 @@ def test_srt_first_cue_labels_carry_forward() -> None:
         ("Sam", "I'm a nurse -- well, I was."),
     ]
     assert [(t.ts_start, t.ts_end) for t in document.turns] == [
-        (14.73, 18.45), (19.41, 22.83), (23.37, 26.37), (26.37, 27.84),
+        (14.73, 18.45),
+        (19.41, 22.83),
+        (23.37, 26.37),
+        (26.37, 27.84),
     ]
 
 
@@ -92,8 +100,11 @@ def test_srt_broken_timing_names_the_line() -> None:
     ["00:00:03,000 --> later", "00:00:03,000 -->", "00:00:03 --> 00:00:99,000", "aa --> bb"],
 )
 def test_vtt_malformed_arrow_lines(tmp_path: Path, timing: str) -> None:
-    path = write(tmp_path, "bad.vtt", f"WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nA: hi\n\n"
-                                      f"2\n{timing}\nB: ho\n")
+    path = write(
+        tmp_path,
+        "bad.vtt",
+        f"WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nA: hi\n\n2\n{timing}\nB: ho\n",
+    )
     with pytest.raises(BadInputError, match=r"bad\.vtt: line 8: malformed cue timing"):
         read_file(path)
 
@@ -105,47 +116,66 @@ def test_no_cues(tmp_path: Path, text: str) -> None:
 
 
 def test_cues_without_blank_lines_and_hour_free_times(tmp_path: Path) -> None:
-    path = write(tmp_path, "tight.srt", "1\n00:01,000 --> 00:02,500\nAlex: one\n2\n"
-                                        "00:03,000 --> 00:04,000\ntwo\n")
+    path = write(
+        tmp_path,
+        "tight.srt",
+        "1\n00:01,000 --> 00:02,500\nAlex: one\n2\n00:03,000 --> 00:04,000\ntwo\n",
+    )
     document = read_one(path)
     assert turns_of(document) == [("Alex", "one two")]
     assert (document.turns[0].ts_start, document.turns[0].ts_end) == (1.0, 4.0)
 
 
 def test_numeric_voice_tags_use_speaker_names(tmp_path: Path) -> None:
-    path = write(tmp_path, "pod.vtt", "WEBVTT\n\n00:00.000 --> 00:01.000\n<v 0>Hello</v>\n\n"
-                                      "00:01.000 --> 00:02.000\nthere.\n\n"
-                                      "00:02.000 --> 00:03.000\n<v 1>Hi!\n")
+    path = write(
+        tmp_path,
+        "pod.vtt",
+        "WEBVTT\n\n00:00.000 --> 00:01.000\n<v 0>Hello</v>\n\n"
+        "00:01.000 --> 00:02.000\nthere.\n\n"
+        "00:02.000 --> 00:03.000\n<v 1>Hi!\n",
+    )
     assert turns_of(read_one(path)) == [("0", "Hello there."), ("1", "Hi!")]
     named = read_one(path, ImportOptions(speaker_names={"0": "Host", "1": "Guest"}))
     assert turns_of(named) == [("Host", "Hello there."), ("Guest", "Hi!")]
 
 
 def test_two_voices_in_one_cue(tmp_path: Path) -> None:
-    path = write(tmp_path, "two.vtt", "WEBVTT\n\n00:00.000 --> 00:02.000\n<v Ann>Ready?\n"
-                                      "<v Ben>Yes.\n")
+    path = write(
+        tmp_path, "two.vtt", "WEBVTT\n\n00:00.000 --> 00:02.000\n<v Ann>Ready?\n<v Ben>Yes.\n"
+    )
     assert turns_of(read_one(path)) == [("Ann", "Ready?"), ("Ben", "Yes.")]
 
 
 def test_cue_prefix_that_is_a_sentence_is_not_a_speaker(tmp_path: Path) -> None:
-    path = write(tmp_path, "s.srt", "1\n00:00:01,000 --> 00:00:02,000\nKim: the plan\n\n"
-                                    "2\n00:00:02,000 --> 00:00:03,000\nSo the thing is: it works\n"
-                                    "\n3\n00:00:03,000 --> 00:00:04,000\nNote: recorder off\n")
+    path = write(
+        tmp_path,
+        "s.srt",
+        "1\n00:00:01,000 --> 00:00:02,000\nKim: the plan\n\n"
+        "2\n00:00:02,000 --> 00:00:03,000\nSo the thing is: it works\n"
+        "\n3\n00:00:03,000 --> 00:00:04,000\nNote: recorder off\n",
+    )
     assert turns_of(read_one(path)) == [
         ("Kim", "the plan So the thing is: it works Note: recorder off"),
     ]
 
 
 def test_cues_out_of_order_never_end_a_turn_before_it_starts(tmp_path: Path) -> None:
-    path = write(tmp_path, "order.srt", "1\n00:00:05,000 --> 00:00:06,000\nAnn: late\n\n"
-                                        "2\n00:00:01,000 --> 00:00:02,000\nearly\n")
+    path = write(
+        tmp_path,
+        "order.srt",
+        "1\n00:00:05,000 --> 00:00:06,000\nAnn: late\n\n2\n00:00:01,000 --> 00:00:02,000\nearly\n",
+    )
     turn = read_one(path).turns[0]
     assert (turn.ts_start, turn.ts_end) == (5.0, 5.0)
 
 
 def test_unlabelled_subtitles_warn(tmp_path: Path) -> None:
-    path = write(tmp_path, "plain.srt", "1\n00:00:01,000 --> 00:00:02,000\nhello\n\n"
-                                        "2\n00:00:02,000 --> 00:00:03,000\n<b>world</b>\n")
+    path = write(
+        tmp_path,
+        "plain.srt",
+        "1\n00:00:01,000 --> 00:00:02,000\nhello\n\n"
+        "2\n00:00:02,000 --> 00:00:03,000\n<b>world</b>\n",
+    )
     document = read_one(path)
     assert turns_of(document) == [(None, "hello world")]
     assert document.text == "hello world"
@@ -156,7 +186,8 @@ def test_unlabelled_subtitles_warn(tmp_path: Path) -> None:
 
 _cue_words = st.lists(
     st.sampled_from(["hello", "Ça", "va", "5:00", "PM", "—", "🙂", "东京", "it's", "well,", "ok."]),
-    min_size=1, max_size=8,
+    min_size=1,
+    max_size=8,
 ).map(" ".join)
 
 
@@ -180,8 +211,9 @@ def subtitle_files(draw: st.DrawFn) -> tuple[str, list[tuple[float, float, str |
         stamp = _stamp_vtt if vtt else _stamp_srt
         identifier = f"{number}\n" if not vtt or draw(st.booleans()) else ""
         settings_text = " align:start" if vtt and draw(st.booleans()) else ""
-        parts.append(f"{identifier}{stamp(start, millis)} --> {stamp(end, millis)}"
-                     f"{settings_text}\n{text}")
+        parts.append(
+            f"{identifier}{stamp(start, millis)} --> {stamp(end, millis)}{settings_text}\n{text}"
+        )
         cues.append((start + millis / 1000, end + millis / 1000, speaker, " ".join(lines)))
     separator = draw(st.sampled_from(["\n\n", "\n\n\n", "\n  \n"]))
     return separator.join(parts) + draw(st.sampled_from(["", "\n", "\n\n"])), cues

@@ -22,7 +22,7 @@ def read_all(path: Path, options: ImportOptions | None = None) -> list[ParsedDoc
 
 
 def turns_of(document: ParsedDocument) -> list[tuple[str | None, str]]:
-    return [(t.speaker, document.text[t.body_start:t.end]) for t in document.turns]
+    return [(t.speaker, document.text[t.body_start : t.end]) for t in document.turns]
 
 
 def write_xlsx(path: Path, *sheets: list[list[object]]) -> Path:
@@ -43,8 +43,11 @@ def test_csv_turn_per_row_transcript() -> None:
     (document,) = read_all(DATA / "turns.csv")
     assert document.source_format == "csv-turns" and document.name == "turns"
     assert turns_of(document) == [
-        ("Devin Becker", "Welcome, and thanks for talking with me \u2014 shall we start?\n\n"
-                         "Before we start, a note on \"consent\"."),
+        (
+            "Devin Becker",
+            "Welcome, and thanks for talking with me \u2014 shall we start?\n\n"
+            'Before we start, a note on "consent".',
+        ),
         ("Robin Hale", "It's a pleasure."),
         ("DB", "So tell me about your first poems."),
         ("Robin Hale", "They were about the river & the mill."),
@@ -55,27 +58,33 @@ def test_csv_turn_per_row_transcript() -> None:
 
 def test_tsv_chat_with_who_and_message_columns() -> None:
     (document,) = read_all(DATA / "chat.tsv")
-    assert turns_of(document) == [("Kim", "Hello there, can you hear me?"),
-                                  ("Lee", "Yes, loud and clear.")]
+    assert turns_of(document) == [
+        ("Kim", "Hello there, can you hear me?"),
+        ("Lee", "Yes, loud and clear."),
+    ]
     assert [t.ts_start for t in document.turns] == [5.0, 9.0]
 
 
 def test_semicolon_csv_is_sniffed(tmp_path: Path) -> None:
     path = tmp_path / "semi.csv"
-    path.write_text('Speaker;Text\nAnn;Hello, all of you.\nBo;"Hi; nice, to see you."\n',
-                    encoding="utf-8")
+    path.write_text(
+        'Speaker;Text\nAnn;Hello, all of you.\nBo;"Hi; nice, to see you."\n', encoding="utf-8"
+    )
     (document,) = read_all(path)
     assert turns_of(document) == [("Ann", "Hello, all of you."), ("Bo", "Hi; nice, to see you.")]
 
 
 def test_xlsx_turn_per_row(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "t.xlsx", [
-        ["Time", "Speaker", "Text"],
-        ["[00:00:05]", "Interviewer:", "How are you?"],
-        [None, "P01", "Fine, thanks.\r\nReally."],
-        [None, None, "More from P01."],
-        [12.5, "Interviewer", "Good."],
-    ])
+    path = write_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["Time", "Speaker", "Text"],
+            ["[00:00:05]", "Interviewer:", "How are you?"],
+            [None, "P01", "Fine, thanks.\r\nReally."],
+            [None, None, "More from P01."],
+            [12.5, "Interviewer", "Good."],
+        ],
+    )
     (document,) = read_all(path)
     assert document.source_format == "xlsx-turns"
     assert turns_of(document) == [
@@ -97,22 +106,28 @@ def test_csv_responses_one_document_per_row() -> None:
     assert first.case == "R01"
     assert dict(first.attributes) == {"Site": "North", "Age band": "25-34", "Rating": "4"}
     assert turns_of(first) == [
-        ("R01", "The bus fare was paid and there was a hot lunch every week, which made it "
-                "possible."),
-        ("R01", "I would make the sessions a little longer so that there is time to talk "
-                "properly."),
+        (
+            "R01",
+            "The bus fare was paid and there was a hot lunch every week, which made it possible.",
+        ),
+        (
+            "R01",
+            "I would make the sessions a little longer so that there is time to talk properly.",
+        ),
     ]
     assert first.text.startswith("What helped you attend the group?\nThe bus fare")
     turn = first.turns[1]
-    assert first.text[turn.start:turn.body_start] == "What would you change?\n"
+    assert first.text[turn.start : turn.body_start] == "What would you change?\n"
     assert len(documents[1].turns) == 1  # R02 left the second question empty
     assert "Age band" not in documents[2].attributes
 
 
 def test_csv_responses_one_document_per_column() -> None:
     documents = read_all(DATA / "responses.csv", ImportOptions(responses="column"))
-    assert [d.name for d in documents] == ["What helped you attend the group?",
-                                           "What would you change?"]
+    assert [d.name for d in documents] == [
+        "What helped you attend the group?",
+        "What would you change?",
+    ]
     assert [t.speaker for t in documents[1].turns] == ["R01", "R03"]
     assert dict(documents[1].speaker_cases) == {"R01": "R01", "R03": "R03"}
     assert documents[1].text.startswith("R01: I would make the sessions")
@@ -120,8 +135,7 @@ def test_csv_responses_one_document_per_column() -> None:
 
 def test_responses_options_choose_columns(tmp_path: Path) -> None:
     path = tmp_path / "short.csv"
-    path.write_text("code,answer,group\nA7,Too short,staff\n,Also short,women\n",
-                    encoding="utf-8")
+    path.write_text("code,answer,group\nA7,Too short,staff\n,Also short,women\n", encoding="utf-8")
     with pytest.raises(BadInputError, match="found neither transcript columns"):
         read_file(path)
     documents = read_all(path, ImportOptions(text_columns=("answer",), id_column="code"))
@@ -157,8 +171,8 @@ def test_csv_with_only_a_header() -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"speaker,text\nA,\"never closed\n", "line 2: malformed CSV"),
-        (b"speaker,text\nA,\"x\"y\n", "line 2: malformed CSV"),
+        (b'speaker,text\nA,"never closed\n', "line 2: malformed CSV"),
+        (b'speaker,text\nA,"x"y\n', "line 2: malformed CSV"),
         (b"speaker,text\nA,b\x00c\n", "contains NUL characters"),
         (b",,,\n,,\n", "no rows"),
         (b"speaker,text\nA,\nB,   \n", "no rows"),
@@ -180,8 +194,11 @@ def test_empty_xlsx_has_no_rows(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"this is not a workbook at all" * 10, r"not a valid \.xlsx \(the file is damaged or is "
-                                                r"not an Excel workbook\)"),
+        (
+            b"this is not a workbook at all" * 10,
+            r"not a valid \.xlsx \(the file is damaged or is "
+            r"not an Excel workbook\)",
+        ),
         (None, r"could not be read as \.xlsx"),
     ],
 )
@@ -206,19 +223,21 @@ def test_rev_nlp_ten_columns() -> None:
     assert document.source_format == "nlp"
     assert turns_of(document) == [
         ("Speaker 1", "Welcome back, everyone."),
-        ("Speaker 2", "Thanks for having me\u2026 \"quote\" 60,000."),
+        ("Speaker 2", 'Thanks for having me\u2026 "quote" 60,000.'),
         ("Speaker 1", "Okay?"),
     ]
-    assert [(t.ts_start, t.ts_end) for t in document.turns] == [(0.5, 1.8), (2.0, 3.6),
-                                                                (4.0, 4.3)]
+    assert [(t.ts_start, t.ts_end) for t in document.turns] == [(0.5, 1.8), (2.0, 3.6), (4.0, 4.3)]
     assert document.text.split("\n\n")[0] == "Speaker 1: Welcome back, everyone."
 
 
 def test_rev_nlp_eight_columns_with_names() -> None:
     options = ImportOptions(speaker_names={"0": "Operator", "3": "Larry Culp"})
     (document,) = read_all(DATA / "rev8.nlp", options)
-    assert turns_of(document) == [("Operator", "Good day, and welcome."),
-                                  ("Larry Culp", "Thank you."), ("Operator", "Next question.")]
+    assert turns_of(document) == [
+        ("Operator", "Good day, and welcome."),
+        ("Larry Culp", "Thank you."),
+        ("Operator", "Next question."),
+    ]
     assert document.turns[0].ts_start is None
 
 

@@ -22,7 +22,7 @@ def read_one(path: Path) -> ParsedDocument:
 
 
 def turns_of(document: ParsedDocument) -> list[tuple[str | None, str]]:
-    return [(t.speaker, document.text[t.body_start:t.end]) for t in document.turns]
+    return [(t.speaker, document.text[t.body_start : t.end]) for t in document.turns]
 
 
 ENCODINGS = ["utf8", "utf8bom", "utf16le", "utf16be", "utf16le_nobom", "cp1252", "crlf", "cr"]
@@ -46,17 +46,28 @@ def test_every_encoding_gives_the_same_text(variant: str) -> None:
 def test_plain_interview_with_header_block() -> None:
     document = read_one(DATA / "interview_plain.txt")
     turns = turns_of(document)
-    assert turns[0] == (None, "Title: Feasibility study interview (fictional)\n"
-                              "Date: 2024-03-05\nLocation: Outreach office")
+    assert turns[0] == (
+        None,
+        "Title: Feasibility study interview (fictional)\n"
+        "Date: 2024-03-05\nLocation: Outreach office",
+    )
     assert [speaker for speaker, _ in turns] == [
-        None, "Interviewer", "P01", "Interviewer", "P01", "Interviewer 2", "P01",
+        None,
+        "Interviewer",
+        "P01",
+        "Interviewer",
+        "P01",
+        "Interviewer 2",
+        "P01",
     ]
     # An unlabelled paragraph continues P01; "Honestly:" and "Note:" are not speakers.
     assert turns[2][1].endswith("\n\nIt was the first time anyone asked what I needed.")
-    assert turns[4][1] == ("Honestly: the bus fare and the lunch. Without those I would not "
-                           "have come back.\nNote: participant laughed here.")
+    assert turns[4][1] == (
+        "Honestly: the bus fare and the lunch. Without those I would not "
+        "have come back.\nNote: participant laughed here."
+    )
     first = document.turns[1]
-    assert document.text[first.start:first.body_start] == "Interviewer: "
+    assert document.text[first.start : first.body_start] == "Interviewer: "
     assert document.warnings == ()
 
 
@@ -64,9 +75,15 @@ def test_markdown_label_styles() -> None:
     document = read_one(DATA / "interview_styles.md")
     assert document.source_format == "md"
     assert [(t.speaker, t.ts_start) for t in document.turns] == [
-        ("Interviewer", None), ("Dana Okafor", None), ("Interviewer", 83.0),
-        ("Dana Okafor", 90.0), ("Dana Okafor", 125.0), ("Interviewer", 160.0),
-        ("Interviewer", None), ("Dana Okafor", None), ("INTERVIEWER", None),
+        ("Interviewer", None),
+        ("Dana Okafor", None),
+        ("Interviewer", 83.0),
+        ("Dana Okafor", 90.0),
+        ("Dana Okafor", 125.0),
+        ("Interviewer", 160.0),
+        ("Interviewer", None),
+        ("Dana Okafor", None),
+        ("INTERVIEWER", None),
     ]
     assert turns_of(document)[7] == ("Dana Okafor", "Only a one-day course.\nIt was not enough.")
     assert turns_of(document)[8] == ("INTERVIEWER", "Thank you.")
@@ -75,7 +92,9 @@ def test_markdown_label_styles() -> None:
 def test_otter_labels_alone_on_a_line() -> None:
     document = read_one(DATA / "otter.txt")
     assert [(t.speaker, t.ts_start) for t in document.turns] == [
-        ("Sara Mannheimer", 13.0), ("Participant 3", 45.0), ("Sara Mannheimer", 3727.0),
+        ("Sara Mannheimer", 13.0),
+        ("Participant 3", 45.0),
+        ("Sara Mannheimer", 3727.0),
     ]
     assert turns_of(document)[1][1] == "I trained as a social worker in 2009."
 
@@ -95,7 +114,9 @@ def test_non_ascii_names_and_bodies() -> None:
 def test_zoom_chat_export() -> None:
     document = read_one(DATA / "zoom_chat.txt")
     assert [(t.speaker, t.ts_start) for t in document.turns] == [
-        ("luc.example", 833.0), ("Maya Ruiz", 1148.0), ("Luis Pinto | Site B", 2200.0),
+        ("luc.example", 833.0),
+        ("Maya Ruiz", 1148.0),
+        ("Luis Pinto | Site B", 2200.0),
         ("Luis Pinto | Site B", 2730.0),
     ]
     assert turns_of(document)[0][1] == "hi all 👋"
@@ -132,8 +153,11 @@ def test_decode_utf32_with_bom() -> None:
 
 def test_bad_utf16_names_the_byte_offset() -> None:
     data = codecs.BOM_UTF16_LE + "ok".encode("utf-16-le") + b"\x00\xdc"  # a lone low surrogate
-    with pytest.raises(BadInputError, match=r"x\.txt: is not valid UTF-16: bad bytes at byte "
-                                            r"offset \d+"):
+    with pytest.raises(
+        BadInputError,
+        match=r"x\.txt: is not valid UTF-16: bad bytes at byte "
+        r"offset \d+",
+    ):
         decode_bytes(data, "x.txt")
 
 

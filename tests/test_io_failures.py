@@ -35,8 +35,14 @@ def qualcode(*args: str, limit: int | None = None) -> subprocess.CompletedProces
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     env = dict(os.environ, **{cipher.PASSPHRASE_ENV: PASS})
-    return subprocess.run([sys.executable, "-m", "qualcode", *args], capture_output=True,
-                          text=True, cwd=REPO, env=env, preexec_fn=file_size_limit)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "qualcode", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        preexec_fn=file_size_limit,
+    )
 
 
 def one_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -50,8 +56,9 @@ def one_line(result: subprocess.CompletedProcess[str]) -> str:
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     point = tmp_path / "disk"
     point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(point)],
-                             capture_output=True)  # fmt: skip
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(point)], capture_output=True
+    )
     if mounted.returncode != 0:
         pytest.skip("cannot mount a small tmpfs here (needs root)")
     try:
@@ -111,12 +118,19 @@ def test_encrypt_under_a_file_size_limit_is_not_in_use(tmp_path: Path) -> None:
     project = _project(tmp_path / "study.qualcode")
     # A writer killed after its commits leaves them in the write-ahead log.
     writer = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from qualcode import Project\n"
-         f"p = Project.open({str(project)!r}, actor='ann')\n"
-         "for n in range(300): p.add_memo('memo text ' * 60, coder='ann')\n"
-         "print('written', flush=True); sys.stdin.read()"],
-        cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import sys; from qualcode import Project\n"
+            f"p = Project.open({str(project)!r}, actor='ann')\n"
+            "for n in range(300): p.add_memo('memo text ' * 60, coder='ann')\n"
+            "print('written', flush=True); sys.stdin.read()",
+        ],
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert writer.stdout is not None and writer.stdout.readline() == "written\n"
     os.kill(writer.pid, signal.SIGKILL)
     writer.wait(timeout=60)
@@ -140,8 +154,9 @@ def test_pseudonymise_says_the_work_is_saved_when_the_log_cannot_be_emptied(
     names.write_text("name\nAmy\nRachel\n")
     # The commit goes to the write-ahead log; folding it into the file would grow the file
     # past the limit.
-    result = qualcode("pseudonymise", str(project), "--names", str(names), "--yes",
-                      limit=project.stat().st_size)  # fmt: skip
+    result = qualcode(
+        "pseudonymise", str(project), "--names", str(names), "--yes", limit=project.stat().st_size
+    )
     err = one_line(result)
     assert "the replacements are saved" in err and "internal error" not in err
     with Project.open(project) as opened:  # saved, and the next run empties the log

@@ -114,10 +114,12 @@ def interview(tmp_path: Path) -> Path:
     """A closed project: the test codebook and 'interview', with alice's two codings."""
     path = tmp_path / "a.qualcode"
     with make(path, ("interview", INTERVIEW.read_text(encoding="utf-8"))) as project:
-        project.apply_code(document="interview", code="Barriers/Travel", coder="alice",
-                           quote="the bus fare")  # fmt: skip
-        project.apply_code(document="interview", code="Barriers/Food", coder="alice",
-                           quote="Lunch helped")  # fmt: skip
+        project.apply_code(
+            document="interview", code="Barriers/Travel", coder="alice", quote="the bus fare"
+        )
+        project.apply_code(
+            document="interview", code="Barriers/Food", coder="alice", quote="Lunch helped"
+        )
     return path
 
 
@@ -136,7 +138,9 @@ def test_the_same_transcript_imported_in_two_projects_is_one_document(tmp_path: 
         (document,) = merged.documents()
         assert document.name == "interview"
         assert {(c.document, c.coder) for c in merged.codings()} == {
-            ("interview", "alice"), ("interview", "bob")}  # fmt: skip
+            ("interview", "alice"),
+            ("interview", "bob"),
+        }
         turns = [(t.start, t.body_start, t.end, t.speaker) for t in merged.turns("interview")]
         assert [s.role for s in merged.speakers() if s.label == "P01"] == ["other"]
     with Project.open(tmp_path / "a.qualcode") as a:  # the turns came with the document
@@ -162,7 +166,10 @@ def test_one_text_under_two_names_is_two_documents(tmp_path: Path) -> None:
         assert sorted(docs) == ["R_1", "R_2", "R_3"]
         assert docs["R_1"] == uuids["R_1"] and docs["R_2"] == uuids["R_2"]
         assert sorted((c.document, c.coder) for c in merged.codings()) == [
-            ("R_1", "alice"), ("R_2", "bob"), ("R_3", "carol")]  # fmt: skip
+            ("R_1", "alice"),
+            ("R_2", "bob"),
+            ("R_3", "carol"),
+        ]
     assert result.matched["documents"] == 2
     assert not [c for c in result.conflicts if c.kind.startswith("document")]
     merge_projects([tmp_path / "m", tmp_path / "c.qualcode"], tmp_path / "m2")  # idempotent
@@ -177,8 +184,11 @@ def test_one_uuid_with_two_texts_is_checked_and_kept_apart(tmp_path: Path) -> No
         uuid = a.document("interview").uuid
     copy(tmp_path / "a.qualcode", tmp_path / "b.qualcode")
     db = sqlite3.connect(tmp_path / "b.qualcode")  # a copy edited outside qualcode
-    db.execute("UPDATE documents SET text = ?, sha256 = 'x' || sha256, imported_at = "
-               "'2999-01-01 00:00:00'", (TEXTS[1],))  # fmt: skip
+    db.execute(
+        "UPDATE documents SET text = ?, sha256 = 'x' || sha256, imported_at = "
+        "'2999-01-01 00:00:00'",
+        (TEXTS[1],),
+    )
     db.commit()
     db.close()
     result = merge_projects([tmp_path / "b.qualcode", tmp_path / "a.qualcode"], tmp_path / "m")
@@ -188,7 +198,9 @@ def test_one_uuid_with_two_texts_is_checked_and_kept_apart(tmp_path: Path) -> No
         assert docs["interview (2)"][1] == TEXTS[1] and docs["interview (2)"][0] != uuid
         assert sorted(c.document for c in merged.codings()) == ["interview", "interview (2)"]
     assert [c.kind for c in result.conflicts if c.kind.startswith("document")] == [
-        "document identity", "document name"]  # fmt: skip
+        "document identity",
+        "document name",
+    ]
     merge_projects([tmp_path / "m", tmp_path / "b.qualcode"], tmp_path / "m2")
     assert dump(tmp_path / "m2") == dump(tmp_path / "m")
 
@@ -238,8 +250,9 @@ def test_conflicts_are_reported_and_nothing_is_dropped(tmp_path: Path, interview
 def test_coders_are_kept_apart_and_duplicates_counted_once(tmp_path: Path, interview: Path) -> None:
     second = copy(interview, tmp_path / "b.qualcode")
     with Project.open(second) as b:
-        b.apply_code(document="interview", code="Barriers/Travel", coder="bob",
-                     quote="the bus fare")  # fmt: skip
+        b.apply_code(
+            document="interview", code="Barriers/Travel", coder="bob", quote="the bus fare"
+        )
         b.add_coder("supervisor sam", role="supervisor")
     merge_projects([interview, second], tmp_path / "m")
     with Project.open(tmp_path / "m") as merged:
@@ -247,8 +260,11 @@ def test_coders_are_kept_apart_and_duplicates_counted_once(tmp_path: Path, inter
         assert sorted(c.coder for c in codings) == ["alice", "bob"]  # same span, two layers
         assert len(merged.codings(coder="alice")) == 2  # in both inputs, merged once
         assert {(c.name, c.role) for c in merged.coders()} == {
-            ("alice", "coder"), ("bob", "coder"), ("consensus", "consensus"),
-            ("supervisor sam", "supervisor")}  # fmt: skip
+            ("alice", "coder"),
+            ("bob", "coder"),
+            ("consensus", "consensus"),
+            ("supervisor sam", "supervisor"),
+        }
 
 
 def test_a_removal_and_a_later_new_coding_the_latest_event_wins(
@@ -256,18 +272,21 @@ def test_a_removal_and_a_later_new_coding_the_latest_event_wins(
 ) -> None:
     removed = copy(interview, tmp_path / "b.qualcode")
     with Project.open(removed) as b:
-        b.remove_code(document="interview", code="Barriers/Food", coder="alice",
-                      quote="Lunch helped")  # fmt: skip
+        b.remove_code(
+            document="interview", code="Barriers/Food", coder="alice", quote="Lunch helped"
+        )
     result = merge_projects([interview, removed], tmp_path / "m1")
     with Project.open(tmp_path / "m1") as merged:
         assert [c.code for c in merged.codings()] == ["Barriers/Travel"]
         assert len(merged.codings(include_deleted=True)) == 2  # the removed one is kept
     assert result.conflict_kinds()["coding removed"] == 1
     with Project.open(interview) as a:  # coded again after the removal: current wins
-        a.remove_code(document="interview", code="Barriers/Food", coder="alice",
-                      quote="Lunch helped")  # fmt: skip
-        a.apply_code(document="interview", code="Barriers/Food", coder="alice",
-                     quote="Lunch helped")  # fmt: skip
+        a.remove_code(
+            document="interview", code="Barriers/Food", coder="alice", quote="Lunch helped"
+        )
+        a.apply_code(
+            document="interview", code="Barriers/Food", coder="alice", quote="Lunch helped"
+        )
     merge_projects([removed, interview], tmp_path / "m2")
     with Project.open(tmp_path / "m2") as merged:
         assert sorted(c.code for c in merged.codings()) == ["Barriers/Food", "Barriers/Travel"]
@@ -290,8 +309,10 @@ def test_memos_cases_and_attributes_are_merged(tmp_path: Path, interview: Path) 
     result = merge_projects([second, interview], tmp_path / "m")
     with Project.open(tmp_path / "m") as merged:
         memos = {m.text: (m.target_type, m.target) for m in merged.memos()}
-        assert memos == {"second thoughts": ("coding", coding),
-                         "on travel": ("code", "Barriers/Travel")}  # fmt: skip
+        assert memos == {
+            "second thoughts": ("coding", coding),
+            "on travel": ("code", "Barriers/Travel"),
+        }
         cases = {c.name: c for c in merged.cases()}
         assert cases["P01"].attributes == {"age": "34", "group": "women", "site": "Clinic"}
         assert cases["P01"].description == "the first participant"
@@ -325,7 +346,10 @@ def test_a_code_merged_in_one_copy_keeps_both_codings(tmp_path: Path, interview:
     with Project.open(tmp_path / "m") as merged:
         codings = merged.codings()
         assert sorted(c.code for c in codings) == [
-            "Barriers/Food", "Barriers/Travel", "Barriers/Travel"]  # fmt: skip
+            "Barriers/Food",
+            "Barriers/Travel",
+            "Barriers/Travel",
+        ]
         assert len({c.uuid for c in codings}) == 3
         assert merged.code("Barriers/Food").archived
     assert result.conflict_kinds()["coding identity"] == 1
@@ -381,8 +405,9 @@ def test_cli_merge_prints_a_summary_and_writes_the_report(
     with Project.open(second) as b:
         b.update_code("Barriers/Travel", definition="About transport.")
     out, report = tmp_path / "team.qualcode", tmp_path / "merge.md"
-    code, stdout, stderr = run_cli(capsys, "merge", str(interview), str(second), "-o", str(out),
-                                   "--report", str(report))  # fmt: skip
+    code, stdout, stderr = run_cli(
+        capsys, "merge", str(interview), str(second), "-o", str(out), "--report", str(report)
+    )
     assert code == 0, stderr
     assert stdout.startswith(f"merged 2 projects into {out}: 1 documents, 11 codes")
     assert f"1 conflicts (1 code definition); details in {report}" in stdout
@@ -410,9 +435,13 @@ def _newer(path: Path) -> None:
     ids=["missing", "text-file", "empty-file", "newer-schema"],
 )
 def test_a_bad_input_is_one_line_and_leaves_no_output(
-    tmp_path: Path, interview: Path, capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch, make_bad: Any, problem: str,
-) -> None:  # fmt: skip
+    tmp_path: Path,
+    interview: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    make_bad: Any,
+    problem: str,
+) -> None:
     monkeypatch.delenv("QUALCODE_PASSPHRASE", raising=False)  # nobody to ask, nothing set
     bad = copy(interview, tmp_path / "bad.qualcode") if make_bad is _newer else tmp_path / "bad"
     make_bad(bad)
@@ -475,14 +504,18 @@ def test_export_coder_holds_one_layer_that_merge_folds_back(
         team.import_files([source])
     work = copy(interview, tmp_path / "bob.qualcode")
     with Project.open(work) as bob:  # bob codes in his copy
-        coding = bob.apply_code(document="interview", code="Safety/Travel", coder="bob",
-                                quote="Did you feel safe?")  # fmt: skip
+        coding = bob.apply_code(
+            document="interview", code="Safety/Travel", coder="bob", quote="Did you feel safe?"
+        )
         bob.add_memo("why safety", coder="bob", target_type="coding", target=coding.uuid)
-        bob.add_memo("on alice's", coder="bob", target_type="coding",
-                     target=bob.codings(coder="alice")[0].uuid)  # fmt: skip
+        bob.add_memo(
+            "on alice's",
+            coder="bob",
+            target_type="coding",
+            target=bob.codings(coder="alice")[0].uuid,
+        )
     layer = tmp_path / "bob-layer.qualcode"
-    code, out, err = run_cli(capsys, "export-coder", str(work), "--coder", "bob", "-o",
-                             str(layer))  # fmt: skip
+    code, out, err = run_cli(capsys, "export-coder", str(work), "--coder", "bob", "-o", str(layer))
     assert code == 0, err
     assert out.splitlines() == [
         f"wrote bob's layer of {work} to {layer}: 1 codings on 1 documents, 1 memos, 11 codes",
@@ -496,12 +529,14 @@ def test_export_coder_holds_one_layer_that_merge_folds_back(
     merge_projects([interview, work], tmp_path / "m2")
     with Project.open(tmp_path / "m1") as m1, Project.open(tmp_path / "m2") as m2:
         assert [(c.coder, c.code, c.uuid) for c in m1.codings()] == [
-            (c.coder, c.code, c.uuid) for c in m2.codings()]  # fmt: skip
+            (c.coder, c.code, c.uuid) for c in m2.codings()
+        ]
         assert len(m1.documents()) == 2
     merge_projects([tmp_path / "m1", layer], tmp_path / "m3")
     assert dump(tmp_path / "m3") == dump(tmp_path / "m1")  # folding it in again adds nothing
-    code, _out, err = run_cli(capsys, "export-coder", str(work), "--coder", "carol", "-o",
-                              str(tmp_path / "c.qualcode"))  # fmt: skip
+    code, _out, err = run_cli(
+        capsys, "export-coder", str(work), "--coder", "carol", "-o", str(tmp_path / "c.qualcode")
+    )
     assert code == 1 and err == (
         f"qualcode: error: {work}: no coder named 'carol' (see: qualcode coders list)\n"
     )
@@ -528,19 +563,30 @@ CODEBOOK_PATHS = {"/".join(path) for path, _spec in CODEBOOK.walk()}
 # -- properties ----------------------------------------------------------------------------------
 OPS = st.one_of(
     st.tuples(st.just("import"), st.integers(0, 2), st.sampled_from(["t1", "t2", "t3"])),
-    st.tuples(st.just("code"), st.integers(0, 5), st.sampled_from(LEAVES),
-              st.sampled_from(["alice", "bob"]), st.integers(0, 60), st.integers(1, 25)),
+    st.tuples(
+        st.just("code"),
+        st.integers(0, 5),
+        st.sampled_from(LEAVES),
+        st.sampled_from(["alice", "bob"]),
+        st.integers(0, 60),
+        st.integers(1, 25),
+    ),
     st.tuples(st.just("remove"), st.integers(0, 9)),
     st.tuples(st.just("favourite"), st.integers(0, 9)),
-    st.tuples(st.just("memo"), st.sampled_from(["project", "document", "code", "coding", "case"]),
-              st.sampled_from(["alice", "bob"]), st.sampled_from(["a note", "another note"])),
+    st.tuples(
+        st.just("memo"),
+        st.sampled_from(["project", "document", "code", "coding", "case"]),
+        st.sampled_from(["alice", "bob"]),
+        st.sampled_from(["a note", "another note"]),
+    ),
     st.tuples(st.just("define"), st.sampled_from(LEAVES), st.sampled_from(["", "one", "two"])),
-    st.tuples(st.just("add code"), st.sampled_from([None, "Barriers"]),
-              st.sampled_from(["New", "Other"])),
+    st.tuples(
+        st.just("add code"), st.sampled_from([None, "Barriers"]), st.sampled_from(["New", "Other"])
+    ),
     st.tuples(st.just("rename"), st.sampled_from(NODES), st.sampled_from(["Food", "Renamed"])),
     st.tuples(st.just("move"), st.sampled_from(NODES), st.sampled_from([None, *NODES[:3]])),
     st.tuples(st.just("case"), st.sampled_from(["P01", "P02"]), st.sampled_from(["18", "x"])),
-)  # fmt: skip
+)
 RECIPE = st.tuples(st.integers(0, 1), st.lists(OPS, max_size=8))
 """A project: a copy of one of two templates (made apart: their UUIDs differ), then up to eight
 changes; a change the project refuses (a duplicate coding, a code moved under itself) is
@@ -580,8 +626,9 @@ def _apply(project: Project, op: tuple[Any, ...], path: Path) -> None:
         name = documents[op[1] % len(documents)]
         length = len(project.document_text(name))
         start = op[4] % (length - 1)
-        project.apply_code(document=name, code=op[2], coder=op[3], start=start,
-                           end=min(length, start + op[5]))  # fmt: skip
+        project.apply_code(
+            document=name, code=op[2], coder=op[3], start=start, end=min(length, start + op[5])
+        )
     elif kind in ("remove", "favourite") and codings:
         coding = codings[op[1] % len(codings)]
         if kind == "remove":
@@ -590,9 +637,13 @@ def _apply(project: Project, op: tuple[Any, ...], path: Path) -> None:
             project.set_favourite(coding.uuid, not coding.favourite)
     elif kind == "memo":
         cases = [c.name for c in project.cases()]
-        targets = {"project": None, "document": documents[0], "code": "Barriers/Travel",
-                   "coding": codings[0].uuid if codings else None,
-                   "case": cases[0] if cases else None}  # fmt: skip
+        targets = {
+            "project": None,
+            "document": documents[0],
+            "code": "Barriers/Travel",
+            "coding": codings[0].uuid if codings else None,
+            "case": cases[0] if cases else None,
+        }
         if op[1] == "project" or targets[op[1]]:
             project.add_memo(op[3], coder=op[2], target_type=op[1], target=targets[op[1]])
     elif kind == "define":
@@ -616,8 +667,9 @@ def test_the_order_of_the_inputs_does_not_matter(
     templates: list[Path], recipes: list[tuple[int, list[Any]]], data: st.DataObject
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        inputs = [build(templates, r, Path(folder, f"in{i}.qualcode")) for i, r in
-                  enumerate(recipes)]  # fmt: skip
+        inputs = [
+            build(templates, r, Path(folder, f"in{i}.qualcode")) for i, r in enumerate(recipes)
+        ]
         shuffled = data.draw(st.permutations(inputs))
         first = merge_projects(inputs, Path(folder, "first.qualcode"))
         second = merge_projects(shuffled, Path(folder, "second.qualcode"))

@@ -42,8 +42,11 @@ def test_sentences_stay_inside_turn_bodies() -> None:
     ]
     spans = pipeline.sentence_spans(text, turns)
     assert [text[s:e] for s, e in spans] == [
-        "I was so tired", "me too.", "Really tired!", "Okay",
-    ]  # fmt: skip
+        "I was so tired",
+        "me too.",
+        "Really tired!",
+        "Okay",
+    ]
     analysis = pipeline.analyse(text, turns)
     assert analysis.turn.tolist() == [0, 1, 1, 2]  # the title outside the turns is left out
 
@@ -52,16 +55,19 @@ def test_paragraphs_of_a_document_without_turns() -> None:
     text = "First paragraph without a stop\n\nSecond one. And more"
     spans = pipeline.sentence_spans(text)
     assert [text[s:e] for s, e in spans] == [
-        "First paragraph without a stop", "Second one.", "And more",
-    ]  # fmt: skip
+        "First paragraph without a stop",
+        "Second one.",
+        "And more",
+    ]
 
 
 def test_brackets_and_abbreviations() -> None:
     text = "The bus fare and the dinner. [laughs] No, but Mr. Smith said so."
     spans = pipeline.sentence_spans(text)
     assert [text[s:e] for s, e in spans] == [
-        "The bus fare and the dinner.", "[laughs] No, but Mr. Smith said so.",
-    ]  # fmt: skip
+        "The bus fare and the dinner.",
+        "[laughs] No, but Mr. Smith said so.",
+    ]
 
 
 def test_token_flags_content_and_negation() -> None:
@@ -93,6 +99,12 @@ def test_importing_the_nlp_packages_imports_neither_spacy_nor_sklearn() -> None:
         "import qualcode.nlp, qualcode.nlp.pipeline, qualcode.suggest, qualcode.cli.suggest\n"
         "print('HEAVY', [m for m in ('spacy', 'sklearn', 'rapidfuzz') if m in sys.modules])\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
-                         env={**os.environ, "PYTHONPATH": str(REPO)}, check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=True,
+    )
     assert "HEAVY []" in out.stdout

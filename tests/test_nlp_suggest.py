@@ -73,10 +73,12 @@ def build(folder: Path) -> Path:
     with Project.create(path, actor="tester") as project:
         project.add_code("Barriers", codable=False)
         project.add_code(
-            "Travel", parent="Barriers", keywords=["bus fare", "timetable"],
+            "Travel",
+            parent="Barriers",
+            keywords=["bus fare", "timetable"],
             definition="Getting to the group: distance and the journey.",
             exclusion="Taxis the service paid for (code Support instead).",
-        )  # fmt: skip
+        )
         project.add_code("Sleep", parent="Barriers", definition="Nights without rest.")
         project.add_code("Looking ahead")
         files = []
@@ -89,8 +91,9 @@ def build(folder: Path) -> Path:
         files.append(new)
         assert all(o.error is None for o in project.import_files(files))
         for n in range(1, 11):
-            project.apply_code(document=f"d{n:02d}", code="Looking ahead", coder="ann",
-                               quote=AHEAD[n - 1])  # fmt: skip
+            project.apply_code(
+                document=f"d{n:02d}", code="Looking ahead", coder="ann", quote=AHEAD[n - 1]
+            )
         project.apply_code(document="d01", code="Sleep", coder="ann", quote=SLEEP)
         project.apply_code(document="d02", code="Travel", coder="ben", quote="They were fine.")
     return path
@@ -291,8 +294,16 @@ def test_the_command_line(study: Project, capsys: pytest.CaptureFixture[str]) ->
     code, out, _err = run("suggest", path, "--document", "new", "--coder", "ann", "--json")
     listed = json.loads(out)
     assert code == 0 and listed
-    assert set(listed[0]) == {"document", "code", "start", "end", "text", "score", "engine",
-                              "explanation"}  # fmt: skip
+    assert set(listed[0]) == {
+        "document",
+        "code",
+        "start",
+        "end",
+        "text",
+        "score",
+        "engine",
+        "explanation",
+    }
     code, out, _err = run("suggest", path, "--coder", "ann", "--code", "Sleep", "--limit", "1")
     assert code == 0 and "Barriers/Sleep" in out and "(in d01)" in out
     code, out, _err = run("suggest", path, "--coder", "ann", "--evaluate", "--json")
@@ -330,7 +341,12 @@ print("OFFLINE", len(found))
 def test_no_network_access_from_pipeline_build_to_suggestions() -> None:
     """A fresh process (so spaCy, the lemma table and scikit-learn load under the guard)."""
     code = NO_NETWORK.format(repo=str(REPO))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
-                         env={**os.environ, "PYTHONPATH": str(REPO)})  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "OFFLINE" in out.stdout and "OFFLINE 0" not in out.stdout

@@ -20,8 +20,11 @@ from .pg_cluster import PASSWORD_USER
 from .terminal import in_terminal
 
 SAMPLE = sorted((REPO / "transcripts_sample").glob("*.txt"))
-EVERY = [p for p in sorted((REPO / "transcripts_sample").iterdir())
-         if p.suffix in (".txt", ".md", ".vtt", ".docx") and p.name != "README.md"]  # fmt: skip
+EVERY = [
+    p
+    for p in sorted((REPO / "transcripts_sample").iterdir())
+    if p.suffix in (".txt", ".md", ".vtt", ".docx") and p.name != "README.md"
+]
 CODEBOOK = REPO / "codebooks" / "dussk.yaml"
 
 
@@ -37,12 +40,24 @@ def test_every_command_takes_a_url(
     assert "imported p01-amy" in ok("import", pg_url, *map(str, EVERY))
     ok("cases", "import", pg_url, str(REPO / "transcripts_sample" / "cases.csv"))
     for coder, quote in (("ann", "bus fare"), ("ben", "bus fare"), ("ann", "dinner")):
-        ok("code", pg_url, "--coder", coder, "--document", "p01-amy", "--code",
-           "Travel support", "--quote", quote)  # fmt: skip
+        ok(
+            "code",
+            pg_url,
+            "--coder",
+            coder,
+            "--document",
+            "p01-amy",
+            "--code",
+            "Travel support",
+            "--quote",
+            quote,
+        )
     codings = json.loads(ok("codings", pg_url, "--json"))
     assert sorted((c["coder"], c["text"]) for c in codings) == [
-        ("ann", "bus fare"), ("ann", "dinner"), ("ben", "bus fare"),
-    ]  # fmt: skip
+        ("ann", "bus fare"),
+        ("ann", "dinner"),
+        ("ben", "bus fare"),
+    ]
     ok("memo", "add", pg_url, "--coder", "ann", "--document", "p01-amy", "A memo on the server")
     assert "Travel support" in ok("agreement", pg_url, "--coders", "ann,ben", "--unit", "turn")
     ok("export", "frequencies", pg_url, "-o", str(tmp_path / "f.csv"), "--by", "group")
@@ -65,8 +80,9 @@ def test_same_schema_on_both_backends(pg_url: str, tmp_path: Path) -> None:
     for url in (pg_url, f"sqlite:///{tmp_path / 'file.qualcode'}"):
         engine = create_engine(url)
         found = inspect(engine)
-        shapes.append({t: sorted(c["name"] for c in found.get_columns(t))
-                       for t in found.get_table_names()})  # fmt: skip
+        shapes.append(
+            {t: sorted(c["name"] for c in found.get_columns(t)) for t in found.get_table_names()}
+        )
         with engine.connect() as connection:
             version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
         shapes[-1]["alembic"] = [version]
@@ -96,10 +112,12 @@ def test_a_dropped_connection_is_reconnected_and_a_retry_is_safe(pg_url: str) ->
         project.apply_code(**span, start=first.body_start, end=first.end)
         admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:  # the network drops: every other session is cut
-            cut = connection.execute(text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )).scalar()  # fmt: skip
+            cut = connection.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar()
         admin.dispose()
         assert cut and cut >= 1
         # The pool notices the dead connection and the next action simply works.
@@ -111,9 +129,11 @@ def test_a_dropped_connection_is_reconnected_and_a_retry_is_safe(pg_url: str) ->
 
 
 def test_passwords_are_asked_never_echoed_never_stored(
-    pg_url: str, pg_admin_url: str, capsys: pytest.CaptureFixture[str],
+    pg_url: str,
+    pg_admin_url: str,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     secret = "s3cret-Pa55"
     admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -124,8 +144,10 @@ def test_passwords_are_asked_never_echoed_never_stored(
     monkeypatch.delenv("PGPASSWORD", raising=False)
     code, out, err = run_cli(capsys, "init", url)  # no terminal to ask in
     assert code == 1 and out == ""
-    assert err == (f"qualcode: error: {url}: the server wants a password (set PGPASSWORD, "
-                   "or type it when asked)\n")  # fmt: skip
+    assert err == (
+        f"qualcode: error: {url}: the server wants a password (set PGPASSWORD, "
+        "or type it when asked)\n"
+    )
     monkeypatch.setenv("PGPASSWORD", "wrong")
     assert run_cli(capsys, "init", url)[0] == 1
     monkeypatch.setenv("PGPASSWORD", secret)
@@ -158,14 +180,24 @@ def test_conflicts_a_team_hits(pg_url: str) -> None:
         assert sorted(edits) == ["Ann's wording", "Ben's wording"]
         # A code merged away while ann codes with it: her codings follow; the old code is
         # refused with a clear message, nothing lost.
-        made = ann.apply_code(document=document, code="Travel support", coder="ann",
-                              start=turns[0].body_start, end=turns[0].end)  # fmt: skip
+        made = ann.apply_code(
+            document=document,
+            code="Travel support",
+            coder="ann",
+            start=turns[0].body_start,
+            end=turns[0].end,
+        )
         ben.merge_codes("Travel support", "Lunch and food at the group")
         [moved] = [c for c in ann.codings(coder="ann") if c.uuid == made.uuid]
         assert moved.code.endswith("Lunch and food at the group")
         with pytest.raises(Exception, match="is archived; restore it to use it"):
-            ann.apply_code(document=document, code="Travel support", coder="ann",
-                           start=turns[1].body_start, end=turns[1].end)  # fmt: skip
+            ann.apply_code(
+                document=document,
+                code="Travel support",
+                coder="ann",
+                start=turns[1].body_start,
+                end=turns[1].end,
+            )
 
 
 def test_a_connection_cut_mid_action_reports_not_saved_and_the_retry_saves_once(
@@ -181,18 +213,27 @@ def test_a_connection_cut_mid_action_reports_not_saved_and_the_retry_saves_once(
         project.import_files(SAMPLE[:1])
         document = project.documents()[0].name
         turn = project.turns(document)[1]
-        span = {"document": document, "code": "Travel support", "coder": "ann",
-                "start": turn.body_start, "end": turn.end}  # fmt: skip
+        span = {
+            "document": document,
+            "code": "Travel support",
+            "coder": "ann",
+            "start": turn.body_start,
+            "end": turn.end,
+        }
         admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:  # every new coding now takes a few seconds
-            connection.execute(text(
-                "CREATE FUNCTION qc_slow() RETURNS trigger LANGUAGE plpgsql AS "
-                "$$ BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$"
-            ))  # fmt: skip
-            connection.execute(text(
-                "CREATE TRIGGER qc_slow BEFORE INSERT ON codings FOR EACH ROW EXECUTE "
-                "FUNCTION qc_slow()"
-            ))  # fmt: skip
+            connection.execute(
+                text(
+                    "CREATE FUNCTION qc_slow() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$ BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$"
+                )
+            )
+            connection.execute(
+                text(
+                    "CREATE TRIGGER qc_slow BEFORE INSERT ON codings FOR EACH ROW EXECUTE "
+                    "FUNCTION qc_slow()"
+                )
+            )
         outcome: list[BaseException | None] = []
 
         def code() -> None:
@@ -206,10 +247,12 @@ def test_a_connection_cut_mid_action_reports_not_saved_and_the_retry_saves_once(
         worker.start()
         with admin.connect() as connection:
             for _ in range(500):  # wait until the insert is inside the server, then cut it
-                cut = connection.execute(text(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    "WHERE query LIKE 'INSERT INTO codings%' AND state = 'active'"
-                )).scalar()  # fmt: skip
+                cut = connection.execute(
+                    text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE query LIKE 'INSERT INTO codings%' AND state = 'active'"
+                    )
+                ).scalar()
                 if cut:
                     break
                 time.sleep(0.05)

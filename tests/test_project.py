@@ -52,9 +52,11 @@ def test_code_by_quote_and_offsets_with_non_ascii_text(project: Project) -> None
 
 def test_quote_matching_forgives_whitespace_case_and_typography(project: Project) -> None:
     coding = project.apply_code(
-        document="interview", code="Barriers/Travel", coder="ann",
+        document="interview",
+        code="Barriers/Travel",
+        coder="ann",
         quote="the bus  fare was PAID, which - honestly",
-    )  # fmt: skip
+    )
     assert coding.text == "The bus fare was paid, which — honestly"
     with pytest.raises(NotFoundError, match="does not contain"):
         project.apply_code(document="interview", code="Safety", coder="ann", quote="helicopter")
@@ -146,8 +148,12 @@ def test_codings_json_shape(project: Project) -> None:
     [row] = [c.to_json() for c in project.codings()]
     assert {"document", "code", "coder", "start", "end", "text", "origin"} <= set(row)
     assert (row["document"], row["code"], row["coder"], row["text"], row["origin"]) == (
-        "interview", "Barriers/Food", "ann", "Lunch", "manual",
-    )  # fmt: skip
+        "interview",
+        "Barriers/Food",
+        "ann",
+        "Lunch",
+        "manual",
+    )
 
 
 def test_bad_file_leaves_nothing_and_good_files_still_import(
@@ -216,8 +222,11 @@ def test_cases_with_typed_attributes(project: Project) -> None:
     assert counts == {"cases": 1, "documents": 1, "speakers": 0}
     case = project.case("P01")
     assert case.attributes == {
-        "age": 34, "group": "participant", "screened": "yes", "site": "Clinic",
-    }  # fmt: skip
+        "age": 34,
+        "group": "participant",
+        "screened": "yes",
+        "site": "Clinic",
+    }
     assert case.documents == ("interview",)
     assert {a.name: a.type for a in project.attributes()}["age"] == "integer"
     with pytest.raises(QualcodeError, match="'age' is integer"):
@@ -238,9 +247,12 @@ def test_memos_on_every_target(project: Project) -> None:
     coding = project.apply_code(document="interview", code="Safety", coder="ann", quote="safe")
     project.add_case("P01")
     targets = [
-        ("project", None), ("document", "interview"), ("code", "Safety"),
-        ("coding", coding.uuid), ("case", "P01"),
-    ]  # fmt: skip
+        ("project", None),
+        ("document", "interview"),
+        ("code", "Safety"),
+        ("coding", coding.uuid),
+        ("case", "P01"),
+    ]
     for kind, target in targets:
         project.add_memo(f"on {kind}", coder="ann", target_type=kind, target=target)
     memos = project.memos()

@@ -50,11 +50,16 @@ def test_the_tables_hold_what_the_records_hold(project: Project) -> None:
     from_table = {
         (documents[d], codes[c], coders[k], s, e, u, bool(f))
         for d, c, k, s, e, u, f in zip(
-            table.document_id.tolist(), table.code_id.tolist(), table.coder_id.tolist(),
-            table.start.tolist(), table.end.tolist(), table.uuid, table.favourite.tolist(),
+            table.document_id.tolist(),
+            table.code_id.tolist(),
+            table.coder_id.tolist(),
+            table.start.tolist(),
+            table.end.tolist(),
+            table.uuid,
+            table.favourite.tolist(),
             strict=True,
         )
-    }  # fmt: skip
+    }
     assert from_table == {
         (c.document, c.code, c.coder, c.start, c.end, c.uuid, c.favourite) for c in rows.codings
     }
@@ -66,11 +71,14 @@ def test_the_tables_hold_what_the_records_hold(project: Project) -> None:
         assert mine.sum() == len(document.turns) > 0
         found = sorted(
             zip(
-                turns.ordinal[mine].tolist(), turns.speaker_id[mine].tolist(),
-                turns.start[mine].tolist(), turns.body_start[mine].tolist(),
-                turns.end[mine].tolist(), strict=True,
+                turns.ordinal[mine].tolist(),
+                turns.speaker_id[mine].tolist(),
+                turns.start[mine].tolist(),
+                turns.body_start[mine].tolist(),
+                turns.end[mine].tolist(),
+                strict=True,
             )
-        )  # fmt: skip
+        )
         assert [(o, labels.get(s), a, b, e) for o, s, a, b, e in found] == [
             (t.ordinal, t.speaker, t.start, t.body_start, t.end) for t in document.turns
         ]

@@ -93,8 +93,13 @@ def test_sources_patterns_fuzzy_and_candidates() -> None:
         "I was born on 3 March 1985. We met on 4 March 2023. Ask Zebedee in Kettleby.\n"
     )
     names = [NameEntry("Claire"), NameEntry("Hope House", "place", "[Hostel A]")]
-    plan = build_plan({"d": text}, names, [("Amy", "participant"), ("Interviewer", "interviewer")],
-                      key={}, confirm=["Zebedee"])  # fmt: skip
+    plan = build_plan(
+        {"d": text},
+        names,
+        [("Amy", "participant"), ("Interviewer", "interviewer")],
+        key={},
+        confirm=["Zebedee"],
+    )
     found = {e.original: (e.kind, e.source, e.replacement, e.selected) for e in plan.rows()}
     assert found["Claire"] == ("person", "list", "[Person 1]", True)
     assert "Clare" in plan.entities["claire"].spellings  # a misspelt variant, same label
@@ -119,9 +124,12 @@ def test_sources_patterns_fuzzy_and_candidates() -> None:
 
 def test_labels_continue_from_the_key() -> None:
     key = {"claire": ("Claire", "person", "[Person 4]")}
-    plan = build_plan({"d": "Claire met Rachel and Dawn."}, [NameEntry("Rachel"),
-                      NameEntry("Claire"), NameEntry("Dawn", replacement="[Person 1]")], [],
-                      key=key)  # fmt: skip
+    plan = build_plan(
+        {"d": "Claire met Rachel and Dawn."},
+        [NameEntry("Rachel"), NameEntry("Claire"), NameEntry("Dawn", replacement="[Person 1]")],
+        [],
+        key=key,
+    )
     labels = {e.original: e.replacement for e in plan.rows()}
     assert labels == {"Claire": "[Person 4]", "Dawn": "[Person 1]", "Rachel": "[Person 2]"}
 
@@ -156,8 +164,9 @@ def test_codings_cover_the_same_words_and_nothing_is_left(demo: Path) -> None:
     key = keyfile.load_key(result.key)
     assert key["amy"] == ("Amy", "person", "[Participant 1]") and len(key) == 13
     # The old text is gone from the file and its log, not just unreachable (secure_delete).
-    data = demo.read_bytes() + (Path(f"{demo}-wal").read_bytes() if Path(f"{demo}-wal").exists()
-                                else b"")  # fmt: skip
+    data = demo.read_bytes() + (
+        Path(f"{demo}-wal").read_bytes() if Path(f"{demo}-wal").exists() else b""
+    )
     assert b"It was Claire, off the van" not in data
     assert b"It was Claire, off the van" in result.backup.read_bytes()
 
@@ -177,10 +186,17 @@ def test_encrypted_project_keeps_key_and_backup_encrypted(
 
 
 EXPORTS = [
-    ("quotes", ".docx"), ("quotes", ".md"), ("quotes", ".csv"), ("quotes", ".xlsx"),
-    ("matrix", ".xlsx"), ("codebook", ".md"), ("codebook", ".docx"), ("saturation", ".csv"),
-    ("all", ".xlsx"), ("qdpx", ".qdpx"),
-]  # fmt: skip
+    ("quotes", ".docx"),
+    ("quotes", ".md"),
+    ("quotes", ".csv"),
+    ("quotes", ".xlsx"),
+    ("matrix", ".xlsx"),
+    ("codebook", ".md"),
+    ("codebook", ".docx"),
+    ("saturation", ".csv"),
+    ("all", ".xlsx"),
+    ("qdpx", ".qdpx"),
+]
 
 
 def readable_text(path: Path) -> str:
@@ -199,8 +215,9 @@ def test_no_listed_name_in_a_pseudonymised_export(
     code, _out, err = run_cli(capsys, "export", report, str(demo), "-o", str(plain), *extra)
     assert code == 0, err
     assert leaked(readable_text(plain))  # the check can fail: the plain export names people
-    code, _out, err = run_cli(capsys, "export", report, str(demo), "-o", str(shared), *extra,
-                              "--pseudonymise", str(NAMES))  # fmt: skip
+    code, _out, err = run_cli(
+        capsys, "export", report, str(demo), "-o", str(shared), *extra, "--pseudonymise", str(NAMES)
+    )
     assert code == 0, err
     assert leaked(readable_text(shared)) == []
     assert "[Participant" in readable_text(shared) or report in ("saturation", "codebook")
@@ -251,14 +268,22 @@ def test_a_full_name_and_its_parts_are_one_person() -> None:
         "a": "Bekah Hawrot Weigel: Hi, I'm Bekah.\nDan Ott: And I'm Dan. Weigel said so.\n",
         "b": "Bekah: Welcome back.\nDan: Thanks, Bekah.\n",
     }
-    labels = [("Bekah Hawrot Weigel", "participant"), ("Dan Ott", "participant"),
-              ("Bekah", "participant"), ("Dan", "participant")]  # fmt: skip
+    labels = [
+        ("Bekah Hawrot Weigel", "participant"),
+        ("Dan Ott", "participant"),
+        ("Bekah", "participant"),
+        ("Dan", "participant"),
+    ]
     plan = build_plan(texts, [], labels, key={})
     speakers = [e for e in plan.rows() if e.source == "speaker"]
     assert sorted(e.original for e in speakers) == ["Bekah Hawrot Weigel", "Dan Ott"]
     bekah = plan.entities["bekah hawrot weigel"]
     assert {"Bekah", "Weigel"} <= bekah.spellings and bekah.count == 5
-    new, _ = rewrite(texts["b"], [(f.start, f.end, plan.replacement(f))
-                                  for f in plan.chosen() if f.document == "b"])  # fmt: skip
-    assert new == f"{bekah.replacement}: Welcome back.\n{plan.entities['dan ott'].replacement}: " \
-                  f"Thanks, {bekah.replacement}.\n"  # fmt: skip
+    new, _ = rewrite(
+        texts["b"],
+        [(f.start, f.end, plan.replacement(f)) for f in plan.chosen() if f.document == "b"],
+    )
+    assert (
+        new == f"{bekah.replacement}: Welcome back.\n{plan.entities['dan ott'].replacement}: "
+        f"Thanks, {bekah.replacement}.\n"
+    )

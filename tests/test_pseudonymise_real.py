@@ -39,10 +39,17 @@ COMPANIONS = {"SOURCES.md", "earnings21_speaker-metadata.csv"}
 """Files beside the transcripts that are not transcripts."""
 GENERIC = re.compile(r"(?i)^(speaker|participant|interviewer|operator|unknown)\b[\s\d]*$")
 EXPORTS = [
-    ("quotes", ".docx"), ("quotes", ".md"), ("quotes", ".csv"), ("quotes", ".xlsx"),
-    ("matrix", ".xlsx"), ("codebook", ".md"), ("codebook", ".docx"), ("saturation", ".csv"),
-    ("all", ".xlsx"), ("qdpx", ".qdpx"),
-]  # fmt: skip
+    ("quotes", ".docx"),
+    ("quotes", ".md"),
+    ("quotes", ".csv"),
+    ("quotes", ".xlsx"),
+    ("matrix", ".xlsx"),
+    ("codebook", ".md"),
+    ("codebook", ".docx"),
+    ("saturation", ".csv"),
+    ("all", ".xlsx"),
+    ("qdpx", ".qdpx"),
+]
 WORD = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*")
 
 
@@ -125,16 +132,32 @@ def code_everything(project: Project, folder: Path) -> None:
         text = project.document_text(document.name)
         for i, turn in enumerate(project.turns(document.name)):
             if turn.end > turn.body_start:
-                rows.append({"document": document.name, "code": codes[i % len(codes)],
-                             "coder": ("coder-a", "coder-b")[i % 2], "start": turn.body_start,
-                             "end": turn.end})  # fmt: skip
+                rows.append(
+                    {
+                        "document": document.name,
+                        "code": codes[i % len(codes)],
+                        "coder": ("coder-a", "coder-b")[i % 2],
+                        "start": turn.body_start,
+                        "end": turn.end,
+                    }
+                )
         found = list(pattern.finditer(text)) if pattern else []
         for i, m in enumerate(found[:: max(1, len(found) // 25)]):
             middle = (m.start() + m.end()) // 2
-            start, end = (middle, min(len(text), m.end() + 40)) if i % 2 else (
-                max(0, m.start() - 40), middle)  # fmt: skip
-            rows.append({"document": document.name, "code": codes[(n + i) % len(codes)],
-                         "coder": "coder-a", "start": start, "end": end})  # fmt: skip
+            start, end = (
+                (middle, min(len(text), m.end() + 40))
+                if i % 2
+                else (max(0, m.start() - 40), middle)
+            )
+            rows.append(
+                {
+                    "document": document.name,
+                    "code": codes[(n + i) % len(codes)],
+                    "coder": "coder-a",
+                    "start": start,
+                    "end": end,
+                }
+            )
     table = folder / "codings.csv"
     with table.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, ["document", "code", "coder", "start", "end"])
@@ -143,8 +166,12 @@ def code_everything(project: Project, folder: Path) -> None:
     project.import_codings(table)
     speaker = next(s for s in project.speakers() if s.label in names)
     first = project.codings()[0]
-    project.add_memo(f"{speaker.label} said this twice; ask {speaker.label.upper()}'s colleague.",
-                     coder="coder-a", target_type="coding", target=first.uuid)  # fmt: skip
+    project.add_memo(
+        f"{speaker.label} said this twice; ask {speaker.label.upper()}'s colleague.",
+        coder="coder-a",
+        target_type="coding",
+        target=first.uuid,
+    )
     project.set_speaker(speaker.document, speaker.label, case=speaker.label)
 
 
@@ -197,8 +224,17 @@ def test_a_pseudonymised_export_names_nobody(
     banned = forbidden(names)
     extra = ["--cells", "text"] if report == "matrix" else []
     target = tmp_path / f"shared{suffix}"
-    code, _out, err = run_cli(capsys, "export", report, str(path), "-o", str(target), *extra,
-                              "--pseudonymise", str(names_csv))  # fmt: skip
+    code, _out, err = run_cli(
+        capsys,
+        "export",
+        report,
+        str(path),
+        "-o",
+        str(target),
+        *extra,
+        "--pseudonymise",
+        str(names_csv),
+    )
     assert code == 0, err
     assert leaks(readable(target), banned) == []
 
@@ -231,8 +267,10 @@ def test_pseudonymising_the_project_keeps_every_coding_and_names_nobody(
         if (REAL / "virtualcoffee_s5e6.srt").is_file():  # one person, two labels
             assert any(c.merged for c in plan.speaker_labels()[1])
         result = project.pseudonymise(plan)
-        spans = {d: [(f.start, f.end, plan.replacement(f)) for f in fs]
-                 for d, fs in plan.by_document().items()}  # fmt: skip
+        spans = {
+            d: [(f.start, f.end, plan.replacement(f)) for f in fs]
+            for d, fs in plan.by_document().items()
+        }
         after = {c.uuid: c for c in project.codings(include_deleted=True)}
         assert set(after) == set(before) and len(after) > len(texts)
         for uuid, old in before.items():

@@ -27,8 +27,10 @@ LINES = (
 
 def captions(lines: tuple[str, ...] = LINES) -> str:
     """A Zoom-style WebVTT transcript: one cue per line, the speaker's display name first."""
-    cues = [f"{i}\n00:00:{i:02d}.000 --> 00:00:{i + 1:02d}.000\n{line}\n"
-            for i, line in enumerate(lines, 1)]  # fmt: skip
+    cues = [
+        f"{i}\n00:00:{i:02d}.000 --> 00:00:{i + 1:02d}.000\n{line}\n"
+        for i, line in enumerate(lines, 1)
+    ]
     return "WEBVTT\n\n" + "\n".join(cues)
 
 
@@ -47,8 +49,9 @@ def make_project(
         assert outcome.error is None, outcome.error
         code = project.codes()[1].path
         for turn in project.turns(name):
-            project.apply_code(document=name, code=code, coder="ann",
-                               start=turn.body_start, end=turn.end)  # fmt: skip
+            project.apply_code(
+                document=name, code=code, coder="ann", start=turn.body_start, end=turn.end
+            )
     return path
 
 
@@ -68,21 +71,30 @@ def test_two_labels_of_one_person_become_one_speaker_from_the_cli(
         before = [t.speaker for t in project.turns("episode")]
         coded = {c.uuid: c.text for c in project.codings()}
     out_file = tmp_path / "x.md"
-    code, _out, err = run_cli(capsys, "export", "quotes", str(path), "-o", str(out_file),
-                              "--pseudonymise", str(names))  # fmt: skip
+    code, _out, err = run_cli(
+        capsys, "export", "quotes", str(path), "-o", str(out_file), "--pseudonymise", str(names)
+    )
     assert code == 0, err
     assert "Bekah" not in out_file.read_text() and "[Participant 1]" in out_file.read_text()
     code, out, err = run_cli(capsys, "pseudonymise", str(path), "--names", str(names), "--yes")
     assert code == 0, err
-    assert ("speakers episode: 'Bekah Hawrot Weigel' + 'Bekah' -> one speaker [Participant 1] "
-            "(turns kept in order)") in out  # fmt: skip
+    assert (
+        "speakers episode: 'Bekah Hawrot Weigel' + 'Bekah' -> one speaker [Participant 1] "
+        "(turns kept in order)"
+    ) in out
     with Project.open(path) as project:
         speakers = project.speakers("episode")
         assert [(s.label, s.turns) for s in speakers] == [
-            ("[Participant 1]", 3), ("[Participant 2]", 2)]  # fmt: skip
+            ("[Participant 1]", 3),
+            ("[Participant 2]", 2),
+        ]
         after = [t.speaker for t in project.turns("episode")]
-        relabel = {"Bekah Hawrot Weigel": "[Participant 1]", "Bekah": "[Participant 1]",
-                   "Dan Ott": "[Participant 2]", "Dan": "[Participant 2]"}  # fmt: skip
+        relabel = {
+            "Bekah Hawrot Weigel": "[Participant 1]",
+            "Bekah": "[Participant 1]",
+            "Dan Ott": "[Participant 2]",
+            "Dan": "[Participant 2]",
+        }
         assert after == [relabel[s] for s in before if s]  # the turns keep their order
         for coding in project.codings():
             assert coding.text == replace_spellings(coded[coding.uuid], relabel)
@@ -94,11 +106,15 @@ def test_two_people_given_one_label_are_kept_apart(tmp_path: Path) -> None:
     names = [NameEntry("Claire", replacement="[Staff]"), NameEntry("Dee", replacement="[Staff]")]
     with Project.open(path) as project:
         plan = plan_for(project, names)
-        assert ("speakers episode: 'Claire' + 'Dee' -> kept apart as [Staff], [Staff b] "
-                "(not the same person)") in plan.summary()  # fmt: skip
+        assert (
+            "speakers episode: 'Claire' + 'Dee' -> kept apart as [Staff], [Staff b] "
+            "(not the same person)"
+        ) in plan.summary()
         project.pseudonymise(plan)
         assert [(s.label, s.turns) for s in project.speakers("episode")] == [
-            ("[Staff]", 2), ("[Staff b]", 1)]  # fmt: skip
+            ("[Staff]", 2),
+            ("[Staff b]", 1),
+        ]
 
 
 def test_one_person_with_two_roles_in_one_document_is_kept_apart(tmp_path: Path) -> None:
@@ -120,9 +136,11 @@ def test_one_person_with_two_roles_in_one_document_is_kept_apart(tmp_path: Path)
 
 # -- one rule for labels ----------------------------------------------------------------------
 def test_label_rule_role_from_speakers_and_document_names() -> None:
-    texts = {"p04-dee": "Interviewer: Hello Dee.\nP04: Hi. Claire knows me.\n",
-             "p01-amy": "Interviewer: Hi.\nAmy: Hello. Claire helped.\n",
-             "s01-claire": "Interviewer: Hi.\nS01: Dee and Amy come often.\n"}  # fmt: skip
+    texts = {
+        "p04-dee": "Interviewer: Hello Dee.\nP04: Hi. Claire knows me.\n",
+        "p01-amy": "Interviewer: Hi.\nAmy: Hello. Claire helped.\n",
+        "s01-claire": "Interviewer: Hi.\nS01: Dee and Amy come often.\n",
+    }
     speakers = {
         "p04-dee": [("Interviewer", "interviewer"), ("P04", "participant")],
         "p01-amy": [("Interviewer", "interviewer"), ("Amy", "participant")],
@@ -135,8 +153,12 @@ def test_label_rule_role_from_speakers_and_document_names() -> None:
     names = [NameEntry("Dee"), NameEntry("Rachel"), NameEntry("Claire")]
     plan = build_plan(texts, names, labels, key={}, speakers=rows)
     given = {e.original: e.replacement for e in plan.rows()}
-    assert given == {"Dee": "[Participant 1]", "Rachel": "[Person 1]", "Claire": "[Staff 1]",
-                     "Amy": "[Participant 2]"}  # fmt: skip
+    assert given == {
+        "Dee": "[Participant 1]",
+        "Rachel": "[Person 1]",
+        "Claire": "[Staff 1]",
+        "Amy": "[Participant 2]",
+    }
     assert "rename document p04-dee -> p04-participant-1" in plan.summary()
     assert "rename document s01-claire -> s01-staff-1" in plan.summary()
 
@@ -210,7 +232,11 @@ def test_a_failed_run_removes_the_backup_and_the_key_it_wrote(
 
 def test_the_demo_names_list_loads() -> None:  # the rule's example in docs/privacy.md
     assert [e.name for e in load_names(REPO / "transcripts_sample" / "names.csv")][:4] == [
-        "Amy", "Becca", "Cheryl", "Dee"]  # fmt: skip
+        "Amy",
+        "Becca",
+        "Cheryl",
+        "Dee",
+    ]
 
 
 def test_on_a_postgresql_server_two_labels_become_one_speaker(pg_url: str, tmp_path: Path) -> None:
@@ -222,7 +248,9 @@ def test_on_a_postgresql_server_two_labels_become_one_speaker(pg_url: str, tmp_p
         result = project.pseudonymise(plan, key_path=key)
         assert result.backup is None and key.exists()
         assert [(s.label, s.turns) for s in project.speakers("episode")] == [
-            ("[Participant 1]", 3), ("[Participant 2]", 2)]  # fmt: skip
+            ("[Participant 1]", 3),
+            ("[Participant 2]", 2),
+        ]
         assert {c.uuid for c in project.codings()} == set(before)
         event = next(e for e in project.log() if e.action == "document.pseudonymise")
         assert event.payload["speakers_merged"] == 2

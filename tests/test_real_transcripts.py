@@ -36,7 +36,7 @@ def speakers(document: ParsedDocument) -> Counter[str | None]:
 
 
 def spoken_words(document: ParsedDocument) -> int:
-    return sum(len(document.text[t.body_start:t.end].split()) for t in document.turns)
+    return sum(len(document.text[t.body_start : t.end].split()) for t in document.turns)
 
 
 def test_changelog_founders_talk() -> None:
@@ -47,7 +47,7 @@ def test_changelog_founders_talk() -> None:
     # is stored as a reader sees it, time marks out of the words (issue 18).
     assert len(document.text.split()) == 8250
     assert spoken_words(document) == 8056
-    assert document.text[document.turns[1].body_start:document.turns[1].end] == "Hello!"
+    assert document.text[document.turns[1].body_start : document.turns[1].end] == "Hello!"
     assert "\\" not in document.text and "**" not in document.text
     assert "[laughs]" in document.text and "[unintelligible 00:07:18.11]" in document.text
     stamped = next(t for t in document.turns if t.ts_start is not None)
@@ -57,14 +57,18 @@ def test_changelog_founders_talk() -> None:
 def test_changelog_request_for_commits_break_is_not_a_speaker() -> None:
     document = read_one("changelog_request-for-commits-1.md")
     assert speakers(document) == {
-        "Karl Fogel": 58, "Mikeal Rogers": 38, "Nadia Eghbal": 32, None: 2
-    }  # fmt: skip
+        "Karl Fogel": 58,
+        "Mikeal Rogers": 38,
+        "Nadia Eghbal": 32,
+        None: 2,
+    }
     assert len(document.text.split()) == 12661
     # "**Break:** \[22:46\]" is a turn of its own, with no speaker and its time (issue 18).
     breaks = [t for t in document.turns if t.speaker is None]
     assert [(document.text[t.start : t.end], t.ts_start) for t in breaks] == [
-        ("Break", 22 * 60 + 46), ("Break", 41 * 60 + 42)
-    ]  # fmt: skip
+        ("Break", 22 * 60 + 46),
+        ("Break", 41 * 60 + 42),
+    ]
 
 
 def test_zoom_vtt_acdc() -> None:
@@ -72,8 +76,13 @@ def test_zoom_vtt_acdc() -> None:
     assert b"\r\n" in raw
     document = read_one("ethereum-pm_acdc-175_zoom-transcript.vtt")
     assert speakers(document) == {
-        "stokes": 8, "Parithosh Jayanthi": 3, "Justin Traglia": 3, "Josh Davis": 2,
-        "Justin Florentine (Besu)": 2, "pk910": 2, "Trent": 1,
+        "stokes": 8,
+        "Parithosh Jayanthi": 3,
+        "Justin Traglia": 3,
+        "Josh Davis": 2,
+        "Justin Florentine (Besu)": 2,
+        "pk910": 2,
+        "Trent": 1,
     }
     assert len(document.turns) == 21
     assert "\r" not in document.text
@@ -87,8 +96,13 @@ def test_zoom_vtt_subroutines_keeps_renamed_speakers_apart() -> None:
     document = read_one("ethereum-pm_one-off-2135_zoom-transcript.vtt")
     found = speakers(document)
     assert found == {
-        "Greg": 62, "Ben Adams": 49, "Luis Pinto | Besu": 12, "lightclient": 3,
-        "Greg Colvin": 2, "Paweł Bylica": 2, "Łukasz Rozmej": 1,
+        "Greg": 62,
+        "Ben Adams": 49,
+        "Luis Pinto | Besu": 12,
+        "lightclient": 3,
+        "Greg Colvin": 2,
+        "Paweł Bylica": 2,
+        "Łukasz Rozmej": 1,
     }
     assert len(document.turns) == 131
     assert spoken_words(document) == 6379 - 823  # 823 label words over 573 cues
@@ -102,7 +116,7 @@ def test_srt_season_one_first_cue_labels_carry_forward() -> None:
     assert len(document.text.split()) == 8686  # SOURCES.md: labels kept, exactly this
     assert spoken_words(document) == 8686 - 54
     first = document.turns[0]
-    assert document.text[first.body_start:first.end].startswith(
+    assert document.text[first.body_start : first.end].startswith(
         "Hey, this is season one episode, one of the Virtual Coffee podcast. I'm Bekah"
     )
     assert "like 5:00 PM to like two" in document.text  # a colon mid-cue is not a label
@@ -112,7 +126,11 @@ def test_srt_season_one_first_cue_labels_carry_forward() -> None:
 def test_srt_season_five_label_drift() -> None:
     document = read_one("virtualcoffee_s5e6.srt")
     assert speakers(document) == {
-        "Bekah": 60, "Andrew": 46, "Dan": 41, "Bekah Hawrot Weigel": 1, "Dan Ott": 1,
+        "Bekah": 60,
+        "Andrew": 46,
+        "Dan": 41,
+        "Bekah Hawrot Weigel": 1,
+        "Dan Ott": 1,
         "Andrew Bush": 1,
     }
     assert len(document.turns) == 150
@@ -124,15 +142,19 @@ def test_rev_nlp_podcast() -> None:
     document = read_one("rev16_podcast-10_verbatim.nlp")
     assert speakers(document) == {"Speaker 1": 131, "Speaker 2": 130}
     assert spoken_words(document) == 7025  # one token per row
-    assert document.text.startswith("Speaker 1: Welcome back to another episode of Podcasts "
-                                    "in Color: The Podcast.")
+    assert document.text.startswith(
+        "Speaker 1: Welcome back to another episode of Podcasts in Color: The Podcast."
+    )
     assert all(turn.ts_start is None for turn in document.turns)  # ts is empty in every row
 
 
 def test_rev_nlp_earnings_call_with_names_from_the_metadata_csv() -> None:
     with (REAL / "earnings21_speaker-metadata.csv").open(encoding="utf-8", newline="") as handle:
-        names = {row["speaker_id"]: row["speaker_name"] for row in csv.DictReader(handle)
-                 if row["file_id"] == "4330115"}
+        names = {
+            row["speaker_id"]: row["speaker_name"]
+            for row in csv.DictReader(handle)
+            if row["file_id"] == "4330115"
+        }
     anonymous = read_one("earnings21_4330115.nlp")
     assert set(speakers(anonymous)) == {f"Speaker {n}" for n in range(8)}
     assert len(anonymous.turns) == 43
@@ -156,11 +178,14 @@ def test_earnings_metadata_csv_is_not_a_transcript() -> None:
 def test_zoom_chat() -> None:
     document = read_one("ethereum-pm_one-off-2135_zoom-chat.txt")
     assert [(t.speaker, t.ts_start) for t in document.turns] == [
-        ("luc.eth", 833.0), ("lightclient", 1148.0), ("Luis Pinto | Besu", 2200.0),
-        ("Luis Pinto | Besu", 2730.0), ("Ben Adams", 3428.0),
+        ("luc.eth", 833.0),
+        ("lightclient", 1148.0),
+        ("Luis Pinto | Besu", 2200.0),
+        ("Luis Pinto | Besu", 2730.0),
+        ("Ben Adams", 3428.0),
     ]
     assert len(document.text.split()) == 46
-    assert document.text[document.turns[0].body_start:document.turns[0].end] == (
+    assert document.text[document.turns[0].body_start : document.turns[0].end] == (
         "different luc is here\U0001f44b"
     )
 
@@ -169,5 +194,7 @@ def test_legacy_word_doc_is_refused() -> None:
     path = REAL / "mahoney-unix-oral-history_ritchie.doc"
     with pytest.raises(BadInputError) as caught:
         read_file(path)
-    assert str(caught.value) == (f"{path}: legacy Word .doc (Word 97-2003) is not supported "
-                                 "(open it in Word or LibreOffice and save it as .docx)")
+    assert str(caught.value) == (
+        f"{path}: legacy Word .doc (Word 97-2003) is not supported "
+        "(open it in Word or LibreOffice and save it as .docx)"
+    )

@@ -136,14 +136,26 @@ def test_bad_decisions_change_nothing(small: Project) -> None:  # noqa: F811
     assert consensus(small) == [(BUS, "By bus")]
     with pytest.raises(QualcodeError, match="not inside"):
         small.record_decision(
-            code=BUS, document="talk", start=0, end=len(TEXT) + 5, choice="neither",
-            excerpts=[], coders=["ann", "ben"], supervisor="sue",
-        )  # fmt: skip
+            code=BUS,
+            document="talk",
+            start=0,
+            end=len(TEXT) + 5,
+            choice="neither",
+            excerpts=[],
+            coders=["ann", "ben"],
+            supervisor="sue",
+        )
     with pytest.raises(QualcodeError, match="not one of"):
         small.record_decision(
-            code=BUS, document="talk", start=0, end=5, choice="maybe", excerpts=[],
-            coders=["ann", "ben"], supervisor="sue",
-        )  # fmt: skip
+            code=BUS,
+            document="talk",
+            start=0,
+            end=5,
+            choice="maybe",
+            excerpts=[],
+            coders=["ann", "ben"],
+            supervisor="sue",
+        )
 
 
 def test_demo_queue_is_meaningful(tmp_path: Path) -> None:

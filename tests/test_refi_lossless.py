@@ -97,8 +97,9 @@ def odd_project(tmp_path: Path) -> Path:
         '<x:Layout xmlns:x="urn:vendor">window 3</x:Layout>',
         origin="ATLAS.ti 23",
     )
-    return write_qdpx(tmp_path / "odd.qdpx",
-                      {"project.qde": xml, f"sources/{SRC1}.txt": "Hello there."})  # fmt: skip
+    return write_qdpx(
+        tmp_path / "odd.qdpx", {"project.qde": xml, f"sources/{SRC1}.txt": "Hello there."}
+    )
 
 
 def test_a_codebook_namespace_codebook_is_read_and_the_unread_is_listed(tmp_path: Path) -> None:
@@ -129,9 +130,12 @@ def test_the_real_files_list_nothing_as_unread(tmp_path: Path) -> None:
 
 def test_a_qdc_lists_what_it_does_not_read(tmp_path: Path) -> None:
     qdc = tmp_path / "book.qdc"
-    qdc.write_text('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="'
-                   f'{CODE}" name="A" isCodable="true"><Memo>kept elsewhere</Memo></Code>'
-                   "</Codes></CodeBook>", encoding="utf-8")  # fmt: skip
+    qdc.write_text(
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="'
+        f'{CODE}" name="A" isCodable="true"><Memo>kept elsewhere</Memo></Code>'
+        "</Codes></CodeBook>",
+        encoding="utf-8",
+    )
     assert read_qdc(qdc).skipped == ["1 <Memo> elements in <Code> (not read)"]
 
 
@@ -144,23 +148,27 @@ def described(tmp_path: Path) -> Path:
         "<Description>A study of travel.</Description>",
         origin="MAXQDA 24",
     )
-    return write_qdpx(tmp_path / "described.qdpx",
-                      {"project.qde": xml, f"sources/{SRC1}.txt": "Some answer."})  # fmt: skip
+    return write_qdpx(
+        tmp_path / "described.qdpx", {"project.qde": xml, f"sources/{SRC1}.txt": "Some answer."}
+    )
 
 
 def test_descriptions_become_memos_and_go_back_as_descriptions(tmp_path: Path) -> None:
     import_qdpx_new(described(tmp_path), tmp_path / "d.qualcode", actor="t")
     with Project.open(tmp_path / "d.qualcode") as project:
         memos = sorted((m.target_type, m.target, m.coder, m.text) for m in project.memos())
-        assert memos == [("document", "R_1", "ann", "Recorded in the café."),
-                         ("project", None, "ann", "A study of travel.")]  # fmt: skip
+        assert memos == [
+            ("document", "R_1", "ann", "Recorded in the café."),
+            ("project", None, "ann", "A study of travel."),
+        ]
         export_qdpx(project, tmp_path / "d.qdpx")
     qde = etree.fromstring(zipfile.ZipFile(tmp_path / "d.qdpx").read("project.qde"))
     if (INTEROP / "schemas").is_dir():
         assert schema("Project-mrt2019.xsd").validate(qde)
     ns = {"q": "urn:QDA-XML:project:1.0"}
     assert qde.xpath("q:Sources/q:TextSource/q:Description/text()", namespaces=ns) == [
-        "Recorded in the café."]  # fmt: skip
+        "Recorded in the café."
+    ]
     assert qde.xpath("q:Description/text()", namespaces=ns) == ["A study of travel."]
     assert (
         qde.xpath("q:Notes", namespaces=ns) == [] and qde.xpath("//q:NoteRef", namespaces=ns) == []
@@ -169,7 +177,9 @@ def test_descriptions_become_memos_and_go_back_as_descriptions(tmp_path: Path) -
     import_qdpx_new(tmp_path / "d.qdpx", tmp_path / "e.qualcode", actor="t")
     with Project.open(tmp_path / "e.qualcode") as project:
         assert sorted(m.text for m in project.memos()) == [
-            "A study of travel.", "Recorded in the café."]  # fmt: skip
+            "A study of travel.",
+            "Recorded in the café.",
+        ]
         export_qdpx(project, tmp_path / "e.qdpx")
     again = etree.fromstring(zipfile.ZipFile(tmp_path / "e.qdpx").read("project.qde"))
     assert again.xpath("q:Description/text()", namespaces=ns) == ["A study of travel."]
@@ -181,11 +191,13 @@ def test_a_bare_qde_finds_a_capital_sources_folder(tmp_path: Path) -> None:
     (folder / "Sources").mkdir(parents=True)
     (folder / "Sources" / f"{SRC1}.txt").write_text("Some answer.", encoding="utf-8")
     (folder / "project.qde").write_text(
-        project_xml(f'<Sources><TextSource guid="{SRC1}" name="R_1" '
-                    f'plainTextPath="internal://{SRC1}.txt"/></Sources>',
-                    origin="NVivo for Windows 12.6"),
+        project_xml(
+            f'<Sources><TextSource guid="{SRC1}" name="R_1" '
+            f'plainTextPath="internal://{SRC1}.txt"/></Sources>',
+            origin="NVivo for Windows 12.6",
+        ),
         encoding="utf-8",
-    )  # fmt: skip
+    )
     parsed = read_qdpx(folder / "project.qde")
     assert [(s.name, s.text) for s in parsed.sources] == [("R_1", "Some answer.")]
     assert parsed.skipped == []
@@ -207,8 +219,12 @@ import_qdpx_new(sys.argv[1], sys.argv[2], actor="t", progress=progress)
 def test_a_killed_import_leaves_no_project(tmp_path: Path) -> None:
     source = twins(tmp_path)
     target = tmp_path / "new.qualcode"
-    done = subprocess.run([sys.executable, "-c", KILLER, str(source), str(target)],
-                          cwd=REPO, capture_output=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", KILLER, str(source), str(target)],
+        cwd=REPO,
+        capture_output=True,
+        check=False,
+    )
     assert done.returncode == -signal.SIGKILL
     assert not target.exists()
     assert not list(tmp_path.glob("new.qualcode*"))
@@ -232,8 +248,9 @@ def test_a_deeply_nested_qualcode_json_is_ignored(tmp_path: Path) -> None:
 
 
 def test_two_users_with_one_guid_are_listed(tmp_path: Path) -> None:
-    xml = project_xml(f'<Users><User guid="{USER}" name="ann"/><User guid="{USER}" name="bo"/>'
-                      "</Users>")  # fmt: skip
+    xml = project_xml(
+        f'<Users><User guid="{USER}" name="ann"/><User guid="{USER}" name="bo"/></Users>'
+    )
     path = write_qdpx(tmp_path / "users.qdpx", {"project.qde": xml})
     summary = import_qdpx_new(path, tmp_path / "u.qualcode", actor="t")
     assert any("users whose GUID another user has" in s and "'bo'" in s for s in summary.skipped)
@@ -296,14 +313,18 @@ def test_a_round_trip_gives_the_tool_back_what_it_wrote(
     assert qde.get("name") == "Untitled"
     assert qde.xpath("q:Users/q:User/@name", namespaces=ns) == ["johnb"]  # no unused consensus
     selections = {
-        s.get("guid"): (s.get("startPosition"), s.get("endPosition"),
-                        s.xpath("q:NoteRef/@targetGUID", namespaces=ns))
+        s.get("guid"): (
+            s.get("startPosition"),
+            s.get("endPosition"),
+            s.xpath("q:NoteRef/@targetGUID", namespaces=ns),
+        )
         for s in qde.xpath("//q:PlainTextSelection", namespaces=ns)
-    }  # fmt: skip
+    }
     assert selections == {SELECTION: ("0", "7", []), BARE: ("8", "12", [SPAN_NOTE])}
-    notes = {n.get("guid"): (n.get("name"), "".join(n.xpath("q:PlainTextContent/text()",
-                                                             namespaces=ns)))
-             for n in qde.xpath("q:Notes/q:Note", namespaces=ns)}  # fmt: skip
+    notes = {
+        n.get("guid"): (n.get("name"), "".join(n.xpath("q:PlainTextContent/text()", namespaces=ns)))
+        for n in qde.xpath("q:Notes/q:Note", namespaces=ns)
+    }
     assert notes[NOTE] == ("Field note", "It rained.")
     assert notes[LONG_NOTE] == (LONG_TITLE, f"{LONG_TITLE} is the first line.")
     assert notes[SPAN_NOTE][1] == "Check this."
@@ -346,9 +367,15 @@ def test_the_export_counts_removed_memos_and_reconcile_decisions(tmp_path: Path)
         project.delete_memo(memo.uuid)
         [coding] = project.codings(document="R_1")
         project.record_decision(
-            code=coding.code, document="R_1", start=0, end=8, choice="neither", excerpts=[],
-            coders=[coding.coder], supervisor="t",
-        )  # fmt: skip
+            code=coding.code,
+            document="R_1",
+            start=0,
+            end=8,
+            choice="neither",
+            excerpts=[],
+            coders=[coding.coder],
+            supervisor="t",
+        )
         summary = export_qdpx(project, tmp_path / "a.qdpx")
     assert "0 removed codings and 1 removed memos (only current ones are exported)" in summary.lost
     assert "0 suggestions and 1 reconcile decisions (no REFI equivalent)" in summary.lost
@@ -356,8 +383,13 @@ def test_the_export_counts_removed_memos_and_reconcile_decisions(tmp_path: Path)
 
 # -- 8. --strict ---------------------------------------------------------------------------------
 def cli(*args: str) -> tuple[int, str, str]:
-    done = subprocess.run([sys.executable, "-m", "qualcode", *args], cwd=REPO,
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "qualcode", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return done.returncode, done.stdout, done.stderr
 
 
@@ -413,7 +445,8 @@ def test_real_files_keep_selection_guids_names_and_users(tmp_path: Path) -> None
     guids = "//q:PlainTextSelection/@guid"
     assert len(original.xpath(guids, namespaces=ns)) == 97
     assert sorted(original.xpath(guids, namespaces=ns)) == sorted(
-        exported.xpath(guids, namespaces=ns))  # fmt: skip
+        exported.xpath(guids, namespaces=ns)
+    )
     assert exported.get("name") == original.get("name") == "Untitled"
     maxqda = INTEROP / "qde" / "maxqda-24.7.0_paper_themes_project.qde"
     import_qdpx_new(maxqda, tmp_path / "m.qualcode", actor="root")

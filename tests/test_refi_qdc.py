@@ -21,8 +21,11 @@ def test_atlas_style_codebook(fresh_project: Project) -> None:
     summary = import_qdc(fresh_project, REFI_DATA / "atlas_style.qdc", coder="ann")
     codes = {c.path: c for c in fresh_project.codes()}
     assert list(codes) == [
-        "Barriers", "Barriers/Travel: bus fare", "Barriers/Work–score–use", "Safety",
-    ]  # fmt: skip
+        "Barriers",
+        "Barriers/Travel: bus fare",
+        "Barriers/Work–score–use",
+        "Safety",
+    ]
     assert codes["Barriers"].codable is False
     assert codes["Barriers"].uuid == "0a1b2c3d-0000-4000-8000-000000000001"
     assert codes["Safety"].color == "#E69F00"
@@ -69,10 +72,15 @@ def test_deviations_are_tolerated_and_listed(fresh_project: Project) -> None:
 def _codebook(project: Project) -> None:
     project.add_code("Engagement", definition="Attending or not.", codable=False)
     project.add_code(
-        "Travel", parent="Engagement", definition="Getting there.", inclusion="Fares, buses.",
-        exclusion="Moving house.", example="The bus fare was paid.", keywords=["bus", "fare"],
+        "Travel",
+        parent="Engagement",
+        definition="Getting there.",
+        inclusion="Fares, buses.",
+        exclusion="Moving house.",
+        example="The bus fare was paid.",
+        keywords=["bus", "fare"],
         color="#0072B2",
-    )  # fmt: skip
+    )
     project.add_code("Lunch", parent="Engagement", keywords=["lunch"])
     project.add_code("Safety 😀", example="It was women only.")
 
@@ -113,10 +121,18 @@ def test_an_archived_theme_leaves_out_its_codes_and_order_is_kept(
     }
     with Project.create(tmp_path / "copy.qualcode", actor="t") as copy:
         import_qdc(copy, tmp_path / "b.qdc")
-        assert [c.path for c in copy.codes()] == [c.path for c in fresh_project.codes()] == [
-            "Engagement", "Engagement/Travel", "Engagement/Lunch", "Engagement/Lunch/Breakfast",
-            "Engagement/Arrival", "Safety 😀",
-        ]  # fmt: skip
+        assert (
+            [c.path for c in copy.codes()]
+            == [c.path for c in fresh_project.codes()]
+            == [
+                "Engagement",
+                "Engagement/Travel",
+                "Engagement/Lunch",
+                "Engagement/Lunch/Breakfast",
+                "Engagement/Arrival",
+                "Safety 😀",
+            ]
+        )
 
 
 def test_an_empty_codebook_is_not_exported(tmp_path: Path, fresh_project: Project) -> None:
@@ -154,8 +170,9 @@ def test_exports_are_valid_against_the_codebook_xsd(tmp_path: Path, fresh_projec
     assert validator.validate(etree.parse(str(path))), validator.error_log.last_error
 
 
-prose = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-                max_size=40)  # fmt: skip
+prose = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
+)
 
 
 @given(prose, prose, prose, prose, st.lists(st.text("abc xyz-", min_size=1, max_size=8)))
@@ -163,8 +180,13 @@ def test_descriptions_split_back_into_fields(
     definition: str, inclusion: str, exclusion: str, example: str, keywords: list[str]
 ) -> None:
     keywords = [k for k in keywords if "; " not in k and not k.endswith(";")]
-    fields = {"definition": definition, "inclusion": inclusion, "exclusion": exclusion,
-              "example": example, "keywords": keywords}  # fmt: skip
+    fields = {
+        "definition": definition,
+        "inclusion": inclusion,
+        "exclusion": exclusion,
+        "example": example,
+        "keywords": keywords,
+    }
     back = undescribe(describe(fields))
     assert back.get("definition", "") == definition
     for key in ("inclusion", "exclusion", "example"):

@@ -48,8 +48,9 @@ def nvivo_windows(tmp_path: Path) -> tuple[Path, str, list[str]]:
     )
     words = ["The bus fare 🚌 was paid", "Lunch helped 🎉 too.", "bus fare"]
     selections = []
-    for i, (word, code) in enumerate([(words[0], CODE_A), (words[0], CODE_B), (words[1], CODE_A),
-                                      (words[2], CODE_B)]):  # fmt: skip
+    for i, (word, code) in enumerate(
+        [(words[0], CODE_A), (words[0], CODE_B), (words[1], CODE_A), (words[2], CODE_B)]
+    ):
         at = body.index(word)
         selections.append(
             f'<PlainTextSelection guid="f0000000-0000-4000-8000-00000000000{i}" name="" '
@@ -69,11 +70,14 @@ def nvivo_windows(tmp_path: Path) -> tuple[Path, str, list[str]]:
         "<Description />",
         origin="NVivo for Windows 12.6",
     )
-    path = write_qdpx(tmp_path / "nvivo.qdpx", {
-        "project.qde": xml,
-        f"Sources/{DOC}.txt": ("\ufeff" + body).encode("utf-8"),
-        f"Sources/{DOC}.docx": b"PK not really",
-    })  # fmt: skip
+    path = write_qdpx(
+        tmp_path / "nvivo.qdpx",
+        {
+            "project.qde": xml,
+            f"Sources/{DOC}.txt": ("\ufeff" + body).encode("utf-8"),
+            f"Sources/{DOC}.docx": b"PK not really",
+        },
+    )
     return path, body, words
 
 
@@ -89,10 +93,14 @@ def test_nvivo_windows_codings_cover_the_words_nvivo_showed(
     text = fresh_project.document_text("videos")
     assert text == body.replace("\r\n", "\n")
     codings = fresh_project.codings()
-    assert sorted((c.code, c.text) for c in codings) == sorted([
-        ("Perceived", words[0]), ("Perceived/low", words[0]), ("Perceived", words[1]),
-        ("Perceived/low", words[2]),
-    ])  # fmt: skip
+    assert sorted((c.code, c.text) for c in codings) == sorted(
+        [
+            ("Perceived", words[0]),
+            ("Perceived/low", words[0]),
+            ("Perceived", words[1]),
+            ("Perceived/low", words[2]),
+        ]
+    )
     assert {c.coder for c in codings} == {"Gergo"}
     assert {c.origin for c in codings} == {"imported"}
     assert min(c.created_at.isoformat() for c in codings) == "2025-06-08T12:42:55+00:00"
@@ -108,9 +116,14 @@ def test_the_fixture_project(tmp_path: Path) -> None:
     """tests/data/refi/project.qde: every mapped part of the schema, read from a bare .qde."""
     summary = import_qdpx_new(REFI_DATA / "project.qde", tmp_path / "f.qualcode", actor="t")
     assert {k: summary.added[k] for k in summary.added} == {
-        "coders": 3, "codes": 4, "attributes": 6, "cases": 2, "documents": 1, "codings": 5,
+        "coders": 3,
+        "codes": 4,
+        "attributes": 6,
+        "cases": 2,
+        "documents": 1,
+        "codings": 5,
         "memos": 11,
-    }  # fmt: skip
+    }
     skipped = " | ".join(summary.skipped)
     for expected in (
         "1 PDF sources (only text is imported): 'leaflet.pdf'",
@@ -127,17 +140,26 @@ def test_the_fixture_project(tmp_path: Path) -> None:
     assert "positions read as code points" in warnings
     with Project.open(tmp_path / "f.qualcode") as project:
         assert [(c.name, c.role) for c in project.coders()][:3] == [
-            ("Ann Coder", "coder"), ("CJ", "coder"), ("ben", "coder"),
-        ]  # fmt: skip
+            ("Ann Coder", "coder"),
+            ("CJ", "coder"),
+            ("ben", "coder"),
+        ]
         case = project.case("P01")
         assert case.attributes == {
-            "age": 34, "group": "participant", "interviewed": "2024-04-02T10:00:00Z",
-            "joined": "2024-03-31", "score": 0.25, "screened": True,
-        }  # fmt: skip
+            "age": 34,
+            "group": "participant",
+            "interviewed": "2024-04-02T10:00:00Z",
+            "joined": "2024-03-31",
+            "score": 0.25,
+            "screened": True,
+        }
         assert case.documents == ("p01 interview",) and case.description == "First participant."
         assert {a.name: a.type for a in project.attributes()}["joined"] == "date"
-        memos = {(m.target_type, m.target, m.coder): m.text for m in project.memos()
-                 if m.text != "A fixture."}  # fmt: skip
+        memos = {
+            (m.target_type, m.target, m.coder): m.text
+            for m in project.memos()
+            if m.text != "A fixture."
+        }
         assert memos[("code", "Engagement", "ben")].endswith("once we have more interviews.")
         assert memos[("case", "P01", "ben")] == "Case memo: referred by outreach."
         assert memos[("project", None, "Ann Coder")] == "Loose\n\nRemember to ask about childcare."
@@ -149,8 +171,10 @@ def test_the_fixture_project(tmp_path: Path) -> None:
         assert quoted == ["“women only” (141–151): Women-only mattered."]
         sets = [m for m in project.memos() if m.text.startswith("Set: Practical help")]
         assert sorted(m.target or "" for m in sets) == [
-            "Engagement/Lunch", "Engagement/Travel", "p01 interview",
-        ]  # fmt: skip
+            "Engagement/Lunch",
+            "Engagement/Travel",
+            "p01 interview",
+        ]
         texts = {(c.code, c.coder): c.text for c in project.codings()}
         assert texts[("Engagement/Travel", "CJ")] == "The bus fare was paid, so I came."
         assert texts[("Engagement/Lunch", "Ann Coder")] == "Lunch helped too."
@@ -192,8 +216,7 @@ def test_the_same_text_under_another_name_is_a_document_of_its_own(
     fresh_project.import_files([source])
     summary = import_qdpx(fresh_project, path)
     assert summary.matched["documents"] == 0 and summary.added["documents"] == 1
-    assert any("same text as another document: 'videos' (as 'ours')" in w
-               for w in summary.warnings)  # fmt: skip
+    assert any("same text as another document: 'videos' (as 'ours')" in w for w in summary.warnings)
     assert {c.document for c in fresh_project.codings()} == {"videos"}
 
 
@@ -201,11 +224,19 @@ def test_guids_that_are_taken_get_new_uuids(tmp_path: Path, fresh_project: Proje
     path, body, _ = nvivo_windows(tmp_path)
     import_qdpx(fresh_project, path)
     # The same GUIDs on different content (a different text, a new code path).
-    xml = zipfile.ZipFile(path).read("project.qde").decode().replace('name="Perceived"',
-                                                                     'name="Other"')  # fmt: skip
-    other = write_qdpx(tmp_path / "other.qdpx", {
-        "project.qde": xml, f"Sources/{DOC}.txt": ("\ufeff" + body + " More.").encode(),
-    })  # fmt: skip
+    xml = (
+        zipfile.ZipFile(path)
+        .read("project.qde")
+        .decode()
+        .replace('name="Perceived"', 'name="Other"')
+    )
+    other = write_qdpx(
+        tmp_path / "other.qdpx",
+        {
+            "project.qde": xml,
+            f"Sources/{DOC}.txt": ("\ufeff" + body + " More.").encode(),
+        },
+    )
     summary = import_qdpx(fresh_project, other)
     assert summary.new_guids["documents"] == 1 and summary.new_guids["codes"] == 2
     assert summary.new_guids["codings"] == 4 and summary.added["documents"] == 1
@@ -228,9 +259,15 @@ def test_plain_paths_stored_zips_and_other_quirks(tmp_path: Path, fresh_project:
         "</TextSource></Sources>",
         origin="qc 1.3.2",
     )
-    path = write_qdpx(tmp_path / "qc.qdpx", {"project.qde": xml.split("?>", 1)[1],
-                                             "sources/board.txt": "line1\nline2\n",
-                                             "sources/.root": b""}, stored=True)  # fmt: skip
+    path = write_qdpx(
+        tmp_path / "qc.qdpx",
+        {
+            "project.qde": xml.split("?>", 1)[1],
+            "sources/board.txt": "line1\nline2\n",
+            "sources/.root": b"",
+        },
+        stored=True,
+    )
     summary = import_qdpx(fresh_project, path)
     assert summary.added["codings"] == 1
     assert fresh_project.codings()[0].text == "line2\n"
@@ -295,8 +332,9 @@ def test_utf16_export_reads_back_to_the_same_offsets(
         assert uuids(back) == uuids(fresh_project)
 
 
-def test_the_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                      capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_the_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("QUALCODE_USER", "cli-tester")
 
@@ -330,6 +368,12 @@ def test_help_does_not_import_lxml() -> None:
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "print('HEAVY', [m for m in ('lxml', 'sqlalchemy', 'numpy') if m in sys.modules])\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
-                         env={**os.environ, "PYTHONPATH": str(REPO)}, check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=True,
+    )
     assert "import-qdpx" in out.stdout and "HEAVY []" in out.stdout

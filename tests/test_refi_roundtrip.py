@@ -20,8 +20,24 @@ from qualcode.interop import export_qdpx, import_qdpx_new
 
 from .test_refi_support import snapshot, uuids
 
-PIECES = ["Interviewer: ", "P1: ", "Staff: ", "word ", "the bus fare ", "😀", "🇬🇧", "é", "\n",
-          "\r\n", "\n\n", "lunch. ", "\t", "  ", "“quoted” ", "ß"]  # fmt: skip
+PIECES = [
+    "Interviewer: ",
+    "P1: ",
+    "Staff: ",
+    "word ",
+    "the bus fare ",
+    "😀",
+    "🇬🇧",
+    "é",
+    "\n",
+    "\r\n",
+    "\n\n",
+    "lunch. ",
+    "\t",
+    "  ",
+    "“quoted” ",
+    "ß",
+]
 texts = (
     st.lists(st.sampled_from(PIECES), min_size=1, max_size=30)
     .map("".join)
@@ -41,17 +57,28 @@ values = {
 
 @st.composite
 def projects(draw: st.DrawFn) -> dict[str, Any]:
-    documents = draw(st.lists(texts, min_size=1, max_size=3, unique_by=lambda t: t.replace(
-        "\r\n", "\n").replace("\r", "\n")))  # fmt: skip
+    documents = draw(
+        st.lists(
+            texts,
+            min_size=1,
+            max_size=3,
+            unique_by=lambda t: t.replace("\r\n", "\n").replace("\r", "\n"),
+        )
+    )
     raw = draw(st.one_of(st.none(), texts.map(lambda t: "raw\r\n" + t)))
     codes = []
     for i in range(draw(st.integers(1, 6))):
         parent = draw(st.one_of(st.none(), st.integers(0, i - 1))) if i else None
-        codes.append({
-            "name": draw(names), "parent": parent, "definition": draw(prose),
-            "inclusion": draw(prose), "keywords": draw(st.lists(names, max_size=2)),
-            "color": draw(st.sampled_from([None, "#0072B2", "#E69F00"])),
-        })  # fmt: skip
+        codes.append(
+            {
+                "name": draw(names),
+                "parent": parent,
+                "definition": draw(prose),
+                "inclusion": draw(prose),
+                "keywords": draw(st.lists(names, max_size=2)),
+                "color": draw(st.sampled_from([None, "#0072B2", "#E69F00"])),
+            }
+        )
     codings = []
     for _ in range(draw(st.integers(0, 12))):
         doc = draw(st.integers(0, len(documents) - 1))
@@ -59,15 +86,25 @@ def projects(draw: st.DrawFn) -> dict[str, Any]:
         start = draw(st.integers(0, max(length - 1, 0)))
         end = draw(st.integers(start + 1, max(length, start + 1)))
         codings.append((doc, draw(st.integers(0, len(codes) - 1)), draw(coders), start, end))
-    attributes = draw(st.dictionaries(st.sampled_from(["group", "age", "score", "ok", "joined"]),
-                                      st.sampled_from(list(values)), max_size=3))  # fmt: skip
+    attributes = draw(
+        st.dictionaries(
+            st.sampled_from(["group", "age", "score", "ok", "joined"]),
+            st.sampled_from(list(values)),
+            max_size=3,
+        )
+    )
     cases = []
     for name in draw(st.lists(st.sampled_from(["P01", "P02", "S01"]), unique=True, max_size=3)):
         document = draw(st.one_of(st.none(), st.integers(0, len(documents) - 1)))
-        cases.append({
-            "name": name, "document": document,
-            "values": {a: draw(values[t]) for a, t in attributes.items() if draw(st.booleans())},
-        })  # fmt: skip
+        cases.append(
+            {
+                "name": name,
+                "document": document,
+                "values": {
+                    a: draw(values[t]) for a, t in attributes.items() if draw(st.booleans())
+                },
+            }
+        )
     memos = draw(
         st.lists(
             st.tuples(
@@ -76,8 +113,15 @@ def projects(draw: st.DrawFn) -> dict[str, Any]:
             max_size=5,
         )
     )
-    return {"documents": documents, "raw": raw, "codes": codes, "codings": codings,
-            "attributes": attributes, "cases": cases, "memos": memos}  # fmt: skip
+    return {
+        "documents": documents,
+        "raw": raw,
+        "codes": codes,
+        "codings": codings,
+        "attributes": attributes,
+        "cases": cases,
+        "memos": memos,
+    }
 
 
 def build(project: Project, folder: Path, spec: dict[str, Any]) -> None:
@@ -101,9 +145,13 @@ def build(project: Project, folder: Path, spec: dict[str, Any]) -> None:
         parent = paths[code["parent"]] if code["parent"] is not None else None
         try:
             info = project.add_code(
-                code["name"], parent=parent, definition=code["definition"],
-                inclusion=code["inclusion"], keywords=code["keywords"], color=code["color"],
-            )  # fmt: skip
+                code["name"],
+                parent=parent,
+                definition=code["definition"],
+                inclusion=code["inclusion"],
+                keywords=code["keywords"],
+                color=code["color"],
+            )
             paths.append(info.uuid)
         except ConflictError:
             paths.append(paths[-1] if paths else project.add_code("fallback").uuid)
@@ -113,8 +161,13 @@ def build(project: Project, folder: Path, spec: dict[str, Any]) -> None:
         if start >= length:
             continue
         with contextlib.suppress(ConflictError):
-            project.apply_code(document=names[doc], code=paths[code], coder=coder, start=start,
-                               end=min(end, length))  # fmt: skip
+            project.apply_code(
+                document=names[doc],
+                code=paths[code],
+                coder=coder,
+                start=start,
+                end=min(end, length),
+            )
     for name, type_ in spec["attributes"].items():
         project.define_attribute(name, type_)
     for case in spec["cases"]:
@@ -125,10 +178,12 @@ def build(project: Project, folder: Path, spec: dict[str, Any]) -> None:
     cases = project.cases()
     for kind, coder, text in spec["memos"]:
         target = {
-            "project": None, "document": names[0], "code": paths[0],
+            "project": None,
+            "document": names[0],
+            "code": paths[0],
             "coding": codings[0].uuid if codings else None,
             "case": cases[0].name if cases else None,
-        }[kind]  # fmt: skip
+        }[kind]
         if (kind != "project" and target is None) or not text.strip():
             continue
         project.add_memo(text, coder=coder, target_type=kind, target=target)

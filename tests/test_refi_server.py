@@ -26,8 +26,10 @@ def test_a_qdpx_fills_an_empty_database_in_place(pg_url: str, tmp_path: Path) ->
         expected, expected_uuids = snapshot(source), uuids(source)
     summary = import_qdpx_new(tmp_path / "a.qdpx", pg_url, actor="ann")
     assert (summary.added["documents"], summary.added["codings"], summary.added["memos"]) == (
-        1, 2, 1,
-    )  # fmt: skip
+        1,
+        2,
+        1,
+    )
     with Project.open(pg_url) as copy:
         assert snapshot(copy) == expected
         assert uuids(copy) == expected_uuids

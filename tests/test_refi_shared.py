@@ -21,20 +21,46 @@ pytestmark = needs_interop
 
 PROJECTS = {
     # file: (codes, documents, coders, codings, memos, warning fragment, skipped fragment)
-    "qdpx/nvivo-win-12.6_oltas.qdpx": (60, 1, 2, 97, 0, None,
-                                       "1 rich-text versions of sources (.docx"),
-    "qdpx/nvivo-mac-12.7.0_OltasSzkepticizmus_17June.qdpx": (152, 2, 2, 297, 0, None,
-                                                             "2 rich-text versions of sources"),
-    "qdpx/nvivo-mac-15.0.0_nvivo_project.qdpx": (262, 0, 2, 0, 0, None,
-                                                 "2 sources with no text"),
-    "qdpx/qc-1.3.2_demo.qdpx": (262, 2, 1, 205, 0, "sources without a name",
-                                "158 names of selections"),
+    "qdpx/nvivo-win-12.6_oltas.qdpx": (
+        60,
+        1,
+        2,
+        97,
+        0,
+        None,
+        "1 rich-text versions of sources (.docx",
+    ),
+    "qdpx/nvivo-mac-12.7.0_OltasSzkepticizmus_17June.qdpx": (
+        152,
+        2,
+        2,
+        297,
+        0,
+        None,
+        "2 rich-text versions of sources",
+    ),
+    "qdpx/nvivo-mac-15.0.0_nvivo_project.qdpx": (262, 0, 2, 0, 0, None, "2 sources with no text"),
+    "qdpx/qc-1.3.2_demo.qdpx": (
+        262,
+        2,
+        1,
+        205,
+        0,
+        "sources without a name",
+        "158 names of selections",
+    ),
     "qdpx/atlasti-win-23.2.3_blank-atlas-project.qdpx": (0, 0, 2, 0, 0, "upper-case GUIDs", None),
-    "qdpx/atlasti-win-23.2.3_target-atlas-project.qdpx": (3, 0, 2, 0, 0, "upper-case GUIDs",
-                                                          None),
-    "qde/maxqda-24.7.0_paper_themes_project.qde": (307, 0, 1, 0, 0, "upper-case GUIDs",
-                                                   "10 sources whose text file is missing"),
-}  # fmt: skip
+    "qdpx/atlasti-win-23.2.3_target-atlas-project.qdpx": (3, 0, 2, 0, 0, "upper-case GUIDs", None),
+    "qde/maxqda-24.7.0_paper_themes_project.qde": (
+        307,
+        0,
+        1,
+        0,
+        0,
+        "upper-case GUIDs",
+        "10 sources whose text file is missing",
+    ),
+}
 CODEBOOKS = {
     # file: (codes, memos from sets, warning fragment)
     "qdc/atlasti-win-9.0.19_portableQDA_Atlasti.qdc": (5, 4, "namespace urn:QDA-XML:codebook:0:4"),
@@ -50,8 +76,12 @@ def test_projects_import_with_the_counts_they_hold(name: str, tmp_path: Path) ->
     target = tmp_path / "p.qualcode"
     summary = import_qdpx_new(INTEROP / name, target, actor="tester")
     assert [summary.added[k] for k in ("codes", "documents", "coders", "codings", "memos")] == [
-        codes, documents, coders, codings, memos,
-    ]  # fmt: skip
+        codes,
+        documents,
+        coders,
+        codings,
+        memos,
+    ]
     assert summary.added["cases"] == 0
     if warning:
         assert any(warning in w for w in summary.warnings), summary.warnings

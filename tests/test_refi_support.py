@@ -74,7 +74,7 @@ def snapshot(project: Project) -> dict[str, Any]:
                 c.archived,
             )
             for c in project.codes()
-        ],  # fmt: skip
+        ],
         "coders": sorted((c.name, c.role) for c in project.coders()),
         "codings": sorted(
             (c.document, c.code, c.coder, c.start, c.end, c.origin) for c in project.codings()

@@ -43,11 +43,42 @@ PATTERNS = {
     if isinstance(value, re.Pattern)
 }
 PUMPS = [
-    "<v ", "<v.", "<v\t", "<b ", "</", "<1:", "{\\", "&", " ", "\t", "\n", " \n", "\n\n", "a",
-    "a ", "a:", "a: ", ":", "**a", "**a**", "1", "1:", "0:00 ", "1:00 --> 1:00 ",
-    "\n00:00.000 --> 00:01.000 ", "(", "[", "(a", "x\n \n", "\n\nNOTE a ", "WEBVTT ", "p1 ",
-    "Interviewer ", "a  ", "\x01",
-]  # fmt: skip
+    "<v ",
+    "<v.",
+    "<v\t",
+    "<b ",
+    "</",
+    "<1:",
+    "{\\",
+    "&",
+    " ",
+    "\t",
+    "\n",
+    " \n",
+    "\n\n",
+    "a",
+    "a ",
+    "a:",
+    "a: ",
+    ":",
+    "**a",
+    "**a**",
+    "1",
+    "1:",
+    "0:00 ",
+    "1:00 --> 1:00 ",
+    "\n00:00.000 --> 00:01.000 ",
+    "(",
+    "[",
+    "(a",
+    "x\n \n",
+    "\n\nNOTE a ",
+    "WEBVTT ",
+    "p1 ",
+    "Interviewer ",
+    "a  ",
+    "\x01",
+]
 SIZES = (1000, 2000, 4000)
 STEPS_PER_CHAR = 400
 
@@ -82,7 +113,9 @@ def test_pattern_work_grows_linearly(name: str) -> None:
             try:
                 steps, _ = count_steps(pattern, text, mode, STEPS_PER_CHAR * size)
             except TooMuchWork:
-                pytest.fail(f"{name} on {pump!r} * {size // len(pump)}: over "
-                            f"{STEPS_PER_CHAR} steps a character (backtracking)")  # fmt: skip
+                pytest.fail(
+                    f"{name} on {pump!r} * {size // len(pump)}: over "
+                    f"{STEPS_PER_CHAR} steps a character (backtracking)"
+                )
             work.append(steps)
         assert work[-1] <= 4.6 * work[0] + 50, f"{name} on {pump!r}: steps {work} for {SIZES}"

@@ -63,9 +63,14 @@ def build_study(path: Path) -> Project:
         assert outcome.error is None, outcome.error
     project.import_cases(DATA / "cases.csv")
     project.add_code("Access", definition="Getting to the group.")
-    project.add_code("Bus", parent="Access", definition="Buses, fares and passes.",
-                     inclusion="Any mention of a bus.", exclusion="Walking.",
-                     example="I came by bus.")  # fmt: skip
+    project.add_code(
+        "Bus",
+        parent="Access",
+        definition="Buses, fares and passes.",
+        inclusion="Any mention of a bus.",
+        exclusion="Walking.",
+        example="I came by bus.",
+    )
     project.add_code("Cost", parent="Access", definition="What it costs.")
     project.add_code("Feelings")
     project.add_code("Safety", parent="Feelings", definition="Feeling safe.")
@@ -140,8 +145,14 @@ def test_every_figure_by_hand(study: Project) -> None:
     assert report.row("Access/Cost").share_of_cases == 0.25
     assert (bus.theme, bus.level, report.row("Access").level) == ("Access", 1, 0)
     assert [r.code for r in report.rows] == [
-        "Access", "Access/Bus", "Access/Cost", "Feelings", "Feelings/Safety", "Food", "Misc",
-    ]  # fmt: skip
+        "Access",
+        "Access/Bus",
+        "Access/Cost",
+        "Feelings",
+        "Feelings/Safety",
+        "Food",
+        "Misc",
+    ]
 
 
 def test_by_group_counts_a_focus_group_segment_in_each_speakers_group(study: Project) -> None:
@@ -252,8 +263,11 @@ def test_merging_is_by_key_and_overlap_not_touching() -> None:
     _, _, key, start, end, rows = merge(keys, starts, ends, 100)
     # key 0: [0,5) and [3,8) overlap -> [0,8); [10,12) apart. key 1: [2,5) and [5,9) touch.
     assert list(zip(key, start, end, rows, strict=True)) == [
-        (0, 0, 8, 2), (0, 10, 12, 1), (1, 2, 5, 1), (1, 5, 9, 1),
-    ]  # fmt: skip
+        (0, 0, 8, 2),
+        (0, 10, 12, 1),
+        (1, 2, 5, 1),
+        (1, 5, 9, 1),
+    ]
 
 
 def test_the_corpus_layout(study: Project) -> None:

@@ -28,13 +28,27 @@ def test_csv_is_tidy_and_plain(study: Project, tmp_path: Path) -> None:  # noqa:
     raw = path.read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf") and b"\r\n" not in raw
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    assert list(rows[0]) == ["code", "theme", "level", "group", "codings", "documents", "cases",
-                             "cases_in_group", "share_of_cases", "speakers", "words",
-                             "coding_rows"]  # fmt: skip
+    assert list(rows[0]) == [
+        "code",
+        "theme",
+        "level",
+        "group",
+        "codings",
+        "documents",
+        "cases",
+        "cases_in_group",
+        "share_of_cases",
+        "speakers",
+        "words",
+        "coding_rows",
+    ]
     staff = next(r for r in rows if r["code"] == "Access/Bus" and r["group"] == "staff")
     assert (staff["codings"], staff["cases"], staff["words"], staff["share_of_cases"]) == (
-        "2", "2", "10", "1.0",
-    )  # fmt: skip
+        "2",
+        "2",
+        "10",
+        "1.0",
+    )
     assert {r["group"] for r in rows} == {"(all)", "participant", "staff"}
     assert len(rows) == 7 * 3
 
@@ -44,8 +58,12 @@ def test_json_is_a_list_of_rows(study: Project, tmp_path: Path) -> None:  # noqa
     assert isinstance(grouped, list)
     bus = next(r for r in grouped if r["code"] == "Access/Bus" and r["group"] == "A")
     assert {k: bus[k] for k in ("codings", "documents", "cases", "speakers", "words")} == {
-        "codings": 3, "documents": 2, "cases": 2, "speakers": 3, "words": 16,
-    }  # fmt: skip
+        "codings": 3,
+        "documents": 2,
+        "cases": 2,
+        "speakers": 3,
+        "words": 16,
+    }
     plain = json.loads(export(study, "frequencies", tmp_path / "f.json").read_text())
     assert "group" not in plain[0]
     assert {"code", "codings", "documents", "cases", "speakers", "words"} <= set(plain[0])
@@ -75,13 +93,19 @@ def test_xlsx_of_everything(study: Project, tmp_path: Path) -> None:  # noqa: F8
 
     book = load_workbook(export(study, "all", tmp_path / "all.xlsx", by="group", per_code=2))
     assert book.sheetnames == [
-        "about", "frequencies", "crosstab", "matrix", "co-occurrence",
-        "co-occurrence (pairs)", "quotes", "saturation", "codebook",
-    ]  # fmt: skip
+        "about",
+        "frequencies",
+        "crosstab",
+        "matrix",
+        "co-occurrence",
+        "co-occurrence (pairs)",
+        "quotes",
+        "saturation",
+        "codebook",
+    ]
     assert book["matrix"].freeze_panes == "B2"
     matrix = list(book["matrix"].iter_rows(values_only=True))
-    assert matrix[0] == ("code", "C1 (participant)", "C3 (participant)", "C2 (staff)",
-                         "C4 (staff)")  # fmt: skip
+    assert matrix[0] == ("code", "C1 (participant)", "C3 (participant)", "C2 (staff)", "C4 (staff)")
     assert ("Access/Bus", 2, 1, 1, 1) in matrix
     quotes = list(book["quotes"].iter_rows(values_only=True))
     assert quotes[1][:4] == ("Access", "Access/Bus", 1, quotes[1][3])
@@ -110,9 +134,11 @@ def test_docx_quotes_grouped_by_theme(study: Project, tmp_path: Path) -> None:  
     lines = [(p.style.name, p.text) for p in doc.paragraphs if p.text]
     headings = [(s, t) for s, t in lines if s.startswith("Heading") or s == "Title"]
     assert headings[:4] == [
-        ("Title", "Quotes by theme"), ("Heading 1", "Access"), ("Heading 2", "Bus"),
+        ("Title", "Quotes by theme"),
+        ("Heading 1", "Access"),
+        ("Heading 2", "Bus"),
         ("Heading 2", "Cost"),
-    ]  # fmt: skip
+    ]
     quotes = [t for s, t in lines if s == "Quote"]
     assert quotes[0].startswith("“The bus pass made it easier. Kim: For me the lunch.")
     after = lines[[t for _, t in lines].index(quotes[0]) + 1][1]
@@ -127,8 +153,12 @@ def test_docx_and_markdown_tables(study: Project, tmp_path: Path) -> None:  # no
     [table] = doc.tables
     assert [c.text for c in table.rows[0].cells][:4] == ["theme", "code", "name", "level"]
     assert [c.text for c in table.rows[2].cells][:5] == [
-        "Access", "Access/Bus", "Bus", "1", "Buses, fares and passes.",
-    ]  # fmt: skip
+        "Access",
+        "Access/Bus",
+        "Bus",
+        "1",
+        "Buses, fares and passes.",
+    ]
     text = export(study, "frequencies", tmp_path / "f.md", by="group").read_text()
     assert text.startswith("# Code frequencies\n")
     assert "| code | theme | level | group | codings |" in text
@@ -214,23 +244,57 @@ def test_cli_writes_every_format(
     shutil.copy(study_path, project)
     for name in ("f.csv", "f.xlsx", "f.md", "f.docx", "f.json", "f.png", "f.svg"):
         out = tmp_path / name
-        code, stdout, err = run(capsys, "export", "frequencies", project, "-o", str(out),
-                                "--by", "group", "--coder", "ann", "--coder", "ben")  # fmt: skip
+        code, stdout, err = run(
+            capsys,
+            "export",
+            "frequencies",
+            project,
+            "-o",
+            str(out),
+            "--by",
+            "group",
+            "--coder",
+            "ann",
+            "--coder",
+            "ben",
+        )
         assert code == 0, err
         assert stdout.strip() == f"wrote {out} (frequencies by group)"
         assert out.stat().st_size > 0
     rows = json.loads((tmp_path / "f.json").read_text())
     assert next(r for r in rows if r["code"] == "Access" and r["group"] == "(all)")["codings"] == 4
-    code, stdout, _ = run(capsys, "export", "quotes", project, "--per-code", "1", "--coder",
-                          "ann,ben", "--exclude-interviewer")  # fmt: skip
+    code, stdout, _ = run(
+        capsys,
+        "export",
+        "quotes",
+        project,
+        "--per-code",
+        "1",
+        "--coder",
+        "ann,ben",
+        "--exclude-interviewer",
+    )
     printed = json.loads(stdout)
     assert code == 0 and printed["parameters"]["per_code"] == 1
     assert printed["parameters"]["exclude_interviewer"] is True
-    code, stdout, _ = run(capsys, "export", "saturation", project, "--base", "1", "--run", "1",
-                          "--threshold", "30%")  # fmt: skip
+    code, stdout, _ = run(
+        capsys, "export", "saturation", project, "--base", "1", "--run", "1", "--threshold", "30%"
+    )
     assert json.loads(stdout)["parameters"]["threshold"] == 0.3
-    code, _, err = run(capsys, "export", "matrix", project, "-o", str(tmp_path / "m.xlsx"),
-                       "--cells", "text", "--by", "site", "--level", "theme")  # fmt: skip
+    code, _, err = run(
+        capsys,
+        "export",
+        "matrix",
+        project,
+        "-o",
+        str(tmp_path / "m.xlsx"),
+        "--cells",
+        "text",
+        "--by",
+        "site",
+        "--level",
+        "theme",
+    )
     assert code == 0, err
 
 

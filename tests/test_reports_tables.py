@@ -98,8 +98,11 @@ def test_cooccurrence_of_overlapping_segments(study: Project) -> None:  # noqa: 
     # Bus and Cost share "bus."; Misc's two segments lie in Cost; Food and Safety share
     # "Lunch helps too."; fg's Bus segment holds Kim's "For me the lunch."
     assert pairs(report) == {
-        ("Cost", "Misc"): 2, ("Bus", "Cost"): 1, ("Safety", "Food"): 1, ("Bus", "Food"): 1,
-    }  # fmt: skip
+        ("Cost", "Misc"): 2,
+        ("Bus", "Cost"): 1,
+        ("Safety", "Food"): 1,
+        ("Bus", "Food"): 1,
+    }
     assert (report.counts == report.counts.T).all()
 
 
@@ -107,17 +110,27 @@ def test_cooccurrence_in_turns_and_documents(study: Project) -> None:  # noqa: F
     turns = cooccurrence(study, mode="turn")
     # Amy's first turn: Bus, Cost, Misc; S1's turn: Bus, Food, Safety; Kim's: Bus, Food
     assert pairs(turns) == {
-        ("Bus", "Food"): 2, ("Bus", "Cost"): 1, ("Bus", "Safety"): 1, ("Bus", "Misc"): 1,
-        ("Cost", "Misc"): 1, ("Safety", "Food"): 1,
-    }  # fmt: skip
+        ("Bus", "Food"): 2,
+        ("Bus", "Cost"): 1,
+        ("Bus", "Safety"): 1,
+        ("Bus", "Misc"): 1,
+        ("Cost", "Misc"): 1,
+        ("Safety", "Food"): 1,
+    }
     # Bus: the question, Amy, S1, Jo and Kim
     assert diagonal(turns) == {"Bus": 5, "Cost": 1, "Safety": 2, "Food": 2, "Misc": 1}
     documents = cooccurrence(study, mode="document")
     # int1: Bus, Cost, Safety, Misc; int2: Bus, Safety, Food; fg: Bus, Food
     assert pairs(documents) == {
-        ("Bus", "Safety"): 2, ("Bus", "Food"): 2, ("Bus", "Cost"): 1, ("Bus", "Misc"): 1,
-        ("Cost", "Safety"): 1, ("Cost", "Misc"): 1, ("Safety", "Food"): 1, ("Safety", "Misc"): 1,
-    }  # fmt: skip
+        ("Bus", "Safety"): 2,
+        ("Bus", "Food"): 2,
+        ("Bus", "Cost"): 1,
+        ("Bus", "Misc"): 1,
+        ("Cost", "Safety"): 1,
+        ("Cost", "Misc"): 1,
+        ("Safety", "Food"): 1,
+        ("Safety", "Misc"): 1,
+    }
     assert diagonal(documents) == {"Bus": 3, "Cost": 1, "Safety": 2, "Food": 2, "Misc": 1}
 
 
@@ -209,9 +222,17 @@ def test_favourite_quotes_and_memos(copy: Project) -> None:  # noqa: F811
 
 
 SEQUENCE = [
-    {"a", "b", "c"}, {"a", "d"}, {"e"}, {"a", "f"},  # base of 4: six codes
-    {"g"}, {"a"}, {"a", "b"}, {"h"}, {"a"}, set(),
-]  # fmt: skip
+    {"a", "b", "c"},
+    {"a", "d"},
+    {"e"},
+    {"a", "f"},  # base of 4: six codes
+    {"g"},
+    {"a"},
+    {"a", "b"},
+    {"h"},
+    {"a"},
+    set(),
+]
 
 
 def test_guest_namey_chen_on_a_known_sequence() -> None:
@@ -268,9 +289,19 @@ def test_codebook_appendix(study: Project) -> None:  # noqa: F811
     bus = rows["Access/Bus"]
     assert (bus["theme"], bus["name"], bus["level"]) == ("Access", "Bus", 1)
     assert (bus["definition"], bus["inclusion"], bus["exclusion"], bus["example"]) == (
-        "Buses, fares and passes.", "Any mention of a bus.", "Walking.", "I came by bus.",
-    )  # fmt: skip
+        "Buses, fares and passes.",
+        "Any mention of a bus.",
+        "Walking.",
+        "I came by bus.",
+    )
     assert (bus["codings"], bus["cases"]) == (4, 4)
     assert (rows["Access"]["codings"], rows["Misc"]["cases"]) == (4, 1)
-    assert list(rows) == ["Access", "Access/Bus", "Access/Cost", "Feelings", "Feelings/Safety",
-                          "Food", "Misc"]  # fmt: skip
+    assert list(rows) == [
+        "Access",
+        "Access/Bus",
+        "Access/Cost",
+        "Feelings",
+        "Feelings/Safety",
+        "Food",
+        "Misc",
+    ]

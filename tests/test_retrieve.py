@@ -70,8 +70,11 @@ def texts(segments: list) -> list[str]:  # type: ignore[type-arg]
 def test_a_theme_brings_its_sub_codes_across_documents(project: Project) -> None:
     found = project.retrieve("Barriers")
     assert texts(found) == [
-        "The bus is slow.", "I like the lunch.", "Lunch matters most.", "The bus is fine.",
-    ]  # fmt: skip
+        "The bus is slow.",
+        "I like the lunch.",
+        "Lunch matters most.",
+        "The bus is fine.",
+    ]
     assert project.retrieve("Barriers", subcodes=False) == []
     assert texts(project.retrieve(FOOD)) == ["I like the lunch.", "Lunch matters most."]
 
@@ -79,8 +82,12 @@ def test_a_theme_brings_its_sub_codes_across_documents(project: Project) -> None
 def test_a_segment_carries_where_it_is_and_its_marks(project: Project) -> None:
     lunch = project.retrieve(FOOD, documents=["one"])[0]
     assert (lunch.document, lunch.coder, lunch.turn, lunch.speaker, lunch.role) == (
-        "one", "alice", 2, "Amy", "participant",
-    )  # fmt: skip
+        "one",
+        "alice",
+        2,
+        "Amy",
+        "participant",
+    )
     assert lunch.case == "Amy" and lunch.attributes == {"group": "participant"}
     assert lunch.favourite and lunch.memos == ("alice: hunger first",)
     other = project.retrieve(OTHER)[0]
@@ -101,8 +108,9 @@ def test_combinations(project: Project) -> None:
     assert texts(by_doc) == ["The bus is slow."]
     assert texts(project.retrieve(TRAVEL, other=WOMEN, within="turn")) == []
     assert texts(project.retrieve("Barriers", other=WOMEN, operator="not", within="document")) == [
-        "Lunch matters most.", "The bus is fine.",
-    ]  # fmt: skip
+        "Lunch matters most.",
+        "The bus is fine.",
+    ]
     either = project.retrieve(TRAVEL, other="Safety", operator="or")
     assert texts(either) == ["The bus is slow.", "I feel safe here.", "The bus is fine."]
     assert [s.code for s in either] == [TRAVEL, WOMEN, TRAVEL]
@@ -112,24 +120,29 @@ def test_a_theme_and_its_own_sub_code_do_not_match_a_coding_with_itself(project:
     assert texts(project.retrieve("Barriers", other=FOOD)) == []
     # A Food segment shares its document with itself only: it needs another Food segment.
     assert texts(project.retrieve("Barriers", other=FOOD, within="document")) == [
-        "The bus is slow.", "The bus is fine.",
-    ]  # fmt: skip
+        "The bus is slow.",
+        "The bus is fine.",
+    ]
 
 
 def test_filters(project: Project) -> None:
     assert texts(project.retrieve("Barriers", where={"group": "staff"})) == [
-        "Lunch matters most.", "The bus is fine.",
-    ]  # fmt: skip
+        "Lunch matters most.",
+        "The bus is fine.",
+    ]
     assert texts(project.retrieve("Barriers", where={"GROUP": "Participant"})) == [
-        "The bus is slow.", "I like the lunch.",
-    ]  # fmt: skip
+        "The bus is slow.",
+        "I like the lunch.",
+    ]
     assert texts(project.retrieve("Barriers", coders=["bob"])) == ["Lunch matters most."]
     assert texts(project.retrieve("Barriers", documents=["two"])) == [
-        "Lunch matters most.", "The bus is fine.",
-    ]  # fmt: skip
+        "Lunch matters most.",
+        "The bus is fine.",
+    ]
     assert texts(project.retrieve("Barriers", text="LUNCH")) == [
-        "I like the lunch.", "Lunch matters most.",
-    ]  # fmt: skip
+        "I like the lunch.",
+        "Lunch matters most.",
+    ]
     # Restricted by attribute: staff segments of Travel in a document with Food.
     query = Query.build(TRAVEL, other=FOOD, within="document", where={"group": "staff"})
     assert texts(project.retrieve(query)) == ["The bus is fine."]
@@ -153,8 +166,14 @@ def test_bad_input_is_one_line(project: Project) -> None:
 
 
 def test_describe_says_what_was_asked() -> None:
-    query = Query.build("Barriers", other="Safety", operator="not", within="turn",
-                        where={"group": "staff"}, coders=["ann"])  # fmt: skip
+    query = Query.build(
+        "Barriers",
+        other="Safety",
+        operator="not",
+        within="turn",
+        where={"group": "staff"},
+        coders=["ann"],
+    )
     assert query.describe() == (
         "Barriers (+ sub-codes) not Safety (in the same turn) · group=staff · coder ann"
     )
@@ -184,13 +203,24 @@ def test_cli_prints_segments_and_queries(
     assert "one, turn 2 · Amy · Barriers/Food · alice" in out
     assert "★ [1 memo] “I like the lunch.”" in out
     assert out.strip().endswith("4 segments: Barriers (+ sub-codes)")
-    code, out, _ = cli(capsys, "retrieve", path, "--code", TRAVEL, "--and", OTHER, "--within",
-                       "turn", "--json")  # fmt: skip
+    code, out, _ = cli(
+        capsys, "retrieve", path, "--code", TRAVEL, "--and", OTHER, "--within", "turn", "--json"
+    )
     assert [s["text"] for s in json.loads(out)] == ["The bus is slow."]
     code, out, _ = cli(capsys, "retrieve", path, "--code", FOOD, "--not", OTHER, "--json")
     assert [s["text"] for s in json.loads(out)] == ["Lunch matters most."]
-    code, out, _ = cli(capsys, "retrieve", path, "--code", TRAVEL, "--or", "Safety", "--where",
-                       "group=participant", "--json")  # fmt: skip
+    code, out, _ = cli(
+        capsys,
+        "retrieve",
+        path,
+        "--code",
+        TRAVEL,
+        "--or",
+        "Safety",
+        "--where",
+        "group=participant",
+        "--json",
+    )
     assert [s["text"] for s in json.loads(out)] == ["The bus is slow.", "I feel safe here."]
     code, out, _ = cli(capsys, "retrieve", path, "--code", "Barriers", "--coder", "bob", "--json")
     assert [s["coder"] for s in json.loads(out)] == ["bob"]
@@ -223,8 +253,17 @@ def test_cli_writes_the_segments_pseudonymised_on_request(
     assert out.startswith(f"wrote {plain}")
     text = readable_text(plain)
     assert "I like the lunch." in text and "Amy" in text
-    code, out, err = cli(capsys, "retrieve", path, "--code", "Barriers", "-o", str(shared),
-                         "--pseudonymise", str(names))  # fmt: skip
+    code, out, err = cli(
+        capsys,
+        "retrieve",
+        path,
+        "--code",
+        "Barriers",
+        "-o",
+        str(shared),
+        "--pseudonymise",
+        str(names),
+    )
     assert code == 0, err
     text = readable_text(shared)
     assert "I like the lunch." in text and "Amy" not in text
@@ -237,8 +276,9 @@ def test_the_same_answers_on_postgresql(pg_url: str, tmp_path: Path) -> None:
         assert texts(project.retrieve(FOOD, other=OTHER)) == ["I like the lunch."]
         assert texts(project.retrieve(TRAVEL, other=OTHER, within="turn")) == ["The bus is slow."]
         assert texts(project.retrieve("Barriers", where={"group": "staff"})) == [
-            "Lunch matters most.", "The bus is fine.",
-        ]  # fmt: skip
+            "Lunch matters most.",
+            "The bus is fine.",
+        ]
         lunch = project.retrieve(FOOD, text="like")[0]
         assert lunch.favourite and lunch.memos == ("alice: hunger first",) and lunch.turn == 2
         assert project.segments_of([lunch.uuid]) == [lunch]

@@ -55,8 +55,9 @@ def test_a_restore_is_recorded_and_keeps_the_trail_of_what_it_undid(
 ) -> None:
     made = backup(study, "before-ben")
     with Project.open(study, actor="ben") as project:
-        coding = project.apply_code(document="p01-amy", code="Travel support", coder="ben",
-                                    quote="bus fare")  # fmt: skip
+        coding = project.apply_code(
+            document="p01-amy", code="Travel support", coder="ben", quote="bus fare"
+        )
         project.add_memo("why the bus fare matters", coder="ben")
         project.remove_coding(coding.uuid)
         done = [(e.actor, e.action, e.at) for e in project.log()[:4]]  # and coder.create
@@ -118,13 +119,15 @@ def test_memos_and_imported_codings_follow_the_roles(tmp_path: Path) -> None:
                 f"p01-amy,Travel support,{other},dinner\n",
                 encoding="utf-8",
             )
-            with pytest.raises(NotAllowed, match=f"line 3: alice may not code in the name of "
-                                                 f"{other}"):  # fmt: skip
+            with pytest.raises(
+                NotAllowed, match=f"line 3: alice may not code in the name of {other}"
+            ):
                 project.import_codings(table)
         assert project.codings() == [] and project.memos() == []
         own = tmp_path / "own.csv"
-        own.write_text("document,code,coder,quote\np01-amy,Travel support,alice,bus fare\n",
-                       encoding="utf-8")  # fmt: skip
+        own.write_text(
+            "document,code,coder,quote\np01-amy,Travel support,alice,bus fare\n", encoding="utf-8"
+        )
         assert project.import_codings(own).applied == 1
     with Project.open(path, actor="sue") as project:  # a supervisor may do both
         project.add_memo("for ben", coder="ben")
@@ -137,9 +140,18 @@ def test_suggestion_decisions_follow_the_roles(tmp_path: Path) -> None:
     from qualcode.suggest.records import SuggestionInfo
 
     path = team_file(tmp_path)
-    fares = SuggestionInfo(document="p01-amy", code="Travel support", start=0, end=10,
-                           text="", score=0.5, engine="terms", explanation="", engines=("terms",),
-                           precision=None)  # fmt: skip
+    fares = SuggestionInfo(
+        document="p01-amy",
+        code="Travel support",
+        start=0,
+        end=10,
+        text="",
+        score=0.5,
+        engine="terms",
+        explanation="",
+        engines=("terms",),
+        precision=None,
+    )
     with Project.open(path, actor="ben") as project:
         his = reject(project, fares, "ben")
     with Project.open(path, actor="alice") as project:
@@ -154,12 +166,15 @@ def test_suggestion_decisions_follow_the_roles(tmp_path: Path) -> None:
 
 def test_the_file_refuses_a_second_active_coding(study: Path) -> None:
     with Project.open(study, actor="ann") as project:
-        made = project.apply_code(document="p01-amy", code="Travel support", coder="ann",
-                                  quote="bus fare")  # fmt: skip
+        made = project.apply_code(
+            document="p01-amy", code="Travel support", coder="ann", quote="bus fare"
+        )
     connection = sqlite3.connect(study)
-    copy = ("INSERT INTO codings (uuid, document_id, code_id, coder_id, start, \"end\", origin, "
-            "favourite, created_at, deleted_at) SELECT ?, document_id, code_id, coder_id, start, "
-            "\"end\", origin, favourite, created_at, {} FROM codings WHERE uuid = ?")  # fmt: skip
+    copy = (
+        'INSERT INTO codings (uuid, document_id, code_id, coder_id, start, "end", origin, '
+        "favourite, created_at, deleted_at) SELECT ?, document_id, code_id, coder_id, start, "
+        '"end", origin, favourite, created_at, {} FROM codings WHERE uuid = ?'
+    )
     connection.execute(copy.format("CURRENT_TIMESTAMP"), ("gone", made.uuid))  # history is fine
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         connection.execute(copy.format("NULL"), ("twin", made.uuid))
@@ -168,8 +183,9 @@ def test_the_file_refuses_a_second_active_coding(study: Path) -> None:
 
 def test_the_upgrade_removes_old_duplicates_without_losing_them(study: Path) -> None:
     with Project.open(study, actor="ann") as project:
-        made = project.apply_code(document="p01-amy", code="Travel support", coder="ann",
-                                  quote="bus fare")  # fmt: skip
+        made = project.apply_code(
+            document="p01-amy", code="Travel support", coder="ann", quote="bus fare"
+        )
     # An older project with the same coding twice, a memo and a favourite mark on the twin.
     connection = sqlite3.connect(study)
     connection.executescript(
@@ -177,15 +193,16 @@ def test_the_upgrade_removes_old_duplicates_without_losing_them(study: Path) -> 
         "UPDATE alembic_version SET version_num = '0003';"
     )
     connection.execute(
-        "INSERT INTO codings (uuid, document_id, code_id, coder_id, start, \"end\", origin, "
+        'INSERT INTO codings (uuid, document_id, code_id, coder_id, start, "end", origin, '
         "favourite, created_at) SELECT 'twin', document_id, code_id, coder_id, start, \"end\", "
-        "origin, 1, created_at FROM codings WHERE uuid = ?", (made.uuid,)
-    )  # fmt: skip
+        "origin, 1, created_at FROM codings WHERE uuid = ?",
+        (made.uuid,),
+    )
     connection.execute(
         "INSERT INTO memos (uuid, coder_id, coding_id, text, created_at, updated_at) "
         "SELECT 'memo-on-twin', coder_id, id, 'a note', created_at, created_at FROM codings "
         "WHERE uuid = 'twin'"
-    )  # fmt: skip
+    )
     connection.commit()
     connection.close()
     with Project.open(study) as project:
@@ -202,13 +219,16 @@ def test_the_upgrade_removes_old_duplicates_without_losing_them(study: Path) -> 
 
 
 def test_internal_errors_leave_out_sql_parameters_and_the_log_is_private(
-    study: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    study: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     secret = "she told me about the night in the hostel"
     connection = sqlite3.connect(study)  # some fault the program does not expect
-    connection.execute("CREATE TRIGGER fault BEFORE INSERT ON memos "
-                       "BEGIN SELECT RAISE(ABORT, 'disk says no'); END")  # fmt: skip
+    connection.execute(
+        "CREATE TRIGGER fault BEFORE INSERT ON memos BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+    )
     connection.commit()
     connection.close()
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))

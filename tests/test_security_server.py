@@ -69,8 +69,13 @@ def team(pg_url: str) -> Iterator[str]:
 def bobs_coding(url: str) -> str:
     with Project.open(as_user(url, "bob")) as project:
         turn = project.turns("p01-amy")[1]
-        made = project.apply_code(document="p01-amy", code="Travel support", coder="bob",
-                                  start=turn.body_start, end=turn.end)  # fmt: skip
+        made = project.apply_code(
+            document="p01-amy",
+            code="Travel support",
+            coder="bob",
+            start=turn.body_start,
+            end=turn.end,
+        )
         project.add_memo("bob's note", coder="bob", target_type="coding", target=made.uuid)
         return made.uuid
 
@@ -90,13 +95,18 @@ def test_a_temporary_coders_table_does_not_make_alice_bob(team: str) -> None:
         ).rowcount
         assert changed == 0
         for statement, values in (
-            ("INSERT INTO public.codings (uuid, document_id, code_id, coder_id, start, \"end\", "
-             "origin, created_at) VALUES ('forged-coding', %s, %s, %s, 0, 5, 'manual', now())",
-             (document, code, bob)),
-            ("INSERT INTO public.memos (uuid, coder_id, text, created_at, updated_at) "
-             "VALUES ('forged-memo', %s, 'by bob, honest', now(), now())", (bob,)),
+            (
+                'INSERT INTO public.codings (uuid, document_id, code_id, coder_id, start, "end", '
+                "origin, created_at) VALUES ('forged-coding', %s, %s, %s, 0, 5, 'manual', now())",
+                (document, code, bob),
+            ),
+            (
+                "INSERT INTO public.memos (uuid, coder_id, text, created_at, updated_at) "
+                "VALUES ('forged-memo', %s, 'by bob, honest', now(), now())",
+                (bob,),
+            ),
             ("UPDATE public.memos SET text = 'changed' WHERE coder_id = %s", (bob,)),
-        ):  # fmt: skip
+        ):
             try:
                 result = alice.execute(statement, values)
             except psycopg.errors.InsufficientPrivilege:
@@ -119,8 +129,11 @@ def test_audit_entries_name_the_login_and_cannot_be_changed(team: str) -> None:
         assert stored[1:] == ("alice", True) and stored[0] < 999999
     for member in ("alice", "sue"):
         with psql(team, member) as session:
-            for statement in ("UPDATE audit_events SET actor = 'mallory'",
-                              "DELETE FROM audit_events", "TRUNCATE audit_events"):  # fmt: skip
+            for statement in (
+                "UPDATE audit_events SET actor = 'mallory'",
+                "DELETE FROM audit_events",
+                "TRUNCATE audit_events",
+            ):
                 with pytest.raises(psycopg.errors.InsufficientPrivilege):
                     session.execute(statement)
     with Project.open(team, actor="owner") as project:
@@ -136,8 +149,9 @@ def test_nobody_but_the_owner_deletes_and_every_deletion_is_audited(team: str) -
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 sue.execute(f"DELETE FROM {table}")
         # The one deletion the library makes: a supervisor clears a case's attribute value.
-        cleared = sue.execute("DELETE FROM attribute_values WHERE case_id = "
-                              "(SELECT id FROM cases WHERE name = 'P01')").rowcount  # fmt: skip
+        cleared = sue.execute(
+            "DELETE FROM attribute_values WHERE case_id = (SELECT id FROM cases WHERE name = 'P01')"
+        ).rowcount
         assert cleared > 0
     with Project.open(team, actor="owner") as project:
         deletions = project.log(action="row.delete")
@@ -148,23 +162,23 @@ def test_nobody_but_the_owner_deletes_and_every_deletion_is_audited(team: str) -
 def test_suggestions_are_under_row_security(team: str) -> None:
     with psql(team, "bob") as bob:
         bob.execute(
-            "INSERT INTO suggestions (uuid, document_id, code_id, start, \"end\", engine, score, "
+            'INSERT INTO suggestions (uuid, document_id, code_id, start, "end", engine, score, '
             "explanation, status, for_coder_id, decided_by_id, decided_at, created_at) "
             "SELECT 'bobs-decision', (SELECT id FROM documents LIMIT 1), "
             "(SELECT id FROM codes LIMIT 1), 0, 5, 'terms', 0.5, '', 'rejected', c.id, c.id, "
             "now(), now() FROM coders c WHERE c.name = 'bob'"
-        )  # fmt: skip
+        )
     with psql(team, "alice") as alice:
         assert alice.execute("UPDATE suggestions SET status = 'accepted'").rowcount == 0
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             alice.execute("DELETE FROM suggestions")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             alice.execute(
-                "INSERT INTO suggestions (uuid, document_id, code_id, start, \"end\", engine, "
+                'INSERT INTO suggestions (uuid, document_id, code_id, start, "end", engine, '
                 "score, explanation, status, for_coder_id, created_at) SELECT 'for-bob', "
                 "document_id, code_id, 0, 5, 'terms', 0.9, '', 'pending', for_coder_id, now() "
                 "FROM suggestions"
-            )  # fmt: skip
+            )
     with psql(team, "bob") as bob:
         assert bob.execute("SELECT status FROM suggestions").fetchall() == [("rejected",)]
         assert bob.execute("UPDATE suggestions SET status = 'pending'").rowcount == 1
@@ -185,8 +199,15 @@ def _server_log(admin_url: str) -> Path | None:
 def answer(command: list[str], prompts: list[tuple[bytes, str]]) -> tuple[int, str]:
     """Run ``command`` on a pseudo-terminal and answer each prompt in turn, as a person would."""
     parent, child = pty.openpty()
-    process = subprocess.Popen(command, stdin=child, stdout=child, stderr=child, cwd=REPO,
-                               env=os.environ.copy(), close_fds=True)  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        cwd=REPO,
+        env=os.environ.copy(),
+        close_fds=True,
+    )
     os.close(child)
     seen = b""
     try:
@@ -249,8 +270,9 @@ def _apply_all(url: str, spans: list[tuple[int, int]], barrier: Any, results: An
             barrier.wait(timeout=120)
             for start, end in spans:
                 try:
-                    project.apply_code(document="p01-amy", code="Travel support", coder="ann",
-                                       start=start, end=end)  # fmt: skip
+                    project.apply_code(
+                        document="p01-amy", code="Travel support", coder="ann", start=start, end=end
+                    )
                     applied += 1
                 except ConflictError as exc:
                     refused.append(str(exc))
@@ -275,8 +297,9 @@ def test_three_processes_coding_the_same_spans_leave_one_active_coding_each(
     spans = sorted(set(spans))[:120]
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(3), context.Queue()
-    workers = [context.Process(target=_apply_all, args=(pg_url, spans, barrier, results))
-               for _ in range(3)]  # fmt: skip
+    workers = [
+        context.Process(target=_apply_all, args=(pg_url, spans, barrier, results)) for _ in range(3)
+    ]
     for worker in workers:
         worker.start()
     outcomes = [results.get(timeout=600) for _ in workers]
@@ -297,12 +320,15 @@ def test_the_database_refuses_a_second_active_coding(pg_url: str) -> None:
     with Project.create(pg_url, actor="ann") as project:
         project.import_codebook(load_codebook(CODEBOOK))
         project.import_files([SAMPLE])
-        made = project.apply_code(document="p01-amy", code="Travel support", coder="ann",
-                                  quote="bus fare")  # fmt: skip
-    copy = ("INSERT INTO codings (uuid, document_id, code_id, coder_id, start, \"end\", origin, "
-            "favourite, created_at, deleted_at) SELECT :uuid, document_id, code_id, coder_id, "
-            "start, \"end\", origin, favourite, created_at, {deleted} FROM codings "
-            "WHERE uuid = :made")  # fmt: skip
+        made = project.apply_code(
+            document="p01-amy", code="Travel support", coder="ann", quote="bus fare"
+        )
+    copy = (
+        'INSERT INTO codings (uuid, document_id, code_id, coder_id, start, "end", origin, '
+        "favourite, created_at, deleted_at) SELECT :uuid, document_id, code_id, coder_id, "
+        'start, "end", origin, favourite, created_at, {deleted} FROM codings '
+        "WHERE uuid = :made"
+    )
     engine = create_engine(pg_url)
     with engine.begin() as connection:  # a removed copy is history, and allowed
         connection.execute(text(copy.format(deleted="now()")), {"uuid": "gone", "made": made.uuid})

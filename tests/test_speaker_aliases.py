@@ -35,8 +35,9 @@ def test_merge_on_the_real_transcript_by_cli(run, tmp_path: Path) -> None:  # ty
     assert {"Bekah", "Bekah Hawrot Weigel"} <= set(before)
     suggested = run("speakers", "aliases", "s.qualcode")
     assert "'Bekah' is likely 'Bekah Hawrot Weigel'" in suggested.out
-    merged = run("speakers", "merge", "s.qualcode", "virtualcoffee_s5e6", "Bekah Hawrot Weigel",
-                 "Bekah")  # fmt: skip
+    merged = run(
+        "speakers", "merge", "s.qualcode", "virtualcoffee_s5e6", "Bekah Hawrot Weigel", "Bekah"
+    )
     assert merged.code == 0, merged.err
     with Project.open(tmp_path / "s.qualcode") as project:
         after = {s.label: s.turns for s in project.speakers()}

@@ -58,10 +58,20 @@ def _codes(names: list[str]):  # type: ignore[no-untyped-def]
     from qualcode.suggest.corpus import CodeEntry
 
     return [
-        CodeEntry(index=i, id=i + 1, uuid=f"u{i}", path=n, name=n, definition="",
-                  inclusion="", exclusion="", example="", keywords=())
+        CodeEntry(
+            index=i,
+            id=i + 1,
+            uuid=f"u{i}",
+            path=n,
+            name=n,
+            definition="",
+            inclusion="",
+            exclusion="",
+            example="",
+            keywords=(),
+        )
         for i, n in enumerate(names)
-    ]  # fmt: skip
+    ]
 
 
 def test_a_code_whose_suggestions_were_wrong_is_capped() -> None:
@@ -107,8 +117,9 @@ def test_the_stored_cap_reaches_the_suggestions(study: Project) -> None:
     """The evaluation stores each code's record in the queue with the calibration; a code
     recorded as wrong there is no longer suggested at 0.5, only with a lower --min-score."""
     evaluate(study, "ann")
-    [before] = _find(suggest(study, document="new", coder="ann"), "One day I will have",
-                     "Looking ahead")  # fmt: skip
+    [before] = _find(
+        suggest(study, document="new", coder="ann"), "One day I will have", "Looking ahead"
+    )
     stored = json.loads(study.setting(evaluation_key("ann")) or "{}")
     uuids = {c.path: c.uuid for c in load_corpus(study, "ann").codes}
     uuid = uuids["Looking ahead"]
@@ -116,9 +127,13 @@ def test_the_stored_cap_reaches_the_suggestions(study: Project) -> None:
     stored["calibration"]["gate"] = {uuid: [20, 0], uuids["Barriers/Sleep"]: [60, 60]}
     with study._write() as session:
         session.get(Setting, evaluation_key("ann")).value = json.dumps(stored)
-    assert not _find(suggest(study, document="new", coder="ann"), "One day I will have",
-                     "Looking ahead")  # fmt: skip
-    [after] = _find(suggest(study, document="new", coder="ann", min_score=0.05),
-                    "One day I will have", "Looking ahead")  # fmt: skip
+    assert not _find(
+        suggest(study, document="new", coder="ann"), "One day I will have", "Looking ahead"
+    )
+    [after] = _find(
+        suggest(study, document="new", coder="ann", min_score=0.05),
+        "One day I will have",
+        "Looking ahead",
+    )
     assert after.score == pytest.approx((0 + 5 * 0.75) / (20 + 5), abs=1e-4)
     assert after.score < 0.5 <= before.score

@@ -34,8 +34,9 @@ FULL = [
 def test_content_free_sentences_are_recognised() -> None:
     text = "\n\n".join(EMPTY + FULL)
     analysis = analyse(text)
-    flags = dict(zip((text[s:e] for s, e in analysis.spans), content_free(analysis).tolist(),
-                     strict=True))  # fmt: skip
+    flags = dict(
+        zip((text[s:e] for s, e in analysis.spans), content_free(analysis).tolist(), strict=True)
+    )
     assert {s for s, empty in flags.items() if empty} == set(EMPTY)
 
 
@@ -104,8 +105,10 @@ def test_a_coder_who_codes_short_answers_gets_them_suggested(study: Path, tmp_pa
         files = []
         for n in range(3):  # ann codes the short answers of three more interviews
             path = tmp_path / f"short{n}.txt"
-            path.write_text(f"Interviewer: Did it help?\n\nP2{n}: Yes.\n\nP2{n}: The group "
-                            "was good for me.\n", encoding="utf-8")  # fmt: skip
+            path.write_text(
+                f"Interviewer: Did it help?\n\nP2{n}: Yes.\n\nP2{n}: The group was good for me.\n",
+                encoding="utf-8",
+            )
             files.append(path)
         assert all(o.error is None for o in project.import_files(files))
         for n in range(3):
@@ -128,9 +131,12 @@ print(json.dumps({"found": [[s.code, s.start, s.score] for s in found],
 
 def _run(path: Path) -> dict:  # type: ignore[type-arg]
     done = subprocess.run(
-        [sys.executable, "-c", RUN, str(path)], capture_output=True, text=True, cwd=REPO,
+        [sys.executable, "-c", RUN, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
         check=True,
-    )  # fmt: skip
+    )
     return json.loads(done.stdout)
 
 
@@ -141,8 +147,12 @@ def test_suggestions_are_kept_between_processes_until_a_coding_changes(study: Pa
     again = _run(study)  # a new process: nothing parsed, nothing trained
     assert again == {"found": first["found"], "trained": False, "parsed": False}
     with Project.open(study) as project:
-        project.apply_code(document="new", code="Looking ahead", coder="ann",
-                           quote="One day I will have a little garden.")  # fmt: skip
+        project.apply_code(
+            document="new",
+            code="Looking ahead",
+            coder="ann",
+            quote="One day I will have a little garden.",
+        )
     changed = _run(study)
     assert changed["trained"] and changed["parsed"]
     assert [c for c in changed["found"] if c[0] == "Looking ahead"] != [
@@ -237,8 +247,9 @@ def test_explanations_of_a_coder_who_codes_whole_turns(study: Path) -> None:
                 body = text[turn.body_start : turn.end]
                 if "One day" in body or "They were fine" in body:
                     code = "Looking ahead" if "One day" in body else "Barriers/Sleep"
-                    project.apply_code(document=name, code=code, coder="cat",
-                                       start=turn.body_start, end=turn.end)  # fmt: skip
+                    project.apply_code(
+                        document=name, code=code, coder="cat", start=turn.body_start, end=turn.end
+                    )
         found = suggest(project, document="new", coder="cat", min_score=0.0)
     learned = [s for s in found if "learned" in s.engines]
     assert learned

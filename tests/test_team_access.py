@@ -48,11 +48,13 @@ def test_a_coder_cannot_touch_another_coders_work(team: str) -> None:
     (a_start, a_end), (b_start, b_end) = spans(team, "owner", 2)
     with Project.open(alice) as project:  # the login names the coder
         assert project.actor == "alice" and project.role() == "coder"
-        project.apply_code(document="p01-amy", code="Travel support", coder="alice",
-                           start=a_start, end=a_end)  # fmt: skip
+        project.apply_code(
+            document="p01-amy", code="Travel support", coder="alice", start=a_start, end=a_end
+        )
     with Project.open(bob) as project:
-        mine = project.apply_code(document="p01-amy", code="Travel support", coder="bob",
-                                  start=b_start, end=b_end)  # fmt: skip
+        mine = project.apply_code(
+            document="p01-amy", code="Travel support", coder="bob", start=b_start, end=b_end
+        )
 
     # The library refuses, with one line.
     with Project.open(alice) as project:
@@ -65,16 +67,19 @@ def test_a_coder_cannot_touch_another_coders_work(team: str) -> None:
         with pytest.raises(NotAllowed, match="the database refused"):
             project.remove_coding(mine.uuid)
         with pytest.raises(NotAllowed, match="the database refused"):
-            project.apply_code(document="p01-amy", code="Travel support", coder="bob",
-                               start=a_start, end=a_end)  # fmt: skip
+            project.apply_code(
+                document="p01-amy", code="Travel support", coder="bob", start=a_start, end=a_end
+            )
 
     # Plain SQL as alice: bob's rows and the codebook are out of reach.
     engine = create_engine(alice)
     with engine.begin() as connection:
-        changed = connection.execute(text(
-            "UPDATE codings SET deleted_at = now() WHERE coder_id = "
-            "(SELECT id FROM coders WHERE name = 'bob')"
-        )).rowcount  # fmt: skip
+        changed = connection.execute(
+            text(
+                "UPDATE codings SET deleted_at = now() WHERE coder_id = "
+                "(SELECT id FROM coders WHERE name = 'bob')"
+            )
+        ).rowcount
         assert changed == 0
     for statement in (
         "UPDATE codes SET definition = 'x' WHERE name = 'Travel support'",
@@ -109,18 +114,27 @@ def test_roles_in_a_project_file_are_the_librarys(tmp_path: object) -> None:
         with pytest.raises(NotAllowed, match="only a supervisor may add coders"):
             project.add_coder("eve")
     with Project.open(path, actor="alice") as project:
-        made = project.apply_code(document="p01-amy", code="Travel support", coder="alice",
-                                  quote="bus fare")  # fmt: skip
+        made = project.apply_code(
+            document="p01-amy", code="Travel support", coder="alice", quote="bus fare"
+        )
         with pytest.raises(NotAllowed, match="alice may not code in the name of bob"):
-            project.apply_code(document="p01-amy", code="Travel support", coder="bob",
-                               quote="bus fare")  # fmt: skip
+            project.apply_code(
+                document="p01-amy", code="Travel support", coder="bob", quote="bus fare"
+            )
     with Project.open(path, actor="bob") as project:
         with pytest.raises(NotAllowed):
             project.set_favourite(made.uuid)
         with pytest.raises(NotAllowed, match="only a supervisor may reconcile"):
-            project.record_decision(code="Travel support", document="p01-amy", start=0, end=10,
-                                    choice="neither", excerpts=[], coders=["alice", "bob"],
-                                    supervisor="bob")  # fmt: skip
+            project.record_decision(
+                code="Travel support",
+                document="p01-amy",
+                start=0,
+                end=10,
+                choice="neither",
+                excerpts=[],
+                coders=["alice", "bob"],
+                supervisor="bob",
+            )
     with Project.open(path, actor="sue") as project:
         project.set_favourite(made.uuid)
         project.merge_codes("Travel support", "Lunch and food at the group")
@@ -145,8 +159,22 @@ def test_blind_coding_until_a_supervisor_unblinds(
     with Project.open(path, actor="lead") as project:
         project.add_coder("sue", role="supervisor")
     for coder, quote in (("alice", "bus fare"), ("bob", "dinner")):
-        assert run_cli(capsys, "code", str(path), "--coder", coder, "--document", "p01-amy",
-                       "--code", "Travel support", "--quote", quote)[0] == 0  # fmt: skip
+        assert (
+            run_cli(
+                capsys,
+                "code",
+                str(path),
+                "--coder",
+                coder,
+                "--document",
+                "p01-amy",
+                "--code",
+                "Travel support",
+                "--quote",
+                quote,
+            )[0]
+            == 0
+        )
     code, _out, err = run_cli(capsys, "team", "blind", str(path), "--coder", "alice")
     assert code == 1 and "only a supervisor may blind or unblind the coders" in err
     assert run_cli(capsys, "team", "blind", str(path), "--coder", "sue")[0] == 0
@@ -165,5 +193,6 @@ def test_blind_coding_until_a_supervisor_unblinds(
     with Project.open(path, actor="alice") as project:
         assert {c.coder for c in project.codings()} == {"alice", "bob"}
         assert [e.action for e in project.log(action="project.")][:2] == [
-            "project.unblind", "project.blind",
-        ]  # fmt: skip
+            "project.unblind",
+            "project.blind",
+        ]

@@ -51,10 +51,20 @@ def test_four_coders_at_once_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     logs = [tmp_path / f"c{i}.log" for i in range(CODERS)]
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.team_worker", pg_url, f"c{i}", str(ACTIONS), str(i),
-             str(logs[i])],
-            cwd=REPO, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "tests.team_worker",
+                pg_url,
+                f"c{i}",
+                str(ACTIONS),
+                str(i),
+                str(logs[i]),
+            ],
+            cwd=REPO,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for i in range(CODERS)
     ]
     for worker in workers:

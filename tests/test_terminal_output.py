@@ -34,8 +34,14 @@ HOSTILE = f"{CLIPBOARD}{TITLE}\x9b2J"
 def on_terminal(*args: str) -> bytes:
     """Run ``qualcode ARGS`` with stdout and stderr on a pseudo-terminal; all it showed."""
     parent, child = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "qualcode", *args], stdin=subprocess.DEVNULL,
-                               stdout=child, stderr=child, cwd=REPO, close_fds=True)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "qualcode", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=child,
+        stderr=child,
+        cwd=REPO,
+        close_fds=True,
+    )
     os.close(child)
     seen = b""
     try:
@@ -66,8 +72,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert opened.import_files([source])[0].error is None
         opened.add_code(f"Bus{TITLE}")
         text = opened.document_text("int")
-        opened.apply_code(document="int", code=f"Bus{TITLE}", coder="ann", start=5,
-                          end=text.index(" to the"))  # fmt: skip
+        opened.apply_code(
+            document="int", code=f"Bus{TITLE}", coder="ann", start=5, end=text.index(" to the")
+        )
         opened.add_memo(f"memo {CLIPBOARD} here", coder="ann")
     # A coder name from before names were checked (or from another tool's file).
     with sqlite3.connect(path) as connection:
@@ -77,10 +84,16 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize(
     "command",
-    [["show", "{p}", "int"], ["show", "{p}", "int", "--turns"], ["codings", "{p}"],
-     ["memo", "list", "{p}"], ["coders", "list", "{p}"], ["log", "{p}", "--limit", "0"],
-     ["codebook", "show", "{p}"]],
-)  # fmt: skip
+    [
+        ["show", "{p}", "int"],
+        ["show", "{p}", "int", "--turns"],
+        ["codings", "{p}"],
+        ["memo", "list", "{p}"],
+        ["coders", "list", "{p}"],
+        ["log", "{p}", "--limit", "0"],
+        ["codebook", "show", "{p}"],
+    ],
+)
 def test_no_control_character_reaches_the_terminal(project: Path, command: list[str]) -> None:
     shown = on_terminal(*[part.format(p=project) for part in command])
     text = shown.decode("utf-8")
@@ -92,8 +105,12 @@ def test_no_control_character_reaches_the_terminal(project: Path, command: list[
 def test_show_keeps_the_layout_and_a_pipe_gets_the_stored_text(project: Path) -> None:
     shown = on_terminal("show", str(project), "int").decode("utf-8")
     assert "\tIndented line." in shown and "\ufffd" in shown
-    piped = subprocess.run([sys.executable, "-m", "qualcode", "show", str(project), "int"],
-                           capture_output=True, cwd=REPO, check=True)  # fmt: skip
+    piped = subprocess.run(
+        [sys.executable, "-m", "qualcode", "show", str(project), "int"],
+        capture_output=True,
+        cwd=REPO,
+        check=True,
+    )
     assert HOSTILE.encode() in piped.stdout
 
 

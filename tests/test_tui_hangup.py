@@ -24,13 +24,23 @@ REPO = Path(__file__).resolve().parents[1]
 def test_the_app_exits_when_its_terminal_closes(tmp_path: Path) -> None:
     path = tmp_path / "study.qualcode"
     Project.create(path, actor="ann").close()
-    env = dict(os.environ, TERM="xterm-256color", XDG_CONFIG_HOME=str(tmp_path / "config"),
-               XDG_DATA_HOME=str(tmp_path / "data"), HOME=str(tmp_path))  # fmt: skip
+    env = dict(
+        os.environ,
+        TERM="xterm-256color",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        HOME=str(tmp_path),
+    )
     parent, child = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "qualcode", "open", str(path), "--coder", "ann"],
-        stdin=child, stdout=child, stderr=child, cwd=REPO, env=env, close_fds=True,
-    )  # fmt: skip
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        cwd=REPO,
+        env=env,
+        close_fds=True,
+    )
     os.close(child)
     try:
         seen = b""

@@ -15,7 +15,7 @@ def spoken(text: str, turns: tuple[ParsedTurn, ...]) -> list[tuple[str | None, s
     for turn in turns:
         assert previous_end <= turn.start <= turn.body_start <= turn.end <= len(text)
         previous_end = turn.end
-    return [(turn.speaker, text[turn.body_start:turn.end]) for turn in turns]
+    return [(turn.speaker, text[turn.body_start : turn.end]) for turn in turns]
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_inline_label_shapes(line: str, speaker: str, body: str) -> None:
     text = f"{line}\n\n{line}"
     turns = split_turns(text)
     assert spoken(text, turns) == [(speaker, body), (speaker, body)]
-    assert text[turns[0].start:turns[0].start + 1] == line.strip()[0]
+    assert text[turns[0].start : turns[0].start + 1] == line.strip()[0]
 
 
 def test_label_alone_on_its_line_takes_the_next_lines_as_body() -> None:
@@ -68,7 +68,7 @@ def test_label_alone_on_its_line_takes_the_next_lines_as_body() -> None:
         ("Interviewer", "Again."),
     ]
     assert turns[3].ts_start == 13.0
-    assert text[turns[0].start:turns[0].body_start] == "**Interviewer**\\\n"
+    assert text[turns[0].start : turns[0].body_start] == "**Interviewer**\\\n"
 
 
 def test_timestamps_become_seconds() -> None:
@@ -90,7 +90,9 @@ def test_header_block_is_one_leading_unlabelled_turn() -> None:
 def test_unlabelled_paragraphs_continue_the_speaker_and_relabels_stay_separate() -> None:
     text = "P01: one\n\ntwo\n\nP01: three\nInterviewer: four"
     assert spoken(text, split_turns(text)) == [
-        ("P01", "one\n\ntwo"), ("P01", "three"), ("Interviewer", "four"),
+        ("P01", "one\n\ntwo"),
+        ("P01", "three"),
+        ("Interviewer", "four"),
     ]
 
 
@@ -115,7 +117,7 @@ def test_sentences_and_header_keys_are_not_speakers(line: str) -> None:
     text = f"Interviewer: first.\n{line}\n{line}\nP01: second."
     turns = split_turns(text)
     assert [turn.speaker for turn in turns] == ["Interviewer", "P01"]
-    assert line in text[turns[0].body_start:turns[0].end]
+    assert line in text[turns[0].body_start : turns[0].end]
 
 
 def test_a_plain_name_once_without_markup_is_not_a_speaker() -> None:
@@ -134,7 +136,8 @@ def test_a_plain_name_twice_is_a_speaker() -> None:
 def test_no_labels_gives_paragraph_turns() -> None:
     text = "First paragraph\nstill first.\n\n  Second paragraph.  \n\n\n"
     assert spoken(text, split_turns(text)) == [
-        (None, "First paragraph\nstill first."), (None, "Second paragraph."),
+        (None, "First paragraph\nstill first."),
+        (None, "Second paragraph."),
     ]
     assert split_turns(text)[1].start == text.index("Second")
 
@@ -146,7 +149,9 @@ def test_no_blank_lines_gives_one_turn_per_line() -> None:
     assert len(split_turns(text)) == 2
     text = "line one\nline two\nline three"
     assert spoken(text, split_turns(text)) == [
-        (None, "line one"), (None, "line two"), (None, "line three"),
+        (None, "line one"),
+        (None, "line two"),
+        (None, "line three"),
     ]
 
 
@@ -165,11 +170,20 @@ def test_blank_text_has_no_turns(text: str) -> None:
 @pytest.mark.parametrize(
     ("label", "role"),
     [
-        ("Interviewer", "interviewer"), ("interviewer 2", "interviewer"), ("INT", "interviewer"),
-        ("I", "interviewer"), ("Q", "interviewer"), ("Facilitator", "interviewer"),
-        ("Moderator1", "interviewer"), ("Researcher", "interviewer"), ("P01", "participant"),
-        ("Henk Rogers", "participant"), ("Respondent", "participant"), ("A", "participant"),
-        ("Interviewee", "participant"), (None, None),
+        ("Interviewer", "interviewer"),
+        ("interviewer 2", "interviewer"),
+        ("INT", "interviewer"),
+        ("I", "interviewer"),
+        ("Q", "interviewer"),
+        ("Facilitator", "interviewer"),
+        ("Moderator1", "interviewer"),
+        ("Researcher", "interviewer"),
+        ("P01", "participant"),
+        ("Henk Rogers", "participant"),
+        ("Respondent", "participant"),
+        ("A", "participant"),
+        ("Interviewee", "participant"),
+        (None, None),
     ],
 )
 def test_default_role(label: str | None, role: str | None) -> None:
@@ -179,9 +193,17 @@ def test_default_role(label: str | None, role: str | None) -> None:
 @pytest.mark.parametrize(
     ("value", "seconds"),
     [
-        ("00:01:23", 83.0), ("[00:05:00]", 300.0), ("0:00:00", 0.0), ("[0:00]", 0.0),
-        ("1:02:07", 3727.0), ("00:00:14,730", 14.73), ("75:30", 4530.0), ("12:99", None),
-        ("abc", None), ("1:2:3:4", None), ("", None),
+        ("00:01:23", 83.0),
+        ("[00:05:00]", 300.0),
+        ("0:00:00", 0.0),
+        ("[0:00]", 0.0),
+        ("1:02:07", 3727.0),
+        ("00:00:14,730", 14.73),
+        ("75:30", 4530.0),
+        ("12:99", None),
+        ("abc", None),
+        ("1:2:3:4", None),
+        ("", None),
     ],
 )
 def test_parse_timestamp(value: str, seconds: float | None) -> None:

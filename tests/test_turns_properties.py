@@ -11,9 +11,24 @@ from qualcode.importers.base import ParsedTurn
 from qualcode.importers.turns import FUNCTION_WORDS, NON_SPEAKER_KEYS
 
 REALISTIC_NAMES = [
-    "Interviewer", "Interviewer 2", "P01", "P12", "Participant 3", "Respondent", "Dana Okafor",
-    "Henk Rogers", "Zoë Ångström", "Paweł Bylica", "Łukasz", "李伟", "Jose\u0301 Martí",
-    "Justin Florentine (Besu)", "Luis Pinto | Besu", "Dr. Smith", "Mary-Jane O'Neil", "Mx. Ng",
+    "Interviewer",
+    "Interviewer 2",
+    "P01",
+    "P12",
+    "Participant 3",
+    "Respondent",
+    "Dana Okafor",
+    "Henk Rogers",
+    "Zoë Ångström",
+    "Paweł Bylica",
+    "Łukasz",
+    "李伟",
+    "Jose\u0301 Martí",
+    "Justin Florentine (Besu)",
+    "Luis Pinto | Besu",
+    "Dr. Smith",
+    "Mary-Jane O'Neil",
+    "Mx. Ng",
 ]
 _SYLLABLES = ["ka", "ri", "mo", "sen", "ta", "lu", "vik", "do", "ne", "zha", "ő", "ça", "bé"]
 
@@ -22,11 +37,17 @@ def _name_from(parts: list[list[str]]) -> str:
     return " ".join("".join(word).capitalize() for word in parts)
 
 
-generated_names = st.lists(
-    st.lists(st.sampled_from(_SYLLABLES), min_size=1, max_size=3), min_size=1, max_size=3,
-).map(_name_from).filter(
-    lambda name: not any(
-        word.casefold() in NON_SPEAKER_KEYS | FUNCTION_WORDS for word in name.split()
+generated_names = (
+    st.lists(
+        st.lists(st.sampled_from(_SYLLABLES), min_size=1, max_size=3),
+        min_size=1,
+        max_size=3,
+    )
+    .map(_name_from)
+    .filter(
+        lambda name: (
+            not any(word.casefold() in NON_SPEAKER_KEYS | FUNCTION_WORDS for word in name.split())
+        )
     )
 )
 names = st.one_of(st.sampled_from(REALISTIC_NAMES), generated_names)
@@ -83,7 +104,7 @@ def test_rendered_transcripts_round_trip(
     text = separator.join(render(name, body, seconds) for name, body, seconds in turns)
     parsed = split_turns(text)
     assert [turn.speaker for turn in parsed] == [name for name, _, _ in turns]
-    assert [text[turn.body_start:turn.end] for turn in parsed] == [
+    assert [text[turn.body_start : turn.end] for turn in parsed] == [
         body.strip() for _, body, _ in turns
     ]
     if style in TIMED_STYLES:
@@ -96,10 +117,10 @@ def _check_invariants(text: str, turns: tuple[ParsedTurn, ...]) -> None:
     uncovered = []
     for turn in turns:
         assert previous_end <= turn.start <= turn.body_start <= turn.end <= len(text)
-        body = text[turn.body_start:turn.end]
+        body = text[turn.body_start : turn.end]
         assert body == body.strip()
-        assert not text[turn.start:turn.start + 1].isspace()
-        uncovered.append(text[previous_end:turn.start])
+        assert not text[turn.start : turn.start + 1].isspace()
+        uncovered.append(text[previous_end : turn.start])
         previous_end = turn.end
     uncovered.append(text[previous_end:])
     # Every non-space character belongs to some turn: nothing the speakers said is dropped.

@@ -439,9 +439,10 @@ def _mid_ranks(
     categories: list[Any] = list(ratings.categories)
     if order is None:
         text = [
-            c for c in categories
+            c
+            for c in categories
             if isinstance(c, bool | np.bool_) or not isinstance(c, numbers.Real)
-        ]  # fmt: skip
+        ]
         if text:
             shown = ", ".join(repr(c) for c in text[:5])
             raise AgreementError(

@@ -133,10 +133,16 @@ def reconcile_queue(
     """The reconcile queue of ``code`` for ``coders`` (the choices mean what they mean in
     :func:`qualcode.agreement.report.agreement_report`)."""
     table = unit_table(
-        project, coders=coders, unit=unit, documents=documents, codes=[code],
-        descendants=descendants, threshold=overlap, min_coverage=min_coverage,
+        project,
+        coders=coders,
+        unit=unit,
+        documents=documents,
+        codes=[code],
+        descendants=descendants,
+        threshold=overlap,
+        min_coverage=min_coverage,
         exclude_interviewer=exclude_interviewer,
-    )  # fmt: skip
+    )
     chosen = table.codes[0]
     members = set(chosen.members)
     names = table.coders
@@ -163,9 +169,15 @@ def reconcile_queue(
                 for name in names
             )
             item = Item(
-                chosen.code, document, start, end, versions, not disagreeing,
-                tuple(disagreeing), decided.get((document, start, end)),
-            )  # fmt: skip
+                chosen.code,
+                document,
+                start,
+                end,
+                versions,
+                not disagreeing,
+                tuple(disagreeing),
+                decided.get((document, start, end)),
+            )
             (agreed if item.agreed else items).append(item)
     return Queue(
         chosen.code, chosen.members, names, unit, table.documents, tuple(items), tuple(agreed)
@@ -228,10 +240,17 @@ def decide(
     else:
         raise AgreementError(f"unknown choice '{choice}'")
     return project.record_decision(
-        code=queue.code, document=item.document, start=item.start, end=item.end,
-        choice=choice, excerpts=excerpts, coders=queue.coders, supervisor=supervisor,
-        chosen_coder=coder if choice == "coder" else None, unit=queue.unit,
-    )  # fmt: skip
+        code=queue.code,
+        document=item.document,
+        start=item.start,
+        end=item.end,
+        choice=choice,
+        excerpts=excerpts,
+        coders=queue.coders,
+        supervisor=supervisor,
+        chosen_coder=coder if choice == "coder" else None,
+        unit=queue.unit,
+    )
 
 
 def _main_code(item: Item, fallback: str) -> str:

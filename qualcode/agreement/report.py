@@ -75,9 +75,20 @@ MIN_UNITS = 30
 UNUSED = "no selected coder applied this code in the compared documents: nothing to measure"
 
 COLUMNS = (
-    "code", "coders", "units", "percent_agreement", "kappa", "alpha", "ac1",
-    "alpha_ci_low", "alpha_ci_high", "disagreements", "below_threshold", "members", "note",
-)  # fmt: skip
+    "code",
+    "coders",
+    "units",
+    "percent_agreement",
+    "kappa",
+    "alpha",
+    "ac1",
+    "alpha_ci_low",
+    "alpha_ci_high",
+    "disagreements",
+    "below_threshold",
+    "members",
+    "note",
+)
 
 
 def agreement_report(
@@ -109,10 +120,17 @@ def agreement_report(
     """
     project.require_unblinded("see agreement")
     table = unit_table(
-        project, coders=coders, unit=unit, documents=documents, codes=codes,
-        descendants=descendants, threshold=overlap, min_coverage=min_coverage,
-        exclude_interviewer=exclude_interviewer, progress=progress,
-    )  # fmt: skip
+        project,
+        coders=coders,
+        unit=unit,
+        documents=documents,
+        codes=codes,
+        descendants=descendants,
+        threshold=overlap,
+        min_coverage=min_coverage,
+        exclude_interviewer=exclude_interviewer,
+        progress=progress,
+    )
     return table_report(
         table, threshold=threshold, ci=ci, seed=seed, n_boot=n_boot, progress=progress
     )
@@ -137,20 +155,25 @@ def table_report(
         ac1="Gwet's AC1 (categories: present, absent)",
         alpha_threshold=threshold,
         alpha_ci=(
-            {"method": METHOD,
-             "resampled": "documents" if clustered else "units",
-             "level": CI_LEVEL, "resamples": n_boot, "seed": seed,
-             "withheld_when": (
-                 f"the code is in fewer than {MIN_CARRYING} of the resampled "
-                 f"{'documents' if clustered else 'units'}"
-                 + (f", fewer than {MIN_CLUSTERS} documents" if clustered else "")
-                 + f", or alpha is undefined on more than {MAX_DROPPED:.0%} of the resamples"
-             ),
-             "overall": f"resamples documents (at least {MIN_CLUSTERS})"}
-            if ci else None
+            {
+                "method": METHOD,
+                "resampled": "documents" if clustered else "units",
+                "level": CI_LEVEL,
+                "resamples": n_boot,
+                "seed": seed,
+                "withheld_when": (
+                    f"the code is in fewer than {MIN_CARRYING} of the resampled "
+                    f"{'documents' if clustered else 'units'}"
+                    + (f", fewer than {MIN_CLUSTERS} documents" if clustered else "")
+                    + f", or alpha is undefined on more than {MAX_DROPPED:.0%} of the resamples"
+                ),
+                "overall": f"resamples documents (at least {MIN_CLUSTERS})",
+            }
+            if ci
+            else None
         ),
         small_sample=f"a warning below {MIN_UNITS} units",
-    )  # fmt: skip
+    )
     rows = []
     # One pass over each code's table; the overall row is the sum of the codes' tallies.
     n_documents = len(table.documents)
@@ -159,8 +182,9 @@ def table_report(
         if progress is not None:
             progress("codes", done, len(table.codes))
         if not code.presence.any():
-            rows.append({"code": code.code, "members": list(code.members),
-                         **_unused(code, coders, ci)})  # fmt: skip
+            rows.append(
+                {"code": code.code, "members": list(code.members), **_unused(code, coders, ci)}
+            )
             continue
         tally = Tally.of(code.presence, code.units.document, n_documents)
         total = total + tally
@@ -202,18 +226,34 @@ def _grouped_warnings(entries: list[dict[str, Any]]) -> list[str]:
 def _unused(code: CodeUnits, coders: list[str], ci: bool) -> dict[str, Any]:
     """The entry of a code nobody applied: no figures, and why."""
     out: dict[str, Any] = {
-        "units": len(code.units), "used": False, "percent_agreement": None, "kappa": None,
-        "alpha": None, "ac1": None, "alpha_ci": [None, None] if ci else None,
+        "units": len(code.units),
+        "used": False,
+        "percent_agreement": None,
+        "kappa": None,
+        "alpha": None,
+        "ac1": None,
+        "alpha_ci": [None, None] if ci else None,
         "alpha_ci_withheld": "no selected coder applied this code" if ci else None,
-        "alpha_ci_dropped": None, "alpha_ci_resampled": None, "disagreements": 0,
-        "below_threshold": False, "warning": None, "note": UNUSED,
-    }  # fmt: skip
+        "alpha_ci_dropped": None,
+        "alpha_ci_resampled": None,
+        "disagreements": 0,
+        "below_threshold": False,
+        "warning": None,
+        "note": UNUSED,
+    }
     if len(coders) > 2:
         out["pairwise"] = [
-            {"coders": [coders[i], coders[j]], "percent_agreement": None, "kappa": None,
-             "alpha": None, "ac1": None, "disagreements": 0, "note": UNUSED}
+            {
+                "coders": [coders[i], coders[j]],
+                "percent_agreement": None,
+                "kappa": None,
+                "alpha": None,
+                "ac1": None,
+                "disagreements": 0,
+                "note": UNUSED,
+            }
             for i, j in itertools.combinations(range(len(coders)), 2)
-        ]  # fmt: skip
+        ]
     return out
 
 
@@ -256,12 +296,19 @@ def _figures(
     out: dict[str, Any] = {"units": units, "used": units > int(tally.present[0])}
     if units == 0:
         out.update(
-            percent_agreement=None, kappa=None, alpha=None, ac1=None,
+            percent_agreement=None,
+            kappa=None,
+            alpha=None,
+            ac1=None,
             alpha_ci=None if not ci else [None, None],
-            alpha_ci_withheld="no units" if ci else None, alpha_ci_dropped=None,
-            alpha_ci_resampled=None, disagreements=0, below_threshold=False,
-            warning=None, note="no units: nothing to compare",
-        )  # fmt: skip
+            alpha_ci_withheld="no units" if ci else None,
+            alpha_ci_dropped=None,
+            alpha_ci_resampled=None,
+            disagreements=0,
+            below_threshold=False,
+            warning=None,
+            note="no units: nothing to compare",
+        )
         if len(coders) > 2:
             out["pairwise"] = []
         return out
@@ -284,8 +331,9 @@ def _figures(
         if found.withheld:
             notes.append(f"alpha CI withheld: {found.withheld}")
     else:
-        out.update(alpha_ci=None, alpha_ci_withheld=None, alpha_ci_dropped=None,
-                   alpha_ci_resampled=None)  # fmt: skip
+        out.update(
+            alpha_ci=None, alpha_ci_withheld=None, alpha_ci_dropped=None, alpha_ci_resampled=None
+        )
     out["disagreements"] = tallied.disagreements(tally)
     out["below_threshold"] = alpha is not None and alpha < threshold
     out["warning"] = (
@@ -306,10 +354,14 @@ def _figures(
 def _pair(tally: Tally, pair: list[str]) -> dict[str, Any]:
     if tally.units == int(tally.present[0]):
         return {
-            "coders": pair, "percent_agreement": None, "kappa": None, "alpha": None,
-            "ac1": None, "disagreements": 0,
+            "coders": pair,
+            "percent_agreement": None,
+            "kappa": None,
+            "alpha": None,
+            "ac1": None,
+            "disagreements": 0,
             "note": "neither coder of this pair applied this code: nothing to measure",
-        }  # fmt: skip
+        }
     notes: list[str] = []
     return {
         "coders": pair,
@@ -345,23 +397,41 @@ def report_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     entries = [*report["codes"], {"code": "(overall)", "members": [], **report["overall"]}]
     for entry in entries:
         ci = entry.get("alpha_ci") or [None, None]
-        out.append({
-            "code": entry["code"], "coders": everyone, "units": entry["units"],
-            "percent_agreement": entry["percent_agreement"], "kappa": entry["kappa"],
-            "alpha": entry["alpha"], "ac1": entry["ac1"], "alpha_ci_low": ci[0],
-            "alpha_ci_high": ci[1], "disagreements": entry["disagreements"],
-            "below_threshold": entry["below_threshold"],
-            "members": "; ".join(entry.get("members", [])), "note": entry["note"],
-        })  # fmt: skip
+        out.append(
+            {
+                "code": entry["code"],
+                "coders": everyone,
+                "units": entry["units"],
+                "percent_agreement": entry["percent_agreement"],
+                "kappa": entry["kappa"],
+                "alpha": entry["alpha"],
+                "ac1": entry["ac1"],
+                "alpha_ci_low": ci[0],
+                "alpha_ci_high": ci[1],
+                "disagreements": entry["disagreements"],
+                "below_threshold": entry["below_threshold"],
+                "members": "; ".join(entry.get("members", [])),
+                "note": entry["note"],
+            }
+        )
         for pair in entry.get("pairwise", []):
-            out.append({
-                "code": entry["code"], "coders": ",".join(pair["coders"]),
-                "units": entry["units"], "percent_agreement": pair["percent_agreement"],
-                "kappa": pair["kappa"], "alpha": pair["alpha"], "ac1": pair["ac1"],
-                "alpha_ci_low": None, "alpha_ci_high": None,
-                "disagreements": pair["disagreements"], "below_threshold": None,
-                "members": "; ".join(entry.get("members", [])), "note": pair["note"],
-            })  # fmt: skip
+            out.append(
+                {
+                    "code": entry["code"],
+                    "coders": ",".join(pair["coders"]),
+                    "units": entry["units"],
+                    "percent_agreement": pair["percent_agreement"],
+                    "kappa": pair["kappa"],
+                    "alpha": pair["alpha"],
+                    "ac1": pair["ac1"],
+                    "alpha_ci_low": None,
+                    "alpha_ci_high": None,
+                    "disagreements": pair["disagreements"],
+                    "below_threshold": None,
+                    "members": "; ".join(entry.get("members", [])),
+                    "note": pair["note"],
+                }
+            )
     return out
 
 

@@ -59,10 +59,11 @@ def _rules() -> str:
 
 def _turn_triples(turns: Sequence[Any]) -> list[tuple[int, int, int]]:
     return sorted(
-        (int(t[0]), int(t[1]), int(t[2])) if isinstance(t, tuple)
+        (int(t[0]), int(t[1]), int(t[2]))
+        if isinstance(t, tuple)
         else (int(t.start), int(t.body_start), int(t.end))
         for t in turns
-    )  # fmt: skip
+    )
 
 
 def _fingerprint(turns: Sequence[Any]) -> str:

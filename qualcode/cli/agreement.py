@@ -184,11 +184,18 @@ def agreement(
 
     with open_project(project) as opened:
         report = agreement_report(
-            opened, coders=comma_list(coders) or [], unit=unit, documents=comma_list(documents),
-            codes=comma_list(codes), descendants="leaves" if leaves_only else True,
-            overlap=overlap, threshold=threshold, ci=not no_ci, min_coverage=min_coverage,
+            opened,
+            coders=comma_list(coders) or [],
+            unit=unit,
+            documents=comma_list(documents),
+            codes=comma_list(codes),
+            descendants="leaves" if leaves_only else True,
+            overlap=overlap,
+            threshold=threshold,
+            ci=not no_ci,
+            min_coverage=min_coverage,
             exclude_interviewer=exclude_interviewer,
-        )  # fmt: skip
+        )
     if csv_path:
         write_csv(report, csv_path)
     if xlsx_path:

@@ -37,8 +37,9 @@ def list_(project: str, as_json: bool) -> None:
 
     found = list_backups(project)
     if as_json:
-        echo_json([{**vars(b), "path": str(b.path), "created": b.created.isoformat()}
-                    for b in found])  # fmt: skip
+        echo_json(
+            [{**vars(b), "path": str(b.path), "created": b.created.isoformat()} for b in found]
+        )
         return
     if not found:
         click.echo(f"no backups of {project} (make one with: qualcode backups create {project})")
@@ -54,8 +55,12 @@ def list_(project: str, as_json: bool) -> None:
 
 @backups_group.command("create")
 @PROJECT
-@click.option("--reason", default="manual", show_default=True,
-              help="Why the backup is made (becomes part of its file name).")  # fmt: skip
+@click.option(
+    "--reason",
+    default="manual",
+    show_default=True,
+    help="Why the backup is made (becomes part of its file name).",
+)
 def create(project: str, reason: str) -> None:
     """Back up PROJECT now (safe while it is open in qualcode)."""
     from ..store.backups import backup

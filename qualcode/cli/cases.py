@@ -57,8 +57,12 @@ def cases_set(project: str, name: str, attributes: tuple[str, ...]) -> None:
 @cases.command("attribute")
 @PROJECT
 @click.argument("name")
-@click.option("--type", "type_", required=True,
-              type=click.Choice(["text", "integer", "float", "boolean", "date"]))  # fmt: skip
+@click.option(
+    "--type",
+    "type_",
+    required=True,
+    type=click.Choice(["text", "integer", "float", "boolean", "date"]),
+)
 def cases_attribute(project: str, name: str, type_: str) -> None:
     """Define an attribute with a type before setting values."""
     with open_project(project) as opened:

@@ -110,8 +110,14 @@ def codebook_export(project: str, output: str | None, include_archived: bool) ->
 @click.option("--example", default="")
 @click.option("--keyword", "keywords", multiple=True, help="A word that signals the code.")
 @click.option("--color", help="Colour as #RRGGBB.")
-def codebook_add(project: str, name: str, parent: str | None, keywords: tuple[str, ...],
-                 color: str | None, **fields: str) -> None:  # fmt: skip
+def codebook_add(
+    project: str,
+    name: str,
+    parent: str | None,
+    keywords: tuple[str, ...],
+    color: str | None,
+    **fields: str,
+) -> None:
     """Add a code to the codebook."""
     with open_project(project) as opened:
         code = opened.add_code(name, parent=parent, keywords=list(keywords), color=color, **fields)

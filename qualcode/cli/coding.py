@@ -22,21 +22,32 @@ from .common import PROJECT, echo_json, open_project
 @click.option("--quote", help="Code the first occurrence of this phrase instead.")
 @click.option("--remove", is_flag=True, help="Remove this coding instead of adding it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the coding as JSON.")
-def code(project: str, coder: str, document: str, code_ref: str, start: int | None,
-         end: int | None, quote: str | None, remove: bool, as_json: bool) -> None:  # fmt: skip
+def code(
+    project: str,
+    coder: str,
+    document: str,
+    code_ref: str,
+    start: int | None,
+    end: int | None,
+    quote: str | None,
+    remove: bool,
+    as_json: bool,
+) -> None:
     """Apply a code to a span of a document, as a named coder (or --remove it)."""
     with open_project(project, actor=coder) as opened:
         action = opened.remove_code if remove else opened.apply_code
-        coding = action(document=document, code=code_ref, coder=coder, start=start, end=end,
-                        quote=quote)  # fmt: skip
+        coding = action(
+            document=document, code=code_ref, coder=coder, start=start, end=end, quote=quote
+        )
     if as_json:
         echo_json(coding.to_json())
         return
     verb = "removed" if remove else "coded"
     excerpt = " ".join(coding.text.split())
     excerpt = excerpt if len(excerpt) <= 60 else excerpt[:57] + "..."
-    click.echo(f"{verb} {coding.document} {coding.start}-{coding.end} as {coding.code}: "
-               f"\"{excerpt}\"")  # fmt: skip
+    click.echo(
+        f'{verb} {coding.document} {coding.start}-{coding.end} as {coding.code}: "{excerpt}"'
+    )
 
 
 @cli.command()
@@ -46,12 +57,19 @@ def code(project: str, coder: str, document: str, code_ref: str, start: int | No
 @click.option("--code", "code_ref", help="Only this code.")
 @click.option("--deleted", is_flag=True, help="Include removed codings.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def codings(project: str, document: str | None, coder: str | None, code_ref: str | None,
-            deleted: bool, as_json: bool) -> None:  # fmt: skip
+def codings(
+    project: str,
+    document: str | None,
+    coder: str | None,
+    code_ref: str | None,
+    deleted: bool,
+    as_json: bool,
+) -> None:
     """List codings: document, span, code, coder and the coded text."""
     with open_project(project) as opened:
-        rows = opened.codings(document=document, coder=coder, code=code_ref,
-                              include_deleted=deleted)  # fmt: skip
+        rows = opened.codings(
+            document=document, coder=coder, code=code_ref, include_deleted=deleted
+        )
     if as_json:
         echo_json([r.to_json() for r in rows])
         return

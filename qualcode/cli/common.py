@@ -140,7 +140,7 @@ def open_project(target: str, *, actor: str | None = None) -> Iterator[Project]:
         target,
         lambda password: Project.open(
             target, actor=actor, passphrase=passphrase, password=password
-        ),  # fmt: skip
+        ),
     )
     if project.migration and project.migration.backup:
         click.echo(
@@ -169,10 +169,13 @@ def shareable(opened: Project, names: str | None) -> Iterator[Project]:
 
 
 PSEUDONYMISE = click.option(
-    "--pseudonymise", "names", metavar="NAMES.csv", type=click.Path(dir_okay=False),
+    "--pseudonymise",
+    "names",
+    metavar="NAMES.csv",
+    type=click.Path(dir_okay=False),
     help="Replace the names in this list, speaker names and contact details in what is "
-         "written (the project is not changed).",
-)  # fmt: skip
+    "written (the project is not changed).",
+)
 
 
 def pairs(values: Sequence[str], what: str) -> dict[str, str]:
@@ -204,8 +207,11 @@ def run(group: click.Group, argv: Sequence[str] | None = None) -> None:
 
 def _run(group: click.Group, argv: Sequence[str] | None) -> None:
     try:
-        status = group.main(args=list(argv) if argv is not None else None, prog_name="qualcode",
-                            standalone_mode=False)  # fmt: skip
+        status = group.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="qualcode",
+            standalone_mode=False,
+        )
         if isinstance(status, int) and status:
             sys.exit(status)
     except click.exceptions.Abort:

@@ -22,10 +22,19 @@ if TYPE_CHECKING:
 @click.option("--kind", type=click.Choice(["interview", "focus-group", "notes", "survey-response"]))
 @click.option("--case", help="Case the documents belong to (created if new).")
 @click.option("--name", help="Document name (one file only; default: the file name's stem).")
-@click.option("--role", "roles", multiple=True, metavar="LABEL=ROLE",
-              help="Role of a speaker label: interviewer, participant, staff, other.")  # fmt: skip
-@click.option("--responses", type=click.Choice(["row", "column"]), default="row",
-              help="CSV/XLSX of answers: one document per row or per column.")  # fmt: skip
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    metavar="LABEL=ROLE",
+    help="Role of a speaker label: interviewer, participant, staff, other.",
+)
+@click.option(
+    "--responses",
+    type=click.Choice(["row", "column"]),
+    default="row",
+    help="CSV/XLSX of answers: one document per row or per column.",
+)
 @click.option("--text-column", "text_columns", multiple=True, help="Column(s) holding answers.")
 @click.option("--id-column", help="Column naming the respondent.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
@@ -58,9 +67,14 @@ def import_(
                 bar.update(1)
 
         outcomes = opened.import_files(
-            files, kind=kind, case=case, name=name, roles=pairs(roles, "--role"),
-            options=options, progress=progress,
-        )  # fmt: skip
+            files,
+            kind=kind,
+            case=case,
+            name=name,
+            roles=pairs(roles, "--role"),
+            options=options,
+            progress=progress,
+        )
     if as_json:
         echo_json([o.to_json() | {"error": _error(o)} for o in outcomes])
     else:

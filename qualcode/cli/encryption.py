@@ -39,8 +39,11 @@ def encrypt(project: str) -> None:
         left = cipher.plaintext_leftovers(path)
         if not left:
             raise cipher.EncryptionError(f"{project}: already encrypted")
-        click.echo(f"{project} is encrypted, but {_count(len(left), 'plaintext file')} "
-                   "left by an interrupted run remain; finishing", err=True)  # fmt: skip
+        click.echo(
+            f"{project} is encrypted, but {_count(len(left), 'plaintext file')} "
+            "left by an interrupted run remain; finishing",
+            err=True,
+        )
         done = cipher.encrypt_file(path, ask_passphrase(project) or "")
         click.echo(f"finished encrypting {project}" + _summary(done))
     else:
@@ -78,8 +81,9 @@ def passphrase(project: str) -> None:
         raise cipher.EncryptionError(f"{project}: not encrypted (see: qualcode encrypt --help)")
     old = ask_passphrase(project) or ""
     cipher.check_passphrase(path, old)
-    new = click.prompt(f"new passphrase for {project}", hide_input=True,
-                       confirmation_prompt=True, err=True)  # fmt: skip
+    new = click.prompt(
+        f"new passphrase for {project}", hide_input=True, confirmation_prompt=True, err=True
+    )
     done = cipher.change_passphrase(path, old, str(new))
     click.echo(f"changed the passphrase of {project}" + _summary(done))
     _report_skipped(done)

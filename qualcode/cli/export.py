@@ -108,12 +108,26 @@ EXCHANGE = "qdpx"
     show_default=True,
     help="saturation: document order: import, name, or a case attribute (a date, say).",
 )
-@click.option("--base", type=click.IntRange(min=1), default=4, show_default=True,
-              help="saturation: base size (documents).")  # fmt: skip
-@click.option("--run", type=click.IntRange(min=1), default=2, show_default=True,
-              help="saturation: run length (documents).")  # fmt: skip
-@click.option("--threshold", default="5%", show_default=True,
-              help="saturation: new information threshold (5% or 0.05).")  # fmt: skip
+@click.option(
+    "--base",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="saturation: base size (documents).",
+)
+@click.option(
+    "--run",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="saturation: run length (documents).",
+)
+@click.option(
+    "--threshold",
+    default="5%",
+    show_default=True,
+    help="saturation: new information threshold (5% or 0.05).",
+)
 @click.option(
     "--measure",
     type=click.Choice(MEASURE_NAMES),

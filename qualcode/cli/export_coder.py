@@ -11,8 +11,13 @@ from .common import PROJECT, ask_passphrase, echo_json
 @cli.command("export-coder")
 @PROJECT
 @click.option("--coder", required=True, help="Whose codings and memos to write.")
-@click.option("-o", "--output", required=True, metavar="OUTPUT",
-              help="The project file to create (refused if it exists).")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="OUTPUT",
+    help="The project file to create (refused if it exists).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def export_coder(project: str, coder: str, output: str, as_json: bool) -> None:
     """Write one coder's layer of PROJECT to a new project file OUTPUT.
@@ -32,5 +37,7 @@ def export_coder(project: str, coder: str, output: str, as_json: bool) -> None:
         f"on {done.documents} documents, {done.memos} memos, {done.codes} codes"
     )
     if done.memos_left_out:
-        click.echo(f"note: {done.memos_left_out} of {done.coder}'s memos are on other coders' "
-                   "codings and were left out")  # fmt: skip
+        click.echo(
+            f"note: {done.memos_left_out} of {done.coder}'s memos are on other coders' "
+            "codings and were left out"
+        )

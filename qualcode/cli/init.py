@@ -11,9 +11,12 @@ from .common import PROJECT, ask_passphrase, with_password
 @cli.command()
 @PROJECT
 @click.option("--codebook", "codebook_path", type=click.Path(), help="YAML codebook to start with.")
-@click.option("--encrypt", is_flag=True,
-              help="Encrypt the file (SQLCipher); asks for a passphrase, or reads "
-                   "QUALCODE_PASSPHRASE. Needs: pip install 'qualcode[encryption]'.")  # fmt: skip
+@click.option(
+    "--encrypt",
+    is_flag=True,
+    help="Encrypt the file (SQLCipher); asks for a passphrase, or reads "
+    "QUALCODE_PASSPHRASE. Needs: pip install 'qualcode[encryption]'.",
+)
 def init(project: str, codebook_path: str | None, encrypt: bool) -> None:
     """Create a new project (one SQLite file)."""
     from ..codebook import load_codebook

@@ -14,13 +14,18 @@ def memo() -> None:
     """Memos on the project, a document, a code, a coding or a case."""
 
 
-def _memo_target(document: str | None, code: str | None, coding: str | None,
-                 case: str | None) -> tuple[str, str | None]:  # fmt: skip
-    given = [(k, v) for k, v in (("document", document), ("code", code), ("coding", coding),
-                                 ("case", case)) if v]  # fmt: skip
+def _memo_target(
+    document: str | None, code: str | None, coding: str | None, case: str | None
+) -> tuple[str, str | None]:
+    given = [
+        (k, v)
+        for k, v in (("document", document), ("code", code), ("coding", coding), ("case", case))
+        if v
+    ]
     if len(given) > 1:
-        raise QualcodeError("a memo is on one thing: give at most one of --document, --code, "
-                            "--coding, --case")  # fmt: skip
+        raise QualcodeError(
+            "a memo is on one thing: give at most one of --document, --code, --coding, --case"
+        )
     return given[0] if given else ("project", None)
 
 
@@ -40,8 +45,15 @@ def _target_options(f):  # type: ignore[no-untyped-def]
 @click.argument("text")
 @click.option("--coder", required=True, help="Who writes the memo.")
 @_target_options
-def memo_add(project: str, text: str, coder: str, document: str | None, code: str | None,
-             coding: str | None, case: str | None) -> None:  # fmt: skip
+def memo_add(
+    project: str,
+    text: str,
+    coder: str,
+    document: str | None,
+    code: str | None,
+    coding: str | None,
+    case: str | None,
+) -> None:
     """Write a memo (on the project unless a target is given)."""
     target_type, target = _memo_target(document, code, coding, case)
     with open_project(project, actor=coder) as opened:
@@ -54,8 +66,15 @@ def memo_add(project: str, text: str, coder: str, document: str | None, code: st
 @click.option("--coder", help="Only this coder's memos.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @_target_options
-def memo_list(project: str, coder: str | None, as_json: bool, document: str | None,
-              code: str | None, coding: str | None, case: str | None) -> None:  # fmt: skip
+def memo_list(
+    project: str,
+    coder: str | None,
+    as_json: bool,
+    document: str | None,
+    code: str | None,
+    coding: str | None,
+    case: str | None,
+) -> None:
     """List memos."""
     target_type, target = _memo_target(document, code, coding, case)
     with open_project(project) as opened:
@@ -63,8 +82,9 @@ def memo_list(project: str, coder: str | None, as_json: bool, document: str | No
             target = opened.code(target).path
         rows = opened.memos(
             target_type=None if target_type == "project" and not target else target_type,
-            target=target, coder=coder,
-        )  # fmt: skip
+            target=target,
+            coder=coder,
+        )
     if as_json:
         echo_json([m.to_json() for m in rows])
         return

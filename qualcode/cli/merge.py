@@ -17,10 +17,20 @@ from .common import ask_passphrase, echo_json, status_line
 
 @cli.command()
 @click.argument("projects", nargs=-1, required=True, metavar="PROJECT...")
-@click.option("-o", "--output", required=True, metavar="OUTPUT",
-              help="The merged project to create (refused if it exists).")  # fmt: skip
-@click.option("--report", "report_path", type=click.Path(dir_okay=False), metavar="FILE.md",
-              help="Also write the full report (every conflict, each version) here.")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="OUTPUT",
+    help="The merged project to create (refused if it exists).",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE.md",
+    help="Also write the full report (every conflict, each version) here.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def merge(projects: tuple[str, ...], output: str, report_path: str | None, as_json: bool) -> None:
     """Merge the project files PROJECT... (each coder's copy) into a new project OUTPUT.

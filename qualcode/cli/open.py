@@ -24,7 +24,7 @@ def open_(project: str, coder: str | None, document: str | None) -> None:
         project,
         lambda password: make_app(
             project, coder, document=document, passphrase=passphrase, password=password
-        ),  # fmt: skip
+        ),
     )
     app.run()
 

@@ -16,20 +16,42 @@ from .common import PROJECT, echo_json, open_project
 
 @cli.command()
 @PROJECT
-@click.option("--names", "names_path", type=click.Path(dir_okay=False), metavar="NAMES.csv",
-              help="Names to replace: CSV, header name[,kind,replacement,aliases].")  # fmt: skip
-@click.option("--confirm", "confirmed", multiple=True, metavar="WORD",
-              help="Also replace this candidate (a word listed as not selected).")  # fmt: skip
+@click.option(
+    "--names",
+    "names_path",
+    type=click.Path(dir_okay=False),
+    metavar="NAMES.csv",
+    help="Names to replace: CSV, header name[,kind,replacement,aliases].",
+)
+@click.option(
+    "--confirm",
+    "confirmed",
+    multiple=True,
+    metavar="WORD",
+    help="Also replace this candidate (a word listed as not selected).",
+)
 @click.option("--no-speakers", is_flag=True, help="Leave speaker labels that look like names.")
 @click.option("--no-fuzzy", is_flag=True, help="Do not look for misspelt variants of names.")
-@click.option("--key", "key_path", type=click.Path(dir_okay=False),
-              help="Where the key (original -> label) is kept (default: PROJECT-key).")  # fmt: skip
+@click.option(
+    "--key",
+    "key_path",
+    type=click.Path(dir_okay=False),
+    help="Where the key (original -> label) is kept (default: PROJECT-key).",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would be replaced; change nothing.")
 @click.option("--yes", is_flag=True, help="Apply without asking (for scripts).")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan and the outcome as JSON.")
-def pseudonymise(project: str, names_path: str | None, confirmed: tuple[str, ...],
-                 no_speakers: bool, no_fuzzy: bool, key_path: str | None, dry_run: bool,
-                 yes: bool, as_json: bool) -> None:  # fmt: skip
+def pseudonymise(
+    project: str,
+    names_path: str | None,
+    confirmed: tuple[str, ...],
+    no_speakers: bool,
+    no_fuzzy: bool,
+    key_path: str | None,
+    dry_run: bool,
+    yes: bool,
+    as_json: bool,
+) -> None:
     """Replace names, places, contact details and dates of birth in every transcript.
 
     Finds them from the --names list (with aliases and misspelt variants), speaker labels,
@@ -45,8 +67,9 @@ def pseudonymise(project: str, names_path: str | None, confirmed: tuple[str, ...
     names = load_names(names_path) if names_path else []
     with open_project(project) as opened:
         key = opened.pseudonym_key(key_path)
-        plan = plan_for(opened, names, key=key, speakers=not no_speakers, fuzzy=not no_fuzzy,
-                        confirm=confirmed)  # fmt: skip
+        plan = plan_for(
+            opened, names, key=key, speakers=not no_speakers, fuzzy=not no_fuzzy, confirm=confirmed
+        )
         rows = plan.rows()
         if as_json and dry_run:
             echo_json([_row(e) for e in rows])
@@ -61,8 +84,9 @@ def pseudonymise(project: str, names_path: str | None, confirmed: tuple[str, ...
             return
         documents = len(plan.by_document())
         if dry_run:
-            click.echo(f"dry run: {len(chosen)} replacements in {documents} documents; "
-                       "nothing changed")  # fmt: skip
+            click.echo(
+                f"dry run: {len(chosen)} replacements in {documents} documents; nothing changed"
+            )
             return
         if not yes:
             if not sys.stdin.isatty():
@@ -74,17 +98,21 @@ def pseudonymise(project: str, names_path: str | None, confirmed: tuple[str, ...
     if as_json:
         echo_json({"plan": [_row(e) for e in rows], "result": _outcome(result)})
         return
-    click.echo(f"pseudonymised {result.documents} documents: {result.replacements} replacements; "
-               f"{result.codings} codings carried over; {result.memos} memos changed")  # fmt: skip
+    click.echo(
+        f"pseudonymised {result.documents} documents: {result.replacements} replacements; "
+        f"{result.codings} codings carried over; {result.memos} memos changed"
+    )
     for old, new in result.renamed.items():
         click.echo(f"  renamed {old} -> {new}")
     click.echo(f"key: {result.key} ({result.new_in_key} new; keep it apart from the project)")
     if result.backup is not None:
         click.echo(f"the original text is in the backup {result.backup}; delete it once checked")
     if result.audit_mentions:
-        click.echo(f"note: {result.audit_mentions} earlier audit-trail entries mention a "
-                   "replaced name; the audit trail is append-only: share exports, not the "
-                   "project")  # fmt: skip
+        click.echo(
+            f"note: {result.audit_mentions} earlier audit-trail entries mention a "
+            "replaced name; the audit trail is append-only: share exports, not the "
+            "project"
+        )
 
 
 def _print_plan(rows: list[Any]) -> None:
@@ -94,16 +122,25 @@ def _print_plan(rows: list[Any]) -> None:
     click.echo(f"  {'':4}{'found':<{width}}  {'kind':<12} {'source':<9} {'times':>5}  replacement")
     for e in rows:
         mark = "[x] " if e.selected else "[ ] "
-        click.echo(f"  {mark}{e.original[:width]:<{width}}  {e.kind:<12} {e.source:<9} "
-                   f"{e.count:>5}  {e.replacement}")  # fmt: skip
+        click.echo(
+            f"  {mark}{e.original[:width]:<{width}}  {e.kind:<12} {e.source:<9} "
+            f"{e.count:>5}  {e.replacement}"
+        )
     if any(not e.selected for e in rows):
         click.echo("  [ ] = a candidate, not replaced; add it with --confirm WORD or to the list")
 
 
 def _row(e: Any) -> dict[str, Any]:
-    return {"found": e.original, "kind": e.kind, "source": e.source, "count": e.count,
-            "documents": sorted(e.documents), "replacement": e.replacement,
-            "selected": e.selected, "spellings": sorted(e.spellings)}  # fmt: skip
+    return {
+        "found": e.original,
+        "kind": e.kind,
+        "source": e.source,
+        "count": e.count,
+        "documents": sorted(e.documents),
+        "replacement": e.replacement,
+        "selected": e.selected,
+        "spellings": sorted(e.spellings),
+    }
 
 
 def _outcome(result: Any) -> dict[str, Any]:

@@ -35,13 +35,22 @@ def _report(summary: Any, file: str) -> None:
 
 @cli.command("import-qdpx")
 @click.argument("file", type=click.Path())
-@click.option("-o", "--output", "target", required=True, metavar="PROJECT",
-              help="The project to import into; created if it does not exist.")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    "target",
+    required=True,
+    metavar="PROJECT",
+    help="The project to import into; created if it does not exist.",
+)
 @click.option("--coder", help="Who wrote codings and notes the file names no user for.")
 @click.option("--json", "as_json", is_flag=True, help="Print the import summary as JSON.")
-@click.option("--strict", is_flag=True,
-              help="Refuse the file (exit status 3, nothing written) if anything in it "
-                   "would be skipped; by default it imports and the skips are listed.")  # fmt: skip
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse the file (exit status 3, nothing written) if anything in it "
+    "would be skipped; by default it imports and the skips are listed.",
+)
 def import_qdpx_command(
     file: str, target: str, coder: str | None, as_json: bool, strict: bool
 ) -> None:
@@ -57,12 +66,14 @@ def import_qdpx_command(
         with status_line(not as_json) as progress:
             if engine.is_url(target) or Path(target).exists():
                 with open_project(target) as opened:
-                    summary = import_qdpx(opened, file, coder=coder, progress=progress,
-                                          strict=strict)  # fmt: skip
+                    summary = import_qdpx(
+                        opened, file, coder=coder, progress=progress, strict=strict
+                    )
                 created = False
             else:
-                summary = import_qdpx_new(file, target, coder=coder, progress=progress,
-                                          strict=strict)  # fmt: skip
+                summary = import_qdpx_new(
+                    file, target, coder=coder, progress=progress, strict=strict
+                )
                 created = True
     except SkippedError as exc:
         for skipped in exc.skipped:
@@ -79,8 +90,9 @@ def import_qdpx_command(
 @cli.command("export-qdpx")
 @PROJECT
 @click.option("-o", "--output", required=True, type=click.Path(), help="The .qdpx file to write.")
-@click.option("--utf16", is_flag=True,
-              help="Positions in UTF-16 units, as NVivo counts, not code points.")  # fmt: skip
+@click.option(
+    "--utf16", is_flag=True, help="Positions in UTF-16 units, as NVivo counts, not code points."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @PSEUDONYMISE
 def export_qdpx_command(

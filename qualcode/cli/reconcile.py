@@ -55,9 +55,12 @@ def reconcile(
 
         def build() -> rec.Queue:
             return rec.reconcile_queue(
-                opened, code=code_ref, coders=comma_list(coders) or [], unit=unit,
+                opened,
+                code=code_ref,
+                coders=comma_list(coders) or [],
+                unit=unit,
                 documents=comma_list(documents),
-            )  # fmt: skip
+            )
 
         queue = build()
         if accept_agreed:
@@ -71,41 +74,59 @@ def reconcile(
                 )
             item = queue.items[number - 1]
             if span:
-                decision = rec.decide(opened, queue, item, "edit", span=_parse_span(span),
-                                      supervisor=supervisor)  # fmt: skip
+                decision = rec.decide(
+                    opened, queue, item, "edit", span=_parse_span(span), supervisor=supervisor
+                )
             elif accept in ("all", "neither"):
                 decision = rec.decide(opened, queue, item, accept, supervisor=supervisor)
             elif accept:
-                decision = rec.decide(opened, queue, item, "coder", coder=accept,
-                                      supervisor=supervisor)  # fmt: skip
+                decision = rec.decide(
+                    opened, queue, item, "coder", coder=accept, supervisor=supervisor
+                )
             else:
                 raise click.UsageError("--decide needs --accept CODER|all|neither or --span")
-            click.echo(f"decided {number}: {decision.choice}"
-                       f"{' ' + decision.chosen_coder if decision.chosen_coder else ''}; "
-                       f"{len(decision.codings)} consensus coding(s)")  # fmt: skip
+            click.echo(
+                f"decided {number}: {decision.choice}"
+                f"{' ' + decision.chosen_coder if decision.chosen_coder else ''}; "
+                f"{len(decision.codings)} consensus coding(s)"
+            )
         if accept_agreed or number is not None:
             queue = build()
         text = {d: opened.document_text(d) for d in queue.documents}
     if as_json:
-        echo_json({
-            "code": queue.code, "coders": list(queue.coders), "unit": queue.unit,
-            "decided": queue.decided, "agreed": len(queue.agreed),
-            "items": [
-                {"number": n, "document": i.document, "start": i.start, "end": i.end,
-                 "text": text[i.document][i.start:i.end],
-                 "versions": {v.coder: [list(e) for e in v.excerpts] for v in i.versions},
-                 "decision": i.decision.to_json() if i.decision else None}
-                for n, i in enumerate(queue.items, 1)
-            ],
-        })  # fmt: skip
+        echo_json(
+            {
+                "code": queue.code,
+                "coders": list(queue.coders),
+                "unit": queue.unit,
+                "decided": queue.decided,
+                "agreed": len(queue.agreed),
+                "items": [
+                    {
+                        "number": n,
+                        "document": i.document,
+                        "start": i.start,
+                        "end": i.end,
+                        "text": text[i.document][i.start : i.end],
+                        "versions": {v.coder: [list(e) for e in v.excerpts] for v in i.versions},
+                        "decision": i.decision.to_json() if i.decision else None,
+                    }
+                    for n, i in enumerate(queue.items, 1)
+                ],
+            }
+        )
         return
     if number is None and not accept_agreed:
-        click.echo(f"{queue.code}: {len(queue.items)} disagreement(s), {queue.decided} decided; "
-                   f"{len(queue.agreed)} agreed region(s); unit: {queue.unit}")  # fmt: skip
+        click.echo(
+            f"{queue.code}: {len(queue.items)} disagreement(s), {queue.decided} decided; "
+            f"{len(queue.agreed)} agreed region(s); unit: {queue.unit}"
+        )
         for n, item in enumerate(queue.items, 1):
             state = "open" if item.decision is None else f"decided: {item.decision.choice}"
             quote = " ".join(text[item.document][item.start : item.end].split())
             quote = quote if len(quote) <= 70 else quote[:67] + "..."
             who = ", ".join(v.coder for v in item.versions if v.excerpts) or "nobody"
-            click.echo(f"{n:>4}. {item.document} {item.start}-{item.end} [{state}] "
-                       f"coded by {who}: \"{quote}\"")  # fmt: skip
+            click.echo(
+                f"{n:>4}. {item.document} {item.start}-{item.end} [{state}] "
+                f'coded by {who}: "{quote}"'
+            )

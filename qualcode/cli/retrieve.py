@@ -27,12 +27,26 @@ from .common import PROJECT, PSEUDONYMISE, echo_json, open_project, pairs, share
     show_default=True,
     help="--and/--not: B overlaps the segment, is in the same turn, or the same document.",
 )
-@click.option("--where", multiple=True, metavar="ATTR=VALUE",
-              help="Only segments whose case has this attribute value (repeatable).")  # fmt: skip
-@click.option("--coder", "coders", multiple=True, metavar="NAME",
-              help="Only this coder's codings (repeat or comma-separate).")  # fmt: skip
-@click.option("--document", "documents", multiple=True, metavar="NAME",
-              help="Only this document (repeatable).")  # fmt: skip
+@click.option(
+    "--where",
+    multiple=True,
+    metavar="ATTR=VALUE",
+    help="Only segments whose case has this attribute value (repeatable).",
+)
+@click.option(
+    "--coder",
+    "coders",
+    multiple=True,
+    metavar="NAME",
+    help="Only this coder's codings (repeat or comma-separate).",
+)
+@click.option(
+    "--document",
+    "documents",
+    multiple=True,
+    metavar="NAME",
+    help="Only this document (repeatable).",
+)
 @click.option("--text", metavar="WORDS", help="Only segments containing this (ignoring case).")
 @click.option("--no-subcodes", is_flag=True, help="A theme's own codings only.")
 @click.option(
@@ -77,10 +91,16 @@ def retrieve(
     operator, other = combined[0] if combined else ("and", None)
     split = [n.strip() for value in coders for n in value.split(",") if n.strip()]
     query = Query.build(
-        code, other=other, operator=operator, within=within, subcodes=not no_subcodes,
-        where=pairs(where, "--where"), coders=split or None, documents=documents or None,
+        code,
+        other=other,
+        operator=operator,
+        within=within,
+        subcodes=not no_subcodes,
+        where=pairs(where, "--where"),
+        coders=split or None,
+        documents=documents or None,
         text=text or None,
-    )  # fmt: skip
+    )
     with open_project(project) as opened, shareable(opened, names) as shared:
         if output:
             from ..reports.retrieval import export_retrieval

@@ -77,7 +77,9 @@ def speakers_aliases(project: str, document: str | None) -> None:
         for alias, full in likely_aliases(labels):
             found += 1
             command = " ".join(shlex.quote(v) for v in (name, full, alias))
-            click.echo(f"{name}: '{alias}' is likely '{full}' (merge: qualcode speakers merge "
-                       f"{shlex.quote(project)} {command})")  # fmt: skip
+            click.echo(
+                f"{name}: '{alias}' is likely '{full}' (merge: qualcode speakers merge "
+                f"{shlex.quote(project)} {command})"
+            )
     if not found:
         click.echo("no likely aliases")

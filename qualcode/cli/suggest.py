@@ -26,14 +26,20 @@ def _print_evaluation(report: dict[str, Any]) -> None:
         f"{report['folds']} folds, {report['sentences']:,} sentences, {report['words']:,} "
         f"words, {len(report['codes'])} codes (unit: sentence; {report['seconds']:.1f} s)"
     )
-    click.echo(f"  {'':<27} {'precision':>9} {'recall':>7} {'F1':>6} {'macro F1':>8} "
-               f"{'per 1,000 words':>15}")  # fmt: skip
+    click.echo(
+        f"  {'':<27} {'precision':>9} {'recall':>7} {'F1':>6} {'macro F1':>8} "
+        f"{'per 1,000 words':>15}"
+    )
     rows = [("review queue (combined)", queue["combined"])]
     rows += [(f"review queue ({e} only)", queue[e]) for e in ("terms", "similar", "learned")]
-    rows += [("text search: code names", engines["names"]),
-             ("text search: + keywords", engines["keywords"])]  # fmt: skip
-    rows += [(f"{e} >= {report['thresholds'][e]}", engines[e])
-             for e in ("terms", "similar", "learned", "combined")]  # fmt: skip
+    rows += [
+        ("text search: code names", engines["names"]),
+        ("text search: + keywords", engines["keywords"]),
+    ]
+    rows += [
+        (f"{e} >= {report['thresholds'][e]}", engines[e])
+        for e in ("terms", "similar", "learned", "combined")
+    ]
     for name, entry in rows:
         micro = entry["micro"]
         click.echo(
@@ -43,8 +49,9 @@ def _print_evaluation(report: dict[str, Any]) -> None:
         )
     width = max([len(p) for p in report["codes"]] + [4])
     click.echo("\nper code (review queue; names = text search on the code's name):")
-    click.echo(f"  {'code':<{width}} {'gold':>5} {'precision':>9} {'recall':>7} {'F1':>6} "
-               f"{'names F1':>8}")  # fmt: skip
+    click.echo(
+        f"  {'code':<{width}} {'gold':>5} {'precision':>9} {'recall':>7} {'F1':>6} {'names F1':>8}"
+    )
     combined, names = queue["combined"]["per_code"], engines["names"]["per_code"]
     for path in report["codes"]:
         entry = combined[path]
@@ -80,14 +87,25 @@ def _print_suggestions(found: list[Any], total: int, min_score: float | None) ->
 @click.option("--document", help="Only suggest excerpts in this document.")
 @click.option("--code", "code_ref", help="Only suggest this code.")
 @click.option("--coder", help="Learn from this coder's codings (default: every coder's).")
-@click.option("--min-score", type=click.FloatRange(0, 1), default=None,
-              help="Lowest probability of being right shown (default 0.5).")  # fmt: skip
-@click.option("--limit", type=click.IntRange(min=1), default=None,
-              help=f"At most N suggestions (default {TEXT_LIMIT}; all with --json).")  # fmt: skip
-@click.option("--evaluate", is_flag=True,
-              help="Instead: hold out each coded document in turn and report precision, recall "
-              "and F1 of the review queue per engine and code, next to a text search on the "
-              "code names.")  # fmt: skip
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Lowest probability of being right shown (default 0.5).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help=f"At most N suggestions (default {TEXT_LIMIT}; all with --json).",
+)
+@click.option(
+    "--evaluate",
+    is_flag=True,
+    help="Instead: hold out each coded document in turn and report precision, recall "
+    "and F1 of the review queue per engine and code, next to a text search on the "
+    "code names.",
+)
 @click.option(
     "--folds",
     type=click.IntRange(min=2),
@@ -123,9 +141,13 @@ def suggest_command(
             report = engine.evaluate(opened, coder, folds=folds, progress=show)
         else:
             found = engine.suggest(
-                opened, document=document, code=code_ref, coder=coder,
-                min_score=min_score, progress=show,
-            )  # fmt: skip
+                opened,
+                document=document,
+                code=code_ref,
+                coder=coder,
+                min_score=min_score,
+                progress=show,
+            )
     if evaluate:
         if as_json:
             echo_json(report)

@@ -33,17 +33,24 @@ def setup(project: str) -> None:
 @PROJECT
 @click.argument("name")
 @click.option("--supervisor", is_flag=True, help="A supervisor, not a coder.")
-@click.option("--password", "ask_password", is_flag=True,
-              help="Ask for the member's login password (else they log in as the server's "
-                   "authentication allows).")  # fmt: skip
+@click.option(
+    "--password",
+    "ask_password",
+    is_flag=True,
+    help="Ask for the member's login password (else they log in as the server's "
+    "authentication allows).",
+)
 def add(project: str, name: str, supervisor: bool, ask_password: bool) -> None:
     """Add a member on PostgreSQL: a database login called NAME and the coder NAME."""
     from ..teams.access import add_member
 
     password = None
     if ask_password:
-        password = str(click.prompt(f"password for {name}", hide_input=True,
-                                    confirmation_prompt=True, err=True))  # fmt: skip
+        password = str(
+            click.prompt(
+                f"password for {name}", hide_input=True, confirmation_prompt=True, err=True
+            )
+        )
     with open_project(project) as opened:
         add_member(opened, name, supervisor=supervisor, password=password)
     click.echo(f"added {name} as a {'supervisor' if supervisor else 'coder'}")

@@ -86,9 +86,12 @@ def import_qdpx(
 
     parsed = read(path, progress=_phase(progress, "reading"))
     return project.import_refi_project(
-        parsed, source=str(path), coder=coder, progress=_phase(progress, "storing"),
+        parsed,
+        source=str(path),
+        coder=coder,
+        progress=_phase(progress, "storing"),
         strict=strict,
-    )  # fmt: skip
+    )
 
 
 def import_qdpx_new(
@@ -109,9 +112,14 @@ def import_qdpx_new(
 
     parsed = read(path, progress=_phase(progress, "reading"))
     return Project.create_from_refi(
-        target, parsed, source=str(path), actor=actor, coder=coder,
-        progress=_phase(progress, "storing"), strict=strict,
-    )  # fmt: skip
+        target,
+        parsed,
+        source=str(path),
+        actor=actor,
+        coder=coder,
+        progress=_phase(progress, "storing"),
+        strict=strict,
+    )
 
 
 def export_qdpx(

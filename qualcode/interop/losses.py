@@ -13,8 +13,10 @@ def lost(rows: Any) -> list[str]:
     removed_codings = rows.snapshot.removed_codings
     removed_memos = rows.snapshot.removed_memos
     if removed_codings or removed_memos:
-        out.append(f"{removed_codings:,} removed codings and {removed_memos:,} removed memos "
-                   "(only current ones are exported)")  # fmt: skip
+        out.append(
+            f"{removed_codings:,} removed codings and {removed_memos:,} removed memos "
+            "(only current ones are exported)"
+        )
     only_ours = []
     if any(c.role != "coder" for c in rows.users):
         only_ours.append("coder roles")
@@ -33,20 +35,27 @@ def lost(rows: Any) -> list[str]:
     current = {c.id for c in rows.codings}
     orphans = sum(1 for m in rows.memos if m.coding_id is not None and m.coding_id not in current)
     if orphans:
-        out.append(f"{orphans:,} memos on removed codings: notes with no place (they come back "
-                   "as project memos)")  # fmt: skip
+        out.append(
+            f"{orphans:,} memos on removed codings: notes with no place (they come back "
+            "as project memos)"
+        )
     case_memos = sum(1 for m in rows.memos if m.case_id is not None)
     if case_memos:
-        out.append(f"{case_memos:,} memos on cases: Notes linked to their case by a Link (a "
-                   "REFI case holds no NoteRef; other tools may show them unattached)")  # fmt: skip
+        out.append(
+            f"{case_memos:,} memos on cases: Notes linked to their case by a Link (a "
+            "REFI case holds no NoteRef; other tools may show them unattached)"
+        )
     unused = [c.name for c in rows.coders if c not in rows.users]
     if unused:
         out.append("the consensus coder, who has no codings or memos: not written as a user")
     suggestions = rows.snapshot.suggestions
     decisions = rows.snapshot.decisions
     if suggestions or decisions:
-        out.append(f"{suggestions:,} suggestions and {decisions:,} reconcile decisions (no REFI "
-                   "equivalent)")  # fmt: skip
-    out.append("the audit trail, and the creation times of codes, cases and coders (no REFI "
-               "equivalent)")  # fmt: skip
+        out.append(
+            f"{suggestions:,} suggestions and {decisions:,} reconcile decisions (no REFI "
+            "equivalent)"
+        )
+    out.append(
+        "the audit trail, and the creation times of codes, cases and coders (no REFI equivalent)"
+    )
     return out

@@ -241,9 +241,10 @@ def write_qdc(project: Any, path: str | Path, *, include_archived: bool = False)
 
     def kids(code: Any) -> list[Any]:
         return [
-            c for c in children.get(code.names if code else (), [])
+            c
+            for c in children.get(code.names if code else (), [])
             if include_archived or not c.archived
-        ]  # fmt: skip
+        ]
 
     top = kids(None)
     if not top:

@@ -73,8 +73,11 @@ def read_qdpx(path: str | Path, *, progress: Progress | None = None) -> RefiProj
         xml, base = data, path.parent
     elif not data.startswith(b"PK"):
         if _looks_like_yaml(data):
-            raise BadInputError(path, "is a YAML codebook, not a REFI-QDA project",
-                                Hint("codebook-import", file=path))  # fmt: skip
+            raise BadInputError(
+                path,
+                "is a YAML codebook, not a REFI-QDA project",
+                Hint("codebook-import", file=path),
+            )
         raise BadInputError(
             path,
             "not a .qdpx or .qde REFI-QDA project (neither a zip archive nor XML)",
@@ -98,8 +101,10 @@ def read_qdpx(path: str | Path, *, progress: Progress | None = None) -> RefiProj
 
 def _looks_like_yaml(data: bytes) -> bool:
     head = data[:4096].decode("utf-8", errors="replace")
-    return any(line.lstrip().startswith(("codes:", "name:", "- name:", "version:"))
-               for line in head.splitlines())  # fmt: skip
+    return any(
+        line.lstrip().startswith(("codes:", "name:", "- name:", "version:"))
+        for line in head.splitlines()
+    )
 
 
 def _qde_member(archive: QdpxArchive, path: Path) -> str:
@@ -216,8 +221,9 @@ class _Reader:
                 if origin and target and origin in notes:
                     project.links.append((origin, target))
                 else:
-                    self.skipped.add("links that are not from a note (not modelled)",
-                                     link.get("name") or None)  # fmt: skip
+                    self.skipped.add(
+                        "links that are not from a note (not modelled)", link.get("name") or None
+                    )
         if doc.child(root, "Graphs") is not None:
             self.skipped.add("graphs (no equivalent here)")
         unread(root, doc.ns, None if codebook_element is None else book.ns, self.skipped)

@@ -37,10 +37,20 @@ from .sets import write_sets
 from .summary import ExportSummary
 
 Progress = Callable[[int, int, str], None]
-TYPES = {"text": "Text", "integer": "Integer", "float": "Float", "boolean": "Boolean",
-         "date": "Date"}  # fmt: skip
-VALUE_TAGS = {"text": "TextValue", "integer": "IntegerValue", "float": "FloatValue",
-              "boolean": "BooleanValue", "date": "DateValue"}  # fmt: skip
+TYPES = {
+    "text": "Text",
+    "integer": "Integer",
+    "float": "Float",
+    "boolean": "Boolean",
+    "date": "Date",
+}
+VALUE_TAGS = {
+    "text": "TextValue",
+    "integer": "IntegerValue",
+    "float": "FloatValue",
+    "boolean": "BooleanValue",
+    "date": "DateValue",
+}
 
 
 _Coder = namedtuple("_Coder", "id uuid name role")
@@ -96,10 +106,14 @@ def export_qdpx(
 
     write_atomically(path, write)
     summary.counts = {
-        "codes": len(rows.tree.codes), "documents": len(rows.documents),
-        "coders": len(rows.users), "codings": len(rows.codings), "memos": len(rows.memos),
-        "cases": len(rows.cases), "attributes": len(rows.attributes),
-    }  # fmt: skip
+        "codes": len(rows.tree.codes),
+        "documents": len(rows.documents),
+        "coders": len(rows.users),
+        "codings": len(rows.codings),
+        "memos": len(rows.memos),
+        "cases": len(rows.cases),
+        "attributes": len(rows.attributes),
+    }
     if rows.sets_written:
         summary.counts["sets"] = rows.sets_written
     return summary
@@ -124,9 +138,14 @@ def _build(
             for code_id, found in memos["code"].items()
             if code_id is not None
         }
-        code_elements(book, _tag, rows.tree.children.get(None, []),
-                      lambda c: rows.tree.children.get(c.id, []), code_notes,
-                      summary.warnings.append)  # fmt: skip
+        code_elements(
+            book,
+            _tag,
+            rows.tree.children.get(None, []),
+            lambda c: rows.tree.children.get(c.id, []),
+            code_notes,
+            summary.warnings.append,
+        )
     _variables_and_cases(root, rows)
     files: dict[str, bytes] = {}
     if rows.documents:
@@ -178,10 +197,19 @@ class _Rows:
             for name, value in c.values
         ]
         self.documents = [
-            _Document(d.id, d.uuid, d.name, d.kind, d.text, d.source_name, d.source_format,
-                      d.imported_at, case_id.get(d.case) if d.case is not None else None)
+            _Document(
+                d.id,
+                d.uuid,
+                d.name,
+                d.kind,
+                d.text,
+                d.source_name,
+                d.source_format,
+                d.imported_at,
+                case_id.get(d.case) if d.case is not None else None,
+            )
             for d in snapshot.documents
-        ]  # fmt: skip
+        ]
         self.speakers = []
         self.turns = []
         for d in sorted(snapshot.documents, key=lambda d: d.id):
@@ -192,29 +220,54 @@ class _Rows:
             )
             label_id = {s.label: s.id for s in speakers}
             self.turns.extend(
-                _Turn(d.id, t.start, t.body_start, t.end, label_id.get(t.speaker) if t.speaker
-                      is not None else None, t.ts_start, t.ts_end)
+                _Turn(
+                    d.id,
+                    t.start,
+                    t.body_start,
+                    t.end,
+                    label_id.get(t.speaker) if t.speaker is not None else None,
+                    t.ts_start,
+                    t.ts_end,
+                )
                 for t in d.turns
-            )  # fmt: skip
+            )
         document_id = {d.uuid: d.id for d in snapshot.documents}
         code_id = {c.uuid: c.id for c in snapshot.codes}
         coder_id = {c.name: c.id for c in snapshot.coders}
         self.codings = sorted(
             (
-                _Coding(c.id, c.uuid, document_id[c.document], code_id[c.code], coder_id[c.coder],
-                        c.start, c.end, c.origin, c.favourite, c.created_at)
+                _Coding(
+                    c.id,
+                    c.uuid,
+                    document_id[c.document],
+                    code_id[c.code],
+                    coder_id[c.coder],
+                    c.start,
+                    c.end,
+                    c.origin,
+                    c.favourite,
+                    c.created_at,
+                )
                 for c in snapshot.codings
             ),
             key=lambda c: (c.document_id, c.start, c.end, c.id),
-        )  # fmt: skip
+        )
         self.memos = []
         for m in sorted(snapshot.memos, key=lambda m: (m.created_at, m.id)):
             target = {m.target_type: m.target_id}
             self.memos.append(
-                _Memo(m.uuid, coder_id[m.coder], target.get("document"), target.get("code"),
-                      target.get("coding"), target.get("case"), m.text, m.created_at,
-                      m.updated_at)
-            )  # fmt: skip
+                _Memo(
+                    m.uuid,
+                    coder_id[m.coder],
+                    target.get("document"),
+                    target.get("code"),
+                    target.get("coding"),
+                    target.get("case"),
+                    m.text,
+                    m.created_at,
+                    m.updated_at,
+                )
+            )
         self._by_document: dict[int, list[Any]] = defaultdict(list)
         for coding in self.codings:
             self._by_document[coding.document_id].append(coding)
@@ -225,8 +278,7 @@ class _Rows:
         self.kept = keep.Kept({k: v for k, v in snapshot.settings if k.startswith(keep.PREFIX)})
         self.described = set(self.kept.descriptions)
         memo_ids = {m.uuid for m in self.memos}
-        self.set_memos = {u for _g, _n, _d, found in self.kept.sets for u in found
-                          if u in memo_ids}  # fmt: skip
+        self.set_memos = {u for _g, _n, _d, found in self.kept.sets for u in found if u in memo_ids}
         self.sets_written = 0
         used = {c.coder_id for c in self.codings} | {m.coder_id for m in self.memos}
         # The consensus coder every project has is no user of the file until it has coded.
@@ -260,27 +312,39 @@ class _Rows:
         for doc in self.documents:
             index = {s.id: i for i, s in enumerate(by_document[doc.id])}
             documents[doc.uuid] = {
-                "kind": doc.kind, "source_name": doc.source_name,
+                "kind": doc.kind,
+                "source_name": doc.source_name,
                 "source_format": doc.source_format,
-                "speakers": [[s.label, s.role, self.case_uuid.get(s.case_id)]
-                             for s in by_document[doc.id]],
-                "turns": [[t.start, t.body_start, t.end, index.get(t.speaker_id), t.ts_start,
-                           t.ts_end] for t in turns[doc.id]],
-            }  # fmt: skip
+                "speakers": [
+                    [s.label, s.role, self.case_uuid.get(s.case_id)] for s in by_document[doc.id]
+                ],
+                "turns": [
+                    [t.start, t.body_start, t.end, index.get(t.speaker_id), t.ts_start, t.ts_end]
+                    for t in turns[doc.id]
+                ],
+            }
         return {
-            "codes": {c.uuid: {"definition": c.definition, "inclusion": c.inclusion,
-                               "exclusion": c.exclusion, "example": c.example,
-                               "keywords": list(c.keywords or []), "archived": c.archived}
-                      for c in self.tree.codes},
+            "codes": {
+                c.uuid: {
+                    "definition": c.definition,
+                    "inclusion": c.inclusion,
+                    "exclusion": c.exclusion,
+                    "example": c.example,
+                    "keywords": list(c.keywords or []),
+                    "archived": c.archived,
+                }
+                for c in self.tree.codes
+            },
             "coders": {c.uuid: c.role for c in self.coders if c.role != "coder"},
             "documents": documents,
-            "note_titles": {u: list(t) for u, t in self.kept.titles.items()
-                            if u in {m.uuid for m in self.memos}},
+            "note_titles": {
+                u: list(t) for u, t in self.kept.titles.items() if u in {m.uuid for m in self.memos}
+            },
             "codings": {
                 "origin": {c.uuid: c.origin for c in self.codings if c.origin != "manual"},
                 "favourite": [c.uuid for c in self.codings if c.favourite],
             },
-        }  # fmt: skip
+        }
 
 
 def _variables_and_cases(root: etree._Element, rows: _Rows) -> None:
@@ -334,9 +398,14 @@ def _source(
     from .offsets import utf16_units
 
     units = utf16_units(document.text) if utf16 else None
-    element = _sub(sources, "TextSource", guid=document.uuid, name=xml_safe(document.name)[0],
-                   plainTextPath=f"internal://{document.uuid}.txt",
-                   creationDateTime=format_datetime(document.imported_at))  # fmt: skip
+    element = _sub(
+        sources,
+        "TextSource",
+        guid=document.uuid,
+        name=xml_safe(document.name)[0],
+        plainTextPath=f"internal://{document.uuid}.txt",
+        creationDateTime=format_datetime(document.imported_at),
+    )
     files[f"sources/{document.uuid}.txt"] = document.text.encode("utf-8", "surrogatepass")
     described = [m for m in memos["document"].get(document.id, []) if m.uuid in rows.described]
     if described:
@@ -370,15 +439,22 @@ def _source(
     for guid, codings in selections.items():
         first = min(codings, key=lambda c: c.created_at)
         selection = _sub(
-            element, "PlainTextSelection", guid=guid,
-            startPosition=position(first.start), endPosition=position(first.end),
+            element,
+            "PlainTextSelection",
+            guid=guid,
+            startPosition=position(first.start),
+            endPosition=position(first.end),
             creatingUser=rows.coder_uuid[first.coder_id],
             creationDateTime=format_datetime(first.created_at),
-        )  # fmt: skip
+        )
         for coding in codings:
-            tag = _sub(selection, "Coding", guid=coding.uuid,
-                       creatingUser=rows.coder_uuid[coding.coder_id],
-                       creationDateTime=format_datetime(coding.created_at))  # fmt: skip
+            tag = _sub(
+                selection,
+                "Coding",
+                guid=coding.uuid,
+                creatingUser=rows.coder_uuid[coding.coder_id],
+                creationDateTime=format_datetime(coding.created_at),
+            )
             _sub(tag, "CodeRef", targetGUID=rows.code_uuid[coding.code_id])
             for memo in memos["coding"].get(coding.id, []):
                 _sub(tag, "NoteRef", targetGUID=memo.uuid)
@@ -392,10 +468,15 @@ def _source(
         if guid in written:
             continue
         written.add(guid)
-        selection = _sub(element, "PlainTextSelection", guid=guid,
-                         startPosition=position(start), endPosition=position(end),
-                         creatingUser=rows.coder_uuid[memo.coder_id],
-                         creationDateTime=format_datetime(memo.created_at))  # fmt: skip
+        selection = _sub(
+            element,
+            "PlainTextSelection",
+            guid=guid,
+            startPosition=position(start),
+            endPosition=position(end),
+            creatingUser=rows.coder_uuid[memo.coder_id],
+            creationDateTime=format_datetime(memo.created_at),
+        )
         for _s, _e, same, other in on_spans:
             if same == guid:
                 _sub(selection, "NoteRef", targetGUID=other.uuid)
@@ -407,8 +488,9 @@ def _source(
 def _notes(
     root: etree._Element, rows: _Rows, memos: dict[str, Any], files: dict[str, bytes]
 ) -> None:
-    written = [m for m in rows.memos if m.uuid not in rows.described
-               and m.uuid not in rows.set_memos]  # fmt: skip
+    written = [
+        m for m in rows.memos if m.uuid not in rows.described and m.uuid not in rows.set_memos
+    ]
     if not written:
         return
     notes = _sub(root, "Notes")
@@ -424,10 +506,15 @@ def _notes(
         else:
             first_line = " ".join(text.split())
             name = first_line if len(first_line) <= 50 else first_line[:49] + "…"
-        element = _sub(notes, "Note", guid=memo.uuid, name=xml_safe(name)[0],
-                       creatingUser=rows.coder_uuid[memo.coder_id],
-                       creationDateTime=format_datetime(memo.created_at),
-                       modifiedDateTime=format_datetime(memo.updated_at))  # fmt: skip
+        element = _sub(
+            notes,
+            "Note",
+            guid=memo.uuid,
+            name=xml_safe(name)[0],
+            creatingUser=rows.coder_uuid[memo.coder_id],
+            creationDateTime=format_datetime(memo.created_at),
+            modifiedDateTime=format_datetime(memo.updated_at),
+        )
         if has_unsafe(text):
             # Characters XML cannot carry exactly: the text goes in a file instead.
             files[f"sources/{memo.uuid}.txt"] = text.encode("utf-8", "surrogatepass")
@@ -438,6 +525,12 @@ def _notes(
     if case_memos:
         links = _sub(root, "Links")
         for memo in case_memos:
-            _sub(links, "Link", guid=str(uuid_module.uuid5(GUID_NAMESPACE, f"link:{memo.uuid}")),
-                 name="memo", direction="OneWay", originGUID=memo.uuid,
-                 targetGUID=rows.case_uuid[memo.case_id])  # fmt: skip
+            _sub(
+                links,
+                "Link",
+                guid=str(uuid_module.uuid5(GUID_NAMESPACE, f"link:{memo.uuid}")),
+                name="memo",
+                direction="OneWay",
+                originGUID=memo.uuid,
+                targetGUID=rows.case_uuid[memo.case_id],
+            )

@@ -23,8 +23,14 @@ from .refi_xml import Doc, parse_datetime
 from .summary import Skips
 from .zipsafe import QdpxArchive
 
-VALUE_TAGS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue",
-              "DateTimeValue")  # fmt: skip
+VALUE_TAGS = (
+    "TextValue",
+    "BooleanValue",
+    "IntegerValue",
+    "FloatValue",
+    "DateValue",
+    "DateTimeValue",
+)
 
 
 def variable_values(doc: Doc, element: etree._Element) -> list[tuple[str, str]]:
@@ -32,8 +38,9 @@ def variable_values(doc: Doc, element: etree._Element) -> list[tuple[str, str]]:
     out = []
     for value in doc.children(element, "VariableValue"):
         refs = doc.refs(value, "VariableRef")
-        found = next((doc.text(value, t) for t in VALUE_TAGS if doc.child(value, t) is not None),
-                     None)  # fmt: skip
+        found = next(
+            (doc.text(value, t) for t in VALUE_TAGS if doc.child(value, t) is not None), None
+        )
         if refs and found is not None:
             out.append((refs[0], found))
     return out
@@ -126,8 +133,7 @@ class PendingSource:
                     source.codings.append(coding)
                     first = first or coding.guid
             for note in doc.refs(selection, "NoteRef"):
-                source.selection_notes.append((note, first or "", span[0], span[1],
-                                               selection_guid))  # fmt: skip
+                source.selection_notes.append((note, first or "", span[0], span[1], selection_guid))
             comment = (doc.text(selection, "Description") or "").strip()
             if comment:
                 source.comments.append(RefiComment(span[0], span[1], comment, user, created, first))
@@ -152,8 +158,10 @@ class PendingSource:
             skipped.add("codings without a code reference")
             return None
         if len(refs) > 1:
-            skipped.add("extra code references of codings (a Coding has one; the first is read)",
-                        n=len(refs) - 1)  # fmt: skip
+            skipped.add(
+                "extra code references of codings (a Coding has one; the first is read)",
+                n=len(refs) - 1,
+            )
         if refs[0] not in codes:
             skipped.add("codings of a code GUID that is not in the codebook")
             return None
@@ -210,8 +218,7 @@ class SourceReader:
             skipped.add("sources without a GUID", name)
             return None
         if element.get("richTextPath") and not self.ours:
-            skipped.add("rich-text versions of sources (.docx; their plain text is imported)",
-                        name)  # fmt: skip
+            skipped.add("rich-text versions of sources (.docx; their plain text is imported)", name)
         raw = self._text(doc, element, skipped, warnings, name)
         if raw is None:
             return None

@@ -29,5 +29,9 @@ class ExportSummary:
         return [f"wrote {self.path}: {counts}", *(f"not in the file: {x}" for x in self.lost)]
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "counts": dict(self.counts), "warnings": list(self.warnings),
-                "lost": list(self.lost)}  # fmt: skip
+        return {
+            "path": self.path,
+            "counts": dict(self.counts),
+            "warnings": list(self.warnings),
+            "lost": list(self.lost),
+        }

@@ -54,9 +54,22 @@ __all__ = [
 
 LEMMATIZER = "qualcode_lemmatizer"
 NEGATIONS = frozenset(
-    {"not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "nowhere", "without",
-     "hardly", "barely", "scarcely"}
-)  # fmt: skip
+    {
+        "not",
+        "no",
+        "never",
+        "nobody",
+        "nothing",
+        "none",
+        "neither",
+        "nor",
+        "nowhere",
+        "without",
+        "hardly",
+        "barely",
+        "scarcely",
+    }
+)
 """Lemmas that negate the words after them (``n't`` has the lemma ``not``)."""
 NEGATION_REACH = 4
 """A negation governs at most this many tokens after it, ..."""
@@ -209,10 +222,11 @@ class Analysis:
 
 def _turn_triples(turns: Sequence[Any]) -> tuple[tuple[int, int, int], ...]:
     out = [
-        (int(t[0]), int(t[1]), int(t[2])) if isinstance(t, tuple)
+        (int(t[0]), int(t[1]), int(t[2]))
+        if isinstance(t, tuple)
         else (int(t.start), int(t.body_start), int(t.end))
         for t in turns
-    ]  # fmt: skip
+    ]
     return tuple(sorted(out))
 
 
@@ -392,9 +406,12 @@ def tokens_of(texts: Iterable[str]) -> list[list[tuple[str, str, bool]]]:
                     continue
                 lemma = _intern(t.lemma_.replace(" ", "_"))
                 content = (
-                    not t.is_stop and not t.is_punct and len(lemma) > 1
-                    and any(ch.isalpha() for ch in lemma) and lemma not in stop
-                )  # fmt: skip
+                    not t.is_stop
+                    and not t.is_punct
+                    and len(lemma) > 1
+                    and any(ch.isalpha() for ch in lemma)
+                    and lemma not in stop
+                )
                 tokens.append((_intern(t.lower_), lemma, content))
             out.append(tokens)
     return out

@@ -34,8 +34,9 @@ class SpeakerChange:
     def describe(self) -> str:
         olds = " + ".join(f"'{label}'" for label in self.labels)
         if self.merged:
-            return (f"{self.document}: {olds} -> one speaker {self.new_labels[0]} "
-                    "(turns kept in order)")  # fmt: skip
+            return (
+                f"{self.document}: {olds} -> one speaker {self.new_labels[0]} (turns kept in order)"
+            )
         news = ", ".join(self.new_labels)
         return f"{self.document}: {olds} -> kept apart as {news} (not the same person)"
 
@@ -94,8 +95,11 @@ def speaker_labels(
             for member in person:
                 out[member.label] = label
         if len(members) > 1:
-            changes.append(SpeakerChange(document, tuple(m.label for m in members),
-                                         tuple(out[m.label] for m in members)))  # fmt: skip
+            changes.append(
+                SpeakerChange(
+                    document, tuple(m.label for m in members), tuple(out[m.label] for m in members)
+                )
+            )
     return out, changes
 
 

@@ -59,8 +59,9 @@ def load_key(path: str | Path, passphrase: str | None = None) -> dict[str, tuple
         raise QualcodeError(f"{path}: not a readable pseudonym key ({exc})") from exc
     for row in rows:
         if not all(isinstance(value, str) and value for value in row):
-            raise QualcodeError(f"{path}: not a readable pseudonym key (an entry lacks a name, "
-                                "kind or label)")  # fmt: skip
+            raise QualcodeError(
+                f"{path}: not a readable pseudonym key (an entry lacks a name, kind or label)"
+            )
     return {k: (o, kind, r) for k, o, kind, r in rows}
 
 

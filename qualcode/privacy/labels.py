@@ -24,8 +24,13 @@ FIXED_LABELS = {
     "postcode": "[postcode]",
     "date": "[date of birth]",
 }
-NUMBERED = {"person": "Person", "other": "Name", "participant": "Participant", "staff": "Staff",
-            "interviewer": "Interviewer"}  # fmt: skip
+NUMBERED = {
+    "person": "Person",
+    "other": "Name",
+    "participant": "Participant",
+    "staff": "Staff",
+    "interviewer": "Interviewer",
+}
 LETTERED = {"place": "Place", "organisation": "Organisation"}
 ROLE_KINDS = ("participant", "staff", "interviewer")
 RULE = (

@@ -195,8 +195,16 @@ def plan_for(
     for s in project.speakers():
         rows[s.document].append(SpeakerRow(s.label, s.role, s.case))
     labels = sorted({(r.label, r.role) for rs in rows.values() for r in rs}) if speakers else []
-    plan = build_plan(texts, list(names), labels, key=key or {}, fuzzy=fuzzy,
-                      candidates=candidates, confirm=confirm, speakers=rows)  # fmt: skip
+    plan = build_plan(
+        texts,
+        list(names),
+        labels,
+        key=key or {},
+        fuzzy=fuzzy,
+        candidates=candidates,
+        confirm=confirm,
+        speakers=rows,
+    )
     plan.cases = [c.name for c in project.cases()]
     return plan
 
@@ -224,8 +232,13 @@ def build_plan(
     named = [s for e in names for s in e.spellings] + [label for label, _r in speaker_labels]
     roles = known_roles(labelled, named)
 
-    def entity(original: str, kind: str, source: str, wanted: str | None = None,
-               spellings: Iterable[str] = ()) -> Entity:  # fmt: skip
+    def entity(
+        original: str,
+        kind: str,
+        source: str,
+        wanted: str | None = None,
+        spellings: Iterable[str] = (),
+    ) -> Entity:
         folded = original.casefold()
         if folded not in entities:
             spelt = {original, *spellings}
@@ -234,8 +247,9 @@ def build_plan(
             label = wanted or labeller.label(folded, kind)
             if wanted:
                 labeller.taken(wanted)
-            entities[folded] = Entity(folded, original, _kind(kind), source, label,
-                                      selected=source != "candidate")  # fmt: skip
+            entities[folded] = Entity(
+                folded, original, _kind(kind), source, label, selected=source != "candidate"
+            )
         found = entities[folded]
         found.spellings |= {original, *spellings}
         return found
@@ -313,8 +327,7 @@ def _people(names: list[NameEntry]) -> list[tuple[NameEntry, set[str]]]:
     kept: list[int] = []
     for i, entry in enumerate(names):
         owner = owners.get(entry.name.casefold(), [])
-        if (entry.kind == "person" and not entry.replacement and len(owner) == 1
-                and owner[0] != i):  # fmt: skip
+        if entry.kind == "person" and not entry.replacement and len(owner) == 1 and owner[0] != i:
             folded[owner[0]].append(entry)
         else:
             kept.append(i)

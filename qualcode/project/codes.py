@@ -126,8 +126,11 @@ class CodeTree:
             found: Code | None = None
             for name in names:
                 key = name.casefold() if fold else name
-                step = [c for c in self.children.get(parent, [])
-                        if (c.name.casefold() if fold else c.name) == key]  # fmt: skip
+                step = [
+                    c
+                    for c in self.children.get(parent, [])
+                    if (c.name.casefold() if fold else c.name) == key
+                ]
                 if len(step) != 1:
                     found = None
                     break
@@ -398,10 +401,16 @@ class CodesMixin(ProjectCore):
                 child.parent_id = dst.id
             src.archived = True
             self._audit(
-                session, "code.merge", "code", src.uuid,
-                source=tree.path(src), target=tree.path(dst), target_uuid=dst.uuid,
-                codings_moved=moved, duplicates_removed=removed,
-            )  # fmt: skip
+                session,
+                "code.merge",
+                "code",
+                src.uuid,
+                source=tree.path(src),
+                target=tree.path(dst),
+                target_uuid=dst.uuid,
+                codings_moved=moved,
+                duplicates_removed=removed,
+            )
             session.flush()
             tree = load_tree(session)
             merged = next(c for c in tree.codes if c.id == dst.id)

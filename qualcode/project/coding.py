@@ -25,8 +25,17 @@ from .core import ProjectCore, aware
 from .records import CodingInfo
 
 # Same-length substitutions so a match in the folded text has the same offsets in the original.
-_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                       "\u2013": "-", "\u2014": "-", "\u00a0": " "})  # fmt: skip
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+    }
+)
 
 
 def find_quote(text: str, quote: str) -> tuple[int, int] | None:
@@ -130,9 +139,16 @@ class CodingMixin(ProjectCore):
             self._require_own(session, " ".join(coder.split()), "code in the name")
             tree = load_tree(session)
             span = self._resolve_span(
-                session, tree, document=document, code=code, coder=coder,
-                start=start, end=end, quote=quote, for_apply=True,
-            )  # fmt: skip
+                session,
+                tree,
+                document=document,
+                code=code,
+                coder=coder,
+                start=start,
+                end=end,
+                quote=quote,
+                for_apply=True,
+            )
             if self._active(session, span) is not None:
                 raise ConflictError(
                     f"'{tree.path(span.code)}' is already coded at {span.start}-{span.end} "
@@ -193,9 +209,16 @@ class CodingMixin(ProjectCore):
             self._require_own(session, " ".join(coder.split()), "remove the codings")
             tree = load_tree(session)
             span = self._resolve_span(
-                session, tree, document=document, code=code, coder=coder,
-                start=start, end=end, quote=quote, for_apply=False,
-            )  # fmt: skip
+                session,
+                tree,
+                document=document,
+                code=code,
+                coder=coder,
+                start=start,
+                end=end,
+                quote=quote,
+                for_apply=False,
+            )
             coding = self._active(session, span)
             if coding is None:
                 raise NotFoundError(
@@ -250,11 +273,16 @@ class CodingMixin(ProjectCore):
                 raise NotFoundError(f"no current coding with id {uuid}")
             self._require_own(session, old.coder.name, "change the codings")
             span = self._resolve_span(
-                session, tree, document=old.document.name,
-                code=code if code is not None else tree.path(old.code), coder=old.coder.name,
-                start=old.start if start is None else start, end=old.end if end is None else end,
-                quote=None, for_apply=True,
-            )  # fmt: skip
+                session,
+                tree,
+                document=old.document.name,
+                code=code if code is not None else tree.path(old.code),
+                coder=old.coder.name,
+                start=old.start if start is None else start,
+                end=old.end if end is None else end,
+                quote=None,
+                for_apply=True,
+            )
             if self._active(session, span) is not None:
                 raise ConflictError(
                     f"'{tree.path(span.code)}' is already coded at {span.start}-{span.end} "
@@ -313,8 +341,7 @@ class CodingMixin(ProjectCore):
             self._require_own(session, coding.coder.name, "mark the quotes")
             if coding.favourite != favourite:
                 coding.favourite = favourite
-                self._audit(session, "coding.favourite", "coding", coding.uuid,
-                            favourite=favourite)  # fmt: skip
+                self._audit(session, "coding.favourite", "coding", coding.uuid, favourite=favourite)
             tree = load_tree(session)
             return self._coding_info(
                 coding, coding.document, tree.path(coding.code), coding.coder.name
@@ -339,9 +366,17 @@ class CodingMixin(ProjectCore):
             tree = load_tree(session)
             # Plain columns, not ORM objects: a view of 10,000+ codings loads several times faster.
             query = select(
-                Coding.uuid, Coding.document_id, Coding.code_id, Coder.name, Coding.start,
-                Coding.end, Coding.origin, Coding.created_at, Coding.deleted_at, Coding.favourite,
-            ).join(Coder, Coding.coder_id == Coder.id)  # fmt: skip
+                Coding.uuid,
+                Coding.document_id,
+                Coding.code_id,
+                Coder.name,
+                Coding.start,
+                Coding.end,
+                Coding.origin,
+                Coding.created_at,
+                Coding.deleted_at,
+                Coding.favourite,
+            ).join(Coder, Coding.coder_id == Coder.id)
             if document is not None:
                 doc_id = session.scalar(select(Document.id).where(Document.name == document))
                 if doc_id is None:

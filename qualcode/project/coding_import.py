@@ -30,9 +30,18 @@ class CodingImportMixin(ProjectCore):
     if TYPE_CHECKING:  # defined by CodingMixin, another base of Project
 
         def _resolve_span(
-            self, session: Session, tree: CodeTree, *, document: str, code: str, coder: str,
-            start: int | None, end: int | None, quote: str | None, for_apply: bool,
-        ) -> _Span: ...  # fmt: skip
+            self,
+            session: Session,
+            tree: CodeTree,
+            *,
+            document: str,
+            code: str,
+            coder: str,
+            start: int | None,
+            end: int | None,
+            quote: str | None,
+            for_apply: bool,
+        ) -> _Span: ...
         def _insert_coding(
             self, session: Session, span: _Span, origin: str, actor: str | None = None
         ) -> Coding: ...
@@ -63,10 +72,16 @@ class CodingImportMixin(ProjectCore):
                     if origin not in ORIGINS:
                         raise QualcodeError(f"origin '{origin}' is not one of {', '.join(ORIGINS)}")
                     span = self._resolve_span(
-                        session, tree, document=row.get("document", ""), code=row.get("code", ""),
-                        coder=row.get("coder", ""), start=_int(row.get("start")),
-                        end=_int(row.get("end")), quote=row.get("quote") or None, for_apply=True,
-                    )  # fmt: skip
+                        session,
+                        tree,
+                        document=row.get("document", ""),
+                        code=row.get("code", ""),
+                        coder=row.get("coder", ""),
+                        start=_int(row.get("start")),
+                        end=_int(row.get("end")),
+                        quote=row.get("quote") or None,
+                        for_apply=True,
+                    )
                 except (QualcodeError, ValueError) as exc:
                     errors.append(f"line {line}: {exc}")
                     causes.append(exc)
@@ -91,9 +106,14 @@ class CodingImportMixin(ProjectCore):
                     Hint.quoting(causes),
                 )
             self._audit(
-                session, "codings.import", "project", None,
-                source=str(path), applied=applied, duplicates=duplicates,
-            )  # fmt: skip
+                session,
+                "codings.import",
+                "project",
+                None,
+                source=str(path),
+                applied=applied,
+                duplicates=duplicates,
+            )
         return CodingsImport(str(path), applied, duplicates)
 
 

@@ -542,6 +542,7 @@ def _clean_name(name: str, what: str) -> str:
         raise QualcodeError(f"a {what} name cannot be empty")
     if has_control_characters(cleaned):
         shown = terminal_safe(cleaned, "?")[:60]
-        raise QualcodeError(f"{what} name '{shown}': holds control characters; use letters, "
-                            "digits and punctuation")  # fmt: skip
+        raise QualcodeError(
+            f"{what} name '{shown}': holds control characters; use letters, digits and punctuation"
+        )
     return cleaned

@@ -37,9 +37,12 @@ class MemoEntriesMixin(ProjectCore):
     if TYPE_CHECKING:  # defined by MemosMixin, another base of Project
 
         def memos(
-            self, *, target_type: str | None = None, target: str | None = None,
+            self,
+            *,
+            target_type: str | None = None,
+            target: str | None = None,
             coder: str | None = None,
-        ) -> list[MemoInfo]: ...  # fmt: skip
+        ) -> list[MemoInfo]: ...
 
     def memo_entries(
         self,

@@ -53,9 +53,15 @@ class MemosMixin(ProjectCore):
             session.add(memo)
             session.flush()
             self._audit(
-                session, "memo.create", "memo", memo.uuid, coder_row.name,
-                target_type=target_type, target=target, text=text,
-            )  # fmt: skip
+                session,
+                "memo.create",
+                "memo",
+                memo.uuid,
+                coder_row.name,
+                target_type=target_type,
+                target=target,
+                text=text,
+            )
             uuid = memo.uuid
         return self.memo(uuid)
 
@@ -137,9 +143,11 @@ class MemosMixin(ProjectCore):
             if coder:
                 query = query.where(Coder.name == coder)
             columns = {
-                "document": Memo.document_id, "code": Memo.code_id,
-                "coding": Memo.coding_id, "case": Memo.case_id,
-            }  # fmt: skip
+                "document": Memo.document_id,
+                "code": Memo.code_id,
+                "coding": Memo.coding_id,
+                "case": Memo.case_id,
+            }
             if target_type == "project":
                 for column in columns.values():
                     query = query.where(column.is_(None))
@@ -174,6 +182,6 @@ class MemosMixin(ProjectCore):
                         memo.text,
                         aware(memo.created_at),
                         aware(memo.updated_at),
-                    )  # fmt: skip
+                    )
                 )
             return out

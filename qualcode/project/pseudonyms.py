@@ -112,13 +112,22 @@ class PseudonymsMixin(ProjectCore):
         except BaseException as exc:
             kept = written.undo()
             if kept and isinstance(exc, Exception):
-                raise QualcodeError(f"{self.name}: not pseudonymised ({_reason(exc)}); {kept}"
-                                    ) from exc  # fmt: skip
+                raise QualcodeError(
+                    f"{self.name}: not pseudonymised ({_reason(exc)}); {kept}"
+                ) from exc
             raise
         self._truncate_log()
-        return PseudonymiseResult(len(plan.by_document()),
-                                  len(plan.chosen()), moved, memos, renamed, made, key,
-                                  new_in_key or 0, mentions)  # fmt: skip
+        return PseudonymiseResult(
+            len(plan.by_document()),
+            len(plan.chosen()),
+            moved,
+            memos,
+            renamed,
+            made,
+            key,
+            new_in_key or 0,
+            mentions,
+        )
 
     def _apply(self, plan: Plan, spellings: dict[str, str]) -> tuple[dict[str, str], int, int, int]:
         """The one transaction: texts, offsets, names, speakers, memos and free text."""
@@ -140,8 +149,10 @@ class PseudonymsMixin(ProjectCore):
                 or (plan.speakers and plan.speakers.get(d.name, []) != speakers.get(d.name, []))
             ]
             if changed:
-                raise QualcodeError(f"{self.name}: the document {changed[0]} changed since the "
-                                    "plan was made; make the plan again")  # fmt: skip
+                raise QualcodeError(
+                    f"{self.name}: the document {changed[0]} changed since the "
+                    "plan was made; make the plan again"
+                )
             speaker_maps, _groups = plan.speaker_labels(speakers)
             old_names = {d.id: d.name for d in documents}
             for document in documents:  # two steps: a new name may be another's old one
@@ -160,8 +171,13 @@ class PseudonymsMixin(ProjectCore):
                 source_name = replace_in_name(document.source_name, spellings)
                 if not spans and name == old and source_name == document.source_name:
                     if merged:  # no name in the text, yet two speakers became one
-                        self._audit(session, "document.speakers_merged", "document",
-                                    document.uuid, speakers_merged=merged)  # fmt: skip
+                        self._audit(
+                            session,
+                            "document.speakers_merged",
+                            "document",
+                            document.uuid,
+                            speakers_merged=merged,
+                        )
                     continue
                 document.source_name = source_name
                 previous = (document.uuid, document.sha256)
@@ -173,10 +189,17 @@ class PseudonymsMixin(ProjectCore):
                 document.uuid = new_uuid()
                 turns = session.scalars(select(Turn).where(Turn.document_id == document.id))
                 document.words = count_words(text, [(t.body_start, t.end) for t in turns])
-                self._audit(session, "document.pseudonymise", "document", document.uuid,
-                            previous_uuid=previous[0], previous_sha256=previous[1],
-                            sha256=document.sha256, replacements=len(spans),
-                            speakers_merged=merged)  # fmt: skip
+                self._audit(
+                    session,
+                    "document.pseudonymise",
+                    "document",
+                    document.uuid,
+                    previous_uuid=previous[0],
+                    previous_sha256=previous[1],
+                    sha256=document.sha256,
+                    replacements=len(spans),
+                    speakers_merged=merged,
+                )
             for memo in session.scalars(select(Memo)):
                 text = replace(memo.text)
                 if text != memo.text:
@@ -193,8 +216,9 @@ class PseudonymsMixin(ProjectCore):
             mentions = sum(1 for text in payloads if any(s in text for s in folded))
         return renames, moved, memos, mentions
 
-    def _relabel_speakers(self, session: Session, document: Document, labels: dict[str, str]
-                          ) -> int:  # fmt: skip
+    def _relabel_speakers(
+        self, session: Session, document: Document, labels: dict[str, str]
+    ) -> int:
         """New speaker labels; speakers whose labels become one label and who are one person
         become one speaker (the first keeps its row; the others' turns move to it). Returns how
         many speakers were folded into another."""
@@ -213,8 +237,9 @@ class PseudonymsMixin(ProjectCore):
                 continue
             first.role = first.role or speaker.role
             first.case_id = first.case_id or speaker.case_id
-            session.execute(update(Turn).where(Turn.speaker_id == speaker.id)
-                            .values(speaker_id=first.id))  # fmt: skip
+            session.execute(
+                update(Turn).where(Turn.speaker_id == speaker.id).values(speaker_id=first.id)
+            )
             session.delete(speaker)
             merged += 1
         session.flush()
@@ -245,8 +270,9 @@ class PseudonymsMixin(ProjectCore):
                 setattr(code, column, replace(getattr(code, column)))
         cases = session.scalars(select(Case)).all()
         if plan.cases and {c.name for c in cases} != set(plan.cases):
-            raise QualcodeError(f"{self.name}: the cases changed since the plan was made; "
-                                "make the plan again")  # fmt: skip
+            raise QualcodeError(
+                f"{self.name}: the cases changed since the plan was made; make the plan again"
+            )
         renames = plan.case_renames([c.name for c in cases])
         moving = {c.id: renames[c.name] for c in cases if c.name in renames}
         for case in cases:  # two steps: a new name may be another case's old one
@@ -331,16 +357,20 @@ class _Written:
                     before = self.key_before
                     write_atomically(self.key_path, lambda handle: handle.write(before))
             except OSError as exc:
-                kept.append(f"the key {self.key_path} may hold names of this run "
-                            f"({exc.strerror or exc}); delete it or restore your copy")  # fmt: skip
+                kept.append(
+                    f"the key {self.key_path} may hold names of this run "
+                    f"({exc.strerror or exc}); delete it or restore your copy"
+                )
         if self.made is not None:
             try:
                 self.made.unlink(missing_ok=True)
                 if self.new_folder is not None and not any(self.new_folder.iterdir()):
                     self.new_folder.rmdir()
             except OSError as exc:
-                kept.append(f"the backup {self.made} holds the original text and could not be "
-                            f"removed ({exc.strerror or exc}); delete it")  # fmt: skip
+                kept.append(
+                    f"the backup {self.made} holds the original text and could not be "
+                    f"removed ({exc.strerror or exc}); delete it"
+                )
         return "; ".join(kept)
 
 
@@ -385,8 +415,9 @@ def _memory_copy(path: Path, passphrase: str | None) -> Engine:
         module = cipher.cipher_module()
         target = module.connect(":memory:", check_same_thread=False)
         target.execute("PRAGMA temp_store = MEMORY")
-        target.execute(f"ATTACH DATABASE ? AS source KEY {cipher.literal(passphrase)}",
-                       (str(path),))  # fmt: skip
+        target.execute(
+            f"ATTACH DATABASE ? AS source KEY {cipher.literal(passphrase)}", (str(path),)
+        )
         target.execute("SELECT sqlcipher_export('main', 'source')")
         target.execute("DETACH DATABASE source")
     target.isolation_level = None

@@ -91,18 +91,37 @@ class ReconcileMixin(ProjectCore):
                 if existing is None:
                     made.append(self._insert_coding(session, span, "consensus", judge.name).uuid)
             decision = ReconcileDecision(
-                code_id=code_row.id, document_id=doc.id, start=start, end=end, choice=choice,
-                chosen_coder_id=chosen.id if chosen else None, coders=list(coders), unit=unit,
-                codings=made, decided_by=judge.name, created_at=now,
-            )  # fmt: skip
+                code_id=code_row.id,
+                document_id=doc.id,
+                start=start,
+                end=end,
+                choice=choice,
+                chosen_coder_id=chosen.id if chosen else None,
+                coders=list(coders),
+                unit=unit,
+                codings=made,
+                decided_by=judge.name,
+                created_at=now,
+            )
             session.add(decision)
             session.flush()
             self._audit(
-                session, "reconcile.decide", "reconcile_decision", decision.uuid, judge.name,
-                code=code_row.uuid, document=doc.name, start=start, end=end, choice=choice,
-                chosen_coder=chosen.name if chosen else None, coders=list(coders), unit=unit,
-                excerpts=[list(e) for e in excerpts], codings=made,
-            )  # fmt: skip
+                session,
+                "reconcile.decide",
+                "reconcile_decision",
+                decision.uuid,
+                judge.name,
+                code=code_row.uuid,
+                document=doc.name,
+                start=start,
+                end=end,
+                choice=choice,
+                chosen_coder=chosen.name if chosen else None,
+                coders=list(coders),
+                unit=unit,
+                excerpts=[list(e) for e in excerpts],
+                codings=made,
+            )
             return self._decision_info(session, tree, decision)
 
     def undo_decision(self, uuid: str, *, supervisor: str) -> DecisionInfo:
@@ -119,9 +138,7 @@ class ReconcileMixin(ProjectCore):
             self._require_judge(session, supervisor)
             judge = self._coder(session, supervisor)
             self._retire(session, decision, datetime.now(UTC), judge.name)
-            self._audit(
-                session, "reconcile.undo", "reconcile_decision", decision.uuid, judge.name
-            )
+            self._audit(session, "reconcile.undo", "reconcile_decision", decision.uuid, judge.name)
             return self._decision_info(session, load_tree(session), decision)
 
     def decisions(
@@ -197,9 +214,7 @@ class ReconcileMixin(ProjectCore):
         decision.superseded_at = now
         if decision.codings:
             for coding in session.scalars(
-                select(Coding).where(
-                    Coding.uuid.in_(decision.codings), Coding.deleted_at.is_(None)
-                )
+                select(Coding).where(Coding.uuid.in_(decision.codings), Coding.deleted_at.is_(None))
             ):
                 self._soft_delete(session, coding, actor)
 
@@ -215,10 +230,18 @@ class ReconcileMixin(ProjectCore):
             else None
         )
         return DecisionInfo(
-            uuid=decision.uuid, code=tree.path(code_row), code_uuid=code_row.uuid,
-            document=doc_name or "", start=decision.start, end=decision.end,
-            choice=decision.choice, chosen_coder=chosen, coders=tuple(decision.coders),
-            unit=decision.unit, codings=tuple(decision.codings), decided_by=decision.decided_by,
+            uuid=decision.uuid,
+            code=tree.path(code_row),
+            code_uuid=code_row.uuid,
+            document=doc_name or "",
+            start=decision.start,
+            end=decision.end,
+            choice=decision.choice,
+            chosen_coder=chosen,
+            coders=tuple(decision.coders),
+            unit=decision.unit,
+            codings=tuple(decision.codings),
+            decided_by=decision.decided_by,
             created_at=aware(decision.created_at),
             superseded_at=aware(decision.superseded_at) if decision.superseded_at else None,
-        )  # fmt: skip
+        )

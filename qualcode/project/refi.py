@@ -51,12 +51,17 @@ class RefiMixin(ProjectCore):
             if strict and (parsed.skipped or skipped.counts):
                 raise SkippedError(source, parsed.skipped + skipped.lines())
             session.info["audit"].update(
-                source=source, producer=parsed.origin, offsets=parsed.offsets,
-                added=dict(summary.added), matched=dict(summary.matched),
-                updated=dict(summary.updated), duplicates=summary.duplicates,
-                new_guids=dict(summary.new_guids), skipped=parsed.skipped + skipped.lines(),
+                source=source,
+                producer=parsed.origin,
+                offsets=parsed.offsets,
+                added=dict(summary.added),
+                matched=dict(summary.matched),
+                updated=dict(summary.updated),
+                duplicates=summary.duplicates,
+                new_guids=dict(summary.new_guids),
+                skipped=parsed.skipped + skipped.lines(),
                 documents=writer.new_documents,
-            )  # fmt: skip
+            )
         summary.skipped = parsed.skipped + skipped.lines()
         return summary
 
@@ -112,9 +117,12 @@ class RefiMixin(ProjectCore):
             sets_to_memos(session, book.sets, codes, {}, coder_id, summary, skipped)
             summary.skipped = book.skipped + skipped.lines()
             session.info["audit"].update(
-                source=source, producer=book.origin, added=dict(summary.added),
-                matched=dict(summary.matched), updated=dict(summary.updated),
-                new_guids=dict(summary.new_guids), skipped=summary.skipped,
-            )  # fmt: skip
+                source=source,
+                producer=book.origin,
+                added=dict(summary.added),
+                matched=dict(summary.matched),
+                updated=dict(summary.updated),
+                new_guids=dict(summary.new_guids),
+                skipped=summary.skipped,
+            )
         return summary
-

@@ -184,7 +184,14 @@ def sets_to_memos(
             uuid = new_uuid()
             existing[(code_id, document_id, text)] = uuid
             uuids.append(uuid)
-            session.add(Memo(uuid=uuid, coder_id=coder_id(), code_id=code_id,
-                             document_id=document_id, text=text))  # fmt: skip
+            session.add(
+                Memo(
+                    uuid=uuid,
+                    coder_id=coder_id(),
+                    code_id=code_id,
+                    document_id=document_id,
+                    text=text,
+                )
+            )
             summary.added["memos"] += 1
     return out

@@ -112,6 +112,11 @@ class Kept:
                 if isinstance(found, dict) and isinstance(found.get("name"), str):
                     memos = [m for m in found.get("memos") or [] if isinstance(m, str)]
                     description = found.get("description")
-                    self.sets.append((key[len(SET) :], found["name"],
-                                      description if isinstance(description, str) else "",
-                                      memos))  # fmt: skip
+                    self.sets.append(
+                        (
+                            key[len(SET) :],
+                            found["name"],
+                            description if isinstance(description, str) else "",
+                            memos,
+                        )
+                    )

@@ -44,6 +44,7 @@ class _Writer(Protocol):
 
     def _uuid(self, guid: str | None, taken: set[str], kind: str) -> str: ...
 
+
 _QUOTE = 80
 
 
@@ -99,8 +100,11 @@ class MemoWriter:
             for index, (kind, key) in enumerate(self.targets.get(note.guid, [("project", None)])):
                 # A note on several things: the copies get uuids derived from the note's GUID,
                 # so importing the file again recognises them too.
-                guid = note.guid if index == 0 else str(
-                    uuid_module.uuid5(GUID_NAMESPACE, f"{note.guid}:{kind}:{key}"))  # fmt: skip
+                guid = (
+                    note.guid
+                    if index == 0
+                    else str(uuid_module.uuid5(GUID_NAMESPACE, f"{note.guid}:{kind}:{key}"))
+                )
                 planned.append((note, kind, key, guid))
         taken = taken_uuids(session, Memo.uuid, (p[3] for p in planned))
         now = datetime.now(UTC)
@@ -109,18 +113,25 @@ class MemoWriter:
             if refs is None:
                 writer.skipped.add("note targets that were not imported (memo on the project)")
                 refs = {}
-            row_key = tuple(refs.get(c) for c in ("document_id", "code_id", "coding_id",
-                                                  "case_id")) + (note.text,)  # fmt: skip
+            row_key = tuple(
+                refs.get(c) for c in ("document_id", "code_id", "coding_id", "case_id")
+            ) + (note.text,)
             if guid in taken and row_key in existing:  # this very note was imported before
                 writer.summary.duplicates += 1
                 continue
             existing.add(row_key)
             created = note.created or now
             uuid = writer._uuid(guid, taken, "memos")
-            session.add(Memo(
-                uuid=uuid, coder_id=writer.coder_for(note.user).id, text=note.text,
-                created_at=created, updated_at=note.modified or created, **refs,
-            ))  # fmt: skip
+            session.add(
+                Memo(
+                    uuid=uuid,
+                    coder_id=writer.coder_for(note.user).id,
+                    text=note.text,
+                    created_at=created,
+                    updated_at=note.modified or created,
+                    **refs,
+                )
+            )
             writer.summary.added["memos"] += 1
             if note.keep_name:
                 writer.remember(keep.NOTE_TITLE + uuid, keep.dump([note.name, note.titled]))
@@ -146,8 +157,15 @@ class MemoWriter:
                     continue
                 existing.add(row_key)
                 created = comment.created or now
-                session.add(Memo(coder_id=writer.coder_for(comment.user).id, text=text,
-                                 created_at=created, updated_at=created, **refs))  # fmt: skip
+                session.add(
+                    Memo(
+                        coder_id=writer.coder_for(comment.user).id,
+                        text=text,
+                        created_at=created,
+                        updated_at=created,
+                        **refs,
+                    )
+                )
                 writer.summary.added["memos"] += 1
         session.flush()
 
@@ -166,11 +184,20 @@ class MemoWriter:
             return
         session = writer.session
         for what, refs, text in wanted:
-            found = session.scalar(select(Memo).where(
-                Memo.deleted_at.is_(None), Memo.text == text,
-                Memo.document_id.is_(None) if not refs else Memo.document_id == refs["document_id"],
-                Memo.code_id.is_(None), Memo.coding_id.is_(None), Memo.case_id.is_(None),
-            ).limit(1))  # fmt: skip
+            found = session.scalar(
+                select(Memo)
+                .where(
+                    Memo.deleted_at.is_(None),
+                    Memo.text == text,
+                    Memo.document_id.is_(None)
+                    if not refs
+                    else Memo.document_id == refs["document_id"],
+                    Memo.code_id.is_(None),
+                    Memo.coding_id.is_(None),
+                    Memo.case_id.is_(None),
+                )
+                .limit(1)
+            )
             if found is not None:
                 writer.summary.duplicates += 1
                 continue

@@ -75,8 +75,9 @@ class ImportSummary:
     skipped: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        where = ", ".join(x for x in (self.producer, self.offsets and f"positions in "
-                                      f"{self.offsets}") if x)  # fmt: skip
+        where = ", ".join(
+            x for x in (self.producer, self.offsets and f"positions in {self.offsets}") if x
+        )
         counts = ", ".join(f"{self.added[k]:,} {unit(k, self.added[k])}" for k in KINDS)
         out = [f"imported from {self.source}" + (f" ({where})" if where else "") + f": {counts}"]
         if sum(self.matched.values()) or self.duplicates:

@@ -92,13 +92,18 @@ class _Writer:
         memos.write(codings)
         memos.descriptions()
         sets = sets_to_memos(
-            self.session, self.parsed.codebook.sets, codes,
-            {g: d.id for g, d in self.documents.items()}, lambda: self.fallback().id,
-            self.summary, self.skipped,
-        )  # fmt: skip
+            self.session,
+            self.parsed.codebook.sets,
+            codes,
+            {g: d.id for g, d in self.documents.items()},
+            lambda: self.fallback().id,
+            self.summary,
+            self.skipped,
+        )
         for refi_set, memo_uuids in sets:
-            self.remember(keep.set_key(refi_set.guid, refi_set.name),
-                          keep.set_value(refi_set, memo_uuids))  # fmt: skip
+            self.remember(
+                keep.set_key(refi_set.guid, refi_set.name), keep.set_value(refi_set, memo_uuids)
+            )
         self.summary.warnings.extend(self.notices.lines())
         if self.unattributed:
             self.summary.warnings.append(
@@ -199,9 +204,11 @@ class _Writer:
                     )
             else:
                 row = Attribute(
-                    uuid=self._uuid(variable.guid, taken, "attributes"), name=variable.name,
-                    type=variable.type, description=variable.description,
-                )  # fmt: skip
+                    uuid=self._uuid(variable.guid, taken, "attributes"),
+                    name=variable.name,
+                    type=variable.type,
+                    description=variable.description,
+                )
                 self.session.add(row)
                 rows[variable.name] = row
                 self.summary.added["attributes"] += 1
@@ -216,8 +223,11 @@ class _Writer:
             if row is not None:
                 self.summary.matched["cases"] += 1
             else:
-                row = Case(uuid=self._uuid(case.guid, taken, "cases"), name=case.name,
-                           description=case.description)  # fmt: skip
+                row = Case(
+                    uuid=self._uuid(case.guid, taken, "cases"),
+                    name=case.name,
+                    description=case.description,
+                )
                 self.session.add(row)
                 rows[case.name] = row
                 self.summary.added["cases"] += 1
@@ -283,36 +293,63 @@ class _Writer:
             labels = list(dict.fromkeys(t.speaker for t in parsed if t.speaker is not None))
             speakers = [(label, default_role(label), None) for label in labels]
             index = {label: i for i, label in enumerate(labels)}
-            turns = [(t.start, t.body_start, t.end, index.get(t.speaker or "")
-                      if t.speaker else None, t.ts_start, t.ts_end) for t in parsed]  # fmt: skip
+            turns = [
+                (
+                    t.start,
+                    t.body_start,
+                    t.end,
+                    index.get(t.speaker or "") if t.speaker else None,
+                    t.ts_start,
+                    t.ts_end,
+                )
+                for t in parsed
+            ]
         non_interviewers = sum(1 for s in speakers if s[1] != "interviewer")
         kind = extra.get("kind") or ("focus-group" if non_interviewers >= 4 else "interview")
         words = count_words(source.text, [(t[1], t[2]) for t in turns])
         document = Document(
-            uuid=self._uuid(source.guid, taken, "documents"), name=name, kind=kind,
-            text=source.text, sha256=digest, words=words,
+            uuid=self._uuid(source.guid, taken, "documents"),
+            name=name,
+            kind=kind,
+            text=source.text,
+            sha256=digest,
+            words=words,
             source_name=extra.get("source_name", PurePath(self.summary.source).name),
             source_format=extra.get("source_format", "qdpx"),
             case_id=case.id if case is not None else None,
             imported_at=source.created or datetime.now(UTC),
-        )  # fmt: skip
+        )
         session.add(document)
         session.flush()
         speaker_ids = []
         for label, role, speaker_case in speakers:
             case_row = self.cases.get(speaker_case) if speaker_case else None
-            row = Speaker(document_id=document.id, label=label, role=role,
-                          case_id=case_row.id if case_row else None)  # fmt: skip
+            row = Speaker(
+                document_id=document.id,
+                label=label,
+                role=role,
+                case_id=case_row.id if case_row else None,
+            )
             session.add(row)
             session.flush()
             speaker_ids.append(row.id)
         if turns:
-            session.connection().execute(insert(Turn), [
-                {"document_id": document.id, "ordinal": i, "start": t[0], "body_start": t[1],
-                 "end": t[2], "speaker_id": speaker_ids[t[3]] if t[3] is not None else None,
-                 "ts_start": t[4], "ts_end": t[5]}
-                for i, t in enumerate(turns)
-            ])  # fmt: skip
+            session.connection().execute(
+                insert(Turn),
+                [
+                    {
+                        "document_id": document.id,
+                        "ordinal": i,
+                        "start": t[0],
+                        "body_start": t[1],
+                        "end": t[2],
+                        "speaker_id": speaker_ids[t[3]] if t[3] is not None else None,
+                        "ts_start": t[4],
+                        "ts_end": t[5],
+                    }
+                    for i, t in enumerate(turns)
+                ],
+            )
         self.documents[source.guid] = document
         self.new_documents.append(document.uuid)
         self.summary.added["documents"] += 1
@@ -364,8 +401,11 @@ class _Writer:
         return case
 
     def _free_name(self, name: str) -> str:
-        taken = set(self.session.scalars(select(Document.name).where(Document.name.startswith(
-            name, autoescape=True))))  # fmt: skip
+        taken = set(
+            self.session.scalars(
+                select(Document.name).where(Document.name.startswith(name, autoescape=True))
+            )
+        )
         candidate, n = name, 2
         while candidate in taken:
             candidate = f"{name} ({n})"
@@ -382,10 +422,15 @@ class _Writer:
         existing: dict[tuple[int, int, int, int, int], int] = {}
         for i in range(0, len(doc_ids), 500):
             rows = session.execute(
-                select(Coding.id, Coding.document_id, Coding.code_id, Coding.coder_id,
-                       Coding.start, Coding.end)
-                .where(Coding.document_id.in_(doc_ids[i : i + 500]), Coding.deleted_at.is_(None))
-            )  # fmt: skip
+                select(
+                    Coding.id,
+                    Coding.document_id,
+                    Coding.code_id,
+                    Coding.coder_id,
+                    Coding.start,
+                    Coding.end,
+                ).where(Coding.document_id.in_(doc_ids[i : i + 500]), Coding.deleted_at.is_(None))
+            )
             for row in rows:
                 existing[tuple(row[1:])] = row[0]  # type: ignore[index]
         guids = [c.guid for s in self.parsed.sources for c in s.codings]
@@ -420,12 +465,19 @@ class _Writer:
                     selections.setdefault(document.uuid, {})[uuid] = coding.selection
                 existing[key] = -len(rows_out) - 1
                 not_codable += not code.codable
-                rows_out.append({
-                    "uuid": uuid, "document_id": document.id, "code_id": code.id,
-                    "coder_id": coder.id, "start": coding.start, "end": coding.end,
-                    "origin": coding.origin or default_origin, "favourite": coding.favourite,
-                    "created_at": coding.created or now,
-                })  # fmt: skip
+                rows_out.append(
+                    {
+                        "uuid": uuid,
+                        "document_id": document.id,
+                        "code_id": code.id,
+                        "coder_id": coder.id,
+                        "start": coding.start,
+                        "end": coding.end,
+                        "origin": coding.origin or default_origin,
+                        "favourite": coding.favourite,
+                        "created_at": coding.created or now,
+                    }
+                )
                 if coding.guid in wanted:
                     by_uuid[coding.guid] = uuid  # type: ignore[index]
         if rows_out:
@@ -439,9 +491,11 @@ class _Writer:
                 f"{not_codable} codings are on codes marked not codable (kept as they are)"
             )
         if by_uuid:
-            found = dict(session.execute(
-                select(Coding.uuid, Coding.id).where(Coding.uuid.in_(list(by_uuid.values())))
-            ).all())  # fmt: skip
+            found = dict(
+                session.execute(
+                    select(Coding.uuid, Coding.id).where(Coding.uuid.in_(list(by_uuid.values())))
+                ).all()
+            )
             ids.update({g: found[u] for g, u in by_uuid.items() if u in found})
         return ids
 

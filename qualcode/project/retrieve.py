@@ -100,8 +100,11 @@ class Query:
         (``leaf``: the code has no sub-codes, so that is not said)."""
         text = self.code + (" (+ sub-codes)" if self.subcodes and not leaf else "")
         if self.other:
-            how = {"overlap": "overlapping", "turn": "in the same turn",
-                   "document": "in the same document"}[self.within]  # fmt: skip
+            how = {
+                "overlap": "overlapping",
+                "turn": "in the same turn",
+                "document": "in the same document",
+            }[self.within]
             text += {
                 "and": f" and {self.other}, {how}",
                 "not": f" not {self.other} ({how})",
@@ -255,7 +258,7 @@ def _codings(
             Coding.favourite,
             Coding.origin,
             Coding.created_at,
-        )  # fmt: skip
+        )
         .join(Coder, Coding.coder_id == Coder.id)
         .where(Coding.deleted_at.is_(None))
     )
@@ -294,11 +297,17 @@ def _turns(session: Session, doc_ids: set[int]) -> _Turns:
     if not doc_ids:
         return out
     rows = session.execute(
-        select(TurnRow.document_id, TurnRow.ordinal, TurnRow.start, TurnRow.body_start,
-               TurnRow.end, TurnRow.speaker_id)
+        select(
+            TurnRow.document_id,
+            TurnRow.ordinal,
+            TurnRow.start,
+            TurnRow.body_start,
+            TurnRow.end,
+            TurnRow.speaker_id,
+        )
         .where(TurnRow.document_id.in_(doc_ids))
         .order_by(TurnRow.document_id, TurnRow.start)
-    )  # fmt: skip
+    )
     for doc_id, *turn in rows:
         out[doc_id].append(tuple(turn))  # type: ignore[arg-type]
     return out
@@ -438,7 +447,7 @@ def _segments(
                 memos=tuple(memos[r.id]),
                 origin=r.origin,
                 created_at=aware(r.created_at),
-            )  # fmt: skip
+            )
         )
     out.sort(key=lambda s: (s.document, s.start, s.end, s.code, s.coder))
     return out

@@ -507,40 +507,68 @@ class _Reader:
         cases = self.case_names
         speakers: dict[int, list[SpeakerRow]] = defaultdict(list)
         query = select(
-            Speaker.id, Speaker.document_id, Speaker.label, Speaker.role, Speaker.case_id,
+            Speaker.id,
+            Speaker.document_id,
+            Speaker.label,
+            Speaker.role,
+            Speaker.case_id,
             Speaker.uuid,
-        )  # fmt: skip
+        )
         for id, doc_id, label, role, case_id, uuid in self.run(query).all():
             speakers[doc_id].append(SpeakerRow(label, role, cases.get(case_id), uuid, id))
         turns: dict[int, list[TurnRow]] = defaultdict(list)
         if self.turn_table is None:
             query = (
                 select(
-                    Turn.document_id, Turn.ordinal, Speaker.label, Turn.start, Turn.body_start,
-                    Turn.end, Turn.ts_start, Turn.ts_end,
+                    Turn.document_id,
+                    Turn.ordinal,
+                    Speaker.label,
+                    Turn.start,
+                    Turn.body_start,
+                    Turn.end,
+                    Turn.ts_start,
+                    Turn.ts_end,
                 )
                 .outerjoin(Speaker, Turn.speaker_id == Speaker.id)
                 .order_by(Turn.document_id, Turn.ordinal)
-            )  # fmt: skip
+            )
             make = TurnRow._make
             for row in _raw(self.session, query):  # integers, floats, text: nothing to convert
                 turns[row[0]].append(make(row[1:]))
         text = Document.text if self.texts else Document.id
         query = select(
-            Document.id, Document.sha256, Document.uuid, Document.name, Document.kind, text,
-            Document.words, Document.source_name, Document.source_format, Document.imported_at,
+            Document.id,
+            Document.sha256,
+            Document.uuid,
+            Document.name,
+            Document.kind,
+            text,
+            Document.words,
+            Document.source_name,
+            Document.source_format,
+            Document.imported_at,
             Document.case_id,
-        )  # fmt: skip
+        )
         out = []
         for row in self.run(query).all():
             id = row[0]
             out.append(
                 DocumentRow(
-                    row[1], row[2], row[3], row[4], row[5] if self.texts else "", row[6],
-                    row[7], row[8], _aware(row[9]), cases.get(row[10]),
-                    tuple(sorted(speakers[id], key=lambda s: s.label)), tuple(turns[id]), id,
+                    row[1],
+                    row[2],
+                    row[3],
+                    row[4],
+                    row[5] if self.texts else "",
+                    row[6],
+                    row[7],
+                    row[8],
+                    _aware(row[9]),
+                    cases.get(row[10]),
+                    tuple(sorted(speakers[id], key=lambda s: s.label)),
+                    tuple(turns[id]),
+                    id,
                 )
-            )  # fmt: skip
+            )
         return out
 
     def _longest(self) -> int:
@@ -551,11 +579,22 @@ class _Reader:
     def _codes(self) -> list[CodeRow]:
         rows = self.run(
             select(
-                Code.id, Code.parent_id, Code.name, Code.uuid, Code.definition, Code.inclusion,
-                Code.exclusion, Code.example, Code.keywords, Code.color, Code.codable,
-                Code.archived, Code.position, Code.created_at,
+                Code.id,
+                Code.parent_id,
+                Code.name,
+                Code.uuid,
+                Code.definition,
+                Code.inclusion,
+                Code.exclusion,
+                Code.example,
+                Code.keywords,
+                Code.color,
+                Code.codable,
+                Code.archived,
+                Code.position,
+                Code.created_at,
             )
-        ).all()  # fmt: skip
+        ).all()
         by_id = {r.id: r for r in rows}
         paths: dict[int, tuple[str, ...]] = {}
 
@@ -569,41 +608,78 @@ class _Reader:
 
         return [
             CodeRow(
-                path(r.id), r.uuid, by_id[r.parent_id].uuid if r.parent_id else None,
-                r.definition, r.inclusion, r.exclusion, r.example, tuple(r.keywords or ()),
-                r.color, r.codable, r.archived, r.position, _aware(r.created_at), r.id,
+                path(r.id),
+                r.uuid,
+                by_id[r.parent_id].uuid if r.parent_id else None,
+                r.definition,
+                r.inclusion,
+                r.exclusion,
+                r.example,
+                tuple(r.keywords or ()),
+                r.color,
+                r.codable,
+                r.archived,
+                r.position,
+                _aware(r.created_at),
+                r.id,
                 r.parent_id,
             )
             for r in rows
-        ]  # fmt: skip
+        ]
 
     # -- codings ---------------------------------------------------------------------------
     def _coding_rows(self, chosen: list[int] | None) -> list[CodingRow]:
         query = select(
-            Coding.id, Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start,
-            Coding.end, Coding.uuid, Coding.origin, Coding.favourite, Coding.created_at,
+            Coding.id,
+            Coding.document_id,
+            Coding.code_id,
+            Coding.coder_id,
+            Coding.start,
+            Coding.end,
+            Coding.uuid,
+            Coding.origin,
+            Coding.favourite,
+            Coding.created_at,
             Coding.deleted_at,
-        )  # fmt: skip
+        )
         if not self.deleted:
             query = query.where(Coding.deleted_at.is_(None))
         if chosen is not None:
             query = query.where(Coding.coder_id.in_(chosen))
         docs, codes, coders = self.doc_uuids, self.code_uuids, self.coder_names
+        rows = self.run(query).all()
         return [
             CodingRow(
-                docs[doc], codes[code], coders[coder], start, end, uuid, origin,
-                bool(favourite), _aware(created), _aware(removed), id,
+                docs[doc],
+                codes[code],
+                coders[coder],
+                start,
+                end,
+                uuid,
+                origin,
+                bool(favourite),
+                _aware(created),
+                _aware(removed),
+                id,
             )
-            for id, doc, code, coder, start, end, uuid, origin, favourite, created, removed
-            in self.run(query).all()
-        ]  # fmt: skip
+            for id, doc, code, coder, start, end, uuid, origin, favourite, created, removed in rows
+        ]
 
     # -- memos -----------------------------------------------------------------------------
     def _memos(self) -> list[MemoRow]:
         query = select(
-            Memo.id, Memo.uuid, Memo.coder_id, Memo.document_id, Memo.code_id, Memo.coding_id,
-            Memo.case_id, Memo.text, Memo.created_at, Memo.updated_at, Memo.deleted_at,
-        )  # fmt: skip
+            Memo.id,
+            Memo.uuid,
+            Memo.coder_id,
+            Memo.document_id,
+            Memo.code_id,
+            Memo.coding_id,
+            Memo.case_id,
+            Memo.text,
+            Memo.created_at,
+            Memo.updated_at,
+            Memo.deleted_at,
+        )
         if not self.deleted:
             query = query.where(Memo.deleted_at.is_(None))
         rows = self.run(query).all()
@@ -630,11 +706,18 @@ class _Reader:
                 kind, target, target_id = "project", None, None
             out.append(
                 MemoRow(
-                    r.uuid, self.coder_names[r.coder_id], kind, target, r.text,
-                    _aware(r.created_at), _aware(r.updated_at), _aware(r.deleted_at), r.id,
+                    r.uuid,
+                    self.coder_names[r.coder_id],
+                    kind,
+                    target,
+                    r.text,
+                    _aware(r.created_at),
+                    _aware(r.updated_at),
+                    _aware(r.deleted_at),
+                    r.id,
                     target_id,
                 )
-            )  # fmt: skip
+            )
         return out
 
     # -- cases and attributes ----------------------------------------------------------------
@@ -643,11 +726,14 @@ class _Reader:
             AttributeRow(name, type_, description, uuid, id)
             for id, name, type_, description, uuid in self.run(
                 select(
-                    Attribute.id, Attribute.name, Attribute.type, Attribute.description,
+                    Attribute.id,
+                    Attribute.name,
+                    Attribute.type,
+                    Attribute.description,
                     Attribute.uuid,
                 )
             )
-        ]  # fmt: skip
+        ]
         names = {a.id: a.name for a in attributes}
         values: dict[int, list[tuple[str, str]]] = defaultdict(list)
         query = select(AttributeValue.case_id, AttributeValue.attribute_id, AttributeValue.value)
@@ -667,16 +753,24 @@ class _Reader:
     # -- suggestions -------------------------------------------------------------------------
     def _decided(self) -> tuple[SuggestionRow, ...]:
         query = select(
-            Suggestion.document_id, Suggestion.code_id, Suggestion.start, Suggestion.end,
-            Suggestion.status, Suggestion.for_coder_id,
-        ).where(Suggestion.status.in_(("accepted", "rejected")))  # fmt: skip
+            Suggestion.document_id,
+            Suggestion.code_id,
+            Suggestion.start,
+            Suggestion.end,
+            Suggestion.status,
+            Suggestion.for_coder_id,
+        ).where(Suggestion.status.in_(("accepted", "rejected")))
         return tuple(
             SuggestionRow(
-                self.doc_uuids[doc], self.code_uuids[code], start, end, status,
+                self.doc_uuids[doc],
+                self.code_uuids[code],
+                start,
+                end,
+                status,
                 self.coder_names.get(coder) if coder is not None else None,
             )
             for doc, code, start, end, status, coder in self.run(query).all()
-        )  # fmt: skip
+        )
 
 
 def _raw(session: Session, query: Any) -> list[tuple[Any, ...]]:
@@ -705,9 +799,14 @@ def _turn_table(session: Session) -> TurnTable:
     import numpy as np
 
     columns = (
-        Turn.id, Turn.document_id, Turn.ordinal, func.coalesce(Turn.speaker_id, -1), Turn.start,
-        Turn.body_start, Turn.end,
-    )  # fmt: skip
+        Turn.id,
+        Turn.document_id,
+        Turn.ordinal,
+        func.coalesce(Turn.speaker_id, -1),
+        Turn.start,
+        Turn.body_start,
+        Turn.end,
+    )
     rows = _fetch(session, select(*columns).order_by(Turn.id), len(columns))
     starts = np.full(rows.shape[0], np.nan)
     ends = np.full(rows.shape[0], np.nan)
@@ -720,9 +819,15 @@ def _turn_table(session: Session) -> TurnTable:
         starts[at] = [np.nan if s is None else s for _id, s, _e in found]
         ends[at] = [np.nan if e is None else e for _id, _s, e in found]
     return TurnTable(
-        document_id=rows[:, 1], ordinal=rows[:, 2], speaker_id=rows[:, 3], start=rows[:, 4],
-        body_start=rows[:, 5], end=rows[:, 6], ts_start=starts, ts_end=ends,
-    )  # fmt: skip
+        document_id=rows[:, 1],
+        ordinal=rows[:, 2],
+        speaker_id=rows[:, 3],
+        start=rows[:, 4],
+        body_start=rows[:, 5],
+        end=rows[:, 6],
+        ts_start=starts,
+        ts_end=ends,
+    )
 
 
 def _bits(value: int) -> int:

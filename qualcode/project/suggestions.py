@@ -51,18 +51,31 @@ class SuggestionsMixin(ProjectCore):
                     f"(it has {len(doc.text)} characters)"
                 )
             row = Suggestion(
-                document_id=doc.id, code_id=code_row.id, start=start, end=end,
-                engine=engine, score=score, explanation=explanation, status=status,
-                for_coder_id=coder_row.id, decided_by_id=coder_row.id,
+                document_id=doc.id,
+                code_id=code_row.id,
+                start=start,
+                end=end,
+                engine=engine,
+                score=score,
+                explanation=explanation,
+                status=status,
+                for_coder_id=coder_row.id,
+                decided_by_id=coder_row.id,
                 decided_at=datetime.now(UTC),
-            )  # fmt: skip
+            )
             session.add(row)
             session.flush()
             session.info["audit"].update(
-                entity_uuid=row.uuid, actor=coder_row.name, document=doc.name,
-                code=code_row.uuid, start=start, end=end, engine=engine, score=score,
+                entity_uuid=row.uuid,
+                actor=coder_row.name,
+                document=doc.name,
+                code=code_row.uuid,
+                start=start,
+                end=end,
+                engine=engine,
+                score=score,
                 coding=coding,
-            )  # fmt: skip
+            )
             return row.uuid
 
     def reopen_suggestion(self, uuid: str) -> None:

@@ -108,57 +108,155 @@ def _fill(session: Session, plan: MergePlan) -> None:
     coders = _coders(session, plan)
 
     attributes = {a.name: i for i, a in enumerate(plan.attributes, 1)}
-    insert_rows(Attribute, [_pick(a, "uuid", "name", "type", "description", id=attributes[a.name])
-                            for a in plan.attributes])  # fmt: skip
+    insert_rows(
+        Attribute,
+        [
+            _pick(a, "uuid", "name", "type", "description", id=attributes[a.name])
+            for a in plan.attributes
+        ],
+    )
     cases = {c.name: i for i, c in enumerate(plan.cases, 1)}
-    insert_rows(Case, [_pick(c, "uuid", "name", "description", "created_at", id=cases[c.name])
-                       for c in plan.cases])  # fmt: skip
-    insert_rows(AttributeValue, [
-        {"case_id": cases[c.name], "attribute_id": attributes[a], "value": v}
-        for c in plan.cases for a, v in c.values])  # fmt: skip
+    insert_rows(
+        Case,
+        [
+            _pick(c, "uuid", "name", "description", "created_at", id=cases[c.name])
+            for c in plan.cases
+        ],
+    )
+    insert_rows(
+        AttributeValue,
+        [
+            {"case_id": cases[c.name], "attribute_id": attributes[a], "value": v}
+            for c in plan.cases
+            for a, v in c.values
+        ],
+    )
 
     documents = {d.uuid: i for i, d in enumerate(plan.documents, 1)}
-    insert_rows(Document, [
-        _pick(d, "uuid", "name", "kind", "text", "sha256", "words", "source_name",
-              "source_format", "imported_at", id=documents[d.uuid],
-              case_id=cases[d.case] if d.case else None)
-        for d in plan.documents])  # fmt: skip
+    insert_rows(
+        Document,
+        [
+            _pick(
+                d,
+                "uuid",
+                "name",
+                "kind",
+                "text",
+                "sha256",
+                "words",
+                "source_name",
+                "source_format",
+                "imported_at",
+                id=documents[d.uuid],
+                case_id=cases[d.case] if d.case else None,
+            )
+            for d in plan.documents
+        ],
+    )
     speakers: list[dict[str, Any]] = []
     turns: list[dict[str, Any]] = []
     for d in plan.documents:
         labels: Ids = {}
         for s in d.speakers:
             labels[s.label] = len(speakers) + 1
-            speakers.append(_pick(s, "uuid", "label", "role", id=labels[s.label],
-                                  document_id=documents[d.uuid],
-                                  case_id=cases[s.case] if s.case else None))  # fmt: skip
-        turns += [_pick(t, "ordinal", "start", "body_start", "end", "ts_start", "ts_end",
-                        document_id=documents[d.uuid],
-                        speaker_id=labels[t.speaker] if t.speaker else None)
-                  for t in d.turns]  # fmt: skip
+            speakers.append(
+                _pick(
+                    s,
+                    "uuid",
+                    "label",
+                    "role",
+                    id=labels[s.label],
+                    document_id=documents[d.uuid],
+                    case_id=cases[s.case] if s.case else None,
+                )
+            )
+        turns += [
+            _pick(
+                t,
+                "ordinal",
+                "start",
+                "body_start",
+                "end",
+                "ts_start",
+                "ts_end",
+                document_id=documents[d.uuid],
+                speaker_id=labels[t.speaker] if t.speaker else None,
+            )
+            for t in d.turns
+        ]
     insert_rows(Speaker, speakers)
     insert_rows(Turn, turns)
 
     codes = _code_ids(plan.codes)
-    insert_rows(Code, sorted(
-        (_pick(c, "uuid", "name", "definition", "inclusion", "exclusion", "example", "color",
-               "codable", "position", "archived", "created_at", id=codes[c.uuid],
-               parent_id=codes[c.parent] if c.parent else None, keywords=list(c.keywords))
-         for c in plan.codes), key=lambda row: int(row["id"])))  # fmt: skip
+    insert_rows(
+        Code,
+        sorted(
+            (
+                _pick(
+                    c,
+                    "uuid",
+                    "name",
+                    "definition",
+                    "inclusion",
+                    "exclusion",
+                    "example",
+                    "color",
+                    "codable",
+                    "position",
+                    "archived",
+                    "created_at",
+                    id=codes[c.uuid],
+                    parent_id=codes[c.parent] if c.parent else None,
+                    keywords=list(c.keywords),
+                )
+                for c in plan.codes
+            ),
+            key=lambda row: int(row["id"]),
+        ),
+    )
 
     codings = {c.uuid: i for i, c in enumerate(plan.codings, 1)}
-    insert_rows(Coding, [
-        _pick(c, "uuid", "start", "end", "origin", "favourite", "created_at", "deleted_at",
-              id=codings[c.uuid], document_id=documents[c.document], code_id=codes[c.code],
-              coder_id=coders[c.coder])
-        for c in plan.codings])  # fmt: skip
+    insert_rows(
+        Coding,
+        [
+            _pick(
+                c,
+                "uuid",
+                "start",
+                "end",
+                "origin",
+                "favourite",
+                "created_at",
+                "deleted_at",
+                id=codings[c.uuid],
+                document_id=documents[c.document],
+                code_id=codes[c.code],
+                coder_id=coders[c.coder],
+            )
+            for c in plan.codings
+        ],
+    )
     targets = {"document": documents, "code": codes, "coding": codings, "case": cases}
-    insert_rows(Memo, [
-        _pick(m, "uuid", "text", "created_at", "updated_at", "deleted_at", id=i,
-              coder_id=coders[m.coder],
-              **{f"{kind}_id": ids[m.target] if m.target_type == kind and m.target else None
-                 for kind, ids in targets.items()})
-        for i, m in enumerate(plan.memos, 1)])  # fmt: skip
+    insert_rows(
+        Memo,
+        [
+            _pick(
+                m,
+                "uuid",
+                "text",
+                "created_at",
+                "updated_at",
+                "deleted_at",
+                id=i,
+                coder_id=coders[m.coder],
+                **{
+                    f"{kind}_id": ids[m.target] if m.target_type == kind and m.target else None
+                    for kind, ids in targets.items()
+                },
+            )
+            for i, m in enumerate(plan.memos, 1)
+        ],
+    )
 
 
 def _coders(session: Session, plan: MergePlan) -> Ids:
@@ -172,8 +270,15 @@ def _coders(session: Session, plan: MergePlan) -> Ids:
             consensus.created_at = coder.created_at
             continue
         ids[coder.name] = max(ids.values()) + 1
-        session.add(Coder(id=ids[coder.name], name=coder.name, role=coder.role, uuid=coder.uuid,
-                          created_at=coder.created_at))  # fmt: skip
+        session.add(
+            Coder(
+                id=ids[coder.name],
+                name=coder.name,
+                role=coder.role,
+                uuid=coder.uuid,
+                created_at=coder.created_at,
+            )
+        )
     session.flush()
     return ids
 

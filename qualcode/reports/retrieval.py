@@ -20,9 +20,20 @@ if TYPE_CHECKING:
 
 FORMATS = (".md", ".docx", ".csv", ".xlsx", ".json")
 COLUMNS = (
-    "document", "turn", "speaker", "case", "attributes", "code", "coder", "text", "context",
-    "favourite", "memos", "start", "end",
-)  # fmt: skip
+    "document",
+    "turn",
+    "speaker",
+    "case",
+    "attributes",
+    "code",
+    "coder",
+    "text",
+    "context",
+    "favourite",
+    "memos",
+    "start",
+    "end",
+)
 
 
 @dataclass(frozen=True)
@@ -90,11 +101,17 @@ class RetrievalReport:
                 " | ".join(s.memos),
                 s.start,
                 s.end,
-            )  # fmt: skip
+            )
             for s in self.segments
         )
-        return Table("segments", self.shown_query.describe()[:200], COLUMNS, rows, (),
-                     ("text", "context", "memos"))  # fmt: skip
+        return Table(
+            "segments",
+            self.shown_query.describe()[:200],
+            COLUMNS,
+            rows,
+            (),
+            ("text", "context", "memos"),
+        )
 
     def tables(self) -> list[Table]:
         return [self.tidy()]
@@ -164,7 +181,7 @@ class MemoReport:
                 e.memo.text,
                 e.memo.created_at.isoformat(timespec="seconds"),
                 e.memo.updated_at.isoformat(timespec="seconds"),
-            )  # fmt: skip
+            )
             for e in self.entries
         )
         columns = ("kind", "about", "author", "memo", "created", "updated")

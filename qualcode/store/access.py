@@ -38,12 +38,25 @@ from ..errors import QualcodeError
 CODER_ROLE = "qualcode_coder"
 SUPERVISOR_ROLE = "qualcode_supervisor"
 
-OWN_ROWS = {"codings": ("coder_id",), "memos": ("coder_id",),
-            "suggestions": ("for_coder_id", "decided_by_id")}  # fmt: skip
+OWN_ROWS = {
+    "codings": ("coder_id",),
+    "memos": ("coder_id",),
+    "suggestions": ("for_coder_id", "decided_by_id"),
+}
 """Tables whose rows belong to a coder, by the columns naming them: changed by that coder or a
 supervisor (a NULL ``decided_by_id`` is an undecided suggestion)."""
-SUPERVISED = ("codes", "reconcile_decisions", "settings", "documents", "speakers", "turns",
-              "cases", "attributes", "attribute_values", "coders")  # fmt: skip
+SUPERVISED = (
+    "codes",
+    "reconcile_decisions",
+    "settings",
+    "documents",
+    "speakers",
+    "turns",
+    "cases",
+    "attributes",
+    "attribute_values",
+    "coders",
+)
 """Tables only supervisors change (a coder may add themselves to ``coders``)."""
 AUDIT = "audit_events"
 SUPERVISOR_DELETES = ("attribute_values",)
@@ -138,8 +151,10 @@ def _policies(schema: str) -> list[str]:
         mine = f"{s}.qualcode_is_me({owner})"
         for column in deciders:
             mine += f" AND ({column} IS NULL OR {s}.qualcode_is_me({column}))"
-        for verb, clause in (("INSERT", f"WITH CHECK ({mine})"),
-                             ("UPDATE", f"USING ({mine}) WITH CHECK ({mine})")):  # fmt: skip
+        for verb, clause in (
+            ("INSERT", f"WITH CHECK ({mine})"),
+            ("UPDATE", f"USING ({mine}) WITH CHECK ({mine})"),
+        ):
             statements += [
                 f"DROP POLICY IF EXISTS qualcode_own_{verb.lower()} ON {s}.{table}",
                 f"CREATE POLICY qualcode_own_{verb.lower()} ON {s}.{table} FOR {verb} {clause}",

@@ -214,8 +214,11 @@ def _record_restore(
                     action = ("undone." + action)[:50]
                 undone.append((at, who, action, entity_type, entity_uuid, json.dumps(details)))
         now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-        summary = {"backup": source.name, "undone": len(undone),
-                   "before_restore": kept.name if kept is not None else None}  # fmt: skip
+        summary = {
+            "backup": source.name,
+            "undone": len(undone),
+            "before_restore": kept.name if kept is not None else None,
+        }
         with connection:
             connection.executemany(
                 f"INSERT INTO audit_events ({_EVENT}) VALUES (?, ?, ?, ?, ?, ?)",

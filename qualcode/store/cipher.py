@@ -90,8 +90,10 @@ def is_encrypted(path: str | Path) -> bool:
 def plain_export_note(written: str | Path) -> str:
     """What to tell the user, once per export, about a file written from an encrypted project:
     exports (reports, REFI-QDA, codebooks, agreement tables) are ordinary files."""
-    return (f"{written} is not encrypted (only the project is): keep it somewhere safe, or "
-            "delete it when done")  # fmt: skip
+    return (
+        f"{written} is not encrypted (only the project is): keep it somewhere safe, or "
+        "delete it when done"
+    )
 
 
 def passphrase_from_env() -> str | None:
@@ -203,9 +205,10 @@ def _backup_files(path: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(
-        f for f in folder.iterdir()
+        f
+        for f in folder.iterdir()
         if f.is_file() and not f.name.startswith(".") and not f.name.endswith(SIDE_SUFFIXES)
-    )  # fmt: skip
+    )
 
 
 def _leftovers(path: Path) -> list[Path]:

@@ -251,7 +251,7 @@ class Coding(Base):
             "end",
             unique=True,
             sqlite_where=text("deleted_at IS NULL"),
-        ),  # fmt: skip
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uuid: Mapped[str] = _uuid_column()

@@ -145,12 +145,18 @@ def load_corpus(project: Project, coder: str | None = None) -> Corpus:
         index_of[code.uuid] = len(codes)
         codes.append(
             CodeEntry(
-                index=len(codes), id=code.id, uuid=code.uuid, path=format_path(code.path),
-                name=code.name, definition=code.definition or "",
-                inclusion=code.inclusion or "", exclusion=code.exclusion or "",
-                example=code.example or "", keywords=code.keywords,
+                index=len(codes),
+                id=code.id,
+                uuid=code.uuid,
+                path=format_path(code.path),
+                name=code.name,
+                definition=code.definition or "",
+                inclusion=code.inclusion or "",
+                exclusion=code.exclusion or "",
+                example=code.example or "",
+                keywords=code.keywords,
             )
-        )  # fmt: skip
+        )
     documents: dict[str, DocumentEntry] = {}
     names: dict[str, str] = {}
     for doc in snapshot.documents:
@@ -158,10 +164,13 @@ def load_corpus(project: Project, coder: str | None = None) -> Corpus:
         roles = {s.label: s.role for s in doc.speakers}
         turns = sorted(doc.turns, key=lambda t: t.start)
         documents[doc.name] = DocumentEntry(
-            id=doc.id, name=doc.name, text=doc.text, sha256=doc.sha256,
+            id=doc.id,
+            name=doc.name,
+            text=doc.text,
+            sha256=doc.sha256,
             turns=tuple((t.start, t.body_start, t.end) for t in turns),
             speakers=tuple(_speaker(t.speaker, roles) for t in turns),
-        )  # fmt: skip
+        )
     doc_names = {doc.id: doc.name for doc in snapshot.documents}
     code_index = {code.id: index_of[code.uuid] for code in snapshot.codes if code.uuid in index_of}
     coder_names = {c.id: c.name for c in snapshot.coders}
@@ -169,12 +178,15 @@ def load_corpus(project: Project, coder: str | None = None) -> Corpus:
     codings = [
         CodingEntry(doc_names[doc], code_index[code], start, end, coder_names[coder])
         for doc, code, coder, start, end in zip(
-            table.document_id[order].tolist(), table.code_id[order].tolist(),
-            table.coder_id[order].tolist(), table.start[order].tolist(),
-            table.end[order].tolist(), strict=True,
+            table.document_id[order].tolist(),
+            table.code_id[order].tolist(),
+            table.coder_id[order].tolist(),
+            table.start[order].tolist(),
+            table.end[order].tolist(),
+            strict=True,
         )
         if code in code_index
-    ]  # fmt: skip
+    ]
     rejected: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for s in snapshot.decided:

@@ -33,10 +33,17 @@ def _record(
     coding: str | None = None,
 ) -> str:
     return project.record_suggestion_decision(
-        document=suggestion.document, code=suggestion.code_uuid or suggestion.code,
-        coder=coder, status=status, start=span[0], end=span[1], engine=suggestion.engine,
-        score=suggestion.score, explanation=suggestion.explanation, coding=coding,
-    )  # fmt: skip
+        document=suggestion.document,
+        code=suggestion.code_uuid or suggestion.code,
+        coder=coder,
+        status=status,
+        start=span[0],
+        end=span[1],
+        engine=suggestion.engine,
+        score=suggestion.score,
+        explanation=suggestion.explanation,
+        coding=coding,
+    )
 
 
 def accept(
@@ -49,9 +56,13 @@ def accept(
     and remember the decision. Returns the new coding."""
     start, end = _span(suggestion, span)
     coding = project.apply_code(
-        document=suggestion.document, code=suggestion.code_uuid or suggestion.code,
-        coder=coder, start=start, end=end, origin="suggestion",
-    )  # fmt: skip
+        document=suggestion.document,
+        code=suggestion.code_uuid or suggestion.code,
+        coder=coder,
+        start=start,
+        end=end,
+        origin="suggestion",
+    )
     _record(project, suggestion, coder, "accepted", (start, end), coding.uuid)
     return coding
 

@@ -194,10 +194,13 @@ def evaluate(
                 tallies[engine][fold].add(matrices[engine], gold, allowed)
             held.append((fold, {e: matrices[e] for e in QUEUED}, gold, allowed))
             steps.step(f"held out {name}")
-        fold_records.append(all_records - sum((records[n] for n in held_out),
-                                              TermRecord.empty(len(uuids))))  # fmt: skip
-        fold_name_records.append(all_name_records - sum((name_records[n] for n in held_out),
-                                                        NameRecord.empty(len(uuids))))  # fmt: skip
+        fold_records.append(
+            all_records - sum((records[n] for n in held_out), TermRecord.empty(len(uuids)))
+        )
+        fold_name_records.append(
+            all_name_records
+            - sum((name_records[n] for n in held_out), NameRecord.empty(len(uuids)))
+        )
         fold_rates.append(all_rates - sum((rates[n] for n in held_out), Rates.empty(len(uuids))))
     # Pass 2: the queue, each document judged by the calibration of the other folds ...
     totals = {e: sum(tallies[e][1:], tallies[e][0]) for e in QUEUED}
@@ -290,6 +293,10 @@ def _save(
         "codings": codings,
     }
     project.keep_evaluation(
-        evaluation_key(coder), json.dumps(value),
-        coder=coder, documents=report["documents"], folds=report["folds"], f1=value["f1"],
-    )  # fmt: skip
+        evaluation_key(coder),
+        json.dumps(value),
+        coder=coder,
+        documents=report["documents"],
+        folds=report["folds"],
+        f1=value["f1"],
+    )

@@ -74,9 +74,11 @@ def is_content(word: str) -> bool:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return (
-        len(word) >= 2 and any(ch.isalpha() for ch in word) and word not in STOP_WORDS
+        len(word) >= 2
+        and any(ch.isalpha() for ch in word)
+        and word not in STOP_WORDS
         and all(ch.isalnum() or ch in "-'’" for ch in word)
-    )  # fmt: skip
+    )
 
 
 def readable(feature: str) -> tuple[list[str], bool]:
@@ -144,8 +146,11 @@ class LearnedModel:
                 target.extend(w for w in words if w not in own and w not in around)
             if not own and not around:
                 # No content word raised the score on its own: name the sentence's own.
-                words = [w for w in dict.fromkeys(analysis.content_texts[sentence].split())
-                         if is_content(w)][:3]  # fmt: skip
+                words = [
+                    w
+                    for w in dict.fromkeys(analysis.content_texts[sentence].split())
+                    if is_content(w)
+                ][:3]
                 listed = ", ".join(f'"{w}"' for w in words)
                 return "learned from your codings, from the sentence as a whole" + (
                     f": {listed}" if words else ""
@@ -175,11 +180,12 @@ def train(
     positives = labels.sum(axis=0)
     trained = np.array(
         [
-            k for k in range(codes)
+            k
+            for k in range(codes)
             if examples.get(k, 0) >= min_examples and 0 < positives[k] < len(texts)
         ],
         dtype=np.int64,
-    )  # fmt: skip
+    )
     model = LearnedModel(codes=codes, trained=trained, examples=dict(examples), context=context)
     if not len(trained):
         return model

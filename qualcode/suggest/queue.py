@@ -165,8 +165,12 @@ class Calibration:
             return cls()
         record = {k: (float(v[0]), float(v[1])) for k, v in data.get("record", {}).items()}
         gate = data.get("gate")
-        return cls(np.array(data["curve"], dtype=np.float32), record, True,
-                   gate if isinstance(gate, dict) else {})  # fmt: skip
+        return cls(
+            np.array(data["curve"], dtype=np.float32),
+            record,
+            True,
+            gate if isinstance(gate, dict) else {},
+        )
 
 
 @dataclass
@@ -358,8 +362,9 @@ class NameRecord(TermRecord):
         """Where a sentence holds a code's name, the code's record of such sentences, shrunk
         towards :meth:`share` by :data:`NAME_PRIOR`, when that is higher."""
         record = (self.right + NAME_PRIOR * self.share()) / (self.hits + NAME_PRIOR)
-        return np.where(terms >= 0.5, np.maximum(probability, record[None, :]),
-                        probability).astype(np.float32)  # fmt: skip
+        return np.where(terms >= 0.5, np.maximum(probability, record[None, :]), probability).astype(
+            np.float32
+        )
 
 
 GATE_UNSEEN = False

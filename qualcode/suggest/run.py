@@ -107,9 +107,13 @@ def prepare(
         corpus.analysis(name)
         steps.step(f"reading {name}")
     build_engines(
-        corpus, corpus.codings, coded, seed=seed,
-        cache_key=(project_key(project), coder, seed), step=steps.step,
-    )  # fmt: skip
+        corpus,
+        corpus.codings,
+        coded,
+        seed=seed,
+        cache_key=(project_key(project), coder, seed),
+        step=steps.step,
+    )
 
 
 def suggest(
@@ -184,9 +188,14 @@ def _calibrated(
     stale = not before or codings >= before * (1 + REEVALUATE) + 1
     if stale and len(corpus.coded_documents()) >= 2:
         evaluate(
-            project, coder, folds=CALIBRATION_FOLDS, progress=progress, cancelled=cancelled,
-            seed=seed, save=True,
-        )  # fmt: skip
+            project,
+            coder,
+            folds=CALIBRATION_FOLDS,
+            progress=progress,
+            cancelled=cancelled,
+            seed=seed,
+            save=True,
+        )
         evaluation = stored_evaluation(project, coder)
     return evaluation
 
@@ -195,8 +204,12 @@ def fingerprint(corpus: Corpus, evaluation: dict[str, Any], threshold: float, se
     """A hash of everything a run's suggestions depend on."""
     digest = hashlib.sha256()
     parts: list[Any] = [CACHE_VERSION, corpus.coder, threshold, seed, evaluation]
-    parts.append([(c.uuid, c.path, c.definition, c.inclusion, c.exclusion, c.example,
-                   c.keywords) for c in corpus.codes])  # fmt: skip
+    parts.append(
+        [
+            (c.uuid, c.path, c.definition, c.inclusion, c.exclusion, c.example, c.keywords)
+            for c in corpus.codes
+        ]
+    )
     parts.append(sorted((d.name, d.sha256, d.turns, d.speakers) for d in corpus.documents.values()))
     parts.append([(c.document, c.code, c.start, c.end, c.coder) for c in corpus.codings])
     parts.append(sorted((k, sorted(v)) for k, v in corpus.rejected.items()))
@@ -254,9 +267,13 @@ def _compute(
         corpus.analysis(name)
         steps.step(f"reading {name}")
     engines = build_engines(
-        corpus, corpus.codings, to_read, seed=seed,
-        cache_key=(project_key(project), corpus.coder, seed), step=steps.step,
-    )  # fmt: skip
+        corpus,
+        corpus.codings,
+        to_read,
+        seed=seed,
+        cache_key=(project_key(project), corpus.coder, seed),
+        step=steps.step,
+    )
     precision = measured_precision(corpus, evaluation)
     calibration = Calibration.from_json(evaluation.get("calibration"))
     uuids = [c.uuid for c in corpus.codes]
@@ -289,8 +306,13 @@ def _compute(
         probability = record.raise_(probability, scores["terms"].matrix)
         named = names.score(view, corpus.documents[name].text).matrix
         probability = gate.apply(name_record.raise_(probability, named))
-        chosen = select(probability, habits.allowed(*sentence_flags(corpus, name)), blocked,
-                        threshold=threshold, limits=rates.limits(len(analysis)))  # fmt: skip
+        chosen = select(
+            probability,
+            habits.allowed(*sentence_flags(corpus, name)),
+            blocked,
+            threshold=threshold,
+            limits=rates.limits(len(analysis)),
+        )
         text = corpus.documents[name].text
         found_here: list[dict[str, Any]] = []
         rows, cols = np.nonzero(chosen)
@@ -308,15 +330,23 @@ def _compute(
             )
             found_here.append(
                 SuggestionInfo(
-                    document=name, code=entry.path, start=start, end=end,
-                    text=text[start:end], score=round(float(probability[sentence, index]), 4),
-                    engine=found[0][0], explanation=explanation,
-                    engines=tuple(e for e, _s in found), precision=precision.get(index),
+                    document=name,
+                    code=entry.path,
+                    start=start,
+                    end=end,
+                    text=text[start:end],
+                    score=round(float(probability[sentence, index]), 4),
+                    engine=found[0][0],
+                    explanation=explanation,
+                    engines=tuple(e for e, _s in found),
+                    precision=precision.get(index),
                     code_uuid=entry.uuid,
-                    scores=(("combined", round(float(combined[sentence, index]), 4)),
-                            *((e, round(s, 4)) for e, s in found)),
+                    scores=(
+                        ("combined", round(float(combined[sentence, index]), 4)),
+                        *((e, round(s, 4)) for e, s in found),
+                    ),
                 ).to_json()
-            )  # fmt: skip
+            )
         out[name] = found_here
         steps.step(f"scored {name}")
     return out

@@ -120,8 +120,9 @@ class SimilarEngine:
             k = min(LSA_DIMENSIONS, matrix.shape[1] - 1, matrix.shape[0] - 1)
             if k >= 10:
                 self._lsa = TruncatedSVD(n_components=k, random_state=0).fit(matrix)
-                vectors = _unit(self._lsa.transform(
-                    self.vectorizer.transform([e.lemmas for e in self.latent])))  # fmt: skip
+                vectors = _unit(
+                    self._lsa.transform(self.vectorizer.transform([e.lemmas for e in self.latent]))
+                )
                 self._latent = vectors.T.astype(np.float32)
                 owners = np.array([e.code for e in self.latent], dtype=np.int64)
                 self._latent_codes, self._latent_starts = np.unique(owners, return_index=True)
@@ -171,7 +172,7 @@ class SimilarEngine:
                     which = start + np.argmax(block[:, start:stop], axis=1)
                     index = np.arange(first, first + block.shape[0])[wins]
                     matrix[index, code] = lifted[wins, column]
-                    related[index, code] = which[wins]  # fmt: skip
+                    related[index, code] = which[wins]
         matrix *= damp[:, None]
         np.clip(matrix, 0.0, 1.0, out=matrix)
 

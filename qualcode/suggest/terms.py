@@ -129,8 +129,15 @@ def build_terms(codes: Sequence[CodeEntry], stats: CorpusStats) -> list[Term]:
             for lemma in content:
                 add(Term(code, lemma, (lemma,), NAME_WORD * stats.rarity(lemma), "code name"))
         weight = weight * stats.phrase_rarity(lemmas) ** 0.5
-        add(Term(code, " ".join(text.split()).lower(), lemmas, weight,
-                 "code name" if kind == "name" else kind))  # fmt: skip
+        add(
+            Term(
+                code,
+                " ".join(text.split()).lower(),
+                lemmas,
+                weight,
+                "code name" if kind == "name" else kind,
+            )
+        )
     # Salient words: weighted by rarity and shared out between codes that use the same word.
     words: dict[tuple[int, str, bool], str] = {}
     for (code, _text, kind, exclusion), tokens in zip(texts, analysed[len(phrases) :], strict=True):
@@ -160,17 +167,22 @@ def fuzzy_variants(terms: Sequence[Term], stats: CorpusStats) -> list[Term]:
     from rapidfuzz.distance import OSA
 
     strong = [
-        t for t in terms
-        if len(t.lemmas) == 1 and not t.exclusion and t.kind in ("keyword", "listed", "code name")
-        and t.weight >= 0.3 and len(t.lemmas[0]) >= MIN_FUZZY_LENGTH
-    ]  # fmt: skip
+        t
+        for t in terms
+        if len(t.lemmas) == 1
+        and not t.exclusion
+        and t.kind in ("keyword", "listed", "code name")
+        and t.weight >= 0.3
+        and len(t.lemmas[0]) >= MIN_FUZZY_LENGTH
+    ]
     if not strong:
         return []
     forms = {t.lemmas[0] for t in strong} | {t.text for t in strong if " " not in t.text}
     candidates = sorted(
-        w for w in stats.words
+        w
+        for w in stats.words
         if len(w) >= MIN_FUZZY_LENGTH and w.isalpha() and w not in forms and not is_known_word(w)
-    )  # fmt: skip
+    )
     if not candidates:
         return []
     queries = sorted({t.lemmas[0] for t in strong} | {t.text for t in strong if " " not in t.text})
@@ -190,8 +202,13 @@ def fuzzy_variants(terms: Sequence[Term], stats: CorpusStats) -> list[Term]:
         for term in by_form[query]:
             key = (term.code, word)
             if key not in out:
-                out[key] = Term(term.code, f"{word}≈{term.text}", (word,), term.weight * FUZZY,
-                                f"{term.kind}, spelled differently")  # fmt: skip
+                out[key] = Term(
+                    term.code,
+                    f"{word}≈{term.text}",
+                    (word,),
+                    term.weight * FUZZY,
+                    f"{term.kind}, spelled differently",
+                )
     return list(out.values())
 
 
@@ -228,8 +245,9 @@ class TermsEngine:
             return EngineScores(matrix, lambda _s, _c: "")
         with locked():
             doc = analysis.doc()
-            matches = [m for matcher in (self._lemma_matcher, self._lower_matcher)
-                       for m in matcher(doc)]  # fmt: skip
+            matches = [
+                m for matcher in (self._lemma_matcher, self._lower_matcher) for m in matcher(doc)
+            ]
         found: dict[tuple[int, int], dict[int, bool]] = defaultdict(dict)  # -> term: negated
         for match_id, start, end in matches:
             sentence = analysis.sentence_of(start)

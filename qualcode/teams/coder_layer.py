@@ -48,10 +48,25 @@ def export_coder(
     if coder not in {c.name for c in snapshot.coders}:
         raise NotFoundError(f"{snapshot.source}: no coder named '{coder}'", Hint("coders-list"))
     plan, left_out = layer(snapshot, coder, name)
-    write_project(plan, output, passphrase=passphrase if plan.encrypted else None, actor=actor,
-                  action="project.export-coder", source=snapshot.source, coder=coder)  # fmt: skip
-    return CoderExport(name, coder, len(plan.documents), len(plan.codes), len(plan.codings),
-                       len(plan.memos), len(plan.cases), left_out)  # fmt: skip
+    write_project(
+        plan,
+        output,
+        passphrase=passphrase if plan.encrypted else None,
+        actor=actor,
+        action="project.export-coder",
+        source=snapshot.source,
+        coder=coder,
+    )
+    return CoderExport(
+        name,
+        coder,
+        len(plan.documents),
+        len(plan.codes),
+        len(plan.codings),
+        len(plan.memos),
+        len(plan.cases),
+        left_out,
+    )
 
 
 def layer(snapshot: Snapshot, coder: str, output: str) -> tuple[Snapshot, int]:

@@ -54,9 +54,15 @@ def merge_projects(
     encrypted = merged.snapshot.encrypted
     if encrypted and not passphrase:
         raise QualcodeError(f"{name}: the inputs are encrypted, so the output needs a passphrase")
-    write_project(merged.snapshot, output, passphrase=passphrase if encrypted else None,
-                  actor=actor, action="project.merge", inputs=sorted(s.source for s in snapshots),
-                  conflicts=len(merged.conflicts))  # fmt: skip
+    write_project(
+        merged.snapshot,
+        output,
+        passphrase=passphrase if encrypted else None,
+        actor=actor,
+        action="project.merge",
+        inputs=sorted(s.source for s in snapshots),
+        conflicts=len(merged.conflicts),
+    )
     if progress:
         progress(total, total, name)
     return _result(merged, snapshots)

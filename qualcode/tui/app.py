@@ -172,8 +172,12 @@ class QualcodeApp(App[None]):
             return
         descriptors = terminal_descriptors()
         if descriptors:
-            threading.Thread(target=self._wait_for_hangup, args=(descriptors,), daemon=True,
-                             name="qualcode-terminal-watch").start()  # fmt: skip
+            threading.Thread(
+                target=self._wait_for_hangup,
+                args=(descriptors,),
+                daemon=True,
+                name="qualcode-terminal-watch",
+            ).start()
 
     def _wait_for_hangup(self, descriptors: list[int]) -> None:
         poller = select.poll()

@@ -33,9 +33,12 @@ async def test_a_coder_with_fewer_documents_is_named(demo_path: Path) -> None:
         document = project.documents()[0].name
         text = project.document_text(document)
         project.apply_code(
-            document=document, code="Safety of a women-only space/Peer support", coder="zed",
-            start=0, end=len(text.split("\n")[0]),
-        )  # fmt: skip
+            document=document,
+            code="Safety of a women-only space/Peer support",
+            coder="zed",
+            start=0,
+            end=len(text.split("\n")[0]),
+        )
     app = make_app(demo_path, coder="sue")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -93,9 +96,10 @@ async def test_a_theme_queue_leaves_out_archived_sub_codes(demo_path: Path) -> N
         assert isinstance(app.screen, ReconcileScreen)
         reconcile = app.screen
         left = [
-            i for i in reconcile.items
+            i
+            for i in reconcile.items
             if any(p == archived for v in i.versions for p, _s, _e in v.excerpts)
-        ]  # fmt: skip
+        ]
         assert left == [] and len(reconcile.items) == len(queue.items) - uses
         notice = str(reconcile.query_one("#reconcile-definition", Static).render())
         assert f"{uses} disagreement" in notice and "archived codes left out" in notice

@@ -72,8 +72,10 @@ async def test_the_s_key_selects_what_agreement_counts_as_a_sentence(tmp_path: P
         text = project.document_text("visit")
         units = document_units("sentence", text, project.turns("visit"))
     assert [text[s:e] for s, e in units] == [
-        "I saw Dr. Smith, e.g. on Mondays.", "Then I left.", "Fine... really fine.",
-    ]  # fmt: skip
+        "I saw Dr. Smith, e.g. on Mondays.",
+        "Then I left.",
+        "Fine... really fine.",
+    ]
     app = make_app(tmp_path / "s.qualcode", coder="ann", document="visit")
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)

@@ -35,8 +35,9 @@ async def test_newest_first_and_both_filters(demo_path: Path) -> None:
         assert str(newest[1]) == "zoe" and str(newest[2]) == "memo.create"
         await pilot.press("slash", *"zoe")
         await settle(pilot)
-        assert table.row_count == sum(1 for e in entries if "zoe" in e.actor or "zoe" in
-                                      str(e.payload))  # fmt: skip
+        assert table.row_count == sum(
+            1 for e in entries if "zoe" in e.actor or "zoe" in str(e.payload)
+        )
         await pilot.press("escape")  # leaves the filter box, not the screen
         await pilot.pause()
         assert isinstance(app.screen, AuditScreen)

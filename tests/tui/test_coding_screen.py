@@ -150,8 +150,9 @@ async def test_remove_and_recode_at_the_cursor(demo_path: Path) -> None:
 
         await pilot.press("ctrl+z")
         await pilot.pause()
-        assert [c.uuid for c in stored(demo_path, document="p01-amy", code=TRAVEL,
-                                       coder="ann")] == [travel.uuid]  # fmt: skip
+        assert [
+            c.uuid for c in stored(demo_path, document="p01-amy", code=TRAVEL, coder="ann")
+        ] == [travel.uuid]
         assert not stored(demo_path, document="p01-amy", coder="ann", code=LUNCH)
 
         await pilot.press("x")

@@ -40,8 +40,9 @@ async def test_the_export_dialog_says_an_export_is_plain(
         await settle(pilot)
         notes = [n.message for n in app._notifications if NOTE in n.message]
     assert target.exists()
-    assert notes == ([f"{target} {NOTE}: keep it somewhere safe, or delete it when done"]
-                     if encrypted else [])  # fmt: skip
+    assert notes == (
+        [f"{target} {NOTE}: keep it somewhere safe, or delete it when done"] if encrypted else []
+    )
 
 
 @pytest.mark.parametrize("encrypted", [True, False])

@@ -94,9 +94,11 @@ async def test_folders_roles_per_file_and_aliases(study: Path, tmp_path: Path) -
     with Project.open(study) as project:
         roles = {(s.document, s.label): s.role for s in project.speakers()}
     assert roles == {
-        ("one", "Speaker 1"): "interviewer", ("one", "Speaker 2"): "participant",
-        ("two", "Speaker 1"): "staff", ("two", "Speaker 2"): "interviewer",
-    }  # fmt: skip
+        ("one", "Speaker 1"): "interviewer",
+        ("one", "Speaker 2"): "participant",
+        ("two", "Speaker 1"): "staff",
+        ("two", "Speaker 2"): "interviewer",
+    }
     # A new session starts in the folder used last for this project; the podcast's likely
     # alias is merged with m; labels seen before keep their role.
     again = make_app(study, coder="ann")
@@ -107,8 +109,10 @@ async def test_folders_roles_per_file_and_aliases(study: Path, tmp_path: Path) -
         await pilot.press("down", "down", "space", "down", "space")  # podcast.txt, three.txt
         await until(pilot, lambda: len(rows(screen)) == 5)
         assert [(r[0], r[3]) for r in rows(screen)][:3] == [
-            ("Bekah Hawrot Weigel", ""), ("Dan", ""), ("Bekah", "likely Bekah Hawrot Weigel (m)")
-        ]  # fmt: skip
+            ("Bekah Hawrot Weigel", ""),
+            ("Dan", ""),
+            ("Bekah", "likely Bekah Hawrot Weigel (m)"),
+        ]
         # three.txt's labels take the roles they were given in the project (two.txt's).
         assert [r[1] for r in rows(screen)][3:] == ["staff", "interviewer"]
         await pilot.press("tab", "tab", "down", "down", "m")

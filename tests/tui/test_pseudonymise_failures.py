@@ -93,8 +93,9 @@ async def test_pseudonymise_screen_failure_then_two_labels_become_one_speaker(
         screen = app.screen
         assert isinstance(screen, PseudonymiseScreen)
         changes = str(screen.query_one("#pseudo-changes", Label).render())
-        assert ("'Bekah Hawrot Weigel' + 'Bekah' -> one speaker [Participant 1] (turns kept in "
-                "order)") in changes  # fmt: skip
+        assert (
+            "'Bekah Hawrot Weigel' + 'Bekah' -> one speaker [Participant 1] (turns kept in order)"
+        ) in changes
         await pilot.press("a")
         await pilot.pause()
         await pilot.press("y")
@@ -119,4 +120,6 @@ async def test_pseudonymise_screen_failure_then_two_labels_become_one_speaker(
         assert isinstance(app.screen, HomeScreen)
     with Project.open(path) as project:
         assert [(s.label, s.turns) for s in project.speakers("episode")] == [
-            ("[Participant 1]", 3), ("[Participant 2]", 2)]  # fmt: skip
+            ("[Participant 1]", 3),
+            ("[Participant 2]", 2),
+        ]

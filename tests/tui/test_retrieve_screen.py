@@ -140,8 +140,12 @@ async def test_recode_remove_favourite_and_memo_from_the_list(demo_path: Path) -
         await settle(pilot)
         now = {c.uuid: c for c in stored(demo_path)}
         assert first.uuid not in now
-        moved = [c for c in now.values() if (c.document, c.start, c.end) ==
-                 (first.document, first.start, first.end) and c.code == LUNCH]  # fmt: skip
+        moved = [
+            c
+            for c in now.values()
+            if (c.document, c.start, c.end) == (first.document, first.start, first.end)
+            and c.code == LUNCH
+        ]
         assert len(moved) == 1 and moved[0].favourite is False or len(moved) == 1
         # Recoded out of the theme: it leaves the list, as stored.
         assert moved[0].uuid not in [s.uuid for s in screen.segments]
@@ -270,15 +274,19 @@ def add_memos(path: Path) -> dict[str, str]:
         coding = project.codings(document="p02-becca", coder="ann")[2]
         made = {
             "project": project.add_memo("Overall: travel dominates", coder="ann").uuid,
-            "document": project.add_memo("Becca was tired", coder="ben", target_type="document",
-                                         target="p02-becca").uuid,
-            "code": project.add_memo("Split this code?", coder="ann", target_type="code",
-                                     target=TRAVEL).uuid,
-            "coding": project.add_memo("A strong quote", coder="ann", target_type="coding",
-                                       target=coding.uuid).uuid,
-        }  # fmt: skip
-        made["case"] = project.add_memo("P05 moved away in May", coder="ann",
-                                        target_type="case", target="P05").uuid  # fmt: skip
+            "document": project.add_memo(
+                "Becca was tired", coder="ben", target_type="document", target="p02-becca"
+            ).uuid,
+            "code": project.add_memo(
+                "Split this code?", coder="ann", target_type="code", target=TRAVEL
+            ).uuid,
+            "coding": project.add_memo(
+                "A strong quote", coder="ann", target_type="coding", target=coding.uuid
+            ).uuid,
+        }
+        made["case"] = project.add_memo(
+            "P05 moved away in May", coder="ann", target_type="case", target="P05"
+        ).uuid
         made["coding span"] = f"{coding.start}:{coding.end}"
         return made
 
@@ -296,8 +304,12 @@ async def test_memo_browser_filters_opens_edits_and_exports(
         browser = app.screen
         assert isinstance(browser, MemoBrowser)
         assert [e.memo.target_type for e in browser.entries] == [
-            "project", "document", "code", "coding", "case",
-        ]  # fmt: skip
+            "project",
+            "document",
+            "code",
+            "coding",
+            "case",
+        ]
         await pilot.press("a", *"ben", "enter")
         await settle(pilot)
         assert [e.memo.text for e in browser.entries] == ["Becca was tired"]

@@ -23,8 +23,9 @@ def test_retrieve(snap_compare, demo_path: Path, size: tuple[int, int]) -> None:
     with Project.open(demo_path) as project:
         first = project.retrieve("Engagement barriers")[0]
         project.set_favourite(first.uuid)
-        project.add_memo("Bus fare as the hook", coder="ann", target_type="coding",
-                         target=first.uuid)  # fmt: skip
+        project.add_memo(
+            "Bus fare as the hook", coder="ann", target_type="coding", target=first.uuid
+        )
     app = make_app(demo_path, coder="ann")
     assert snap_compare(app, terminal_size=size, run_before=keys_then_workers("tab", "enter"))
 
@@ -42,16 +43,29 @@ def test_memo_browser(snap_compare, demo_path: Path, size: tuple[int, int]) -> N
     with Project.open(demo_path) as project:
         coding = project.codings(document="p01-amy", coder="ann")[0]
         project.add_memo("Overall: travel comes up in every interview.", coder="ann")
-        project.add_memo("Amy was tired; she asked to stop twice.", coder="ben",
-                         target_type="document", target="p01-amy")  # fmt: skip
+        project.add_memo(
+            "Amy was tired; she asked to stop twice.",
+            coder="ben",
+            target_type="document",
+            target="p01-amy",
+        )
         travel = "Engagement barriers/Travel and distance"
-        project.add_memo("Should this split into bus and distance?", coder="ann",
-                         target_type="code", target=travel)  # fmt: skip
-        project.add_memo("A strong quote for the write-up. " * 6, coder="ann",
-                         target_type="coding", target=coding.uuid)  # fmt: skip
+        project.add_memo(
+            "Should this split into bus and distance?",
+            coder="ann",
+            target_type="code",
+            target=travel,
+        )
+        project.add_memo(
+            "A strong quote for the write-up. " * 6,
+            coder="ann",
+            target_type="coding",
+            target=coding.uuid,
+        )
     with sqlite3.connect(demo_path) as db:  # fixed times: the snapshot does not change daily
-        db.execute("UPDATE memos SET created_at='2025-03-01 10:00:00', "
-                   "updated_at='2025-03-01 10:00:00'")  # fmt: skip
+        db.execute(
+            "UPDATE memos SET created_at='2025-03-01 10:00:00', updated_at='2025-03-01 10:00:00'"
+        )
     app = make_app(demo_path, coder="ann")
     assert snap_compare(app, terminal_size=size, run_before=keys_then_workers("m", "down"))
 

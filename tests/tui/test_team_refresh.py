@@ -58,8 +58,13 @@ async def test_codebook_and_codings_of_others_appear(demo_path: Path) -> None:
         assert selected is not None
         with Project.open(demo_path, actor="ben") as other:
             turn = other.turns(screen.document)[-1]
-            made = other.apply_code(document=screen.document, code="Added by ben", coder="ben",
-                                    start=turn.body_start, end=turn.end)  # fmt: skip
+            made = other.apply_code(
+                document=screen.document,
+                code="Added by ben",
+                coder="ben",
+                start=turn.body_start,
+                end=turn.end,
+            )
         assert await wait_for(pilot, lambda: made.uuid in view.marks)
         assert (view.selection, view.cursor) == (selected, cursor)
         assert any("changes by ben" in str(n.message) for n in app._notifications)

@@ -90,8 +90,18 @@ def turns_for(text: str) -> list[TurnInfo]:
         label = part.index(": ") + 2 if ": " in part else 0
         speaker = part[: label - 2] if label else None
         role = "interviewer" if speaker == "Interviewer" else "participant"
-        turns.append(TurnInfo(number, position, position + label, position + len(part),
-                              speaker, role, 1.5 * number if number else None, None))  # fmt: skip
+        turns.append(
+            TurnInfo(
+                number,
+                position,
+                position + label,
+                position + len(part),
+                speaker,
+                role,
+                1.5 * number if number else None,
+                None,
+            )
+        )
         position += len(part) + 2
     return turns
 
@@ -127,8 +137,14 @@ def test_sentences_never_cross_a_turn() -> None:
     blocks = blocks_from_turns(DOC, turns_for(DOC))
     nav = Navigator(DOC, blocks)
     found = [DOC[a:b] for a, b in nav.sentences]
-    assert found == ["How did you get there?", "The bus.", "It was paid for!", "Honestly?",
-                     "Yes, it was.", "And lunch?"]  # fmt: skip
+    assert found == [
+        "How did you get there?",
+        "The bus.",
+        "It was paid for!",
+        "Honestly?",
+        "Yes, it was.",
+        "And lunch?",
+    ]
     start = DOC.index("It was")
     assert nav.sentence_at(start + 3) == (start, start + len("It was paid for!"))
     assert nav.next_sentence(start) == DOC.index("Honestly")
@@ -152,8 +168,17 @@ def test_safe_text_replaces_controls_and_bidi_one_for_one() -> None:
 
 
 def coding(uuid: str, start: int, end: int, code: str = "A", second: int = 0) -> CodingInfo:
-    return CodingInfo("doc", code, "ann", start, end, "", "manual", uuid,
-                      datetime(2024, 1, 1, 0, 0, second, tzinfo=UTC))  # fmt: skip
+    return CodingInfo(
+        "doc",
+        code,
+        "ann",
+        start,
+        end,
+        "",
+        "manual",
+        uuid,
+        datetime(2024, 1, 1, 0, 0, second, tzinfo=UTC),
+    )
 
 
 def test_coding_index_finds_overlaps_and_touches() -> None:
@@ -207,8 +232,13 @@ async def test_codings_are_drawn_in_their_colour_and_in_the_gutter() -> None:
         label = view.render_line(0).text
         assert "Amy:" in label and "[00:01:01]" in label
         line = list(view.render_line(1))
-        colored = [s for s in line if s.style and s.style.bgcolor and
-                   s.style.bgcolor.get_truecolor().hex.upper() == "#0072B2"]  # fmt: skip
+        colored = [
+            s
+            for s in line
+            if s.style
+            and s.style.bgcolor
+            and s.style.bgcolor.get_truecolor().hex.upper() == "#0072B2"
+        ]
         assert "".join(s.text for s in colored) == text[10:20]
         assert line[0].text == "▌"
 

@@ -55,11 +55,14 @@ def _interval_cell(entry: dict[str, Any]) -> Text:
         return Text(f"[{figure(ci[0], 2)}, {figure(ci[1], 2)}]", justify="right")
     withheld = entry.get("alpha_ci_withheld") or ""
     short = (
-        "rare" if withheld.startswith("too rare")
-        else "few docs" if withheld.startswith("too few documents")
-        else "undefined" if withheld.startswith("alpha is undefined")
+        "rare"
+        if withheld.startswith("too rare")
+        else "few docs"
+        if withheld.startswith("too few documents")
+        else "undefined"
+        if withheld.startswith("alpha is undefined")
         else "-"
-    )  # fmt: skip
+    )
     return Text(short, justify="right", style="dim")
 
 
@@ -109,9 +112,11 @@ class AgreementScreen(ShowsWorkerFailures, Screen[None]):
     ]
 
     def __init__(
-        self, coders: list[str] | None = None, unit: str = "sentence",
+        self,
+        coders: list[str] | None = None,
+        unit: str = "sentence",
         exclude_interviewer: bool = False,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__()
         self.coders = coders
         self.unit = unit
@@ -174,9 +179,12 @@ class AgreementScreen(ShowsWorkerFailures, Screen[None]):
                     f"this project has {len(coders)} ({', '.join(coders) or 'none'})"
                 )
             report = agreement_report(
-                project, coders=coders, unit=unit, exclude_interviewer=exclude_interviewer,
+                project,
+                coders=coders,
+                unit=unit,
+                exclude_interviewer=exclude_interviewer,
                 progress=self._progress(get_current_worker()),
-            )  # fmt: skip
+            )
             decided: dict[str, int] = {}
             for decision in project.decisions():
                 if set(decision.coders) == set(coders):
@@ -262,11 +270,14 @@ class AgreementScreen(ShowsWorkerFailures, Screen[None]):
     def _params(self) -> None:
         self.query_one("#agreement-params", Label).update(
             comparison_notice(
-                self.coders, self.chosen, self.coverage, self.unit,
+                self.coders,
+                self.chosen,
+                self.coverage,
+                self.unit,
                 len(self.report["documents"]) if self.report else None,
                 "left out" if self.exclude_interviewer else "counted",
             )
-        )  # fmt: skip
+        )
 
     def _detail(self) -> None:
         """Every figure of the highlighted code under the table (on a narrow terminal the
@@ -316,7 +327,7 @@ class AgreementScreen(ShowsWorkerFailures, Screen[None]):
                 list(self.coders),
                 self.unit,
                 exclude_interviewer=self.exclude_interviewer,
-            )  # fmt: skip
+            )
         )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -107,9 +107,14 @@ class AuditScreen(ShowsWorkerFailures, Screen[None]):
                 continue
             if words:
                 haystack = " ".join(
-                    (entry.actor, entry.action, entry.entity_type, entry.entity_uuid or "",
-                     details(entry.payload, self.paths))
-                ).casefold()  # fmt: skip
+                    (
+                        entry.actor,
+                        entry.action,
+                        entry.entity_type,
+                        entry.entity_uuid or "",
+                        details(entry.payload, self.paths),
+                    )
+                ).casefold()
                 if not all(w in haystack for w in words):
                     continue
             out.append(entry)

@@ -63,29 +63,57 @@ class CodingScreen(Screen[None], MemoActions):
         Binding("slash", "search", "Search", id="coding.search"),
         Binding("n", "search_step(1)", "Next match", show=False, id="coding.search_next"),
         Binding("N", "search_step(-1)", "Previous match", show=False, id="coding.search_previous"),
-        Binding("u", "uncoded", "Uncoded", tooltip="Next turn with no coding of yours",
-                id="coding.uncoded"),
+        Binding(
+            "u",
+            "uncoded",
+            "Uncoded",
+            tooltip="Next turn with no coding of yours",
+            id="coding.uncoded",
+        ),
         Binding("v", "coders", "Coders", id="coding.coders"),
         Binding("S", "suggestions", "Suggestions", id="coding.suggestions"),
         Binding("p", "pin", "Pin last code", show=False, id="coding.pin"),
         Binding("ctrl+z", "history(True)", "Undo", id="coding.undo"),
         Binding("ctrl+y", "history(False)", "Redo", show=False, id="coding.redo"),
         Binding("escape,q", "back", "Back", id="coding.back"),
-        Binding("l", "codings_list", "Codings list", tooltip="This document's codings, to jump to",
-                show=False, id="coding.codings_list"),
+        Binding(
+            "l",
+            "codings_list",
+            "Codings list",
+            tooltip="This document's codings, to jump to",
+            show=False,
+            id="coding.codings_list",
+        ),
         Binding("g", "go_to_turn", "Go to turn", show=False, id="coding.go_to_turn"),
-        Binding("ctrl+home", "document_edge(-1)", "Start of document", show=False,
-                id="coding.document_start"),
-        Binding("ctrl+end", "document_edge(1)", "End of document", show=False,
-                id="coding.document_end"),
-        Binding("R", "retrieve", "Retrieve", tooltip="Every segment of the code at the cursor",
-                show=False, id="coding.retrieve"),
+        Binding(
+            "ctrl+home",
+            "document_edge(-1)",
+            "Start of document",
+            show=False,
+            id="coding.document_start",
+        ),
+        Binding(
+            "ctrl+end", "document_edge(1)", "End of document", show=False, id="coding.document_end"
+        ),
+        Binding(
+            "R",
+            "retrieve",
+            "Retrieve",
+            tooltip="Every segment of the code at the cursor",
+            show=False,
+            id="coding.retrieve",
+        ),
         *(
-            Binding(str(n), f"pinned({n})", f"Apply pinned code {n}", show=False,
-                    id=f"coding.pinned_{n}")
+            Binding(
+                str(n),
+                f"pinned({n})",
+                f"Apply pinned code {n}",
+                show=False,
+                id=f"coding.pinned_{n}",
+            )
             for n in range(1, 10)
         ),
-    ]  # fmt: skip
+    ]
 
     def __init__(self, document: str) -> None:
         super().__init__()
@@ -135,8 +163,9 @@ class CodingScreen(Screen[None], MemoActions):
                 yield Label("Pinned codes (1-9)", classes="pane-title")
                 yield Static(id="coding-pinned")
         yield Static(id="coding-status")
-        yield Input(placeholder="search this document (Enter finds, Escape closes)",
-                    id="coding-search")  # fmt: skip
+        yield Input(
+            placeholder="search this document (Enter finds, Escape closes)", id="coding-search"
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -221,8 +250,9 @@ class CodingScreen(Screen[None], MemoActions):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and self.is_attached:
-            self.notify(f"Could not load this document's codings: {event.worker.error}",
-                        severity="error")  # fmt: skip
+            self.notify(
+                f"Could not load this document's codings: {event.worker.error}", severity="error"
+            )
 
     # -- what the screen shows --------------------------------------------------------------
     def sync(self, result: Result) -> None:
@@ -268,9 +298,11 @@ class CodingScreen(Screen[None], MemoActions):
         self.query_one(CodingPanel).show(
             view.codings_at_cursor(),
             selected_words=len(view.text[slice(*selection)].split()) if selection else None,
-            memos=self.memos, palette=self.palette, coders=self.shown_coders,
+            memos=self.memos,
+            palette=self.palette,
+            coders=self.shown_coders,
             loading=self.loading_codings,
-        )  # fmt: skip
+        )
         pinned = pinned_codes(self.app)
         if pinned != self._pinned_shown:  # its height follows its lines: a layout each time
             self._pinned_shown = list(pinned)
@@ -318,9 +350,15 @@ class CodingScreen(Screen[None], MemoActions):
     def _apply(self, path: str, start: int, end: int) -> None:
         project = self.qapp.project
         info = self._call(
-            partial(project.apply_code, document=self.document, code=path, coder=self.coder,
-                    start=start, end=end)
-        )  # fmt: skip
+            partial(
+                project.apply_code,
+                document=self.document,
+                code=path,
+                coder=self.coder,
+                start=start,
+                end=end,
+            )
+        )
         if info is None:
             return
         remember_code(self.app, info.code)
@@ -401,9 +439,12 @@ class CodingScreen(Screen[None], MemoActions):
         if old is None:
             return
         picker = CodePicker(
-            self.codes, self.palette, title=f"Change '{old.code}' to", current=old.code,
+            self.codes,
+            self.palette,
+            title=f"Change '{old.code}' to",
+            current=old.code,
             on_memo=self._memo_on_code,
-        )  # fmt: skip
+        )
         self.app.push_screen(picker, partial(self._recoded, old))
 
     def _recoded(self, old: CodingInfo, path: str | None) -> None:
@@ -564,8 +605,11 @@ class CodingScreen(Screen[None], MemoActions):
             return
         from .choose import Choice, ChooseDialog
 
-        choices = [Choice(c.path, c.path, "theme" if not c.codable else "") for c in self.codes
-                   if not c.archived]  # fmt: skip
+        choices = [
+            Choice(c.path, c.path, "theme" if not c.codable else "")
+            for c in self.codes
+            if not c.archived
+        ]
         self.app.push_screen(
             ChooseDialog("Retrieve the coded segments of", choices),
             lambda path: self.app.push_screen(RetrieveScreen(Query(path))) if path else None,

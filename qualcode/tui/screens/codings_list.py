@@ -49,8 +49,10 @@ class CodingsList(ModalScreen[str | None]):
         with Vertical(id="codings-list-dialog", classes="dialog"):
             yield Label("", id="codings-list-title", classes="pane-title")
             yield OptionList(id="codings-list-options")
-            yield Label("↑↓ move · Enter jumps to it · o orders by position, code or coder · "
-                        "Escape closes", classes="hint")  # fmt: skip
+            yield Label(
+                "↑↓ move · Enter jumps to it · o orders by position, code or coder · Escape closes",
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         self._fill()

@@ -20,8 +20,15 @@ if TYPE_CHECKING:
     from ..app import QualcodeApp
 
 
-SORTS = ("name", "progress (least first)", "progress (most first)", "words", "kind", "group",
-         "case")  # fmt: skip
+SORTS = (
+    "name",
+    "progress (least first)",
+    "progress (most first)",
+    "words",
+    "kind",
+    "group",
+    "case",
+)
 
 
 @dataclass(frozen=True)
@@ -52,8 +59,11 @@ def filter_rows(rows: list[DocumentRow], text: str) -> list[DocumentRow]:
         progress = re.fullmatch(r"(?:coded|progress)([<>=])(\d+(?:\.\d+)?)%?", folded)
         if progress:
             op, limit = progress.group(1), float(progress.group(2))
-            test = {"<": lambda v, lim=limit: v < lim, ">": lambda v, lim=limit: v > lim,
-                    "=": lambda v, lim=limit: round(v) == lim}[op]  # fmt: skip
+            test = {
+                "<": lambda v, lim=limit: v < lim,
+                ">": lambda v, lim=limit: v > lim,
+                "=": lambda v, lim=limit: round(v) == lim,
+            }[op]
             out = [r for r in out if test(r.share * 100)]
         elif "=" in folded:
             key, _, value = folded.partition("=")

@@ -400,9 +400,12 @@ class ImportScreen(ShowsWorkerFailures, Screen[None]):
         self.add_class("-running")
         self.remove_class("-done")
         self._import(
-            list(self.picked), self.kind, dict(self.cases), self._roles_for_import(),
+            list(self.picked),
+            self.kind,
+            dict(self.cases),
+            self._roles_for_import(),
             self._merges_for_import(),
-        )  # fmt: skip
+        )
 
     def _roles_for_import(self) -> dict[Path, dict[str, str]]:
         """Each file's roles: the same label can be an interviewer in one file and a
@@ -445,9 +448,12 @@ class ImportScreen(ShowsWorkerFailures, Screen[None]):
                 break
             try:
                 done = self.project.import_files(
-                    [path], kind=kind, case=cases.get(path), roles=roles.get(path, {}),
+                    [path],
+                    kind=kind,
+                    case=cases.get(path),
+                    roles=roles.get(path, {}),
                     progress=progress,
-                )  # fmt: skip
+                )
                 for doc in (d for outcome in done for d in outcome.documents):
                     for full, aliases in merges.get(path, {}).items():
                         self.project.merge_speakers(doc.name, full, aliases)

@@ -73,8 +73,9 @@ class MemoBrowser(Screen[None]):
             yield Label("Memos", id="memos-title", classes="pane-title")
             yield DataTable(id="memos-list", cursor_type="row", zebra_stripes=True)
             yield Static("", id="memos-detail")
-            yield Input(placeholder="words in the memos (Enter filters, empty clears)",
-                        id="memos-text")  # fmt: skip
+            yield Input(
+                placeholder="words in the memos (Enter filters, empty clears)", id="memos-text"
+            )
         yield Footer()
 
     def on_mount(self) -> None:

@@ -94,9 +94,12 @@ def rank_codes(codes: Sequence[CodeInfo], query: str, recent: Sequence[str] = ()
         ):
             scores[key] = max(scores[key], score * WEIGHTS[field])
     found = process.extract(
-        query, [k for _, k in keywords], scorer=fuzz.WRatio, processor=utils.default_process,
+        query,
+        [k for _, k in keywords],
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
         limit=None,
-    )  # fmt: skip
+    )
     for _, score, position in found:
         key = keywords[position][0]
         scores[key] = max(scores[key], score * WEIGHTS["keyword"])

@@ -56,8 +56,11 @@ class PseudonymiseScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("Pseudonymise · finding names…", id="pseudo-params", classes="pane-title")
-        yield Input(placeholder="names file (CSV: name,kind,replacement,aliases), Enter to find",
-                    value=self._default_names(), id="pseudo-names")  # fmt: skip
+        yield Input(
+            placeholder="names file (CSV: name,kind,replacement,aliases), Enter to find",
+            value=self._default_names(),
+            id="pseudo-names",
+        )
         yield DataTable(id="pseudo-table", cursor_type="row", zebra_stripes=True)
         yield Label("", id="pseudo-preview")
         yield Label("", id="pseudo-changes")

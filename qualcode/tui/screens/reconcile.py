@@ -65,7 +65,7 @@ class ReconcileScreen(ShowsWorkerFailures, Screen[None]):
                 id=f"reconcile.coder{n}",
             )
             for n in range(1, 10)
-        ),  # fmt: skip
+        ),
         Binding("b", "keep_all", "Keep all", id="reconcile.all"),
         Binding("n", "keep_neither", "Neither", id="reconcile.neither"),
         Binding("e", "edit", "Edit span", id="reconcile.edit"),
@@ -138,9 +138,12 @@ class ReconcileScreen(ShowsWorkerFailures, Screen[None]):
         project = self.qapp.project
         try:
             queue = rec.reconcile_queue(
-                project, code=self.code, coders=self.coders, unit=self.unit,
+                project,
+                code=self.code,
+                coders=self.coders,
+                unit=self.unit,
                 exclude_interviewer=self.exclude_interviewer,
-            )  # fmt: skip
+            )
             texts = {d: project.document_text(d) for d in queue.documents}
             turns = {d: project.turns(d) for d in queue.documents}
             info = project.code(self.code)
@@ -229,9 +232,13 @@ class ReconcileScreen(ShowsWorkerFailures, Screen[None]):
 
     def _context_text(self, item: rec.Item) -> Text:
         return context_text(
-            self.texts[item.document], self.turns.get(item.document, []), item.start, item.end,
-            underline=item.disagreeing, reverse=self.editing,
-        )  # fmt: skip
+            self.texts[item.document],
+            self.turns.get(item.document, []),
+            item.start,
+            item.end,
+            underline=item.disagreeing,
+            reverse=self.editing,
+        )
 
     def _versions_text(self, item: rec.Item) -> Text:
         text = self.texts[item.document]
@@ -262,9 +269,13 @@ class ReconcileScreen(ShowsWorkerFailures, Screen[None]):
             return
         try:
             decision = rec.decide(
-                self.qapp.project, queue, item, choice, supervisor=self.qapp.coder or "supervisor",
+                self.qapp.project,
+                queue,
+                item,
+                choice,
+                supervisor=self.qapp.coder or "supervisor",
                 **options,  # type: ignore[arg-type]
-            )  # fmt: skip
+            )
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -289,8 +300,10 @@ class ReconcileScreen(ShowsWorkerFailures, Screen[None]):
         if self.editing is not None or self.current is None:
             return
         if number > len(self.coders):
-            self.notify(f"There are {len(self.coders)} coders: press 1 to {len(self.coders)}.",
-                        severity="warning")  # fmt: skip
+            self.notify(
+                f"There are {len(self.coders)} coders: press 1 to {len(self.coders)}.",
+                severity="warning",
+            )
             return
         self._decide("coder", coder=self.current.versions[number - 1].coder)
 
@@ -322,8 +335,11 @@ class ReconcileScreen(ShowsWorkerFailures, Screen[None]):
         if item is None:
             return
         spans = [(s, e) for _, s, e in item.merged()]
-        self.editing = (min(s for s, _ in spans), max(e for _, e in spans)) if spans else (
-            item.start, item.end)  # fmt: skip
+        self.editing = (
+            (min(s for s, _ in spans), max(e for _, e in spans))
+            if spans
+            else (item.start, item.end)
+        )
         self._draw()
 
     def action_move(self, edge: str, step: int) -> None:

@@ -206,12 +206,14 @@ class ReportsScreen(ShowsWorkerFailures, Screen[None]):
                 share = "-" if row.share_of_cases is None else f"{row.share_of_cases:.0%}"
                 table.add_row(
                     self._code_label(row.code, row.level),
-                    *(Text(f"{v:,}", justify="right") for v in (
-                        row.codings, row.documents, row.cases)),
+                    *(
+                        Text(f"{v:,}", justify="right")
+                        for v in (row.codings, row.documents, row.cases)
+                    ),
                     Text(share, justify="right"),
                     *(Text(f"{v:,}", justify="right") for v in (row.speakers, row.words)),
                     key=row.code,
-                )  # fmt: skip
+                )
         self._chart()
         self.query_one("#reports-coders", Label).update(coders_notice(report, self.coders))
         self.query_one("#reports-status", Label).update(
@@ -330,8 +332,7 @@ class ExportDialog(ModalScreen[None]):
             yield Label("Pseudonymise with this names file (CSV; empty: no):")
             yield Input(placeholder="(empty: not pseudonymised)", id="export-names")
             yield ProgressBar(total=1, show_eta=False, id="export-progress")
-            yield Label("Enter exports; Escape closes.", id="export-status",
-                        classes="hint")  # fmt: skip
+            yield Label("Enter exports; Escape closes.", id="export-status", classes="hint")
 
     def on_select_changed(self, event: Select.Changed) -> None:
         field = self.query_one("#export-path", Input)

@@ -148,8 +148,10 @@ class RetrieveScreen(Screen[None], MemoActions):
             yield Label("", id="retrieve-title", classes="pane-title")
             yield Static("", id="retrieve-filters")
             yield OptionList(id="retrieve-list")
-            yield Input(placeholder="text inside the segments (Enter filters, empty clears)",
-                        id="retrieve-text")  # fmt: skip
+            yield Input(
+                placeholder="text inside the segments (Enter filters, empty clears)",
+                id="retrieve-text",
+            )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -302,8 +304,9 @@ class RetrieveScreen(Screen[None], MemoActions):
         if segment is None:
             return
         codes = self.project.codes(include_archived=False)
-        picker = CodePicker(codes, self.palette, title=f"Change '{segment.code}' to",
-                            current=segment.code)  # fmt: skip
+        picker = CodePicker(
+            codes, self.palette, title=f"Change '{segment.code}' to", current=segment.code
+        )
         self.app.push_screen(picker, partial(self._recoded, segment))
 
     def _recoded(self, old: Segment, path: str | None) -> None:
@@ -383,8 +386,9 @@ class RetrieveScreen(Screen[None], MemoActions):
         self._requery(text=event.value.strip() or None)
 
     def _choose(self, title: str, choices: Sequence[Choice], then: Callable[[str], None]) -> None:
-        self.app.push_screen(ChooseDialog(title, choices),
-                             lambda key: then(key) if key is not None else None)  # fmt: skip
+        self.app.push_screen(
+            ChooseDialog(title, choices), lambda key: then(key) if key is not None else None
+        )
 
     def action_coders(self) -> None:
         chosen = set(self.query_.coders or ())
@@ -392,8 +396,9 @@ class RetrieveScreen(Screen[None], MemoActions):
             Choice(c.name, c.name, "shown: press Enter to leave out" if c.name in chosen else "")
             for c in self.project.coders()
         ]
-        self._choose("Show the codings of (each choice adds or removes one)", choices,
-                     self._coder_chosen)  # fmt: skip
+        self._choose(
+            "Show the codings of (each choice adds or removes one)", choices, self._coder_chosen
+        )
 
     def _coder_chosen(self, name: str) -> None:
         chosen = list(self.query_.coders or ())
@@ -408,8 +413,11 @@ class RetrieveScreen(Screen[None], MemoActions):
     def action_document(self) -> None:
         choices = [Choice("", "(every document)")]
         choices += [Choice(d.name, d.name, d.kind) for d in self.project.documents()]
-        self._choose("Only the segments in", choices,
-                     lambda name: self._requery(documents=(name,) if name else None))  # fmt: skip
+        self._choose(
+            "Only the segments in",
+            choices,
+            lambda name: self._requery(documents=(name,) if name else None),
+        )
 
     def action_where(self) -> None:
         values: dict[str, set[str]] = {}
@@ -439,8 +447,9 @@ class RetrieveScreen(Screen[None], MemoActions):
             self._requery(other=None)
             return
         choices = [Choice(key, label) for key, label in COMBINATIONS]
-        self._choose(f"How: A = {self.query_.code}, B = {other}", choices,
-                     partial(self._combined, other))  # fmt: skip
+        self._choose(
+            f"How: A = {self.query_.code}, B = {other}", choices, partial(self._combined, other)
+        )
 
     def _combined(self, other: str, how: str) -> None:
         operator, _, within = how.partition(":")

@@ -68,11 +68,13 @@ class SuggestionsScreen(ShowsWorkerFailures, Screen[None]):
         Binding("escape,q", "back", "Back", id="suggest.back"),
         Binding("right", "move('end', 1)", "Span end →", show=False, id="suggest.end-right"),
         Binding("left", "move('end', -1)", "Span end ←", show=False, id="suggest.end-left"),
-        Binding("shift+right", "move('start', 1)", "Span start →", show=False,
-                id="suggest.start-right"),
-        Binding("shift+left", "move('start', -1)", "Span start ←", show=False,
-                id="suggest.start-left"),
-    ]  # fmt: skip
+        Binding(
+            "shift+right", "move('start', 1)", "Span start →", show=False, id="suggest.start-right"
+        ),
+        Binding(
+            "shift+left", "move('start', -1)", "Span start ←", show=False, id="suggest.start-left"
+        ),
+    ]
 
     def __init__(
         self, document: str | None = None, on_coded: Callable[[], None] | None = None
@@ -132,16 +134,23 @@ class SuggestionsScreen(ShowsWorkerFailures, Screen[None]):
 
         try:
             found = suggest(
-                project, document=document, coder=coder or None, progress=progress,
-                cancelled=lambda: worker.is_cancelled, min_score=MIN_SCORE,
-            )  # fmt: skip
+                project,
+                document=document,
+                coder=coder or None,
+                progress=progress,
+                cancelled=lambda: worker.is_cancelled,
+                min_score=MIN_SCORE,
+            )
             self.unlikely = not found
             if not found:  # nothing likely: offer the best few, labelled as unlikely
                 found = suggest(
-                    project, document=document, coder=coder or None,
-                    cancelled=lambda: worker.is_cancelled, min_score=FALLBACK_SCORE,
+                    project,
+                    document=document,
+                    coder=coder or None,
+                    cancelled=lambda: worker.is_cancelled,
+                    min_score=FALLBACK_SCORE,
                     limit=FALLBACK,
-                )  # fmt: skip
+                )
             names = sorted({s.document for s in found})
             texts = {n: project.document_text(n) for n in names}
             turns = {n: project.turns(n) for n in names}
@@ -193,8 +202,9 @@ class SuggestionsScreen(ShowsWorkerFailures, Screen[None]):
         elif self.order == "per document":
             self.entries.sort(key=lambda e: (e.suggestion.document, e.suggestion.start))
         else:
-            self.entries.sort(key=lambda e: (-e.suggestion.score, e.suggestion.document,
-                                             e.suggestion.start))  # fmt: skip
+            self.entries.sort(
+                key=lambda e: (-e.suggestion.score, e.suggestion.document, e.suggestion.start)
+            )
         if current is not None:
             self.index = next(i for i, e in enumerate(self.entries) if e.suggestion is current)
 
@@ -240,10 +250,13 @@ class SuggestionsScreen(ShowsWorkerFailures, Screen[None]):
         self.query_one("#suggest-why", Static).update(why)
         self.query_one("#suggest-context", Static).update(
             context_text(
-                self.texts[s.document], self.turns.get(s.document, []), s.start, s.end,
+                self.texts[s.document],
+                self.turns.get(s.document, []),
+                s.start,
+                s.end,
                 reverse=self.editing,
             )
-        )  # fmt: skip
+        )
         if self.editing is not None:
             status = Text(
                 "Adjusting the span: ←/→ move its end by a word, shift+←/→ its start; "
@@ -251,9 +264,12 @@ class SuggestionsScreen(ShowsWorkerFailures, Screen[None]):
                 style="bold",
             )
         else:
-            state = {"pending": "Not decided.", "accepted": "Accepted: coded.",
-                     "rejected": "Rejected: not suggested again.",
-                     "skipped": "Skipped."}[entry.status]  # fmt: skip
+            state = {
+                "pending": "Not decided.",
+                "accepted": "Accepted: coded.",
+                "rejected": "Rejected: not suggested again.",
+                "skipped": "Skipped.",
+            }[entry.status]
             status = Text(state)
             status.append(
                 "   y accept · n reject · e adjust · ↓ skip · o order · z undo",

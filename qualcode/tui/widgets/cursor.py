@@ -51,25 +51,56 @@ class CursorView(ScrollView, can_focus=True):
         Binding("end", "edge(1)", "Line end", show=False, id="transcript.end"),
         Binding("shift+home", "edge(-1, True)", "Extend to line start", show=False),
         Binding("shift+end", "edge(1, True)", "Extend to line end", show=False),
-        Binding("left_parenthesis,alt+up", "sentence(-1)", "Previous sentence", show=False,
-                id="transcript.sentence_previous"),
-        Binding("right_parenthesis,alt+down", "sentence(1)", "Next sentence", show=False,
-                id="transcript.sentence_next"),
+        Binding(
+            "left_parenthesis,alt+up",
+            "sentence(-1)",
+            "Previous sentence",
+            show=False,
+            id="transcript.sentence_previous",
+        ),
+        Binding(
+            "right_parenthesis,alt+down",
+            "sentence(1)",
+            "Next sentence",
+            show=False,
+            id="transcript.sentence_next",
+        ),
         Binding("alt+shift+up", "sentence(-1, True)", "Extend a sentence back", show=False),
         Binding("alt+shift+down", "sentence(1, True)", "Extend a sentence on", show=False),
-        Binding("left_square_bracket", "turn(-1)", "Previous turn", show=False,
-                id="transcript.turn_previous"),
-        Binding("right_square_bracket", "turn(1)", "Next turn", show=False,
-                id="transcript.turn_next"),
+        Binding(
+            "left_square_bracket",
+            "turn(-1)",
+            "Previous turn",
+            show=False,
+            id="transcript.turn_previous",
+        ),
+        Binding(
+            "right_square_bracket", "turn(1)", "Next turn", show=False, id="transcript.turn_next"
+        ),
         Binding("left_curly_bracket", "turn(-1, True)", "Extend a turn back", show=False),
         Binding("right_curly_bracket", "turn(1, True)", "Extend a turn on", show=False),
-        Binding("s", "select_sentence", "Sentence", tooltip="Select the sentence at the cursor",
-                id="transcript.select_sentence"),
-        Binding("t", "select_turn", "Turn", tooltip="Select what this turn's speaker says",
-                id="transcript.select_turn"),
-        Binding("escape", "clear_selection", "Clear selection", show=False,
-                id="transcript.clear_selection"),
-    ]  # fmt: skip
+        Binding(
+            "s",
+            "select_sentence",
+            "Sentence",
+            tooltip="Select the sentence at the cursor",
+            id="transcript.select_sentence",
+        ),
+        Binding(
+            "t",
+            "select_turn",
+            "Turn",
+            tooltip="Select what this turn's speaker says",
+            id="transcript.select_turn",
+        ),
+        Binding(
+            "escape",
+            "clear_selection",
+            "Clear selection",
+            show=False,
+            id="transcript.clear_selection",
+        ),
+    ]
 
     class Moved(Message):
         """The cursor or the selection changed."""

@@ -27,18 +27,26 @@ __all__ = ["GUTTER", "TranscriptView"]
 
 BARS = GUTTER - 2
 FALLBACK_COLOR = "#999999"
-ROLE_CLASSES = {"interviewer": "transcript--interviewer", "participant": "transcript--participant",
-                "staff": "transcript--staff"}  # fmt: skip
+ROLE_CLASSES = {
+    "interviewer": "transcript--interviewer",
+    "participant": "transcript--participant",
+    "staff": "transcript--staff",
+}
 
 
 class TranscriptView(CursorView):
     """A transcript with a cursor, a keyboard and mouse selection, and coloured codings."""
 
     COMPONENT_CLASSES = {
-        "transcript--cursor", "transcript--selection", "transcript--gutter",
-        "transcript--interviewer", "transcript--participant", "transcript--staff",
-        "transcript--speaker", "transcript--timestamp",
-    }  # fmt: skip
+        "transcript--cursor",
+        "transcript--selection",
+        "transcript--gutter",
+        "transcript--interviewer",
+        "transcript--participant",
+        "transcript--staff",
+        "transcript--speaker",
+        "transcript--timestamp",
+    }
 
     def __init__(
         self,
@@ -161,8 +169,10 @@ class TranscriptView(CursorView):
         segments = [Segment(label, style)] if label else []
         if block.ts_start is not None:
             stamp = timestamp(block.ts_start)
-            segments += [Segment(" " if label else "", base),
-                         Segment(stamp, base + self._style("transcript--timestamp"))]  # fmt: skip
+            segments += [
+                Segment(" " if label else "", base),
+                Segment(stamp, base + self._style("transcript--timestamp")),
+            ]
         return segments
 
     def _gutter(self, codings: list[CodingInfo], base: Style) -> list[Segment]:

@@ -38,17 +38,23 @@ def upgrade() -> None:
             name=op.f("ck_reconcile_decisions_reconcile_choice"),
         ),
         sa.ForeignKeyConstraint(
-            ["code_id"], ["codes.id"],
-            name=op.f("fk_reconcile_decisions_code_id_codes"), ondelete="CASCADE",
-        ),  # fmt: skip
+            ["code_id"],
+            ["codes.id"],
+            name=op.f("fk_reconcile_decisions_code_id_codes"),
+            ondelete="CASCADE",
+        ),
         sa.ForeignKeyConstraint(
-            ["document_id"], ["documents.id"],
-            name=op.f("fk_reconcile_decisions_document_id_documents"), ondelete="CASCADE",
-        ),  # fmt: skip
+            ["document_id"],
+            ["documents.id"],
+            name=op.f("fk_reconcile_decisions_document_id_documents"),
+            ondelete="CASCADE",
+        ),
         sa.ForeignKeyConstraint(
-            ["chosen_coder_id"], ["coders.id"],
-            name=op.f("fk_reconcile_decisions_chosen_coder_id_coders"), ondelete="SET NULL",
-        ),  # fmt: skip
+            ["chosen_coder_id"],
+            ["coders.id"],
+            name=op.f("fk_reconcile_decisions_chosen_coder_id_coders"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reconcile_decisions")),
         sa.UniqueConstraint("uuid", name=op.f("uq_reconcile_decisions_uuid")),
     )

@@ -33,26 +33,38 @@ ACTIVE = "deleted_at IS NULL"
 
 codings = sa.table(
     "codings",
-    sa.column("id", sa.Integer), sa.column("uuid", sa.String), sa.column("document_id", sa.Integer),
-    sa.column("code_id", sa.Integer), sa.column("coder_id", sa.Integer),
-    sa.column("start", sa.Integer), sa.column("end", sa.Integer),
-    sa.column("favourite", sa.Boolean), sa.column("deleted_at", sa.DateTime(timezone=True)),
-)  # fmt: skip
+    sa.column("id", sa.Integer),
+    sa.column("uuid", sa.String),
+    sa.column("document_id", sa.Integer),
+    sa.column("code_id", sa.Integer),
+    sa.column("coder_id", sa.Integer),
+    sa.column("start", sa.Integer),
+    sa.column("end", sa.Integer),
+    sa.column("favourite", sa.Boolean),
+    sa.column("deleted_at", sa.DateTime(timezone=True)),
+)
 memos = sa.table("memos", sa.column("coding_id", sa.Integer))
 audit_events = sa.table(
     "audit_events",
-    sa.column("at", sa.DateTime(timezone=True)), sa.column("actor", sa.String),
-    sa.column("action", sa.String), sa.column("entity_type", sa.String),
-    sa.column("entity_uuid", sa.String), sa.column("payload", sa.JSON),
-)  # fmt: skip
+    sa.column("at", sa.DateTime(timezone=True)),
+    sa.column("actor", sa.String),
+    sa.column("action", sa.String),
+    sa.column("entity_type", sa.String),
+    sa.column("entity_uuid", sa.String),
+    sa.column("payload", sa.JSON),
+)
 
 
 def upgrade() -> None:
     _remove_duplicates()
     op.create_index(
-        "uq_codings_active", "codings", list(KEY), unique=True,
-        sqlite_where=sa.text(ACTIVE), postgresql_where=sa.text(ACTIVE),
-    )  # fmt: skip
+        "uq_codings_active",
+        "codings",
+        list(KEY),
+        unique=True,
+        sqlite_where=sa.text(ACTIVE),
+        postgresql_where=sa.text(ACTIVE),
+    )
     if op.get_bind().dialect.name == "postgresql":
         _fix_search_paths()
     if op.get_bind().dialect.name == "sqlite":
@@ -101,12 +113,17 @@ def _remove_duplicates() -> None:
         bind.execute(
             sa.insert(audit_events),
             [
-                {"at": now, "actor": "qualcode", "action": "coding.remove",
-                 "entity_type": "coding", "entity_uuid": row.uuid,
-                 "payload": {"reason": "duplicate", "kept": kept.uuid, "schema": revision}}
+                {
+                    "at": now,
+                    "actor": "qualcode",
+                    "action": "coding.remove",
+                    "entity_type": "coding",
+                    "entity_uuid": row.uuid,
+                    "payload": {"reason": "duplicate", "kept": kept.uuid, "schema": revision},
+                }
                 for row in extra
             ],
-        )  # fmt: skip
+        )
 
 
 def downgrade() -> None:
