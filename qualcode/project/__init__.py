@@ -41,7 +41,7 @@ from .records import (
 )
 from .refi import RefiMixin
 from .retrieve import Query, RetrieveMixin, Segment
-from .snapshot import Snapshot, SnapshotMixin
+from .snapshot import SnapshotMixin
 from .suggestions import SuggestionsMixin
 from .team import TeamMixin
 
@@ -87,3 +87,13 @@ __all__ = [
     "SpeakerInfo",
     "TurnInfo",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``Snapshot`` loads with the snapshot reader, on first use (opening a project needs
+    neither)."""
+    if name == "Snapshot":
+        from .snapshot_read import Snapshot
+
+        return Snapshot
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

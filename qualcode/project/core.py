@@ -28,8 +28,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import ConflictError, Hint, NotAllowed, NotFoundError, QualcodeError, SchemaError
-from ..store import backups, cipher
+from ..store import cipher
 from ..store import engine as store_engine
+from ..store.actors import default_actor
 from ..store.cipher import EncryptionError
 from ..store.ioerrors import storage_problem
 from ..store.migrate import MigrationResult, has_tables, migrate
@@ -59,9 +60,6 @@ def aware(value: datetime) -> datetime:
 def pairs(session: Session, query: Any) -> dict[Any, Any]:
     """Run a two-column query and return it as a dict."""
     return dict(session.execute(query).all())  # type: ignore[arg-type]
-
-
-default_actor = backups.default_actor
 
 
 class ProjectCore:
@@ -239,6 +237,8 @@ class ProjectCore:
         None for a database server, which is backed up with its own tools."""
         if self.sqlite_path is None:
             return None
+        from ..store import backups  # loaded when a backup is made, not when a project opens
+
         return backups.backup(self.sqlite_path, reason, passphrase=self._passphrase)
 
     def __enter__(self) -> Self:

@@ -22,7 +22,7 @@ from sqlalchemy.pool import StaticPool
 
 from ..errors import Hint, QualcodeError
 from ..files import write_atomically
-from ..store import backups, cipher
+from ..store import cipher
 from ..store.ioerrors import storage_problem
 from ..store.models import (
     AttributeValue,
@@ -39,6 +39,7 @@ from ..store.models import (
     Turn,
     new_uuid,
 )
+from ..store.sqlite_files import backups_beside
 from .core import ProjectCore
 from .documents import count_words
 
@@ -105,7 +106,7 @@ class PseudonymsMixin(ProjectCore):
                 written.key(key)
                 new_in_key = keyfile.save_key(key, plan, self._passphrase)
                 if self.sqlite_path is not None:
-                    written.folder(backups.backup_folder(self.sqlite_path))
+                    written.folder(backups_beside(self.sqlite_path))
                 made = self.backup("before-pseudonymisation")
                 written.backup(made)
             renamed, moved, memos, mentions = self._apply(plan, spellings)

@@ -14,15 +14,18 @@ only an export needs back is kept in ``refi.`` settings (``refi_keep``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from ..store.models import Coder
 from .core import ProjectCore
-from .refi_codes import CodeWriter, sets_to_memos
-from .refi_model import RefiCodebook, RefiProject, is_ours
-from .refi_summary import ImportSummary, SkippedError, Skips
-from .refi_writer import Progress, _Writer
+
+# The writers load when a REFI-QDA file is imported, not when a project opens.
+if TYPE_CHECKING:
+    from .refi_model import RefiCodebook, RefiProject
+    from .refi_summary import ImportSummary
+    from .refi_writer import Progress
 
 
 class RefiMixin(ProjectCore):
@@ -41,6 +44,9 @@ class RefiMixin(ProjectCore):
         this file, so the coders every project starts with (consensus) may take the file's
         GUIDs too. ``strict``: if anything would be skipped, raise ``SkippedError`` and write
         nothing."""
+        from .refi_summary import ImportSummary, SkippedError, Skips
+        from .refi_writer import _Writer
+
         summary = ImportSummary(source=source, producer=parsed.origin, offsets=parsed.offsets)
         summary.warnings.extend(parsed.warnings)
         skipped = Skips()
@@ -95,6 +101,10 @@ class RefiMixin(ProjectCore):
         """Merge a read ``.qdc`` (codes matched by path) in one transaction, with one audit
         event. Sets become memos ``Set: NAME`` on their codes, written by ``coder`` (default:
         the acting person)."""
+        from .refi_codes import CodeWriter, sets_to_memos
+        from .refi_model import is_ours
+        from .refi_summary import ImportSummary, Skips
+
         summary = ImportSummary(source=source, producer=book.origin)
         summary.warnings.extend(book.warnings)
         skipped = Skips()

@@ -24,7 +24,6 @@ the ``before-restore`` copy that holds everything as it was.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import json
 import os
 import re
@@ -36,6 +35,7 @@ from pathlib import Path
 from ..errors import ConflictError, Hint, NotFoundError, QualcodeError
 from ..files import create_private
 from . import cipher
+from .actors import default_actor
 from .engine import display_name, is_url, looks_like_sqlite
 from .sqlite_files import backups_beside, remove_side_files
 
@@ -165,18 +165,6 @@ def restore(
         raise
     _fsync_folder(path.parent)
     return kept
-
-
-def default_actor() -> str:
-    """Who the audit trail names when no coder is given: $QUALCODE_USER, else the login name
-    (here, below the project package, so that a restore and ``Project`` name people alike)."""
-    name = os.environ.get("QUALCODE_USER", "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 _EVENT = "at, actor, action, entity_type, entity_uuid, payload"

@@ -22,7 +22,6 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DatabaseError
 
 from ..errors import SchemaError
-from .backups import backup as backup_file
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -112,6 +111,8 @@ def migrate(
             ) from exc
     backup = None
     if before and sqlite_path:
+        from .backups import backup as backup_file  # loaded only when a migration runs
+
         backup = backup_file(sqlite_path, f"before-migration-from-{before}", passphrase=passphrase)
     config = _config()
     with engine.connect() as connection:
