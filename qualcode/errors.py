@@ -9,7 +9,7 @@ message (with its own hint) in a notification. Nothing else should reach a user 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 
@@ -40,6 +40,16 @@ class Hint:
             if isinstance(error, QualcodeError) and error.hint is not None
         )
         return hint if hint.parts else None
+
+    def word(self, message: str, words: Mapping[str, str]) -> str:
+        """``message`` with this hint said in a front end's ``words`` (key -> a format string
+        of the whole line, ``{message}`` and the hint's values in it); quoted errors are worded
+        where each stands, and a key without words adds nothing."""
+        for quoted, inner in self.parts:
+            message = message.replace(quoted, inner.word(quoted, words), 1)
+        if self.key not in words:
+            return message
+        return words[self.key].format_map({**self.values, "message": message})
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Hint) and (self.key, self.values, self.parts) == (

@@ -19,13 +19,7 @@ WORDS: dict[str, str] = {
 
 def worded(message: str, hint: Hint | None) -> str:
     """``message`` with ``hint`` said the TUI's way."""
-    if hint is None:
-        return message
-    for quoted, inner in hint.parts:  # errors quoted in the message, each with its own hint
-        message = message.replace(quoted, worded(quoted, inner), 1)
-    if hint.key not in WORDS:
-        return message
-    return WORDS[hint.key].format_map({**hint.values, "message": message})
+    return message if hint is None else hint.word(message, WORDS)
 
 
 def error_text(error: QualcodeError) -> str:
