@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -34,37 +34,14 @@ from ..store.models import (
 )
 from .core import ProjectCore
 
+if TYPE_CHECKING:
+    from .snapshot_read import Snapshot
+
 Ids = dict[str, int]
 
 
-class MergePlan(Protocol):
-    """What a merged project holds (``qualcode.teams.snapshot.Snapshot`` is one): its records
-    name each other by name or UUID, never by row id."""
-
-    @property
-    def project_uuid(self) -> str: ...
-    @property
-    def created_at(self) -> str: ...
-    @property
-    def settings(self) -> Sequence[tuple[str, str]]: ...
-    @property
-    def coders(self) -> Sequence[Any]: ...
-    @property
-    def attributes(self) -> Sequence[Any]: ...
-    @property
-    def cases(self) -> Sequence[Any]: ...
-    @property
-    def documents(self) -> Sequence[Any]: ...
-    @property
-    def codes(self) -> Sequence[Any]: ...
-    @property
-    def codings(self) -> Sequence[Any]: ...
-    @property
-    def memos(self) -> Sequence[Any]: ...
-
-
 class TeamMixin(ProjectCore):
-    def fill_merged(self, plan: MergePlan, action: str, **payload: Any) -> None:
+    def fill_merged(self, plan: Snapshot, action: str, **payload: Any) -> None:
         """Write ``plan`` into this new project (made by ``Project.create``) in one
         transaction, with one audit event ``action`` carrying ``payload``. A plan that breaks
         the schema's rules (an input edited outside qualcode) is a QualcodeError."""
@@ -97,7 +74,7 @@ def _pick(row: object, *names: str, **more: Any) -> dict[str, Any]:
     return {**{name: getattr(row, name) for name in names}, **more}
 
 
-def _fill(session: Session, plan: MergePlan) -> None:
+def _fill(session: Session, plan: Snapshot) -> None:
     def insert_rows(model: type, rows: Sequence[Mapping[str, Any]]) -> None:
         if rows:
             session.connection().execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
@@ -259,7 +236,7 @@ def _fill(session: Session, plan: MergePlan) -> None:
     )
 
 
-def _coders(session: Session, plan: MergePlan) -> Ids:
+def _coders(session: Session, plan: Snapshot) -> Ids:
     """The consensus coder ``Project.create`` made takes the merged one's UUID and times; the
     others follow it by name."""
     consensus = session.scalars(select(Coder).where(Coder.name == CONSENSUS_CODER)).one()

@@ -58,8 +58,8 @@ REEVALUATE = 0.25
 """Share by which the training codings must grow before the calibration is measured again."""
 
 
-def stored_evaluation(project: Project, coder: str | None) -> dict[str, Any]:
-    raw = project.setting(evaluation_key(coder))
+def _json_object(raw: str | None) -> dict[str, Any]:
+    """A stored JSON object, or {} when there is none or it is damaged (computed again)."""
     if not raw:
         return {}
     try:
@@ -67,6 +67,10 @@ def stored_evaluation(project: Project, coder: str | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def stored_evaluation(project: Project, coder: str | None) -> dict[str, Any]:
+    return _json_object(project.setting(evaluation_key(coder)))
 
 
 def measured_precision(corpus: Corpus, evaluation: dict[str, Any]) -> dict[int, float | None]:
@@ -219,14 +223,8 @@ def fingerprint(corpus: Corpus, evaluation: dict[str, Any], threshold: float, se
 
 
 def _read_cache(project: Project, coder: str | None, key: str) -> dict[str, list[dict[str, Any]]]:
-    raw = project.cached(cache_key(coder))
-    if not raw:
-        return {}
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return {}
-    if not isinstance(value, dict) or value.get("key") != key:
+    value = _json_object(project.cached(cache_key(coder)))
+    if value.get("key") != key:
         return {}
     documents = value.get("documents")
     if not isinstance(documents, dict):

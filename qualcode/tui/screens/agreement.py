@@ -8,7 +8,7 @@ The figures are :func:`qualcode.agreement.report.agreement_report`'s (the same a
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -24,9 +24,10 @@ from ...errors import QualcodeError
 from ...formats import figure
 from ...vocabulary import CONSENSUS_CODER
 from ..failures import ShowsWorkerFailures
+from ..uses_app import UsesApp
 
 if TYPE_CHECKING:
-    from ..app import QualcodeApp
+    pass
 
 
 class _Cancelled(Exception):
@@ -97,7 +98,7 @@ def comparison_notice(
     return text
 
 
-class AgreementScreen(ShowsWorkerFailures, Screen[None]):
+class AgreementScreen(UsesApp, ShowsWorkerFailures, Screen[None]):
     """The agreement table of the chosen coders and unit."""
 
     failure_doing = "Computing agreement"
@@ -128,10 +129,6 @@ class AgreementScreen(ShowsWorkerFailures, Screen[None]):
         """Documents each compared coder has coded (for the notice over the table)."""
         self.chosen = coders is not None
         """Whether the coders were chosen (c) or are everyone with codings (the default)."""
-
-    @property
-    def qapp(self) -> QualcodeApp:
-        return cast("QualcodeApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

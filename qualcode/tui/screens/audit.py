@@ -7,7 +7,7 @@ project refuses changes, so what is shown here is what happened.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -19,11 +19,11 @@ from textual.worker import get_current_worker
 
 from ...errors import QualcodeError
 from ..failures import ShowsWorkerFailures
+from ..uses_app import UsesApp
 from ..widgets.layout import safe_text
 
 if TYPE_CHECKING:
     from ...project import AuditEntry
-    from ..app import QualcodeApp
 
 LIMIT = 5000
 """The newest entries loaded; the filters narrow these (``qualcode log`` reads them all)."""
@@ -45,7 +45,7 @@ def details(payload: dict[str, Any], paths: dict[str, str] | None = None) -> str
     return " ".join(parts)
 
 
-class AuditScreen(ShowsWorkerFailures, Screen[None]):
+class AuditScreen(UsesApp, ShowsWorkerFailures, Screen[None]):
     """Newest first; ``/`` filters by any text, ``k`` by the kind of action."""
 
     failure_doing = "Reading the audit trail"
@@ -64,10 +64,6 @@ class AuditScreen(ShowsWorkerFailures, Screen[None]):
         """Code uuid -> path, so the details name codes the way people do."""
         self.kind = KINDS[0]
         self.text = ""
-
-    @property
-    def qapp(self) -> QualcodeApp:
-        return cast("QualcodeApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -25,6 +25,7 @@ from ...errors import QualcodeError
 from ...project import CodingInfo, MemoInfo
 from ..colors import code_colors
 from ..undo import Step, step_through
+from ..uses_app import UsesApp
 from ..widgets.layout import safe_text
 from ..widgets.panel import CodingPanel, pinned_label
 from ..widgets.transcript import TranscriptView
@@ -32,7 +33,7 @@ from .memo import MemoActions
 from .picker import CodePicker, CodingChoice, pinned_codes, recent_codes, remember_code, toggle_pin
 
 if TYPE_CHECKING:
-    from ..app import ProjectChanged, QualcodeApp
+    from ..app import ProjectChanged
 
 Result = CodingInfo | MemoInfo | Iterable[CodingInfo] | None
 T = TypeVar("T")
@@ -50,7 +51,7 @@ def synced(app: App[Any], call: Callable[[], Result]) -> Callable[[], Result]:
     return run
 
 
-class CodingScreen(Screen[None], MemoActions):
+class CodingScreen(UsesApp, Screen[None], MemoActions):
     """Code one document: select text, apply codes, remove or change them, write memos."""
 
     BINDINGS = [
@@ -127,10 +128,6 @@ class CodingScreen(Screen[None], MemoActions):
         self.loading_codings = False
         self._pinned_shown: list[str] | None = None
         self._status_shown: str | None = None
-
-    @property
-    def qapp(self) -> QualcodeApp:
-        return cast("QualcodeApp", self.app)
 
     @property
     def coder(self) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, ProgressBar
 
 from ...crashlog import crash_message
 from ...errors import QualcodeError
+from ..uses_app import UsesApp
 
 if TYPE_CHECKING:
     from ...project import Project
@@ -53,7 +54,7 @@ def export_name(app: QualcodeApp, name: str) -> str:
     return str(folder / f"{stem}-{name}")
 
 
-class ExportList(ModalScreen[None]):
+class ExportList(UsesApp, ModalScreen[None]):
     """A file name (its suffix is the format) and an optional names file for pseudonymised
     output; ``write(source, path)`` runs in a worker, ``source`` being the project or, when a
     names file is given, a pseudonymised copy of it in memory (:meth:`Project.shareable_copy`,
@@ -67,10 +68,6 @@ class ExportList(ModalScreen[None]):
         self.default_name = name
         self.write = write
         self.running = False
-
-    @property
-    def qapp(self) -> QualcodeApp:
-        return cast("QualcodeApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-list-dialog", classes="dialog"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,9 +15,10 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Tree
 
 from ...project import DocumentInfo
 from ..colors import code_colors
+from ..uses_app import UsesApp
 
 if TYPE_CHECKING:
-    from ..app import QualcodeApp
+    pass
 
 
 SORTS = (
@@ -91,7 +92,7 @@ def sort_rows(rows: list[DocumentRow], key: str) -> list[DocumentRow]:
     return sorted(rows, key=orders.get(key, lambda r: r.doc.name))
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(UsesApp, Screen[None]):
     """Documents on the left, the codebook on the right; Enter opens a document."""
 
     BINDINGS = [
@@ -109,10 +110,6 @@ class HomeScreen(Screen[None]):
         Binding("slash", "filter_documents", "Filter", id="documents.filter"),
         Binding("o", "sort_documents", "Sort", id="documents.sort"),
     ]
-
-    @property
-    def qapp(self) -> QualcodeApp:
-        return cast("QualcodeApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -37,6 +37,7 @@ from ...project.documents import likely_aliases
 from ...project.records import ImportOutcome
 from ...vocabulary import DOCUMENT_KINDS, SPEAKER_ROLES
 from ..failures import ShowsWorkerFailures, failure_message
+from ..uses_app import UsesApp
 from .file_tree import TranscriptTree
 from .import_preview import (
     FilePreview,
@@ -56,7 +57,7 @@ AUTO = "auto"
 STATUS_WIDTH = 24
 
 
-class ImportScreen(ShowsWorkerFailures, Screen[None]):
+class ImportScreen(UsesApp, ShowsWorkerFailures, Screen[None]):
     """Files on the left; their preview, speaker roles, options and results on the right."""
 
     BINDINGS = [
@@ -149,10 +150,6 @@ class ImportScreen(ShowsWorkerFailures, Screen[None]):
         results.add_column("Result", width=STATUS_WIDTH)
         results.add_columns("Document", "Words", "Turns", "Speakers")
         self.query_one("#import-files", TranscriptTree).focus()
-
-    @property
-    def qapp(self) -> QualcodeApp:
-        return cast("QualcodeApp", self.app)
 
     @work(thread=True, group="known-roles", exit_on_error=False)
     def _known_roles(self) -> None:

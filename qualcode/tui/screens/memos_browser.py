@@ -11,7 +11,7 @@ again from the project afterwards.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,13 +23,14 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from ...errors import QualcodeError
 from ...project import MemoEntry
 from ..undo import Step, step_through
+from ..uses_app import UsesApp
 from ..widgets.layout import safe_text
 from .choose import Choice, ChooseDialog
 from .memo import MemoDialog
 from .retrieve import first_words
 
 if TYPE_CHECKING:
-    from ..app import QualcodeApp
+    pass
 
 KINDS = (None, "project", "document", "code", "coding", "case")
 
@@ -42,7 +43,7 @@ def short_about(entry: MemoEntry) -> str:
     return entry.about
 
 
-class MemoBrowser(Screen[None]):
+class MemoBrowser(UsesApp, Screen[None]):
     """Every memo, newest edits visible at a glance; act on the highlighted one."""
 
     BINDINGS = [
@@ -62,10 +63,6 @@ class MemoBrowser(Screen[None]):
         self.kind: str | None = None
         self.author: str | None = None
         self.entries: list[MemoEntry] = []
-
-    @property
-    def qapp(self) -> QualcodeApp:
-        return cast("QualcodeApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

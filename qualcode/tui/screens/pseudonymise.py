@@ -9,7 +9,7 @@ and applying run in workers.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -20,19 +20,19 @@ from textual.widgets import DataTable, Footer, Header, Input, Label
 
 from ...crashlog import crash_message
 from ...errors import QualcodeError
+from ..uses_app import UsesApp
 from ..widgets.layout import safe_text
 from .prompts import AskText, Confirm
 
 if TYPE_CHECKING:
     from ...privacy.pseudonymise import Entity, Plan
     from ...project import PseudonymiseResult
-    from ..app import QualcodeApp
 
 CONTEXT = 40
 """Characters either side of an occurrence in the preview."""
 
 
-class PseudonymiseScreen(Screen[None]):
+class PseudonymiseScreen(UsesApp, Screen[None]):
     """Review what would be replaced: space switches an entry on or off, ``e`` edits its label,
     ``a`` applies the plan (after a question); nothing changes before."""
 
@@ -48,10 +48,6 @@ class PseudonymiseScreen(Screen[None]):
         super().__init__()
         self.plan: Plan | None = None
         self.rows: list[Entity] = []
-
-    @property
-    def qapp(self) -> QualcodeApp:
-        return cast("QualcodeApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -10,7 +10,7 @@ shows it; the queue opens at the first undecided disagreement, so work resumes w
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -25,11 +25,12 @@ from ...errors import QualcodeError
 from ...project import CodeInfo, DecisionInfo, TurnInfo
 from ..colors import PALETTE
 from ..failures import ShowsWorkerFailures
+from ..uses_app import UsesApp
 from ..widgets.excerpt import ExcerptScroll, context_text, move_edge
 from ..widgets.layout import safe_text
 
 if TYPE_CHECKING:
-    from ..app import QualcodeApp
+    pass
 
 
 def describe(decision: DecisionInfo | None) -> str:
@@ -51,7 +52,7 @@ def _uses(item: rec.Item, codes: set[str]) -> bool:
     return any(path in codes for v in item.versions for path, _s, _e in v.excerpts)
 
 
-class ReconcileScreen(ShowsWorkerFailures, Screen[None]):
+class ReconcileScreen(UsesApp, ShowsWorkerFailures, Screen[None]):
     """One code's disagreements, one at a time."""
 
     BINDINGS = [
@@ -109,10 +110,6 @@ class ReconcileScreen(ShowsWorkerFailures, Screen[None]):
         self.turns: dict[str, list[TurnInfo]] = {}
         self.info: CodeInfo | None = None
         self.editing: tuple[int, int] | None = None
-
-    @property
-    def qapp(self) -> QualcodeApp:
-        return cast("QualcodeApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -8,7 +8,7 @@ frequencies``); the counting rules are in docs/reports.md.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -23,10 +23,10 @@ from ...errors import QualcodeError
 from ...vocabulary import CONSENSUS_CODER
 from ..colors import PALETTE
 from ..failures import ShowsWorkerFailures
+from ..uses_app import UsesApp
 
 if TYPE_CHECKING:
     from ...reports import FrequencyReport
-    from ..app import QualcodeApp
 
 CHART_WIDTH = 110
 """Below this many columns the chart is hidden unless asked for (b)."""
@@ -98,7 +98,7 @@ def coders_notice(report: FrequencyReport, asked: str | None) -> Text:
     return text
 
 
-class ReportsScreen(ShowsWorkerFailures, Screen[None]):
+class ReportsScreen(UsesApp, ShowsWorkerFailures, Screen[None]):
     """Frequencies per code (themes in bold), by a chosen grouping, with a bar chart."""
 
     failure_doing = "Counting"
@@ -124,10 +124,6 @@ class ReportsScreen(ShowsWorkerFailures, Screen[None]):
         self.report: FrequencyReport | None = None
         self.chart: bool | None = None
         """Show the chart (None: when the terminal is wide enough)."""
-
-    @property
-    def qapp(self) -> QualcodeApp:
-        return cast("QualcodeApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -301,7 +297,7 @@ class ReportsScreen(ShowsWorkerFailures, Screen[None]):
         self.app.pop_screen()
 
 
-class ExportDialog(ModalScreen[None]):
+class ExportDialog(UsesApp, ModalScreen[None]):
     """Choose a report and a file (its suffix is the format); the export runs in a worker."""
 
     BINDINGS = [Binding("escape", "close", "Close", id="export.close")]
@@ -310,10 +306,6 @@ class ExportDialog(ModalScreen[None]):
         super().__init__()
         self.options = options
         self.running = False
-
-    @property
-    def qapp(self) -> QualcodeApp:
-        return cast("QualcodeApp", self.app)
 
     def compose(self) -> ComposeResult:
         from .export_list import export_name

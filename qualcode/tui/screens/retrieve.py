@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import work
@@ -29,6 +29,7 @@ from ...errors import QualcodeError
 from ...project import Query, Segment
 from ..colors import code_colors
 from ..undo import Step, step_through
+from ..uses_app import UsesApp
 from ..widgets.layout import safe_text
 from .choose import Choice, ChooseDialog
 from .export_list import ExportList, export_name
@@ -36,7 +37,6 @@ from .memo import MemoActions
 
 if TYPE_CHECKING:
     from ...project import Project
-    from ..app import QualcodeApp
 
 T = TypeVar("T")
 CONTEXT = 320
@@ -104,7 +104,7 @@ def segment_prompt(segment: Segment, color: str, theme: str = "") -> Text:
     return head + body
 
 
-class RetrieveScreen(Screen[None], MemoActions):
+class RetrieveScreen(UsesApp, Screen[None], MemoActions):
     """Every coded segment of a code or theme, filtered and combined; act on one with a key."""
 
     BINDINGS = [
@@ -133,10 +133,6 @@ class RetrieveScreen(Screen[None], MemoActions):
         self.loading = False
         self._keep: str | None = None
         """The uuid (or index, as text) to highlight again after a reload."""
-
-    @property
-    def qapp(self) -> QualcodeApp:
-        return cast("QualcodeApp", self.app)
 
     @property
     def project(self) -> Project:

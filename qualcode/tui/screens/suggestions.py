@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -23,12 +23,12 @@ from textual.worker import Worker, get_current_worker
 from ...errors import QualcodeError
 from ...project import TurnInfo
 from ..failures import ShowsWorkerFailures
+from ..uses_app import UsesApp
 from ..widgets.excerpt import ExcerptScroll, context_text, move_edge
 from ..widgets.layout import safe_text
 
 if TYPE_CHECKING:
     from ...suggest import SuggestionInfo
-    from ..app import QualcodeApp
 
 
 MIN_SCORE = 0.5
@@ -54,7 +54,7 @@ class Entry:
     """The uuid of the coding an accept made (for undo)."""
 
 
-class SuggestionsScreen(ShowsWorkerFailures, Screen[None]):
+class SuggestionsScreen(UsesApp, ShowsWorkerFailures, Screen[None]):
     """Suggestions for one document (from the coding screen) or all, per document or per code."""
 
     BINDINGS = [
@@ -94,10 +94,6 @@ class SuggestionsScreen(ShowsWorkerFailures, Screen[None]):
         self.history: list[int] = []
         self.unlikely = False
         """No suggestion reached MIN_SCORE: the entries are the best few below it."""
-
-    @property
-    def qapp(self) -> QualcodeApp:
-        return cast("QualcodeApp", self.app)
 
     @property
     def coder(self) -> str:
