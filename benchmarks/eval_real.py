@@ -41,7 +41,7 @@ import re
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -337,6 +337,7 @@ def show(report: dict, label: str, per_code: bool = False) -> None:  # type: ign
     ]
     rows += [("queue: names", report["queue_names"], "q")]
     rows += [(f"queue: {e}", report["queue"][e], "q") for e in report["queue"]]
+    rows += [("queue at 0.5 alone", report["queue_fixed"], "0.5")]
     for name, entry, threshold in rows:
         micro = entry["micro"]
         print(
@@ -349,6 +350,12 @@ def show(report: dict, label: str, per_code: bool = False) -> None:  # type: ign
             f"{t}: P {f(m['precision'])} R {f(m['recall'])} F1 {f(m['f1'])}"
             for t, m in report["queue_at"].items()
         )
+    )
+    chosen = Counter((s["threshold"], s["names"]) for s in report["settings_nested"]).most_common()
+    print(
+        "  queue setting chosen on the other folds (threshold, name lane) x folds: "
+        + ", ".join(f"{k} x{n}" for k, n in chosen)
+        + f"; on all folds (what suggest uses): {report['setting']}"
     )
     ungated = report["queue_uncapped"]
     print(

@@ -17,7 +17,7 @@ from __future__ import annotations
 from .decisions import accept, reject, reopen
 from .evaluate import evaluate
 from .records import ENGINES, SuggestionInfo, SuggestionsCancelled
-from .run import prepare, suggest
+from .run import prepare, queue_setting, suggest
 
 __all__ = [
     "ENGINES",
@@ -26,6 +26,7 @@ __all__ = [
     "accept",
     "evaluate",
     "prepare",
+    "queue_setting",
     "reject",
     "reopen",
     "suggest",

@@ -65,6 +65,11 @@ class NameBaseline:
         self.words = [(code.index, name_words(code.name)) for code in codes]
         self.words = [(index, words) for index, words in self.words if words]
 
+    def explain(self, code: int) -> str:
+        """The reason a name hit gives, in the researcher's words."""
+        words = dict(self.words).get(code, frozenset())
+        return "holds the code's name: " + ", ".join(f'"{w}"' for w in sorted(words))
+
     def score(self, view: DocumentView, text: str) -> EngineScores:
         """1 where a sentence holds every content word of a code's name, else 0."""
         spans = view.analysis.spans

@@ -40,13 +40,18 @@ from .keys import evaluation_key
 from .progress import Steps
 from .queue import (
     QUEUE_THRESHOLD,
+    SETTINGS,
+    TRIED,
     Calibration,
     Gate,
     NameRecord,
     Rates,
+    Setting,
     Tally,
     TermRecord,
+    choose,
     habits_of,
+    name_lane,
     select,
     sentence_flags,
 )
@@ -59,8 +64,6 @@ if TYPE_CHECKING:
 REPORTED = ("names", "keywords", "terms", "similar", "learned", "combined")
 QUEUED = ("names", "terms", "similar", "learned", "combined")
 CALIBRATION_FOLDS = 5
-TRIED = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
-"""Queue thresholds the evaluation also reports (combined), for choosing one."""
 """Folds of the evaluation :func:`~.run.suggest` runs by itself to calibrate the queue."""
 
 
@@ -226,21 +229,47 @@ def evaluate(
         probabilities.append(found)
     # ... and capped by each code's record in the queue on the other folds.
     queued = {name: np.zeros((len(used), 3), dtype=np.int64) for name in QUEUED}
-    tuning = {t: np.zeros((len(used), 3), dtype=np.int64) for t in TRIED}
     ungated = np.zeros((len(used), 3), dtype=np.int64)
+    by_setting = {k: [np.zeros((len(used), 3), dtype=np.int64) for _g in groups] for k in SETTINGS}
+    baseline_folds = [np.zeros((len(used), 3), dtype=np.int64) for _g in groups]
     gate_totals = {e: sum(gates[e][1:], gates[e][0]) for e in QUEUED}
-    for (fold, _matrices, gold, allowed), found in zip(held, probabilities, strict=True):
+    for (fold, matrices, gold, allowed), found in zip(held, probabilities, strict=True):
         limits = fold_rates[fold].limits(len(gold))
         for engine in QUEUED:
             probability = (gate_totals[engine] - gates[engine][fold]).apply(found[engine])
             chosen = select(probability, allowed, threshold=QUEUE_THRESHOLD, limits=limits)
             _count(queued[engine], chosen[:, used], gold[:, used])
             if engine == "combined":
-                for tried in TRIED:
-                    chosen = select(probability, allowed, threshold=tried, limits=limits)
-                    _count(tuning[tried], chosen[:, used], gold[:, used])
+                lane = name_lane(matrices["names"], allowed)
+                for setting in SETTINGS:
+                    chosen = select(
+                        probability, allowed, threshold=setting.threshold, limits=limits
+                    )
+                    if setting.names:
+                        chosen |= lane
+                    _count(by_setting[setting][fold], chosen[:, used], gold[:, used])
+                _count(
+                    baseline_folds[fold],
+                    matrices["names"][:, used] >= THRESHOLDS["names"],
+                    gold[:, used],
+                )
                 chosen = select(found[engine], allowed, threshold=QUEUE_THRESHOLD)
                 _count(ungated, chosen[:, used], gold[:, used])
+    # The queue's setting for a held-out document is chosen on the other folds (nested), so
+    # what is reported was not chosen on the document it is reported for.
+    chosen_settings: list[Setting] = []
+    nested = np.zeros((len(used), 3), dtype=np.int64)
+    for fold in range(len(groups)):
+        others = [f for f in range(len(groups)) if f != fold]
+        setting = choose(
+            {k: sum(v[f] for f in others).sum(axis=0) for k, v in by_setting.items()},
+            sum(baseline_folds[f] for f in others).sum(axis=0),
+        )
+        chosen_settings.append(setting)
+        nested += by_setting[setting][fold]
+    overall = choose(
+        {k: sum(v).sum(axis=0) for k, v in by_setting.items()}, sum(baseline_folds).sum(axis=0)
+    )
     report: dict[str, Any] = {
         "coder": coder,
         "unit": "sentence",
@@ -252,16 +281,30 @@ def evaluate(
         "codes_learned": {"min": min(learned_codes), "max": max(learned_codes)},
         "thresholds": {e: THRESHOLDS.get(e, 0.5) for e in REPORTED},
         "engines": {e: _summary(counts[e], paths, words) for e in REPORTED},
-        "queue": {e: _summary(queued[e], paths, words) for e in QUEUED if e != "names"},
+        "queue": {
+            **{
+                e: _summary(queued[e], paths, words)
+                for e in QUEUED
+                if e not in ("names", "combined")
+            },
+            "combined": _summary(nested, paths, words),
+        },
         "queue_names": _summary(queued["names"], paths, words),
         "queue_threshold": QUEUE_THRESHOLD,
-        "queue_at": {str(t): _summary(tuning[t], paths, words)["micro"] for t in TRIED},
+        "queue_at": {
+            str(t): _summary(sum(by_setting[Setting(t, False)]), paths, words)["micro"]
+            for t in TRIED
+        },
         "queue_uncapped": _summary(ungated, paths, words)["micro"],
+        "queue_fixed": _summary(queued["combined"], paths, words),
+        "setting": overall.to_json(),
+        "settings_nested": [s.to_json() for s in chosen_settings],
         "seconds": round(time.perf_counter() - started, 2),
     }
     if save:
         calibration = totals["combined"].fit(uuids)
         calibration.gate = gate_totals["combined"].to_json(uuids)
+        calibration.setting = overall
         uuid_of = {corpus.codes[i].path: corpus.codes[i].uuid for i in used}
         _save(project, corpus.coder, report, uuid_of, calibration, len(corpus.codings))
     return report

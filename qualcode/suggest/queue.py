@@ -131,6 +131,8 @@ class Calibration:
     fitted: bool = False
     gate: dict[str, list[int]] = field(default_factory=dict)
     """Per code uuid: [shown, right] of its held-out suggestions in the queue (:class:`Gate`)."""
+    setting: Setting | None = None
+    """The queue's setting the evaluation chose (:class:`Setting`; None: the default)."""
 
     def probability(self, combined: np.ndarray, factors: np.ndarray) -> np.ndarray:
         """``sentences x codes`` probabilities; ``factors`` per code column."""
@@ -157,6 +159,7 @@ class Calibration:
             "curve": [round(float(v), 4) for v in self.curve],
             "record": {k: [round(a, 3), round(b, 3)] for k, (a, b) in self.record.items()},
             "gate": self.gate,
+            "setting": (self.setting or Setting()).to_json(),
         }
 
     @classmethod
@@ -170,6 +173,7 @@ class Calibration:
             record,
             True,
             gate if isinstance(gate, dict) else {},
+            Setting.from_json(data.get("setting")),
         )
 
 
@@ -495,3 +499,98 @@ def limit_codes(
         order = rows[np.argsort(-probability[rows, code], kind="stable")]
         chosen[order[int(limits[code]) :], code] = False
     return chosen
+
+
+MIN_NAME_HITS = 20
+"""Name-search suggestions on held-out documents needed before its precision is a measure the
+queue's setting may be chosen against (a precision from eight hits is noise)."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """How the review queue chooses, measured per project and coder by the evaluation: the
+    lowest probability it shows, and whether every sentence holding a code's name enters too
+    (the *name lane*: the text search NVivo and QualCoder offer, where it has been the better
+    search on the coder's own codings). The default is the precision-first queue alone."""
+
+    threshold: float = QUEUE_THRESHOLD
+    names: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"threshold": self.threshold, "names": self.names}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Setting:
+        if not isinstance(data, dict):
+            return cls()
+        threshold, names = data.get("threshold"), data.get("names")
+        if not isinstance(threshold, int | float) or not isinstance(names, bool):
+            return cls()
+        return cls(float(threshold), names)
+
+    def shows(self, score: float, engines: Sequence[str]) -> bool:
+        """Whether a cached suggestion (its probability and engines) is in this queue."""
+        return score >= self.threshold or (self.names and NAME_ENGINE in engines)
+
+    def describe(self) -> str:
+        """In a researcher's words, for the TUI's title and the CLI."""
+        if self.threshold > 1.0:
+            return "sentences holding a code's name"
+        likely = f"likely right ≥ {self.threshold:.0%}"
+        return f"{likely}, and sentences holding a code's name" if self.names else likely
+
+
+NAME_ENGINE = "names"
+"""The engine name a name-lane suggestion carries in ``SuggestionInfo.engines``."""
+NAMES_ONLY = 1.01
+"""A threshold no probability reaches: with the name lane, the queue is the name search."""
+TRIED = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+"""The thresholds an evaluation compares."""
+SETTINGS: tuple[Setting, ...] = (
+    Setting(),
+    *(
+        Setting(t, names)
+        for t in (*TRIED, NAMES_ONLY)
+        for names in (False, True)
+        if (t, names) != (QUEUE_THRESHOLD, False) and (t, names) != (NAMES_ONLY, False)
+    ),
+)
+"""The settings an evaluation compares, the default first (it wins ties)."""
+
+
+def _f1(counts: np.ndarray) -> float:
+    tp, fp, fn = (int(v) for v in counts)
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+
+
+def choose(counts: dict[Setting, np.ndarray], baseline: np.ndarray) -> Setting:
+    """The setting with the best held-out F1 whose precision is at least the name search's
+    (``counts`` and ``baseline``: pooled tp, fp, fn). The default unless the name search made
+    :data:`MIN_NAME_HITS` suggestions or more: without a measured rival the precision-first
+    queue stands."""
+    tp, fp, _fn = (int(v) for v in baseline)
+    if tp + fp < MIN_NAME_HITS:
+        return Setting()
+    floor = tp / (tp + fp)
+    best, best_f1 = Setting(), -1.0
+    for setting in SETTINGS:
+        found = counts.get(setting)
+        if found is None:
+            continue
+        shown = int(found[0] + found[1])
+        if shown == 0 or found[0] / shown < floor:
+            continue
+        if _f1(found) > best_f1 + 1e-12:
+            best, best_f1 = setting, _f1(found)
+    return best
+
+
+def name_lane(
+    named: np.ndarray, allowed: np.ndarray, blocked: np.ndarray | None = None
+) -> np.ndarray:
+    """``sentences x codes``: the name hits the lane offers (allowed sentences, nothing the
+    coder already coded or rejected there)."""
+    out = (named >= 0.5) & allowed[:, None]
+    if blocked is not None:
+        out &= ~blocked
+    return out

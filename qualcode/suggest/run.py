@@ -32,13 +32,15 @@ from .engines import build_engines, contributions
 from .keys import cache_key, evaluation_key
 from .progress import Steps
 from .queue import (
-    QUEUE_THRESHOLD,
+    NAME_ENGINE,
     Calibration,
     Gate,
     NameRecord,
     Rates,
+    Setting,
     TermRecord,
     habits_of,
+    name_lane,
     select,
     sentence_flags,
 )
@@ -49,7 +51,7 @@ if TYPE_CHECKING:
 
 MIN_DECISIONS = 5
 """Decided suggestions of a code needed before its precision comes from them."""
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 """Raised whenever what a run computes changes, so old caches are not read."""
 CACHE_FLOOR = 0.1
 """A run keeps every suggestion at least this likely (the cap per sentence does not depend on
@@ -134,11 +136,11 @@ def suggest(
 ) -> list[SuggestionInfo]:
     """Suggested excerpts, most likely right first, learning from ``coder``'s codings (all
     coders' when None). ``document`` and ``code`` narrow what is suggested, not what is learned
-    from; ``min_score`` is the lowest calibrated probability shown (default 0.5).
+    from; ``min_score`` is the lowest calibrated probability shown. Without it, the queue's
+    setting the evaluation chose for this coder (:func:`queue_setting`; before any, 0.5).
     Raises :class:`~qualcode.suggest.SuggestionsCancelled` when ``cancelled()`` is true."""
-    threshold = QUEUE_THRESHOLD if min_score is None else min_score
-    if not 0.0 <= threshold <= 1.0:
-        raise QualcodeError(f"the minimum score must be between 0 and 1, not {threshold}")
+    if min_score is not None and not 0.0 <= min_score <= 1.0:
+        raise QualcodeError(f"the minimum score must be between 0 and 1, not {min_score}")
     Steps(1, None, cancelled).check()
     corpus = load_corpus(project, coder)
     coder = corpus.coder  # while coding is blind, the actor's own (no one else's calibration)
@@ -153,7 +155,8 @@ def suggest(
             raise QualcodeError(f"code '{info.path}' is {state}, so nothing is suggested for it")
     targets = [document] if document is not None else sorted(corpus.documents)
     evaluation = _calibrated(project, corpus, coder, seed, progress, cancelled)
-    floor = min(threshold, CACHE_FLOOR)
+    setting = _setting(evaluation) if min_score is None else Setting(min_score, False)
+    floor = min(setting.threshold, CACHE_FLOOR)
     key = fingerprint(corpus, evaluation, floor, seed)
     cache = _read_cache(project, coder, key)
     missing = [name for name in targets if name not in cache]
@@ -166,12 +169,22 @@ def suggest(
         SuggestionInfo.from_json(item)
         for name in targets
         for item in cache[name]
-        if item["score"] >= threshold
+        if setting.shows(item["score"], item["engines"])
     ]
     if wanted_code is not None:
         out = [s for s in out if s.code_uuid == corpus.codes[wanted_code].uuid]
     out.sort(key=lambda s: (-s.score, s.document, s.start, s.code))
     return out[:limit] if limit is not None else out
+
+
+def _setting(evaluation: dict[str, Any]) -> Setting:
+    return Calibration.from_json(evaluation.get("calibration")).setting or Setting()
+
+
+def queue_setting(project: Project, coder: str | None = None) -> Setting:
+    """How the review queue chooses for this coder: the setting the last evaluation chose on
+    their held-out codings (:class:`~.queue.Setting`), the default before any."""
+    return _setting(stored_evaluation(project, load_corpus(project, coder).coder))
 
 
 def _calibrated(
@@ -304,23 +317,26 @@ def _compute(
         probability = record.raise_(probability, scores["terms"].matrix)
         named = names.score(view, corpus.documents[name].text).matrix
         probability = gate.apply(name_record.raise_(probability, named))
+        allowed = habits.allowed(*sentence_flags(corpus, name))
         chosen = select(
-            probability,
-            habits.allowed(*sentence_flags(corpus, name)),
-            blocked,
-            threshold=threshold,
-            limits=rates.limits(len(analysis)),
+            probability, allowed, blocked, threshold=threshold, limits=rates.limits(len(analysis))
         )
+        lane = name_lane(named, allowed, blocked)
+        chosen |= lane
         text = corpus.documents[name].text
         found_here: list[dict[str, Any]] = []
         rows, cols = np.nonzero(chosen)
         for sentence, index in zip(rows.tolist(), cols.tolist(), strict=True):
             entry = corpus.codes[index]
             found = contributions(scores, sentence, index, float(helper[index]))
+            reasons = [scores[e].explain(sentence, index) for e, _score in found]
+            if lane[sentence, index]:
+                found.append((NAME_ENGINE, 1.0))
+                if not any("(code name" in r for r in reasons):
+                    reasons.insert(0, names.explain(index))
             if not found:
                 continue
             start, end = analysis.spans[sentence]
-            reasons = [scores[e].explain(sentence, index) for e, _score in found]
             if "similar" not in {e for e, _s in found}:
                 reasons.append(scores["similar"].explain(sentence, index))
             explanation = "; ".join(r for r in reasons if r) or (

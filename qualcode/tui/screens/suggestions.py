@@ -31,10 +31,6 @@ if TYPE_CHECKING:
     from ...suggest import SuggestionInfo
 
 
-MIN_SCORE = 0.5
-"""The queue shows suggestions at least this likely to be right (the calibrated probability of
-:mod:`qualcode.suggest.queue`; ``qualcode suggest --min-score`` goes lower)."""
-
 FALLBACK = 10
 FALLBACK_SCORE = 0.1
 """When no suggestion is likely right, the screen offers the :data:`FALLBACK` best of those at
@@ -93,7 +89,9 @@ class SuggestionsScreen(UsesApp, ShowsWorkerFailures, Screen[None]):
         self.running = False
         self.history: list[int] = []
         self.unlikely = False
-        """No suggestion reached MIN_SCORE: the entries are the best few below it."""
+        """Nothing was in the queue: the entries are the best few below its threshold."""
+        self.setting = "likely right ≥ 50%"
+        """How the queue chose, in words (measured on the coder's held-out codings)."""
 
     @property
     def coder(self) -> str:
@@ -120,7 +118,7 @@ class SuggestionsScreen(UsesApp, ShowsWorkerFailures, Screen[None]):
     # -- computing -------------------------------------------------------------------------
     @work(thread=True, group="suggest", exclusive=True, exit_on_error=False)
     def _suggest(self, document: str | None, coder: str) -> None:
-        from ...suggest import SuggestionsCancelled, suggest
+        from ...suggest import SuggestionsCancelled, queue_setting, suggest
 
         worker = get_current_worker()
         project = self.qapp.project
@@ -135,8 +133,8 @@ class SuggestionsScreen(UsesApp, ShowsWorkerFailures, Screen[None]):
                 coder=coder or None,
                 progress=progress,
                 cancelled=lambda: worker.is_cancelled,
-                min_score=MIN_SCORE,
             )
+            self.setting = queue_setting(project, coder or None).describe()
             self.unlikely = not found
             if not found:  # nothing likely: offer the best few, labelled as unlikely
                 found = suggest(
@@ -227,9 +225,9 @@ class SuggestionsScreen(UsesApp, ShowsWorkerFailures, Screen[None]):
             f"Suggestions for {self.coder} · {self.index + 1} of {len(self.entries)} · "
             f"{done['accepted']} accepted, {done['rejected']} rejected · {self.order} · "
             + (
-                f"none likely right: the {len(self.entries)} best, each under {MIN_SCORE:.0%}"
+                f"none in the queue ({self.setting}): the {len(self.entries)} best"
                 if self.unlikely
-                else f"likely right ≥ {MIN_SCORE:.0%}"
+                else self.setting
             )
         )
         s = entry.suggestion
