@@ -17,8 +17,12 @@ calibrated per code, capped per sentence, content-free and interviewer sentences
 unless the coder codes them, name hits raised to the code's record, each code capped at its
 precision in the queue and limited by how often the coder uses it. The calibration and the
 cap a held-out document is judged with come from the *other* folds' held-out suggestions (its
-own are subtracted), so no document grades itself. ``queue_names`` is the name record alone
-through the queue; ``queue_uncapped`` the combined queue without the cap and the limit.
+own are subtracted), so no document grades itself. The combined queue's setting (a threshold,
+with or without the name lane: :class:`~.queue.Setting`) is chosen the same way: each fold is
+judged with the setting :func:`~.queue.choose` picks on the other folds (``settings_nested``),
+and ``setting``, chosen on every fold, is what is stored for :func:`~.run.suggest`.
+``queue_fixed`` is the combined queue at 0.5 alone; ``queue_names`` the name record alone
+through the queue; ``queue_uncapped`` the combined queue at 0.5 without the cap and the limit.
 Every entry also gives the suggestions per 1,000 words of the held-out documents.
 """
 

@@ -10,7 +10,8 @@ how likely a suggestion is to be *right* on this project. Four rules:
    suggestions count as held-out suggestions of their code. Without an evaluation the curve is
    the identity and every factor 1.
 2. **A threshold on that probability**, :data:`QUEUE_THRESHOLD` (0.5: more likely right than
-   wrong).
+   wrong), unless the project's evaluation chose another :class:`Setting` (a lower threshold,
+   the name lane, or both) that was better on the coder's held-out codings.
 3. **A cap per sentence**: its best code, and others only when their probability is within
    :data:`CLOSE` of the best (at most :data:`MAX_PER_SENTENCE`).
 4. **No content-free sentences** ("N/A", "yes", "Unsure", ``"1.``) **and no interviewer
