@@ -170,6 +170,15 @@ def test_the_setting_is_chosen_against_the_name_search() -> None:
     assert choose({default: _counts(6, 4, 90), lane: _counts(6, 4, 90)}, baseline) == default
     # With no setting as precise as the name search, the default stands.
     assert choose({lower: _counts(30, 40, 66)}, baseline) == default
+    # A lower threshold must also stay more often right than wrong; the lane need not.
+    wider = {
+        default: _counts(6, 4, 90),
+        lower: _counts(48, 52, 48),
+        Setting(0.3, True): _counts(48, 52, 48),
+    }
+    assert choose(wider, baseline) == Setting(0.3, True)
+    del wider[Setting(0.3, True)]
+    assert choose(wider, baseline) == default
     shown = Setting(0.4, True)
     assert shown.shows(0.45, ("learned",)) and shown.shows(0.1, ("terms", "names"))
     assert not shown.shows(0.3, ("terms",)) and not Setting().shows(0.3, ("names",))

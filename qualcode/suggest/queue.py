@@ -566,9 +566,11 @@ def _f1(counts: np.ndarray) -> float:
 
 def choose(counts: dict[Setting, np.ndarray], baseline: np.ndarray) -> Setting:
     """The setting with the best held-out F1 whose precision is at least the name search's
-    (``counts`` and ``baseline``: pooled tp, fp, fn). The default unless the name search made
-    :data:`MIN_NAME_HITS` suggestions or more: without a measured rival the precision-first
-    queue stands."""
+    (``counts`` and ``baseline``: pooled tp, fp, fn), and, for a setting without the name lane,
+    at least :data:`QUEUE_THRESHOLD` too: a lower threshold may widen the queue only while it
+    stays more often right than wrong; the name lane is held to the name search it is. The
+    default unless the name search made :data:`MIN_NAME_HITS` suggestions or more: without a
+    measured rival the precision-first queue stands."""
     tp, fp, _fn = (int(v) for v in baseline)
     if tp + fp < MIN_NAME_HITS:
         return Setting()
@@ -579,7 +581,8 @@ def choose(counts: dict[Setting, np.ndarray], baseline: np.ndarray) -> Setting:
         if found is None:
             continue
         shown = int(found[0] + found[1])
-        if shown == 0 or found[0] / shown < floor:
+        need = floor if setting.names else max(floor, QUEUE_THRESHOLD)
+        if shown == 0 or found[0] / shown < need:
             continue
         if _f1(found) > best_f1 + 1e-12:
             best, best_f1 = setting, _f1(found)
