@@ -20,12 +20,14 @@ repository, the projects are built in a temporary folder and deleted):
 
 ``qdpx:<file>``
     Every REFI-QDA project in ``../shared/interop/qdpx`` with 50 or more codings after
-    ``import-qdpx`` (real codebooks from NVivo and qc sample projects). Each has all its codings
-    in one document, so the part of that document the coder coded (up to the line of the last
-    coding) is cut at line ends into :data:`PARTS` blocks with about as many codings each, and
-    each block is imported as a document of its own with its codings; the blocks are then held
-    out one at a time. The uncoded rest (NVivo: 86% of the text) is left out, since a coder who
-    stopped there did not say it holds nothing.
+    ``import-qdpx`` (real codebooks from NVivo and qc sample projects), evaluated as imported,
+    every coder's codings. Each has all its codings in one document, so the evaluation itself
+    holds out parts of it (:mod:`qualcode.suggest.parts`: the coded part cut into five blocks at
+    line or turn starts, with about as many codings each), as it does for a user's project. The
+    uncoded rest (NVivo: 86% of the text) is left out, since a coder who stopped there did not
+    say it holds nothing. (Rounds before this one cut the blocks here and imported each as a
+    text file, which the text importer split into turns line by line: a different document
+    from the one a user imports.)
 
 The evaluation is sentence-level (see ``qualcode/suggest/evaluate.py``); with ``--folds``
 the coded documents are dealt into that many folds instead of holding out one at a time.
@@ -52,7 +54,6 @@ from qualcode.codebook import Codebook, CodeSpec  # noqa: E402
 DATA = Path(__file__).resolve().parents[2] / "shared" / "coded_data"
 INTEROP = Path(__file__).resolve().parents[2] / "shared" / "interop" / "qdpx"
 CODER = "gold"
-PARTS = 5
 MIN_CODINGS = 50
 TUNED_ON = ("annomi", "games")
 """Where the queue's threshold (0.5) and the combination's weights were chosen; every other set
@@ -242,78 +243,16 @@ def _import_found(project: Project, codings: Path) -> None:
     project.import_codings(kept)
 
 
-def _blocks(text: str, codings: list) -> list[tuple[int, int]]:  # type: ignore[type-arg]
-    """:data:`PARTS` blocks of the coded part of ``text`` (up to the line of its last coding),
-    cut at line ends outside every coding, with about as many codings in each."""
-    ends = sorted((c.start, c.end) for c in codings)
-    last = max(e for _s, e in ends)
-    stop = text.find("\n", last)
-    stop = len(text) if stop < 0 else stop
-    starts = [s for s, _e in ends]
-    cuts = [0]
-    for k in range(1, PARTS):
-        at = starts[k * len(starts) // PARTS]
-        while True:
-            line = text.find("\n", at)
-            at = stop if line < 0 or line >= stop else line
-            inside = [e for s, e in ends if s < at < e]
-            if not inside or at >= stop:
-                break
-            at = max(inside)
-        if cuts[-1] < at < stop:
-            cuts.append(at)
-    cuts.append(stop)
-    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
-
-
 def build_qdpx(folder: Path, source: Path) -> tuple[Path, str] | None:
-    """A project of one REFI-QDA file, its coded documents cut into blocks of turns (see the
-    module docstring); None when it has fewer than :data:`MIN_CODINGS` codings."""
+    """A project of one REFI-QDA file as ``import-qdpx`` makes it (what a user has); None when
+    it has fewer than :data:`MIN_CODINGS` codings."""
     from qualcode.interop import import_qdpx_new
 
-    original = folder / f"{source.stem}-original.qualcode"
-    summary = import_qdpx_new(source, original, actor="bench")
-    del summary
     path = folder / f"{source.stem}.qualcode"
-    with Project.open(original) as imported:
-        codings = imported.codings()
-        if len(codings) < MIN_CODINGS:
-            return None
-        import_qdpx_new(source, path, actor="bench")
-        uuid_of = {c.path: c.uuid for c in imported.codes()}
-        by_document: dict[str, list] = defaultdict(list)  # type: ignore[type-arg]
-        for coding in codings:
-            by_document[coding.document].append(coding)
-        rows: list[list[object]] = []
-        files: list[Path] = []
-        spans: dict[str, tuple[int, int]] = {}
-        for name, chosen in sorted(by_document.items()):
-            text = imported.document_text(name)
-            for part, (start, end) in enumerate(_blocks(text, chosen), 1):
-                label = f"{name}-part{part}"
-                piece = folder / f"{label}.txt"
-                piece.write_text(text[start:end], encoding="utf-8")
-                files.append(piece)
-                spans[label] = (start, end)
-                for coding in chosen:
-                    a, b = max(start, coding.start), min(end, coding.end)
-                    if b > a and text[a:b].strip():
-                        rows.append([label, uuid_of[coding.code], CODER, a - start, b - start])
+    import_qdpx_new(source, path, actor="bench")
     with Project.open(path) as project:
-        outcomes = project.import_files(files)
-        failed = [o.error for o in outcomes if o.error]
-        if failed:
-            print(f"  {len(failed)} blocks did not import: {failed[0]}")
-        for label, (start, end) in spans.items():
-            stored = project.document_text(label)
-            if len(stored) != end - start:
-                print(f"  {label}: stored text differs from the block; offsets may be off")
-        table = folder / f"{source.stem}-codings.csv"
-        with table.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["document", "code", "coder", "start", "end"])
-            writer.writerows(rows)
-        project.import_codings(table)
+        if len(project.codings()) < MIN_CODINGS:
+            return None
     return path, f"qdpx:{source.stem}"
 
 
@@ -436,8 +375,8 @@ def main() -> None:
                     print(f"qdpx:{source.stem}: skipped (fewer than {MIN_CODINGS} codings)")
                     continue
                 path, label = built
-                with Project.open(path) as project:
-                    show(evaluate(project, CODER, save=False), label, args.per_code)
+                with Project.open(path) as project:  # every coder's codings
+                    show(evaluate(project, None, save=False), label, args.per_code)
 
 
 if __name__ == "__main__":

@@ -21,8 +21,13 @@ JSON_KEYS = ("document", "code", "start", "end", "text", "score", "engine", "exp
 def _print_evaluation(report: dict[str, Any]) -> None:
     engines, queue = report["engines"], report["queue"]
     who = report["coder"] or "all coders"
+    held = (
+        f"{report['documents']} parts of '{report['parts_of']}' (the only coded document)"
+        if report.get("parts_of")
+        else f"{report['documents']} documents"
+    )
     click.echo(
-        f"held-out evaluation of {who}'s codings: {report['documents']} documents, "
+        f"held-out evaluation of {who}'s codings: {held}, "
         f"{report['folds']} folds, {report['sentences']:,} sentences, {report['words']:,} "
         f"words, {len(report['codes'])} codes (unit: sentence; {report['seconds']:.1f} s)"
     )

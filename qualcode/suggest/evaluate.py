@@ -41,6 +41,7 @@ from .baseline import KeywordBaseline, NameBaseline
 from .corpus import load_corpus
 from .engines import THRESHOLDS, build_engines
 from .keys import evaluation_key
+from .parts import for_evaluation
 from .progress import Steps
 from .queue import (
     QUEUE_THRESHOLD,
@@ -128,16 +129,24 @@ def evaluate(
     """
     started = time.perf_counter()
     corpus = load_corpus(project, coder)
+    all_codings = len(corpus.codings)
     coded = corpus.coded_documents()
+    parts_of = None
     if documents is not None:
         unknown = sorted(set(documents) - set(corpus.documents))
         if unknown:
             raise QualcodeError(f"no document named '{unknown[0]}'", Hint("documents"))
         coded = [d for d in coded if d in set(documents)]
+    elif len(coded) == 1:  # one coded document: hold out parts of it
+        split = for_evaluation(corpus)
+        if split is not None:
+            parts_of, corpus = coded[0], split
+            coded = corpus.coded_documents()
     who = f"coder '{coder}'" if coder else "the coders"
     if len(coded) < 2:
         raise QualcodeError(
-            f"an evaluation needs codings by {who} in at least two documents (found {len(coded)})"
+            f"an evaluation needs codings by {who} in at least two documents, or in two parts "
+            f"of one (found {len(coded)} document{'' if len(coded) == 1 else 's'})"
         )
     groups = folds_of(coded, folds)
     used = sorted({c.code for c in corpus.codings if c.document in set(coded)})
@@ -278,6 +287,7 @@ def evaluate(
         "coder": coder,
         "unit": "sentence",
         "documents": len(coded),
+        "parts_of": parts_of,
         "folds": len(groups),
         "sentences": sentences,
         "words": words,
@@ -310,7 +320,7 @@ def evaluate(
         calibration.gate = gate_totals["combined"].to_json(uuids)
         calibration.setting = overall
         uuid_of = {corpus.codes[i].path: corpus.codes[i].uuid for i in used}
-        _save(project, corpus.coder, report, uuid_of, calibration, len(corpus.codings))
+        _save(project, corpus.coder, report, uuid_of, calibration, all_codings)
     return report
 
 

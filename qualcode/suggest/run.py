@@ -30,6 +30,7 @@ from .baseline import NameBaseline
 from .corpus import Corpus, load_corpus, mark_overlaps
 from .engines import build_engines, contributions
 from .keys import cache_key, evaluation_key
+from .parts import for_evaluation
 from .progress import Steps
 from .queue import (
     NAME_ENGINE,
@@ -203,7 +204,7 @@ def _calibrated(
     codings = len(corpus.codings)
     before = int(evaluation.get("codings", 0) or 0) if "calibration" in evaluation else 0
     stale = not before or codings >= before * (1 + REEVALUATE) + 1
-    if stale and len(corpus.coded_documents()) >= 2:
+    if stale and for_evaluation(corpus) is not None:
         evaluate(
             project,
             coder,
