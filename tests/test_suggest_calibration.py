@@ -6,6 +6,7 @@ search on the coder's held-out codings."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from qualcode import Project
 from qualcode.nlp.pipeline import analyse
 from qualcode.store.models import Setting as SettingRow
-from qualcode.suggest import evaluate, queue_setting, suggest
+from qualcode.suggest import accept, evaluate, queue_setting, reject, suggest
 from qualcode.suggest.base import DocumentView
 from qualcode.suggest.baseline import NameBaseline
 from qualcode.suggest.corpus import load_corpus
@@ -32,7 +33,7 @@ from qualcode.suggest.queue import (
 )
 from qualcode.suggest.run import evaluation_key
 
-from .test_nlp_suggest import _find, build
+from .test_nlp_suggest import FILLER, _find, build
 
 TEXT = (
     "We talked about equity for a long time.\n\n"
@@ -87,23 +88,18 @@ def _codes(names: list[str]):  # type: ignore[no-untyped-def]
     ]
 
 
-def test_a_code_whose_suggestions_were_wrong_is_capped() -> None:
+def test_a_code_whose_suggestions_the_coder_rejected_is_capped() -> None:
     gate = Gate(np.array([10, 4, 0]), np.array([0, 4, 0]))
     share = 4 / 14
     caps = gate.caps()
     assert caps[0] == pytest.approx((0 + 5 * share) / (10 + 5)) and caps[0] < 0.5
     assert caps[1] == pytest.approx((4 + 5 * share) / (4 + 5)) and caps[1] > 0.5
-    assert caps[2] == 1.0  # never shown: no evidence either way
-    assert Gate.empty(3).caps().tolist() == [1.0, 1.0, 1.0]  # before any evaluation
+    assert caps[2] == 1.0  # never decided: no evidence either way
+    assert Gate.empty(3).caps().tolist() == [1.0, 1.0, 1.0]  # before any decision
     probability = np.full((2, 3), 0.9, dtype=np.float32)
     probability[:, 2] = 0.0
     chosen = select(gate.apply(probability), np.ones(2, dtype=bool))
     assert not chosen[:, 0].any() and chosen[:, 1].all()
-    stored = gate.to_json(["a", "b", "c"])
-    assert stored == {"a": [10, 0], "b": [4, 4]}
-    back = Gate.from_json(stored, ["c", "a", "new"])
-    assert back.shown.tolist() == [0, 10, 0] and back.right.tolist() == [0, 0, 0]
-    assert Gate.from_json("damaged", ["a"]).shown.tolist() == [0]
 
 
 def test_a_code_is_offered_about_as_often_as_the_coder_uses_it() -> None:
@@ -126,20 +122,28 @@ def study(tmp_path):  # type: ignore[no-untyped-def]
         yield project
 
 
-def test_the_stored_cap_reaches_the_suggestions(study: Project) -> None:
-    """The evaluation stores each code's record in the queue with the calibration; a code
-    recorded as wrong there is no longer suggested at 0.5, only with a lower --min-score."""
+def test_rejections_take_a_code_out_of_the_queue(study: Project) -> None:
+    """The coder's decisions cap a code: after rejecting its suggestions elsewhere, a code the
+    queue offered is no longer suggested at 0.5, only with a lower --min-score; the held-out
+    evaluation alone caps nothing (it stores no record per code in the queue)."""
     evaluate(study, "ann")
+    stored = json.loads(study.setting(evaluation_key("ann")) or "{}")
+    assert "gate" not in stored["calibration"]
     [before] = _find(
         suggest(study, document="new", coder="ann"), "One day I will have", "Looking ahead"
     )
-    stored = json.loads(study.setting(evaluation_key("ann")) or "{}")
-    uuids = {c.path: c.uuid for c in load_corpus(study, "ann").codes}
-    uuid = uuids["Looking ahead"]
-    assert stored["calibration"]["gate"][uuid][0] >= 1
-    stored["calibration"]["gate"] = {uuid: [20, 0], uuids["Barriers/Sleep"]: [60, 60]}
-    with study._write() as session:
-        session.get(SettingRow, evaluation_key("ann")).value = json.dumps(stored)
+    assert before.score >= 0.5
+    [sleep] = _find(
+        suggest(study, coder="ann", min_score=0.05), "I couldn't sleep", "Barriers/Sleep"
+    )
+    accept(study, sleep, "ann")  # one accepted suggestion: the share over all codes is 1/5
+    text = study.document_text("d02")
+    for filler in FILLER:  # rejected suggestions of the code, elsewhere
+        start = text.find(filler)
+        if start >= 0:
+            reject(
+                study, replace(before, document="d02", start=start, end=start + len(filler)), "ann"
+            )
     assert not _find(
         suggest(study, document="new", coder="ann"), "One day I will have", "Looking ahead"
     )
@@ -148,7 +152,11 @@ def test_the_stored_cap_reaches_the_suggestions(study: Project) -> None:
         "One day I will have",
         "Looking ahead",
     )
-    assert after.score == pytest.approx((0 + 5 * 0.75) / (20 + 5), abs=1e-4)
+    decided = load_corpus(study, "ann").decisions
+    index = next(c.index for c in load_corpus(study, "ann").codes if c.path == "Looking ahead")
+    rejected = decided[index][1]
+    share = 1 / (rejected + 1)
+    assert after.score == pytest.approx((0 + 5 * share) / (rejected + 5), abs=1e-4)
     assert after.score < 0.5 <= before.score
 
 

@@ -14,15 +14,15 @@ Codes evaluated: those with at least one coding by the coder. Reported, under ``
 ``learned`` and ``combined`` each at its raw threshold (:data:`THRESHOLDS`). Under ``queue``:
 what the review queue shows (:mod:`.queue`) from each engine's score and from the combination:
 calibrated per code, capped per sentence, content-free and interviewer sentences left out
-unless the coder codes them, name hits raised to the code's record, each code capped at its
-precision in the queue and limited by how often the coder uses it. The calibration and the
-cap a held-out document is judged with come from the *other* folds' held-out suggestions (its
-own are subtracted), so no document grades itself. The combined queue's setting (a threshold,
-with or without the name lane: :class:`~.queue.Setting`) is chosen the same way: each fold is
+unless the coder codes them, name hits raised to the code's record, each code limited by how
+often the coder uses it. The calibration a held-out document is judged with comes from the
+*other* folds' held-out suggestions (its own are subtracted), so no document grades itself.
+The combined queue's setting (a threshold, with or without the name lane:
+:class:`~.queue.Setting`) is chosen the same way: each fold is
 judged with the setting :func:`~.queue.choose` picks on the other folds (``settings_nested``),
 and ``setting``, chosen on every fold, is what is stored for :func:`~.run.suggest`.
 ``queue_fixed`` is the combined queue at 0.5 alone; ``queue_names`` the name record alone
-through the queue; ``queue_uncapped`` the combined queue at 0.5 without the cap and the limit.
+through the queue; ``queue_unlimited`` the combined queue at 0.5 without the limit per code.
 Every entry also gives the suggestions per 1,000 words of the held-out documents.
 """
 
@@ -48,7 +48,6 @@ from .queue import (
     SETTINGS,
     TRIED,
     Calibration,
-    Gate,
     NameRecord,
     Rates,
     Setting,
@@ -222,10 +221,8 @@ def evaluate(
     totals = {e: sum(tallies[e][1:], tallies[e][0]) for e in QUEUED}
     calibrations: dict[tuple[str, int], Calibration] = {}
     probabilities: list[dict[str, np.ndarray]] = []
-    gates = {e: [Gate.empty(len(uuids)) for _g in groups] for e in QUEUED}
-    for fold, matrices, gold, allowed in held:
+    for fold, matrices, _gold, _allowed in held:
         found: dict[str, np.ndarray] = {}
-        limits = fold_rates[fold].limits(len(gold))
         for engine in QUEUED:
             key = (engine, fold)
             if key not in calibrations:
@@ -237,19 +234,16 @@ def evaluate(
             if engine in ("names", "combined"):
                 probability = fold_name_records[fold].raise_(probability, matrices["names"])
             found[engine] = probability
-            chosen = select(probability, allowed, threshold=QUEUE_THRESHOLD, limits=limits)
-            gates[engine][fold] = gates[engine][fold] + Gate.of(chosen, gold)
         probabilities.append(found)
-    # ... and capped by each code's record in the queue on the other folds.
+    # ... limited per code by the training documents' rates, under each setting.
     queued = {name: np.zeros((len(used), 3), dtype=np.int64) for name in QUEUED}
-    ungated = np.zeros((len(used), 3), dtype=np.int64)
+    unlimited = np.zeros((len(used), 3), dtype=np.int64)
     by_setting = {k: [np.zeros((len(used), 3), dtype=np.int64) for _g in groups] for k in SETTINGS}
     baseline_folds = [np.zeros((len(used), 3), dtype=np.int64) for _g in groups]
-    gate_totals = {e: sum(gates[e][1:], gates[e][0]) for e in QUEUED}
     for (fold, matrices, gold, allowed), found in zip(held, probabilities, strict=True):
         limits = fold_rates[fold].limits(len(gold))
         for engine in QUEUED:
-            probability = (gate_totals[engine] - gates[engine][fold]).apply(found[engine])
+            probability = found[engine]
             chosen = select(probability, allowed, threshold=QUEUE_THRESHOLD, limits=limits)
             _count(queued[engine], chosen[:, used], gold[:, used])
             if engine == "combined":
@@ -266,8 +260,8 @@ def evaluate(
                     matrices["names"][:, used] >= THRESHOLDS["names"],
                     gold[:, used],
                 )
-                chosen = select(found[engine], allowed, threshold=QUEUE_THRESHOLD)
-                _count(ungated, chosen[:, used], gold[:, used])
+                chosen = select(probability, allowed, threshold=QUEUE_THRESHOLD)
+                _count(unlimited, chosen[:, used], gold[:, used])
     # The queue's setting for a held-out document is chosen on the other folds (nested), so
     # what is reported was not chosen on the document it is reported for.
     chosen_settings: list[Setting] = []
@@ -309,7 +303,7 @@ def evaluate(
             str(t): _summary(sum(by_setting[Setting(t, False)]), paths, words)["micro"]
             for t in TRIED
         },
-        "queue_uncapped": _summary(ungated, paths, words)["micro"],
+        "queue_unlimited": _summary(unlimited, paths, words)["micro"],
         "queue_fixed": _summary(queued["combined"], paths, words),
         "setting": overall.to_json(),
         "settings_nested": [s.to_json() for s in chosen_settings],
@@ -317,7 +311,6 @@ def evaluate(
     }
     if save:
         calibration = totals["combined"].fit(uuids)
-        calibration.gate = gate_totals["combined"].to_json(uuids)
         calibration.setting = overall
         uuid_of = {corpus.codes[i].path: corpus.codes[i].uuid for i in used}
         _save(project, corpus.coder, report, uuid_of, calibration, all_codings)

@@ -20,7 +20,7 @@ how likely a suggestion is to be *right* on this project. Four rules:
 
 Records of the coder's coded documents raise or hold back a code: :class:`TermRecord` (its
 words), :class:`NameRecord` (its name, the text search NVivo and QualCoder offer, as an engine
-of the queue), :class:`Gate` (its held-out precision in the queue caps its probability) and
+of the queue), :class:`Gate` (the coder's decisions on its suggestions cap its probability) and
 :class:`Rates` (how often the coder uses it limits how often it is offered in one document).
 """
 
@@ -130,8 +130,6 @@ class Calibration:
     record: dict[str, tuple[float, float]] = field(default_factory=dict)
     """Per code uuid: (right, expected) among its held-out suggestions."""
     fitted: bool = False
-    gate: dict[str, list[int]] = field(default_factory=dict)
-    """Per code uuid: [shown, right] of its held-out suggestions in the queue (:class:`Gate`)."""
     setting: Setting | None = None
     """The queue's setting the evaluation chose (:class:`Setting`; None: the default)."""
 
@@ -159,7 +157,6 @@ class Calibration:
         return {
             "curve": [round(float(v), 4) for v in self.curve],
             "record": {k: [round(a, 3), round(b, 3)] for k, (a, b) in self.record.items()},
-            "gate": self.gate,
             "setting": (self.setting or Setting()).to_json(),
         }
 
@@ -168,12 +165,10 @@ class Calibration:
         if not data or len(data.get("curve", [])) != len(BINS) - 1:
             return cls()
         record = {k: (float(v[0]), float(v[1])) for k, v in data.get("record", {}).items()}
-        gate = data.get("gate")
         return cls(
             np.array(data["curve"], dtype=np.float32),
             record,
             True,
-            gate if isinstance(gate, dict) else {},
             Setting.from_json(data.get("setting")),
         )
 
@@ -372,23 +367,24 @@ class NameRecord(TermRecord):
         )
 
 
-GATE_UNSEEN = False
-"""Whether a code the queue never showed is capped at the share right over all codes. Off: it
-made no difference on games as art, and it emptied the queue of the NVivo Windows project
-(whose queue is right about half the time; a reported set, see docs/suggestions.md)."""
 GATE_PRIOR = 5.0
-"""Pseudo-count pulling a code's record in the queue towards the queue's record over all codes
-(chosen on games as art: 2 gave queue F1 .264, 5 gave .277, no cap .279; AnnoMI, 40
-transcripts: .578 with it, .577 without)."""
+"""Pseudo-count pulling a code's record of decisions towards the record over all codes."""
 
 
 @dataclass
 class Gate:
-    """Per code: how many of its suggestions the queue showed on held-out documents (at
-    :data:`QUEUE_THRESHOLD`) and how many were right. A code's probability is capped at its
-    shown share right, shrunk towards the share over all codes by :data:`GATE_PRIOR` while it
-    has shown few: a code whose suggestions have not been right does not reach the queue, however
-    high its scores. A code the queue has never shown is not capped (:data:`GATE_UNSEEN`)."""
+    """Per code: how many of its suggestions the coder decided and how many they accepted. A
+    code's probability is capped at its accepted share, shrunk towards the share over all codes
+    by :data:`GATE_PRIOR` while it has few decisions: a code whose suggestions the coder keeps
+    rejecting leaves the queue, however high its scores. A code without decisions is not capped.
+
+    Until the last round of issue 19 the held-out evaluation's record of each code in the queue
+    capped it too. It made no difference on the sets the queue was tuned on (games as art F1
+    .279 without, .277 with; AnnoMI, 40 transcripts, .577 and .578) and it lowered F1 on every
+    REFI-QDA project (NVivo Windows .033 to .006, NVivo Mac .010 to 0, qc demo at 0.5 .149 to
+    .135): where a code's precision differs between documents, as a coder's focus drifts, the
+    record of the other documents caps it where it is right. So only the coder's own decisions
+    cap a code now."""
 
     shown: np.ndarray
     right: np.ndarray
@@ -397,51 +393,15 @@ class Gate:
     def empty(cls, codes: int) -> Gate:
         return cls(np.zeros(codes, dtype=np.int64), np.zeros(codes, dtype=np.int64))
 
-    @classmethod
-    def of(cls, chosen: np.ndarray, gold: np.ndarray) -> Gate:
-        """One held-out document: what the queue chose and what the coder coded."""
-        return cls(chosen.sum(axis=0), (chosen & gold).sum(axis=0))
-
-    def __add__(self, other: Gate) -> Gate:
-        return Gate(self.shown + other.shown, self.right + other.right)
-
-    def __sub__(self, other: Gate) -> Gate:
-        return Gate(self.shown - other.shown, self.right - other.right)
-
     def caps(self) -> np.ndarray:
-        """Per code: its cap (the share over all codes for a code the queue has not shown; 1
-        before the queue has shown anything)."""
+        """Per code: its cap (1 for a code without decisions)."""
         total = int(self.shown.sum())
         share = float(self.right.sum()) / total if total else 1.0
         capped = (self.right + GATE_PRIOR * share) / (self.shown + GATE_PRIOR)
-        if not GATE_UNSEEN:
-            capped = np.where(self.shown > 0, capped, 1.0)
-        return capped.astype(np.float32)
+        return np.where(self.shown > 0, capped, 1.0).astype(np.float32)
 
     def apply(self, probability: np.ndarray) -> np.ndarray:
         return np.minimum(probability, self.caps()[None, :]).astype(np.float32)
-
-    def to_json(self, uuids: Sequence[str]) -> dict[str, list[int]]:
-        return {
-            uuid: [int(self.shown[k]), int(self.right[k])]
-            for k, uuid in enumerate(uuids)
-            if self.shown[k]
-        }
-
-    @classmethod
-    def from_json(cls, data: Any, uuids: Sequence[str]) -> Gate:
-        """The stored gate (per code uuid); codes it does not name have shown nothing."""
-        gate = cls.empty(len(uuids))
-        if not isinstance(data, dict):
-            return gate
-        for k, uuid in enumerate(uuids):
-            value = data.get(uuid)
-            if isinstance(value, list) and len(value) == 2:
-                try:
-                    gate.shown[k], gate.right[k] = int(value[0]), int(value[1])
-                except (TypeError, ValueError):
-                    continue
-        return gate
 
 
 RATE_TIMES = 5.0

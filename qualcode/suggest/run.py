@@ -293,7 +293,7 @@ def _compute(
     habits = habits_of(corpus, corpus.codings)
     helper = engines.helper_weights
     by_document = corpus.codings_by_document()
-    gate = Gate.from_json(calibration.gate, uuids) + decided(corpus, len(uuids))
+    gate = decided(corpus, len(uuids))
     names = NameBaseline(corpus.codes)
     record = TermRecord.empty(len(uuids))
     name_record = NameRecord.empty(len(uuids))
