@@ -91,3 +91,18 @@ async def test_home_s_suggests_across_documents_and_escape_cancels(demo_path: Pa
         await settle(pilot)
         assert not isinstance(app.screen, SuggestionsScreen)
         assert statuses(demo_path) == []
+
+
+async def test_a_coder_without_codings_is_told_why_there_is_nothing(demo_path: Path) -> None:
+    """A new coder (the demo opens as one) asking for suggestions learns that they come from
+    their own codings, not that no such coder exists."""
+    app = make_app(demo_path, coder="newcomer", document="p01-amy")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SuggestionsScreen) and not screen.entries
+        status = str(screen.query_one("#suggest-status").render())
+        assert "learn from your own codings" in status and "newcomer" in status
+        assert "no coder named" not in status

@@ -122,6 +122,13 @@ class SuggestionsScreen(UsesApp, ShowsWorkerFailures, Screen[None]):
 
         worker = get_current_worker()
         project = self.qapp.project
+        if coder and coder not in {c.name for c in project.coders()}:
+            self.app.call_from_thread(
+                self._failed,
+                f"Suggestions learn from your own codings, and {coder} has none yet: code a "
+                "few excerpts first, and they will follow.",
+            )
+            return
 
         def progress(done: int, total: int, message: str) -> None:
             self.app.call_from_thread(self._progress, done, total, message)
