@@ -14,6 +14,7 @@ document, so it serves suggestions in the real documents.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Sequence
@@ -50,11 +51,19 @@ def cuts(
     last = max(end for _start, end in ordered)
     line = text.find("\n", last)
     stop = line if line >= 0 else len(text)
-    allowed = [
-        at
-        for at in _boundaries(text, turns)
-        if at < stop and not any(s < at < e for s, e in ordered)
-    ]
+    merged: list[list[int]] = []  # the coded stretches, overlapping codings merged
+    for start, end in ordered:
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    starts = [a for a, _b in merged]
+
+    def inside(at: int) -> bool:
+        k = bisect.bisect_left(starts, at) - 1
+        return k >= 0 and merged[k][0] < at < merged[k][1]
+
+    allowed = [at for at in _boundaries(text, turns) if at < stop and not inside(at)]
     edges = [0]
     for k in range(1, parts):
         target = ordered[k * len(ordered) // parts][0]
