@@ -100,7 +100,9 @@ async def test_a_failing_worker_says_so_and_the_screen_closes(
 ) -> None:
     doing, inject, keys, status = CASES[case]
     before = stored(demo_path)
-    app = make_app(demo_path, coder="sue")
+    # Suggestions need a coder with codings of their own (one without is told so, not asked
+    # to wait for a worker).
+    app = make_app(demo_path, coder="ann" if case == "suggestions" else "sue")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         inject(monkeypatch)
