@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +22,19 @@ settings.load_profile(os.environ.get("QUALCODE_HYPOTHESIS", "default"))
 DATA = Path(__file__).parent / "data"
 PROJECT_DATA = DATA / "project"
 REPO = Path(__file__).resolve().parents[1]
+
+
+def run_python(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """``python -c ARGS`` in a new process, run from the repository with it on the path: what
+    a fresh process imports and does, nothing loaded by this one (text output captured)."""
+    return subprocess.run(
+        [sys.executable, "-c", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=check,
+    )
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ one-line errors without tracebacks, and a cheap ``--help``."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pytest
 
 from qualcode.cli import main
 
-from .conftest import PROJECT_DATA, REPO
+from .conftest import PROJECT_DATA, run_python
 
 
 class Result:
@@ -262,14 +261,7 @@ def test_help_imports_neither_spacy_nor_textual() -> None:
         "heavy = [m for m in ('spacy', 'textual', 'sqlalchemy') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        check=True,
-    )
+    out = run_python(code)
     assert "Usage:" in out.stdout
     assert "HEAVY []" in out.stdout
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -27,8 +25,9 @@ from qualcode.codebook import (
 )
 from qualcode.errors import CodebookError, QualcodeError
 
+from .conftest import REPO, run_python
+
 DATA = Path(__file__).parent / "data" / "codebooks"
-REPO = Path(__file__).resolve().parent.parent
 DUSSK = REPO / "codebooks" / "dussk.yaml"
 
 
@@ -985,14 +984,7 @@ def test_module_imports_no_ui_or_database() -> None:
         "bad = [m for m in ('textual', 'sqlalchemy') if m in sys.modules]; "
         "print(*bad); sys.exit(1 if bad else 0)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_python(code, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -3,15 +3,11 @@ the analysis cache, and nothing heavy imported before it is needed."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 from qualcode.nlp import pipeline
 
-from .conftest import REPO
+from .conftest import run_python
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -99,12 +95,5 @@ def test_importing_the_nlp_packages_imports_neither_spacy_nor_sklearn() -> None:
         "import qualcode.nlp, qualcode.nlp.pipeline, qualcode.suggest, qualcode.cli.suggest\n"
         "print('HEAVY', [m for m in ('spacy', 'sklearn', 'rapidfuzz') if m in sys.modules])\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        check=True,
-    )
+    out = run_python(code)
     assert "HEAVY []" in out.stdout

@@ -6,9 +6,6 @@ the command line; and no network access."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +22,7 @@ from qualcode.suggest import (
 )
 from qualcode.suggest.learned import MODELS
 
-from .conftest import REPO
+from .conftest import REPO, run_python
 
 AHEAD = [
     "One day I will get a flat of my own.",
@@ -341,12 +338,6 @@ print("OFFLINE", len(found))
 def test_no_network_access_from_pipeline_build_to_suggestions() -> None:
     """A fresh process (so spaCy, the lemma table and scikit-learn load under the guard)."""
     code = NO_NETWORK.format(repo=str(REPO))
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
+    out = run_python(code, check=False)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "OFFLINE" in out.stdout and "OFFLINE 0" not in out.stdout

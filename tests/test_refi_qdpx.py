@@ -4,9 +4,6 @@ their files), exporting valid files with stable GUIDs, and the command line."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -16,7 +13,7 @@ from qualcode import Project
 from qualcode.cli import main
 from qualcode.interop import export_qdpx, import_qdpx, import_qdpx_new, read_qdpx
 
-from .conftest import REPO
+from .conftest import run_python
 from .test_refi_support import (
     REFI_DATA,
     needs_interop,
@@ -368,12 +365,5 @@ def test_help_does_not_import_lxml() -> None:
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "print('HEAVY', [m for m in ('lxml', 'sqlalchemy', 'numpy') if m in sys.modules])\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        check=True,
-    )
+    out = run_python(code)
     assert "import-qdpx" in out.stdout and "HEAVY []" in out.stdout

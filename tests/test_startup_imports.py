@@ -6,15 +6,12 @@ is imported, which does not depend on the machine's speed.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from qualcode import Project
 from qualcode.store import migrate
 
-from .conftest import REPO
+from .conftest import run_python
 
 HEAVY = ("alembic", "mako", "pygments", "spacy", "textual", "sklearn", "matplotlib")
 
@@ -27,14 +24,7 @@ def _imported(argv: list[str]) -> list[str]:
         f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
         f"print('HEAVY', sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        check=True,
-    )
+    out = run_python(code)
     (line,) = [x for x in out.stdout.splitlines() if x.startswith("HEAVY")]
     return eval(line.removeprefix("HEAVY "))  # a list literal printed above
 
@@ -110,12 +100,5 @@ def test_the_library_loads_what_a_command_uses_only_when_it_uses_it() -> None:
         " 'qualcode.privacy.pseudonymise', 'sqlalchemy.dialects.postgresql', 'alembic')\n"
         "print('LOADED', sorted(m for m in lazy if m in sys.modules))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        check=True,
-    )
+    out = run_python(code)
     assert "LOADED []" in out.stdout, out.stdout

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ from qualcode.suggest.learned import MODELS, readable
 from qualcode.suggest.queue import content_free, interviewers
 from qualcode.suggest.run import cache_key
 
-from .conftest import REPO
+from .conftest import REPO, run_python
 from .test_nlp_suggest import build
 
 EMPTY = ["N/A", "yes", "Unsure", '"1.', "Yes.", "No.", "Definitely not.", "Mm-hmm."]
@@ -130,13 +128,7 @@ print(json.dumps({"found": [[s.code, s.start, s.score] for s in found],
 
 
 def _run(path: Path) -> dict:  # type: ignore[type-arg]
-    done = subprocess.run(
-        [sys.executable, "-c", RUN, str(path)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=True,
-    )
+    done = run_python(RUN, str(path))
     return json.loads(done.stdout)
 
 
