@@ -64,10 +64,11 @@ class NameBaseline:
         self.codes = len(codes)
         self.words = [(code.index, name_words(code.name)) for code in codes]
         self.words = [(index, words) for index, words in self.words if words]
+        self.by_code = dict(self.words)
 
     def explain(self, code: int) -> str:
         """The reason a name hit gives, in the researcher's words."""
-        words = dict(self.words).get(code, frozenset())
+        words = self.by_code.get(code, frozenset())
         return "holds the code's name: " + ", ".join(f'"{w}"' for w in sorted(words))
 
     def score(self, view: DocumentView, text: str) -> EngineScores:

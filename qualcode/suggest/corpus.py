@@ -9,7 +9,7 @@ the sentences those codings overlap.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -119,9 +119,9 @@ def mark_overlaps(
     return out
 
 
-def load_corpus(project: Project, coder: str | None = None) -> Corpus:
-    """Read codes, documents, turns, training codings and decisions in one transaction.
-    While coding is blind, a coder's suggestions learn from their own codings only."""
+def _training(coder: str | None) -> Callable[[Roster], list[str] | None]:
+    """Whose codings suggestions learn from: ``coder`` (every coder's when None), or while
+    coding is blind the actor's own."""
 
     def training(roster: Roster) -> list[str] | None:
         name = roster.actor if roster.blind else coder
@@ -131,8 +131,25 @@ def load_corpus(project: Project, coder: str | None = None) -> Corpus:
             raise NotFoundError(f"no coder named '{name}'", Hint("coders"))
         return [name]
 
+    return training
+
+
+def training_coder(project: Project, coder: str | None = None) -> str | None:
+    """The coder whose codings :func:`load_corpus` would learn from, read without the texts
+    or the codings."""
+    snapshot = project.snapshot(texts=False, codings="none", coders=_training(coder), memos=False)
+    return snapshot.chosen[0] if snapshot.chosen else None
+
+
+def load_corpus(project: Project, coder: str | None = None) -> Corpus:
+    """Read codes, documents, turns, training codings and decisions in one transaction.
+    While coding is blind, a coder's suggestions learn from their own codings only."""
     snapshot = project.snapshot(
-        codings="table", coders=training, coding_details=True, memos=False, suggestions=True
+        codings="table",
+        coders=_training(coder),
+        coding_details=True,
+        memos=False,
+        suggestions=True,
     )
     table = snapshot.coding_table
     assert table is not None

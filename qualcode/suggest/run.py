@@ -27,7 +27,7 @@ import numpy as np
 
 from ..errors import Hint, NotFoundError, QualcodeError
 from .baseline import NameBaseline
-from .corpus import Corpus, load_corpus, mark_overlaps
+from .corpus import Corpus, load_corpus, mark_overlaps, training_coder
 from .engines import build_engines, contributions
 from .keys import cache_key, evaluation_key
 from .parts import for_evaluation
@@ -185,7 +185,7 @@ def _setting(evaluation: dict[str, Any]) -> Setting:
 def queue_setting(project: Project, coder: str | None = None) -> Setting:
     """How the review queue chooses for this coder: the setting the last evaluation chose on
     their held-out codings (:class:`~.queue.Setting`), the default before any."""
-    return _setting(stored_evaluation(project, load_corpus(project, coder).coder))
+    return _setting(stored_evaluation(project, training_coder(project, coder)))
 
 
 def _calibrated(

@@ -90,8 +90,9 @@ class SuggestionsScreen(UsesApp, ShowsWorkerFailures, Screen[None]):
         self.history: list[int] = []
         self.unlikely = False
         """Nothing was in the queue: the entries are the best few below its threshold."""
-        self.setting = "likely right ≥ 50%"
-        """How the queue chose, in words (measured on the coder's held-out codings)."""
+        self.setting = ""
+        """How the queue chose, in words (measured on the coder's held-out codings), once the
+        suggestions are loaded."""
 
     @property
     def coder(self) -> str:
