@@ -24,6 +24,7 @@ from qualcode.suggest.queue import (
     NAMES_ONLY,
     RATE_SLACK,
     RATE_TIMES,
+    SETTINGS,
     Gate,
     NameRecord,
     Rates,
@@ -187,6 +188,12 @@ def test_the_setting_is_chosen_against_the_name_search() -> None:
     assert choose(wider, baseline) == Setting(0.3, True)
     del wider[Setting(0.3, True)]
     assert choose(wider, baseline) == default
+    # Above 0.5 too: where the name search is more precise than the queue at 0.5, a stricter
+    # queue beside the name lane can beat both.
+    strict = Setting(0.7, True)
+    assert strict in SETTINGS
+    precise = {default: _counts(45, 55, 51), lane: _counts(40, 20, 56), strict: _counts(52, 26, 44)}
+    assert choose(precise, _counts(40, 20, 56)) == strict
     shown = Setting(0.4, True)
     assert shown.shows(0.45, ("learned",)) and shown.shows(0.1, ("terms", "names"))
     assert not shown.shows(0.3, ("terms",)) and not Setting().shows(0.3, ("names",))

@@ -74,6 +74,11 @@ class Corpus:
     """Per document: ``(code index, start, end)`` of rejected suggestions."""
     decisions: dict[int, tuple[int, int]] = field(default_factory=dict)
     """Per code index: (accepted, rejected) suggestions so far."""
+    reviewed: frozenset[str] = frozenset()
+    """Documents where the coder has decided on suggestions but not coded: every training
+    coding there is an accepted suggestion (or there is none, only rejections). What they
+    accepted and rejected is known; the rest of such a document is not known to hold nothing,
+    so it is neither a counter-example nor held out."""
 
     def analysis(self, name: str) -> Analysis:
         doc = self.documents[name]
@@ -86,8 +91,9 @@ class Corpus:
         return [doc.speakers[t] if t >= 0 else "" for t in turn.tolist()]
 
     def coded_documents(self) -> list[str]:
-        """Documents with at least one training coding, in name order."""
-        return sorted({c.document for c in self.codings})
+        """Documents the coder has coded (a training coding that is not only an accepted
+        suggestion: see :attr:`reviewed`), in name order."""
+        return sorted({c.document for c in self.codings} - self.reviewed)
 
     def codings_by_document(self) -> dict[str, list[CodingEntry]]:
         out: dict[str, list[CodingEntry]] = defaultdict(list)
@@ -205,6 +211,7 @@ def load_corpus(project: Project, coder: str | None = None) -> Corpus:
         if code in code_index
     ]
     rejected: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    accepted: set[tuple[str, int, int, int]] = set()
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for s in snapshot.decided:
         if s.code not in index_of:
@@ -213,6 +220,9 @@ def load_corpus(project: Project, coder: str | None = None) -> Corpus:
             rejected[names[s.document]].append((index_of[s.code], s.start, s.end))
         if coder is None or s.for_coder == coder:
             counts[index_of[s.code]][0 if s.status == "accepted" else 1] += 1
+            if s.status == "accepted":
+                accepted.add((names[s.document], index_of[s.code], s.start, s.end))
+    coded = {c.document for c in codings if (c.document, c.code, c.start, c.end) not in accepted}
     return Corpus(
         codes=codes,
         documents=documents,
@@ -220,6 +230,7 @@ def load_corpus(project: Project, coder: str | None = None) -> Corpus:
         coder=coder,
         rejected=dict(rejected),
         decisions={k: (v[0], v[1]) for k, v in counts.items()},
+        reviewed=frozenset(({c.document for c in codings} | set(rejected)) - coded),
     )
 
 

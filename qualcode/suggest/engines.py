@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .base import CorpusStats, DocumentView, EngineScores
-from .corpus import CodingEntry, Corpus
+from .corpus import CodingEntry, Corpus, mark_overlaps
 from .learned import MODELS, WHOLE_TURNS, LearnedModel, feature_texts, train
 from .records import ENGINES
 from .similar import SimilarEngine, definitions, exemplars
@@ -147,25 +147,45 @@ def _learned(
     trainable = tuple(sorted(k for k, n in examples.items() if n >= MIN_EXAMPLES))
     # A model is only reused for the same codebook (code indices) and the same trainable codes.
     signature = (tuple(c.uuid for c in corpus.codes), trainable)
-    fingerprint = frozenset((c.document, c.code, c.start, c.end, c.coder) for c in training)
+    reviewed = sorted(corpus.reviewed)
+    fingerprint = frozenset(
+        [(c.document, c.code, c.start, c.end, c.coder) for c in training]
+        + [(n, *span, "rejected") for n in reviewed for span in corpus.rejected.get(n, [])]
+    )
     if cache_key is not None:
         cached = MODELS.get(cache_key, fingerprint, signature)
         if cached is not None:
             return cached
     texts: list[str] = []
     blocks: list[np.ndarray] = []
+    masks: list[np.ndarray] = []
     by_document: dict[str, list[CodingEntry]] = {}
     for coding in training:
         by_document.setdefault(coding.document, []).append(coding)
     context = whole_turns(corpus, training)
     if trainable:
-        for name in sorted(by_document):
+        for name in sorted(set(by_document) | set(reviewed)):
             analysis = corpus.analysis(name)
             speakers = corpus.speakers(name)
-            texts.extend(feature_texts(analysis, speakers, context))
-            blocks.append(corpus.labels(name, by_document[name]))
-    labels = np.vstack(blocks) if blocks else np.zeros((0, len(corpus.codes)), dtype=bool)
-    model = train(texts, labels, examples, seed=seed, context=context)
+            features = feature_texts(analysis, speakers, context)
+            labels = corpus.labels(name, by_document.get(name, []))
+            known = np.ones_like(labels)
+            if name in corpus.reviewed:
+                # Only what the coder decided there is known: an accepted sentence for every
+                # code, a rejected one for the code rejected.
+                known = np.zeros_like(labels)
+                mark_overlaps(known, analysis, corpus.rejected.get(name, []))
+                known[labels.any(axis=1)] = True
+                rows = known.any(axis=1)
+                features = [f for f, k in zip(features, rows.tolist(), strict=True) if k]
+                labels, known = labels[rows], known[rows]
+            texts.extend(features)
+            blocks.append(labels)
+            masks.append(known)
+    shape = (0, len(corpus.codes))
+    labels = np.vstack(blocks) if blocks else np.zeros(shape, dtype=bool)
+    known = np.vstack(masks) if masks else np.zeros(shape, dtype=bool)
+    model = train(texts, labels, examples, seed=seed, context=context, known=known)
     if cache_key is not None:
         MODELS.put(cache_key, fingerprint, signature, model)
     return model

@@ -1,7 +1,9 @@
 """Held-out evaluation: how well each engine would have suggested the coder's own codings.
 
 The documents the coder has coded are split into folds (one document per fold by default: each
-document is held out in turn). For each fold the engines learn from the codings of the other
+document is held out in turn). A document where the coder has only accepted suggestions is
+never held out (nothing says the rest of it holds nothing), but what was accepted there is
+learned from in every fold. For each fold the engines learn from the codings of the other
 documents only, then score the held-out documents' sentences. At sentence level, the *gold* of
 a code is the set of sentences its codings overlap in the held-out document; a sentence counts
 as *suggested* when the engine's score reaches its threshold (:data:`THRESHOLDS`). Counts are
@@ -187,7 +189,8 @@ def evaluate(
     fold_rates: list[Rates] = []
     tallies = {e: [Tally.empty(len(uuids)) for _g in groups] for e in QUEUED}
     for fold, held_out in enumerate(groups):
-        training = [c for c in corpus.codings if c.document in set(coded) - set(held_out)]
+        learn_from = (set(coded) | corpus.reviewed) - set(held_out)
+        training = [c for c in corpus.codings if c.document in learn_from]
         engines = build_engines(corpus, training, coded, seed=seed, terms=terms)
         habits = habits_of(corpus, training)
         learned_codes.append(len(engines.learned.trained))

@@ -8,7 +8,9 @@ bag-of-words or ensemble text classifiers, which also train 10-100 times slower
 
 Training examples are the sentences of the documents the coder has coded (a document with at
 least one training coding); a sentence is a positive example of a code when a coding of that
-code overlaps it, a negative one otherwise. Only codes with at least :data:`MIN_EXAMPLES`
+code overlaps it, a negative one otherwise. In a document where the coder has only accepted
+suggestions (``Corpus.reviewed``), only the accepted sentences are examples: the others were
+never looked at, so they are not counter-examples. Only codes with at least :data:`MIN_EXAMPLES`
 codings get a model. Features: lemma unigrams and bigrams of the sentence (stop words and
 punctuation kept: "?" and "you" matter for some codes), and its speaker's label and role.
 When the coder codes whole turns (at least :data:`WHOLE_TURNS` of the training codings cover
@@ -174,15 +176,21 @@ def train(
     seed: int = 0,
     min_examples: int = MIN_EXAMPLES,
     context: bool = False,
+    known: np.ndarray | None = None,
 ) -> LearnedModel:
-    """Fit the model: ``texts`` from :func:`feature_text`, ``labels`` sentences x codes."""
+    """Fit the model: ``texts`` from :func:`feature_text`, ``labels`` sentences x codes;
+    ``known`` (sentences x codes, all true when None) says which sentences each code learns
+    from (a sentence whose suggestion of one code was rejected says nothing of the others)."""
     codes = labels.shape[1]
-    positives = labels.sum(axis=0)
+    if known is None:
+        known = np.ones_like(labels, dtype=bool)
+    positives = (labels & known).sum(axis=0)
+    counted = known.sum(axis=0)
     trained = np.array(
         [
             k
             for k in range(codes)
-            if examples.get(k, 0) >= min_examples and 0 < positives[k] < len(texts)
+            if examples.get(k, 0) >= min_examples and 0 < positives[k] < counted[k]
         ],
         dtype=np.int64,
     )
@@ -200,7 +208,8 @@ def train(
         regression = LogisticRegression(
             solver="liblinear", C=C, class_weight=CLASS_WEIGHT, random_state=seed
         )
-        regression.fit(features, labels[:, code])
+        rows = known[:, code]
+        regression.fit(features[rows], labels[rows, code])
         weights[:, column] = regression.coef_[0]
         intercepts[column] = regression.intercept_[0]
     model.vectorizer = vectorizer

@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from .corpus import CodingEntry, Corpus, DocumentEntry
+from .corpus import Corpus, DocumentEntry
 
 PARTS = 5
 """Blocks one coded document is cut into when it is the only one."""
@@ -96,10 +96,13 @@ def _block(doc: DocumentEntry, name: str, start: int, end: int) -> DocumentEntry
 
 def in_parts(corpus: Corpus, parts: int = PARTS) -> Corpus:
     """A copy of ``corpus`` in which each coded document is replaced by its blocks (:func:`cuts`),
-    each with the codings inside it (clipped to it). Documents nobody coded stay as they are."""
+    each with the codings inside it (clipped to it). Documents nobody coded, and those where
+    the coder only accepted suggestions, stay as they are."""
     by_document = corpus.codings_by_document()
+    for name in corpus.reviewed:  # kept whole: only its accepted suggestions are known
+        by_document.pop(name, None)
     documents = {n: d for n, d in corpus.documents.items() if n not in by_document}
-    codings: list[CodingEntry] = []
+    codings = [c for c in corpus.codings if c.document in corpus.reviewed]
     for name, chosen in sorted(by_document.items()):
         doc = corpus.documents[name]
         spans = [(c.start, c.end) for c in chosen]

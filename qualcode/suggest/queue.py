@@ -505,7 +505,7 @@ NAME_ENGINE = "names"
 """The engine name a name-lane suggestion carries in ``SuggestionInfo.engines``."""
 NAMES_ONLY = 1.01
 """A threshold no probability reaches: with the name lane, the queue is the name search."""
-TRIED = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+TRIED = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8)
 """The thresholds an evaluation compares."""
 SETTINGS: tuple[Setting, ...] = (
     Setting(),

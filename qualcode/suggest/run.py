@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 
 MIN_DECISIONS = 5
 """Decided suggestions of a code needed before its precision comes from them."""
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 """Raised whenever what a run computes changes, so old caches are not read."""
 CACHE_FLOOR = 0.1
 """A run keeps every suggestion at least this likely (the cap per sentence does not depend on
@@ -108,7 +108,7 @@ def prepare(
     hold (the model is retrained only when the codings changed by 5% or more)."""
     corpus = load_corpus(project, coder)
     _calibrated(project, corpus, corpus.coder, seed, progress, cancelled)
-    coded = corpus.coded_documents()
+    coded = sorted(set(corpus.coded_documents()) | corpus.reviewed)
     steps = Steps(len(coded) + 3, progress, cancelled)
     for name in coded:
         corpus.analysis(name)
@@ -273,7 +273,7 @@ def _compute(
 ) -> dict[str, list[dict[str, Any]]]:
     """The queue of each target document, as JSON-ready dictionaries."""
     coded = corpus.coded_documents()
-    to_read = sorted(set(targets) | set(coded))
+    to_read = sorted(set(targets) | set(coded) | corpus.reviewed)
     steps = Steps(len(to_read) + 3 + len(targets), progress, cancelled)
     for name in to_read:
         corpus.analysis(name)
