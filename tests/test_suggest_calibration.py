@@ -20,6 +20,7 @@ from qualcode.suggest.baseline import NameBaseline
 from qualcode.suggest.corpus import load_corpus
 from qualcode.suggest.learned import MODELS
 from qualcode.suggest.queue import (
+    CALIBRATION_VERSION,
     MIN_NAME_HITS,
     NAMES_ONLY,
     RATE_SLACK,
@@ -29,6 +30,7 @@ from qualcode.suggest.queue import (
     NameRecord,
     Rates,
     Setting,
+    Tally,
     choose,
     select,
 )
@@ -224,3 +226,44 @@ def test_a_name_lane_chosen_by_the_evaluation_reaches_the_suggestions(study: Pro
     explicit = suggest(study, document="new", coder="ann", min_score=0.5)
     assert all(s.score >= 0.5 for s in explicit)
     assert any("names" not in s.engines for s in explicit)
+
+
+def test_the_curve_does_not_climb_above_the_scores_it_has_seen() -> None:
+    """Held-out suggestions scored 0.3-0.45, one in five right, and none scored higher: a
+    sentence scored 0.95 is not said to be 95% likely right, but as likely as the best bin
+    seen (before, an empty bin kept its own score: a project of six codings showed a
+    sentence as "likely right: 92%" from its score alone)."""
+    tally = Tally.empty(1)
+    for score in (0.32, 0.37, 0.42, 0.44):
+        tally.add(
+            np.full((5, 1), score, dtype=np.float32),
+            np.array([[True], [False], [False], [False], [False]]),
+            np.ones(5, dtype=bool),
+        )
+    calibration = tally.fit(["u"])
+    probability = calibration.probability(
+        np.array([[0.43, 0.95]], dtype=np.float32).T, np.ones(1, dtype=np.float32)
+    )[:, 0]
+    assert probability[1] == pytest.approx(probability[0])
+    assert probability[1] < 0.3
+    # Where the high bins were seen, they keep what they showed.
+    tally.add(
+        np.full((4, 1), 0.95, dtype=np.float32), np.ones((4, 1), dtype=bool), np.ones(4, bool)
+    )
+    high = tally.fit(["u"]).probability(np.array([[0.95]], dtype=np.float32), np.ones(1))
+    assert high[0, 0] > 0.8
+
+
+def test_a_calibration_fitted_the_old_way_is_measured_again(study: Project) -> None:
+    """A stored calibration of another version (fitted before empty bins stayed level) is
+    not trusted: the next suggest measures the coder's codings again and stores a new one."""
+    evaluate(study, "ann")
+    stored = json.loads(study.setting(evaluation_key("ann")) or "{}")
+    assert stored["calibration"]["version"] == CALIBRATION_VERSION
+    del stored["calibration"]["version"]
+    stored["calibration"]["curve"] = [0.99] * len(stored["calibration"]["curve"])
+    study.keep_evaluation(evaluation_key("ann"), json.dumps(stored), coder="ann")
+    suggest(study, document="new", coder="ann")
+    again = json.loads(study.setting(evaluation_key("ann")) or "{}")
+    assert again["calibration"]["version"] == CALIBRATION_VERSION
+    assert again["calibration"]["curve"] != stored["calibration"]["curve"]

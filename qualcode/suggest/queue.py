@@ -7,8 +7,9 @@ how likely a suggestion is to be *right* on this project. Four rules:
    fitted on held-out suggestions of the coder's own codings (isotonic over score bins), times
    a factor per code: a code whose held-out suggestions were right less often than the curve
    expects is scaled down, ``(correct + PRIOR) / (expected + PRIOR)``. Accepted and rejected
-   suggestions count as held-out suggestions of their code. Without an evaluation the curve is
-   the identity and every factor 1.
+   suggestions count as held-out suggestions of their code. Above the highest score bin that
+   had held-out suggestions, the curve stays level: no evidence says a higher score is more
+   often right there. Without an evaluation the curve is the identity and every factor 1.
 2. **A threshold on that probability**, :data:`QUEUE_THRESHOLD` (0.5: more likely right than
    wrong), unless the project's evaluation chose another :class:`Setting` (a lower threshold,
    the name lane, or both) that was better on the coder's held-out codings.
@@ -50,6 +51,11 @@ FLOOR = 0.1
 """Combined scores below this are never candidates."""
 BINS = np.linspace(0.0, 1.0, 21)
 SHRINK = 2.0
+CALIBRATION_VERSION = 2
+"""Raised when how a calibration is fitted changes: a stored one of another version is measured
+again by the next ``suggest``."""
+SEEN = 1
+"""Held-out suggestions a score bin needs before the curve extends above it at its own score."""
 MIN_INFORMATIVE = 3
 """Letters a content word needs to carry meaning on its own ("N/A" has none)."""
 _QUESTION_SHARE = 0.4
@@ -155,6 +161,7 @@ class Calibration:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "version": CALIBRATION_VERSION,
             "curve": [round(float(v), 4) for v in self.curve],
             "record": {k: [round(a, 3), round(b, 3)] for k, (a, b) in self.record.items()},
             "setting": (self.setting or Setting()).to_json(),
@@ -213,6 +220,11 @@ class Tally:
         weight = shown + SHRINK
         curve = IsotonicRegression(y_min=0.0, y_max=1.0).fit(centres, target, sample_weight=weight)
         fitted = curve.predict(centres).astype(np.float32)
+        # Above the highest bin with held-out suggestions there is no evidence that a higher
+        # score is more often right: those bins keep that bin's probability, not their score.
+        seen = np.nonzero(shown >= SEEN)[0]
+        if len(seen):
+            fitted[seen[-1] + 1 :] = fitted[seen[-1]]
         expected = self.shown @ fitted
         correct = self.right.sum(axis=1)
         record = {

@@ -33,6 +33,7 @@ from .keys import cache_key, evaluation_key
 from .parts import for_evaluation
 from .progress import Steps
 from .queue import (
+    CALIBRATION_VERSION,
     NAME_ENGINE,
     Calibration,
     Gate,
@@ -196,13 +197,16 @@ def _calibrated(
     progress: Progress | None,
     cancelled: Cancelled | None,
 ) -> dict[str, Any]:
-    """The stored evaluation, measured again first when there is none with a calibration or
-    the codings grew by :data:`REEVALUATE` since (and two documents or more are coded)."""
+    """The stored evaluation, measured again first when there is none with a calibration of
+    this version (:data:`~.queue.CALIBRATION_VERSION`) or the codings grew by
+    :data:`REEVALUATE` since (and two documents or more are coded)."""
     from .evaluate import CALIBRATION_FOLDS, evaluate
 
     evaluation = stored_evaluation(project, coder)
     codings = len(corpus.codings)
-    before = int(evaluation.get("codings", 0) or 0) if "calibration" in evaluation else 0
+    stored = evaluation.get("calibration")
+    current = isinstance(stored, dict) and stored.get("version") == CALIBRATION_VERSION
+    before = int(evaluation.get("codings", 0) or 0) if current else 0
     stale = not before or codings >= before * (1 + REEVALUATE) + 1
     if stale and for_evaluation(corpus) is not None:
         evaluate(
