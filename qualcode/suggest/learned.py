@@ -8,9 +8,10 @@ bag-of-words or ensemble text classifiers, which also train 10-100 times slower
 
 Training examples are the sentences of the documents the coder has coded (a document with at
 least one training coding); a sentence is a positive example of a code when a coding of that
-code overlaps it, a negative one otherwise. In a document where the coder has only accepted
-suggestions (``Corpus.reviewed``), only the accepted sentences are examples: the others were
-never looked at, so they are not counter-examples. Only codes with at least :data:`MIN_EXAMPLES`
+code overlaps it, a negative one otherwise. In a document where the coder has only decided on
+suggestions (``Corpus.reviewed``), only the decided sentences are examples: an accepted one for
+every code, a rejected one as a counter-example of the code rejected. The others were never
+looked at, so they are not counter-examples. Only codes with at least :data:`MIN_EXAMPLES`
 codings get a model. Features: lemma unigrams and bigrams of the sentence (stop words and
 punctuation kept: "?" and "you" matter for some codes), and its speaker's label and role.
 When the coder codes whole turns (at least :data:`WHOLE_TURNS` of the training codings cover

@@ -113,7 +113,8 @@ def in_parts(corpus: Corpus, parts: int = PARTS) -> Corpus:
                 a, b = max(start, coding.start), min(end, coding.end)
                 if b > a and doc.text[a:b].strip():
                     codings.append(replace(coding, document=label, start=a - start, end=b - start))
-    return replace(corpus, documents=documents, codings=codings, rejected={})
+    rejected = {n: v for n, v in corpus.rejected.items() if n in corpus.reviewed}
+    return replace(corpus, documents=documents, codings=codings, rejected=rejected)
 
 
 def for_evaluation(corpus: Corpus) -> Corpus | None:

@@ -55,7 +55,8 @@ CALIBRATION_VERSION = 2
 """Raised when how a calibration is fitted changes: a stored one of another version is measured
 again by the next ``suggest``."""
 SEEN = 1
-"""Held-out suggestions a score bin needs before the curve extends above it at its own score."""
+"""Held-out suggestions a score bin needs to count as seen; above the highest bin seen, the
+curve stays at that bin's value."""
 MIN_INFORMATIVE = 3
 """Letters a content word needs to carry meaning on its own ("N/A" has none)."""
 _QUESTION_SHARE = 0.4
