@@ -95,6 +95,10 @@ class Corpus:
         suggestion: see :attr:`reviewed`), in name order."""
         return sorted({c.document for c in self.codings} - self.reviewed)
 
+    def learned_documents(self) -> list[str]:
+        """Documents the engines learn from: the coded and the reviewed ones, in name order."""
+        return sorted(set(self.coded_documents()) | self.reviewed)
+
     def codings_by_document(self) -> dict[str, list[CodingEntry]]:
         out: dict[str, list[CodingEntry]] = defaultdict(list)
         for coding in self.codings:

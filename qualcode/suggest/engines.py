@@ -158,7 +158,7 @@ def _learned(
             return cached
     texts: list[str] = []
     blocks: list[np.ndarray] = []
-    masks: list[np.ndarray] = []
+    masks: list[np.ndarray | None] = []
     by_document: dict[str, list[CodingEntry]] = {}
     for coding in training:
         by_document.setdefault(coding.document, []).append(coding)
@@ -169,7 +169,7 @@ def _learned(
             speakers = corpus.speakers(name)
             features = feature_texts(analysis, speakers, context)
             labels = corpus.labels(name, by_document.get(name, []))
-            known = np.ones_like(labels)
+            known: np.ndarray | None = None
             if name in corpus.reviewed:
                 # Only what the coder decided there is known: an accepted sentence for every
                 # code, a rejected one for the code rejected.
@@ -184,7 +184,12 @@ def _learned(
             masks.append(known)
     shape = (0, len(corpus.codes))
     labels = np.vstack(blocks) if blocks else np.zeros(shape, dtype=bool)
-    known = np.vstack(masks) if masks else np.zeros(shape, dtype=bool)
+    # Every sentence is known to every code unless a reviewed document took part.
+    known = None
+    if any(m is not None for m in masks):
+        known = np.vstack(
+            [np.ones_like(b) if m is None else m for b, m in zip(blocks, masks, strict=True)]
+        )
     model = train(texts, labels, examples, seed=seed, context=context, known=known)
     if cache_key is not None:
         MODELS.put(cache_key, fingerprint, signature, model)

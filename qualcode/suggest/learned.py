@@ -184,9 +184,9 @@ def train(
     from (a sentence whose suggestion of one code was rejected says nothing of the others)."""
     codes = labels.shape[1]
     if known is None:
-        known = np.ones_like(labels, dtype=bool)
-    positives = (labels & known).sum(axis=0)
-    counted = known.sum(axis=0)
+        positives, counted = labels.sum(axis=0), np.full(codes, len(texts))
+    else:
+        positives, counted = (labels & known).sum(axis=0), known.sum(axis=0)
     trained = np.array(
         [
             k
@@ -209,8 +209,11 @@ def train(
         regression = LogisticRegression(
             solver="liblinear", C=C, class_weight=CLASS_WEIGHT, random_state=seed
         )
-        rows = known[:, code]
-        regression.fit(features[rows], labels[rows, code])
+        if known is None or known[:, code].all():
+            regression.fit(features, labels[:, code])
+        else:
+            rows = known[:, code]
+            regression.fit(features[rows], labels[rows, code])
         weights[:, column] = regression.coef_[0]
         intercepts[column] = regression.intercept_[0]
     model.vectorizer = vectorizer

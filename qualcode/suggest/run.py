@@ -109,7 +109,7 @@ def prepare(
     hold (the model is retrained only when the codings changed by 5% or more)."""
     corpus = load_corpus(project, coder)
     _calibrated(project, corpus, corpus.coder, seed, progress, cancelled)
-    coded = sorted(set(corpus.coded_documents()) | corpus.reviewed)
+    coded = corpus.learned_documents()
     steps = Steps(len(coded) + 3, progress, cancelled)
     for name in coded:
         corpus.analysis(name)
@@ -277,7 +277,7 @@ def _compute(
 ) -> dict[str, list[dict[str, Any]]]:
     """The queue of each target document, as JSON-ready dictionaries."""
     coded = corpus.coded_documents()
-    to_read = sorted(set(targets) | set(coded) | corpus.reviewed)
+    to_read = sorted(set(targets) | set(corpus.learned_documents()))
     steps = Steps(len(to_read) + 3 + len(targets), progress, cancelled)
     for name in to_read:
         corpus.analysis(name)
