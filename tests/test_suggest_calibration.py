@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -32,6 +33,7 @@ from qualcode.suggest.queue import (
     Setting,
     Tally,
     choose,
+    name_lane,
     select,
 )
 from qualcode.suggest.run import evaluation_key
@@ -226,6 +228,62 @@ def test_a_name_lane_chosen_by_the_evaluation_reaches_the_suggestions(study: Pro
     explicit = suggest(study, document="new", coder="ann", min_score=0.5)
     assert all(s.score >= 0.5 for s in explicit)
     assert any("names" not in s.engines for s in explicit)
+
+
+def test_a_code_whose_name_the_coder_does_not_code_leaves_the_name_lane() -> None:
+    """The lane offers a code's name hits only while the coder's record of them is at least
+    half the record of all codes' names; the coder's decisions can take a code out too."""
+    record = NameRecord(np.array([4, 4, 0, 2]), np.array([4, 0, 0, 0]))
+    share = 4 / 10
+    assert record.record()[1] == pytest.approx(3 * share / 7)  # 0.17 < half of 0.4
+    assert record.in_lane().tolist() == [True, False, True, True]  # 2 misses: too few to judge
+    named = np.ones((2, 4), dtype=np.float32)
+    lane = name_lane(named, np.array([True, False]), codes=record.in_lane())
+    assert lane.tolist() == [[True, False, True, True], [False, False, False, False]]
+    # Six rejections without an acceptance take a code out; five are not yet enough.
+    gate = Gate(np.array([6, 5, 4, 0]), np.array([0, 0, 4, 0]))
+    assert gate.in_lane().tolist() == [False, True, True, True]
+    assert NameRecord.empty(2).in_lane().all() and Gate.empty(2).in_lane().all()
+
+
+def test_the_name_lane_leaves_out_a_name_the_coder_never_coded(tmp_path: Path) -> None:
+    """On a project where the coder codes "equity" wherever it appears and never the sentences
+    about the weather, the name search alone would offer both codes; the lane offers equity."""
+    path = tmp_path / "lane.qualcode"
+    with Project.create(path, actor="tester") as project:
+        project.add_code("Equity")
+        project.add_code("Weather")
+        files = []
+        for n in range(1, 6):
+            file = tmp_path / f"m{n}.txt"
+            file.write_text(
+                f"Chair: Meeting {n} opened.\n\n"
+                f"Member: We talked about equity in district {n}. The weather was grey "
+                f"again. {FILLER[n % len(FILLER)]}\n\nChair: Closed.\n\nMember: Thanks.\n",
+                encoding="utf-8",
+            )
+            files.append(file)
+        new = tmp_path / "next.txt"
+        new.write_text(
+            "Chair: Meeting 6 opened.\n\nMember: Equity came first this time. The weather was "
+            "cold.\n\nChair: Closed.\n\nMember: Thanks.\n",
+            encoding="utf-8",
+        )
+        assert all(o.error is None for o in project.import_files([*files, new]))
+        for n in range(1, 6):
+            project.apply_code(
+                document=f"m{n}",
+                code="Equity",
+                coder="ann",
+                quote=f"We talked about equity in district {n}.",
+            )
+        evaluate(project, "ann")
+        stored = json.loads(project.setting(evaluation_key("ann")) or "{}")
+        stored["calibration"]["setting"] = Setting(NAMES_ONLY, True).to_json()
+        project.keep_evaluation(evaluation_key("ann"), json.dumps(stored), coder="ann")
+        found = suggest(project, document="next", coder="ann")
+        assert [(s.code, s.text) for s in found] == [("Equity", "Equity came first this time.")]
+        assert "names" in found[0].engines  # through the lane
 
 
 def test_the_curve_does_not_climb_above_the_scores_it_has_seen() -> None:

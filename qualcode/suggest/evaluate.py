@@ -250,7 +250,9 @@ def evaluate(
             chosen = select(probability, allowed, threshold=QUEUE_THRESHOLD, limits=limits)
             _count(queued[engine], chosen[:, used], gold[:, used])
             if engine == "combined":
-                lane = name_lane(matrices["names"], allowed)
+                lane = name_lane(
+                    matrices["names"], allowed, codes=fold_name_records[fold].in_lane()
+                )
                 for setting in SETTINGS:
                     chosen = select(
                         probability, allowed, threshold=setting.threshold, limits=limits

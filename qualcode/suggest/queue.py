@@ -51,9 +51,10 @@ FLOOR = 0.1
 """Combined scores below this are never candidates."""
 BINS = np.linspace(0.0, 1.0, 21)
 SHRINK = 2.0
-CALIBRATION_VERSION = 2
-"""Raised when how a calibration is fitted changes: a stored one of another version is measured
-again by the next ``suggest``."""
+CALIBRATION_VERSION = 3
+"""Raised when how a calibration is fitted, or what its setting chooses between, changes: a
+stored one of another version is measured again by the next ``suggest`` (3: the name lane
+leaves out codes whose name hits the coder did not code)."""
 SEEN = 1
 """Held-out suggestions a score bin needs to count as seen; above the highest bin seen, the
 curve stays at that bin's value."""
@@ -336,6 +337,9 @@ class TermRecord:
 
 NAME_PRIOR = 3.0
 """Pseudo-count pulling a code's record of name hits towards the record of every code's."""
+LANE_SHARE = 0.5
+"""A code's name hits stay in the name lane while its record of them is at least this share of
+the record of all codes' name hits (see :meth:`NameRecord.in_lane`)."""
 
 
 @dataclass
@@ -371,13 +375,24 @@ class NameRecord(TermRecord):
         hits = int(self.hits.sum())
         return float(self.right.sum()) / hits if hits else 0.0
 
+    def record(self) -> np.ndarray:
+        """Per code: the share of its name hits the coder coded with it, shrunk towards
+        :meth:`share` by :data:`NAME_PRIOR`."""
+        return (self.right + NAME_PRIOR * self.share()) / (self.hits + NAME_PRIOR)
+
     def raise_(self, probability: np.ndarray, terms: np.ndarray) -> np.ndarray:
-        """Where a sentence holds a code's name, the code's record of such sentences, shrunk
-        towards :meth:`share` by :data:`NAME_PRIOR`, when that is higher."""
-        record = (self.right + NAME_PRIOR * self.share()) / (self.hits + NAME_PRIOR)
+        """Where a sentence holds a code's name, the code's :meth:`record`, when that is
+        higher."""
+        record = self.record()
         return np.where(terms >= 0.5, np.maximum(probability, record[None, :]), probability).astype(
             np.float32
         )
+
+    def in_lane(self) -> np.ndarray:
+        """Per code: whether its name hits enter the name lane, namely while its
+        :meth:`record` is at least :data:`LANE_SHARE` of the record of all codes' names. A code
+        whose name the coder found four times or more and never coded there leaves the lane."""
+        return self.record() >= LANE_SHARE * self.share() - 1e-9
 
 
 GATE_PRIOR = 5.0
@@ -415,6 +430,14 @@ class Gate:
 
     def apply(self, probability: np.ndarray) -> np.ndarray:
         return np.minimum(probability, self.caps()[None, :]).astype(np.float32)
+
+    def in_lane(self) -> np.ndarray:
+        """Per code: whether the coder's decisions leave it in the name lane, namely while its
+        cap is at least :data:`LANE_SHARE` of the share accepted over all codes (a code whose
+        suggestions the coder rejected six times or more, accepting none, leaves it)."""
+        total = int(self.shown.sum())
+        share = float(self.right.sum()) / total if total else 1.0
+        return self.caps() >= LANE_SHARE * share - 1e-9
 
 
 RATE_TIMES = 5.0
@@ -485,7 +508,8 @@ class Setting:
     """How the review queue chooses, measured per project and coder by the evaluation: the
     lowest probability it shows, and whether every sentence holding a code's name enters too
     (the *name lane*: the text search NVivo and QualCoder offer, where it has been the better
-    search on the coder's own codings). The default is the precision-first queue alone."""
+    search on the coder's own codings, less the codes whose names the coder does not code:
+    :meth:`NameRecord.in_lane`). The default is the precision-first queue alone."""
 
     threshold: float = QUEUE_THRESHOLD
     names: bool = False
@@ -563,11 +587,17 @@ def choose(counts: dict[Setting, np.ndarray], baseline: np.ndarray) -> Setting:
 
 
 def name_lane(
-    named: np.ndarray, allowed: np.ndarray, blocked: np.ndarray | None = None
+    named: np.ndarray,
+    allowed: np.ndarray,
+    blocked: np.ndarray | None = None,
+    codes: np.ndarray | None = None,
 ) -> np.ndarray:
     """``sentences x codes``: the name hits the lane offers (allowed sentences, nothing the
-    coder already coded or rejected there)."""
+    coder already coded or rejected there, only the ``codes`` whose record keeps them in the
+    lane: :meth:`NameRecord.in_lane`, :meth:`Gate.in_lane`)."""
     out = (named >= 0.5) & allowed[:, None]
     if blocked is not None:
         out &= ~blocked
+    if codes is not None:
+        out &= codes[None, :]
     return out

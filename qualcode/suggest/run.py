@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
 MIN_DECISIONS = 5
 """Decided suggestions of a code needed before its precision comes from them."""
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 """Raised whenever what a run computes changes, so old caches are not read."""
 CACHE_FLOOR = 0.1
 """A run keeps every suggestion at least this likely (the cap per sentence does not depend on
@@ -311,6 +311,7 @@ def _compute(
         found = names.score(view, corpus.documents[name].text).matrix
         name_record = name_record + NameRecord.of(found, gold, ~empty & ~asking)
         rates = rates + Rates.of(gold)
+    in_lane = name_record.in_lane() & gate.in_lane()
     out: dict[str, list[dict[str, Any]]] = {}
     for name in targets:
         view = engines.view(name)
@@ -326,7 +327,7 @@ def _compute(
         chosen = select(
             probability, allowed, blocked, threshold=threshold, limits=rates.limits(len(analysis))
         )
-        lane = name_lane(named, allowed, blocked)
+        lane = name_lane(named, allowed, blocked, in_lane)
         chosen |= lane
         text = corpus.documents[name].text
         found_here: list[dict[str, Any]] = []
