@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from qualcode.tui import make_app
 
@@ -17,8 +18,9 @@ SIZES = [(120, 40), (80, 24)]
 
 
 def keys_then_workers(*keys: str):  # type: ignore[no-untyped-def]
-    """Press each key, and after each wait until the screen's workers are done: screens that
-    compute in a worker are snapped with their figures, however busy the machine is."""
+    """Press each key, and after each wait until the screen's workers are done and its tables
+    have measured their new rows: screens that compute in a worker are snapped with their
+    figures, however busy the machine is."""
 
     async def run(pilot: Pilot[None]) -> None:
         for key in keys:
@@ -26,8 +28,20 @@ def keys_then_workers(*keys: str):  # type: ignore[no-untyped-def]
             await pilot.pause()
             await pilot.app.workers.wait_for_complete()
             await pilot.pause()
+            await tables_measured(pilot)
 
     return run
+
+
+async def tables_measured(pilot: Pilot[None]) -> None:
+    """Until every DataTable on the screen has measured its rows and cells. A DataTable does
+    that when its message queue is idle, which on a busy machine can come after the pause
+    above: a snapshot then showed the agreement table's code column four cells wide."""
+    for _ in range(400):
+        tables = list(pilot.app.screen.query(DataTable))
+        if not any(t._require_update_dimensions or t._updated_cells for t in tables):
+            return
+        await pilot.pause(0.05)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
