@@ -247,9 +247,10 @@ def test_held_out_evaluation(study: Project) -> None:
         "terms",
         "similar",
         "learned",
+        "cues",
         "combined",
     }
-    assert set(report["queue"]) == {"terms", "similar", "learned", "combined"}
+    assert set(report["queue"]) == {"terms", "similar", "learned", "cues", "combined"}
     assert report["codes"] == ["Barriers/Sleep", "Looking ahead"]
     ahead = report["engines"]["learned"]["per_code"]["Looking ahead"]
     assert ahead["gold"] == 10 and ahead["recall"] == 1.0 and ahead["precision"] == 1.0

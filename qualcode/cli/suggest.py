@@ -39,14 +39,19 @@ def _print_evaluation(report: dict[str, Any]) -> None:
         ("review queue (combined)", queue["combined"]),
         ("  at 0.5 alone", report["queue_fixed"]),
     ]
-    rows += [(f"review queue ({e} only)", queue[e]) for e in ("terms", "similar", "learned")]
+    rows += [
+        (f"review queue ({e} only)", queue[e])
+        for e in ("terms", "similar", "learned", "cues")
+        if e in queue
+    ]
     rows += [
         ("text search: code names", engines["names"]),
         ("text search: + keywords", engines["keywords"]),
     ]
     rows += [
         (f"{e} >= {report['thresholds'][e]}", engines[e])
-        for e in ("terms", "similar", "learned", "combined")
+        for e in ("terms", "similar", "learned", "cues", "combined")
+        if e in engines
     ]
     for name, entry in rows:
         micro = entry["micro"]

@@ -32,6 +32,7 @@ THRESHOLDS = {
     "terms": 0.3,
     "similar": 0.3,
     "learned": 0.3,
+    "cues": 0.3,
     "combined": 0.3,
 }
 """Raw score from which a sentence counts as suggested by one engine alone, in the evaluation

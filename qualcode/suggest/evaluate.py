@@ -41,6 +41,7 @@ from ..errors import Hint, QualcodeError
 from .base import CorpusStats, DocumentView
 from .baseline import KeywordBaseline, NameBaseline
 from .corpus import load_corpus
+from .cues import CueWords
 from .engines import THRESHOLDS, build_engines
 from .keys import evaluation_key
 from .parts import for_evaluation
@@ -67,8 +68,9 @@ from .terms import TermsEngine
 if TYPE_CHECKING:
     from ..project import Project
 
-REPORTED = ("names", "keywords", "terms", "similar", "learned", "combined")
-QUEUED = ("names", "terms", "similar", "learned", "combined")
+REPORTED = ("names", "keywords", "terms", "similar", "learned", "cues", "combined")
+QUEUED = ("names", "terms", "similar", "learned", "cues", "combined")
+"""Each engine through the queue; ``cues`` before ``combined``, which takes its probability."""
 CALIBRATION_FOLDS = 5
 """Folds of the evaluation :func:`~.run.suggest` runs by itself to calibrate the queue."""
 
@@ -168,10 +170,12 @@ def evaluate(
     name_records: dict[str, NameRecord] = {}
     rates: dict[str, Rates] = {}
     by_document = corpus.codings_by_document()
+    samples: dict[str, tuple[Any, np.ndarray, np.ndarray]] = {}
     for name in coded:
         view = DocumentView(name, corpus.analysis(name), tuple(corpus.speakers(name)))
         empty, asking = sentence_flags(corpus, name)
         gold = corpus.labels(name, by_document.get(name, []))
+        samples[name] = (view.analysis, gold, ~empty & ~asking)
         records[name] = TermRecord.of(terms.score(view).matrix, gold, ~empty & ~asking)
         names = baselines["names"].score(view, corpus.documents[name].text).matrix
         name_records[name] = NameRecord.of(names, gold, ~empty & ~asking)
@@ -193,6 +197,7 @@ def evaluate(
         training = [c for c in corpus.codings if c.document in learn_from]
         engines = build_engines(corpus, training, coded, seed=seed, terms=terms)
         habits = habits_of(corpus, training)
+        cues = CueWords.learn((samples[n] for n in coded if n not in held_out), len(uuids))
         learned_codes.append(len(engines.learned.trained))
         for name in held_out:
             view = engines.view(name)
@@ -200,6 +205,7 @@ def evaluate(
             words += sum(1 for w in view.analysis.words if any(ch.isalpha() for ch in w))
             scores, combined = engines.score(view)
             matrices = {e: scores[e].matrix for e in ("terms", "similar", "learned")}
+            matrices["cues"] = cues.score(view.analysis).matrix
             matrices["combined"] = combined
             text = corpus.documents[name].text
             for label, baseline in baselines.items():
@@ -231,11 +237,16 @@ def evaluate(
             if key not in calibrations:
                 calibrations[key] = (totals[engine] - tallies[engine][fold]).fit(uuids)
             calibration = calibrations[key]
-            probability = calibration.probability(matrices[engine], calibration.factors(uuids))
+            if engine == "cues":  # the curve alone: a cue's record is already per code
+                probability = calibration.probability(matrices[engine], np.ones(len(uuids)))
+            else:
+                probability = calibration.probability(matrices[engine], calibration.factors(uuids))
             if engine in ("terms", "combined"):
                 probability = fold_records[fold].raise_(probability, matrices["terms"])
             if engine in ("names", "combined"):
                 probability = fold_name_records[fold].raise_(probability, matrices["names"])
+            if engine == "combined":
+                probability = np.maximum(probability, found["cues"])
             found[engine] = probability
         probabilities.append(found)
     # ... limited per code by the training documents' rates, under each setting.
@@ -317,6 +328,7 @@ def evaluate(
     if save:
         calibration = totals["combined"].fit(uuids)
         calibration.setting = overall
+        calibration.cues = totals["cues"].fit(uuids).curve
         uuid_of = {corpus.codes[i].path: corpus.codes[i].uuid for i in used}
         _save(project, corpus.coder, report, uuid_of, calibration, all_codings)
     return report

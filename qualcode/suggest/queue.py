@@ -51,10 +51,10 @@ FLOOR = 0.1
 """Combined scores below this are never candidates."""
 BINS = np.linspace(0.0, 1.0, 21)
 SHRINK = 2.0
-CALIBRATION_VERSION = 3
+CALIBRATION_VERSION = 4
 """Raised when how a calibration is fitted, or what its setting chooses between, changes: a
 stored one of another version is measured again by the next ``suggest`` (3: the name lane
-leaves out codes whose name hits the coder did not code)."""
+leaves out codes whose name hits the coder did not code; 4: the curve of cue words)."""
 SEEN = 1
 """Held-out suggestions a score bin needs to count as seen; above the highest bin seen, the
 curve stays at that bin's value."""
@@ -140,6 +140,17 @@ class Calibration:
     fitted: bool = False
     setting: Setting | None = None
     """The queue's setting the evaluation chose (:class:`Setting`; None: the default)."""
+    cues: np.ndarray | None = None
+    """Probability per score bin of the cue words' score (:mod:`.cues`), fitted like
+    :attr:`curve` on held-out documents; None: cue words count for nothing."""
+
+    def cue_probability(self, scores: np.ndarray) -> np.ndarray:
+        """``sentences x codes``: how likely a cue word's suggestion is right (0 without a
+        fitted curve: a cue's record on the documents it was found in overstates it)."""
+        if self.cues is None:
+            return np.zeros(scores.shape, dtype=np.float32)
+        index = np.clip(np.digitize(scores, BINS) - 1, 0, len(self.cues) - 1)
+        return np.where(scores > 0, self.cues[index], 0.0).astype(np.float32)
 
     def probability(self, combined: np.ndarray, factors: np.ndarray) -> np.ndarray:
         """``sentences x codes`` probabilities; ``factors`` per code column."""
@@ -167,6 +178,7 @@ class Calibration:
             "curve": [round(float(v), 4) for v in self.curve],
             "record": {k: [round(a, 3), round(b, 3)] for k, (a, b) in self.record.items()},
             "setting": (self.setting or Setting()).to_json(),
+            **({} if self.cues is None else {"cues": [round(float(v), 4) for v in self.cues]}),
         }
 
     @classmethod
@@ -174,11 +186,15 @@ class Calibration:
         if not data or len(data.get("curve", [])) != len(BINS) - 1:
             return cls()
         record = {k: (float(v[0]), float(v[1])) for k, v in data.get("record", {}).items()}
+        cues = data.get("cues")
         return cls(
             np.array(data["curve"], dtype=np.float32),
             record,
             True,
             Setting.from_json(data.get("setting")),
+            np.array(cues, dtype=np.float32)
+            if isinstance(cues, list) and len(cues) == len(BINS) - 1
+            else None,
         )
 
 

@@ -28,7 +28,8 @@ import numpy as np
 from ..errors import Hint, NotFoundError, QualcodeError
 from .baseline import NameBaseline
 from .corpus import Corpus, load_corpus, mark_overlaps, training_coder
-from .engines import build_engines, contributions
+from .cues import CUE_ENGINE, CueWords
+from .engines import CONTRIBUTES, build_engines, contributions
 from .keys import cache_key, evaluation_key
 from .parts import for_evaluation
 from .progress import Steps
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
 
 MIN_DECISIONS = 5
 """Decided suggestions of a code needed before its precision comes from them."""
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 """Raised whenever what a run computes changes, so old caches are not read."""
 CACHE_FLOOR = 0.1
 """A run keeps every suggestion at least this likely (the cap per sentence does not depend on
@@ -302,16 +303,19 @@ def _compute(
     record = TermRecord.empty(len(uuids))
     name_record = NameRecord.empty(len(uuids))
     rates = Rates.empty(len(uuids))
+    samples = []
     for name in coded:
         empty, asking = sentence_flags(corpus, name)
         view = engines.view(name)
         gold = corpus.labels(name, by_document[name])
+        samples.append((view.analysis, gold, ~empty & ~asking))
         terms = engines.terms.score(view).matrix
         record = record + TermRecord.of(terms, gold, ~empty & ~asking)
         found = names.score(view, corpus.documents[name].text).matrix
         name_record = name_record + NameRecord.of(found, gold, ~empty & ~asking)
         rates = rates + Rates.of(gold)
     in_lane = name_record.in_lane() & gate.in_lane()
+    cues = CueWords.learn(samples, len(uuids)) if calibration.cues is not None else None
     out: dict[str, list[dict[str, Any]]] = {}
     for name in targets:
         view = engines.view(name)
@@ -322,7 +326,15 @@ def _compute(
         probability = calibration.probability(combined, factors)
         probability = record.raise_(probability, scores["terms"].matrix)
         named = names.score(view, corpus.documents[name].text).matrix
-        probability = gate.apply(name_record.raise_(probability, named))
+        probability = name_record.raise_(probability, named)
+        cued = cues.score(analysis) if cues is not None else None
+        by_cue = (
+            calibration.cue_probability(cued.matrix)
+            if cued is not None
+            else np.zeros_like(probability)
+        )
+        by_engines = probability
+        probability = gate.apply(np.maximum(probability, by_cue))
         allowed = habits.allowed(*sentence_flags(corpus, name))
         chosen = select(
             probability, allowed, blocked, threshold=threshold, limits=rates.limits(len(analysis))
@@ -340,6 +352,12 @@ def _compute(
                 found.append((NAME_ENGINE, 1.0))
                 if not any("(code name" in r for r in reasons):
                     reasons.insert(0, names.explain(index))
+            if cued is not None and by_cue[sentence, index] >= CONTRIBUTES:
+                # First when the cue is what made the suggestion likely, else last.
+                first = by_cue[sentence, index] > by_engines[sentence, index]
+                at = 0 if first else len(found)
+                found.insert(at, (CUE_ENGINE, float(cued.matrix[sentence, index])))
+                reasons.insert(0 if first else len(reasons), cued.explain(sentence, index))
             if not found:
                 continue
             start, end = analysis.spans[sentence]

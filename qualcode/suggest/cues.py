@@ -1,0 +1,131 @@
+"""Cue words: the words a coder codes with a code most of the times they appear.
+
+With a few codings per code, a classifier learns little, and the words that signal a code are
+mostly not in its name or definition. But a coder who codes "music" with *audio* in four of
+the five sentences where it appears has told us something a search can use. Per code and
+content lemma no negation governs, in the ordinary sentences (neither content-free nor an
+interviewer's) of the coder's coded documents: how many hold the lemma (``seen``) and how
+many of those the coder coded with the code (``coded``). A lemma coded with a code in
+:data:`MIN_CODED` sentences or more is a cue for it, with the record
+``(coded + CUE_PRIOR * rate) / (seen + CUE_PRIOR)``, ``rate`` the share of ordinary
+sentences coded with the code. A sentence's score for a code is its best cue's record.
+
+That record is measured on the documents the cue was found in, so it says more than a new
+document will bear out: the review queue calibrates the score on held-out documents, like
+every engine's, before it counts (:mod:`.queue`, :mod:`.evaluate`). It is the name record of
+the queue (a code's name hits, :class:`.queue.NameRecord`) for words the coder's codings
+chose rather than the codebook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..nlp.pipeline import Analysis
+from .base import EngineScores
+
+CUE_ENGINE = "cues"
+"""The engine name a suggestion a cue word made likely carries in ``SuggestionInfo.engines``."""
+MIN_CODED = 2
+"""Sentences coded with a code a lemma must have been in to be a cue for it."""
+CUE_PRIOR = 3.0
+"""Pseudo-count pulling a cue's record towards the code's rate of coded sentences."""
+
+
+def sentence_lemmas(analysis: Analysis) -> list[set[str]]:
+    """Per sentence: its content lemmas that no negation governs ("not the music" says
+    nothing for *audio*)."""
+    out: list[set[str]] = []
+    for i in range(len(analysis)):
+        start, end = int(analysis.bounds[i]), int(analysis.bounds[i + 1])
+        out.append(
+            {
+                analysis.lemmas[j]
+                for j in range(start, end)
+                if analysis.content[j] and not analysis.negated[j]
+            }
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class CueWords:
+    """The cue words of one coder's coded documents (see the module docstring)."""
+
+    index: dict[str, int]
+    """Cue lemma -> row of :attr:`record`."""
+    coded: np.ndarray
+    """``cues x codes``: sentences holding the lemma that the coder coded with the code."""
+    seen: np.ndarray
+    """Per cue: ordinary sentences holding it."""
+    record: np.ndarray
+    """``cues x codes``: the record, 0 where the lemma is no cue for the code."""
+
+    @classmethod
+    def learn(
+        cls, samples: Iterable[tuple[Analysis, np.ndarray, np.ndarray]], codes: int
+    ) -> CueWords:
+        """``samples``: per coded document, its analysis, its gold (``sentences x codes``)
+        and which sentences are ordinary."""
+        seen: dict[str, int] = {}
+        coded: dict[str, np.ndarray] = {}
+        sentences = 0
+        per_code = np.zeros(codes, dtype=np.int64)
+        for analysis, gold, ordinary in samples:
+            per_sentence = sentence_lemmas(analysis)
+            for i in np.nonzero(ordinary)[0].tolist():
+                sentences += 1
+                lemmas = per_sentence[i]
+                row = gold[i]
+                per_code += row
+                has_codes = bool(row.any())
+                for lemma in lemmas:
+                    seen[lemma] = seen.get(lemma, 0) + 1
+                    if has_codes:
+                        counts = coded.get(lemma)
+                        if counts is None:
+                            counts = coded[lemma] = np.zeros(codes, dtype=np.int64)
+                        counts += row
+        cues = sorted(k for k, v in coded.items() if v.max() >= MIN_CODED)
+        index = {lemma: k for k, lemma in enumerate(cues)}
+        coded_matrix = np.array([coded[c] for c in cues], dtype=np.int64).reshape(len(cues), codes)
+        seen_vector = np.array([seen[c] for c in cues], dtype=np.int64)
+        rate = per_code / sentences if sentences else np.zeros(codes)
+        record = (coded_matrix + CUE_PRIOR * rate[None, :]) / (seen_vector[:, None] + CUE_PRIOR)
+        record = np.where(coded_matrix >= MIN_CODED, record, 0.0).astype(np.float32)
+        return cls(index, coded_matrix, seen_vector, record)
+
+    @classmethod
+    def none(cls, codes: int) -> CueWords:
+        return cls({}, np.zeros((0, codes), np.int64), np.zeros(0, np.int64), np.zeros((0, codes)))
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def score(self, analysis: Analysis) -> EngineScores:
+        """Per sentence and code: the best record among the sentence's cue lemmas; the reason
+        names that lemma and its counts."""
+        codes = self.record.shape[1]
+        matrix = np.zeros((len(analysis), codes), dtype=np.float32)
+        found: list[list[int]] = []
+        for i, lemmas in enumerate(sentence_lemmas(analysis)):
+            rows = sorted({self.index[w] for w in lemmas if w in self.index})
+            found.append(rows)
+            if rows:
+                matrix[i] = self.record[rows].max(axis=0)
+
+        def explain(sentence: int, code: int) -> str:
+            rows = found[sentence]
+            if not rows:
+                return ""
+            best = max(rows, key=lambda r: self.record[r, code])
+            if self.record[best, code] <= 0:
+                return ""
+            lemma = next(w for w, r in self.index.items() if r == best)
+            coded, seen = int(self.coded[best, code]), int(self.seen[best])
+            return f'you coded {coded} of the {seen} sentences holding "{lemma}" with it'
+
+        return EngineScores(matrix, explain)
