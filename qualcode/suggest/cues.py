@@ -110,6 +110,7 @@ class CueWords:
         names that lemma and its counts."""
         codes = self.record.shape[1]
         matrix = np.zeros((len(analysis), codes), dtype=np.float32)
+        words = sorted(self.index, key=self.index.__getitem__)
         found: list[list[int]] = []
         for i, lemmas in enumerate(sentence_lemmas(analysis)):
             rows = sorted({self.index[w] for w in lemmas if w in self.index})
@@ -124,7 +125,7 @@ class CueWords:
             best = max(rows, key=lambda r: self.record[r, code])
             if self.record[best, code] <= 0:
                 return ""
-            lemma = next(w for w, r in self.index.items() if r == best)
+            lemma = words[best]
             coded, seen = int(self.coded[best, code]), int(self.seen[best])
             return f'you coded {coded} of the {seen} sentences holding "{lemma}" with it'
 
