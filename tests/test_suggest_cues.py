@@ -34,7 +34,7 @@ def test_a_word_coded_with_a_code_in_two_sentences_or_more_is_a_cue() -> None:
     gold[[0, 1], 0] = True  # music coded twice out of three, story coded once
     gold[3, 1] = True
     ordinary = np.ones(len(analysis), dtype=bool)
-    cues = CueWords.learn([(analysis, gold, ordinary)], 2)
+    cues = CueWords.learn([(analysis, gold, ordinary, None)], 2)
     assert set(cues.index) == {"music"}  # "story" was coded once, "lovely" once
     rate = 2 / 5
     expected = (2 + CUE_PRIOR * rate) / (3 + CUE_PRIOR)
@@ -45,11 +45,30 @@ def test_a_word_coded_with_a_code_in_two_sentences_or_more_is_a_cue() -> None:
     assert scores.explain(3, 0) == ""
     # An interviewer's or content-free sentence does not count.
     ordinary[2] = False
-    again = CueWords.learn([(analysis, gold, ordinary)], 2)
+    again = CueWords.learn([(analysis, gold, ordinary, None)], 2)
     assert again.score(analysis).explain(0, 0) == (
         'you coded 2 of the 2 sentences holding "music" with it'
     )
     assert len(CueWords.none(2)) == 0 and not CueWords.none(2).score(analysis).matrix.any()
+
+
+def test_a_reviewed_document_teaches_only_what_the_coder_decided() -> None:
+    """Two accepted suggestions holding "music" and one rejected: a cue coded 2 of the 3
+    decided sentences; the undecided sentence about the story is not seen at all."""
+    analysis = analyse(TEXT)
+    gold = np.zeros((len(analysis), 2), dtype=bool)
+    gold[[0, 1], 0] = True  # accepted
+    known = np.zeros_like(gold)
+    known[[0, 1], :] = True  # an accepted sentence is known for every code
+    known[2, 0] = True  # rejected for code 0
+    cues = CueWords.learn([(analysis, gold, np.ones(len(analysis), dtype=bool), known)], 2)
+    assert set(cues.index) == {"music"}
+    row = cues.index["music"]
+    assert cues.coded[row].tolist() == [2, 0] and cues.seen[row].tolist() == [3, 2]
+    assert cues.record[row, 0] == pytest.approx(2 / (3 + CUE_PRIOR))  # no coded document: rate 0
+    assert cues.score(analysis).explain(1, 0) == (
+        'you coded 2 of the 3 sentences holding "music" with it'
+    )
 
 
 def test_a_negated_word_is_no_cue() -> None:
@@ -59,7 +78,7 @@ def test_a_negated_word_is_no_cue() -> None:
     assert "music" not in sentence_lemmas(analysis)[0]
     assert "music" in sentence_lemmas(analysis)[1]
     gold = np.ones((2, 1), dtype=bool)
-    cues = CueWords.learn([(analysis, gold, np.ones(2, dtype=bool))], 1)
+    cues = CueWords.learn([(analysis, gold, np.ones(2, dtype=bool), None)], 1)
     assert "music" not in cues.index  # coded in one sentence where it is not negated
 
 

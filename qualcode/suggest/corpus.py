@@ -105,6 +105,15 @@ class Corpus:
             out[coding.document].append(coding)
         return out
 
+    def decided(self, name: str, labels: np.ndarray) -> np.ndarray:
+        """``sentences x codes``: what the coder decided in a reviewed document, ``labels``
+        its accepted suggestions: an accepted sentence for every code, a rejected one for the
+        code rejected. Nothing else there is known."""
+        known = np.zeros_like(labels)
+        mark_overlaps(known, self.analysis(name), self.rejected.get(name, []))
+        known[labels.any(axis=1)] = True
+        return known
+
     def labels(self, name: str, codings: Iterable[CodingEntry] | None = None) -> np.ndarray:
         """``sentences x codes`` booleans: the sentence overlaps a coding of the code."""
         analysis = self.analysis(name)

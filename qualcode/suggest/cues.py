@@ -51,6 +51,10 @@ def sentence_lemmas(analysis: Analysis) -> list[set[str]]:
     return out
 
 
+Sample = tuple[Analysis, np.ndarray, np.ndarray, "np.ndarray | None"]
+"""A document to learn from: analysis, gold, ordinary sentences, what is known (None: all)."""
+
+
 @dataclass(frozen=True)
 class CueWords:
     """The cue words of one coder's coded documents (see the module docstring)."""
@@ -60,47 +64,61 @@ class CueWords:
     coded: np.ndarray
     """``cues x codes``: sentences holding the lemma that the coder coded with the code."""
     seen: np.ndarray
-    """Per cue: ordinary sentences holding it."""
+    """``cues x codes``: ordinary sentences holding it (in a reviewed document, only those
+    decided for the code)."""
     record: np.ndarray
     """``cues x codes``: the record, 0 where the lemma is no cue for the code."""
 
     @classmethod
-    def learn(
-        cls, samples: Iterable[tuple[Analysis, np.ndarray, np.ndarray]], codes: int
-    ) -> CueWords:
-        """``samples``: per coded document, its analysis, its gold (``sentences x codes``)
-        and which sentences are ordinary."""
+    def learn(cls, samples: Iterable[Sample], codes: int) -> CueWords:
+        """``samples``: per coded document, its analysis, its gold (``sentences x codes``),
+        which sentences are ordinary and None; per reviewed document the same with what the
+        coder decided there (:meth:`.corpus.Corpus.decided`): only a decided sentence and code
+        counts, so an accepted suggestion teaches its words and a rejected one counts as seen
+        and not coded for the code rejected."""
         seen: dict[str, int] = {}
+        seen_for: dict[str, np.ndarray] = {}
         coded: dict[str, np.ndarray] = {}
         sentences = 0
         per_code = np.zeros(codes, dtype=np.int64)
-        for analysis, gold, ordinary in samples:
+        for analysis, gold, ordinary, known in samples:
             per_sentence = sentence_lemmas(analysis)
-            for i in np.nonzero(ordinary)[0].tolist():
-                sentences += 1
-                lemmas = per_sentence[i]
-                row = gold[i]
-                per_code += row
-                has_codes = bool(row.any())
-                for lemma in lemmas:
-                    seen[lemma] = seen.get(lemma, 0) + 1
-                    if has_codes:
+            rows = ordinary if known is None else ordinary & known.any(axis=1)
+            for i in np.nonzero(rows)[0].tolist():
+                row = gold[i] if known is None else gold[i] & known[i]
+                if known is None:
+                    sentences += 1
+                    per_code += row
+                for lemma in per_sentence[i]:
+                    if known is None:
+                        seen[lemma] = seen.get(lemma, 0) + 1
+                    else:
+                        partly = seen_for.get(lemma)
+                        if partly is None:
+                            partly = seen_for[lemma] = np.zeros(codes, dtype=np.int64)
+                        partly += known[i]
+                    if row.any():
                         counts = coded.get(lemma)
                         if counts is None:
                             counts = coded[lemma] = np.zeros(codes, dtype=np.int64)
                         counts += row
         cues = sorted(k for k, v in coded.items() if v.max() >= MIN_CODED)
         index = {lemma: k for k, lemma in enumerate(cues)}
-        coded_matrix = np.array([coded[c] for c in cues], dtype=np.int64).reshape(len(cues), codes)
-        seen_vector = np.array([seen[c] for c in cues], dtype=np.int64)
+        shape = (len(cues), codes)
+        coded_matrix = np.array([coded[c] for c in cues], dtype=np.int64).reshape(shape)
+        seen_matrix = np.array(
+            [seen.get(c, 0) + seen_for.get(c, np.zeros(codes, dtype=np.int64)) for c in cues],
+            dtype=np.int64,
+        ).reshape(shape)
         rate = per_code / sentences if sentences else np.zeros(codes)
-        record = (coded_matrix + CUE_PRIOR * rate[None, :]) / (seen_vector[:, None] + CUE_PRIOR)
+        record = (coded_matrix + CUE_PRIOR * rate[None, :]) / (seen_matrix + CUE_PRIOR)
         record = np.where(coded_matrix >= MIN_CODED, record, 0.0).astype(np.float32)
-        return cls(index, coded_matrix, seen_vector, record)
+        return cls(index, coded_matrix, seen_matrix, record)
 
     @classmethod
     def none(cls, codes: int) -> CueWords:
-        return cls({}, np.zeros((0, codes), np.int64), np.zeros(0, np.int64), np.zeros((0, codes)))
+        empty = np.zeros((0, codes), np.int64)
+        return cls({}, empty, empty, np.zeros((0, codes), np.float32))
 
     def __len__(self) -> int:
         return len(self.index)
@@ -126,7 +144,7 @@ class CueWords:
             if self.record[best, code] <= 0:
                 return ""
             lemma = words[best]
-            coded, seen = int(self.coded[best, code]), int(self.seen[best])
+            coded, seen = int(self.coded[best, code]), int(self.seen[best, code])
             return f'you coded {coded} of the {seen} sentences holding "{lemma}" with it'
 
         return EngineScores(matrix, explain)

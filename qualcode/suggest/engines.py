@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .base import CorpusStats, DocumentView, EngineScores
-from .corpus import CodingEntry, Corpus, mark_overlaps
+from .corpus import CodingEntry, Corpus
 from .learned import MODELS, WHOLE_TURNS, LearnedModel, feature_texts, train
 from .records import ENGINES
 from .similar import SimilarEngine, definitions, exemplars
@@ -172,11 +172,8 @@ def _learned(
             labels = corpus.labels(name, by_document.get(name, []))
             known: np.ndarray | None = None
             if name in corpus.reviewed:
-                # Only what the coder decided there is known: an accepted sentence for every
-                # code, a rejected one for the code rejected.
-                known = np.zeros_like(labels)
-                mark_overlaps(known, analysis, corpus.rejected.get(name, []))
-                known[labels.any(axis=1)] = True
+                # Only what the coder decided there is known.
+                known = corpus.decided(name, labels)
                 rows = known.any(axis=1)
                 features = [f for f, k in zip(features, rows.tolist(), strict=True) if k]
                 labels, known = labels[rows], known[rows]

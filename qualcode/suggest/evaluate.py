@@ -41,7 +41,7 @@ from ..errors import Hint, QualcodeError
 from .base import CorpusStats, DocumentView
 from .baseline import KeywordBaseline, NameBaseline
 from .corpus import load_corpus
-from .cues import CueWords
+from .cues import CueWords, Sample
 from .engines import THRESHOLDS, build_engines
 from .keys import evaluation_key
 from .parts import for_evaluation
@@ -170,16 +170,20 @@ def evaluate(
     name_records: dict[str, NameRecord] = {}
     rates: dict[str, Rates] = {}
     by_document = corpus.codings_by_document()
-    samples: dict[str, tuple[Any, np.ndarray, np.ndarray]] = {}
+    samples: dict[str, Sample] = {}
     for name in coded:
         view = DocumentView(name, corpus.analysis(name), tuple(corpus.speakers(name)))
         empty, asking = sentence_flags(corpus, name)
         gold = corpus.labels(name, by_document.get(name, []))
-        samples[name] = (view.analysis, gold, ~empty & ~asking)
+        samples[name] = (view.analysis, gold, ~empty & ~asking, None)
         records[name] = TermRecord.of(terms.score(view).matrix, gold, ~empty & ~asking)
         names = baselines["names"].score(view, corpus.documents[name].text).matrix
         name_records[name] = NameRecord.of(names, gold, ~empty & ~asking)
         rates[name] = Rates.of(gold)
+    for name in sorted(corpus.reviewed):  # what the coder decided there, in every fold
+        empty, asking = sentence_flags(corpus, name)
+        gold = corpus.labels(name, by_document.get(name, []))
+        samples[name] = (corpus.analysis(name), gold, ~empty & ~asking, corpus.decided(name, gold))
     all_records = sum(records.values(), TermRecord.empty(len(uuids)))
     all_name_records = sum(name_records.values(), NameRecord.empty(len(uuids)))
     all_rates = sum(rates.values(), Rates.empty(len(uuids)))
@@ -197,7 +201,7 @@ def evaluate(
         training = [c for c in corpus.codings if c.document in learn_from]
         engines = build_engines(corpus, training, coded, seed=seed, terms=terms)
         habits = habits_of(corpus, training)
-        cues = CueWords.learn((samples[n] for n in coded if n not in held_out), len(uuids))
+        cues = CueWords.learn((v for n, v in samples.items() if n not in held_out), len(uuids))
         learned_codes.append(len(engines.learned.trained))
         for name in held_out:
             view = engines.view(name)

@@ -28,7 +28,7 @@ import numpy as np
 from ..errors import Hint, NotFoundError, QualcodeError
 from .baseline import NameBaseline
 from .corpus import Corpus, load_corpus, mark_overlaps, training_coder
-from .cues import CUE_ENGINE, CueWords
+from .cues import CUE_ENGINE, CueWords, Sample
 from .engines import CONTRIBUTES, build_engines, contributions
 from .keys import cache_key, evaluation_key
 from .parts import for_evaluation
@@ -303,17 +303,21 @@ def _compute(
     record = TermRecord.empty(len(uuids))
     name_record = NameRecord.empty(len(uuids))
     rates = Rates.empty(len(uuids))
-    samples = []
+    samples: list[Sample] = []
     for name in coded:
         empty, asking = sentence_flags(corpus, name)
         view = engines.view(name)
         gold = corpus.labels(name, by_document[name])
-        samples.append((view.analysis, gold, ~empty & ~asking))
+        samples.append((view.analysis, gold, ~empty & ~asking, None))
         terms = engines.terms.score(view).matrix
         record = record + TermRecord.of(terms, gold, ~empty & ~asking)
         found = names.score(view, corpus.documents[name].text).matrix
         name_record = name_record + NameRecord.of(found, gold, ~empty & ~asking)
         rates = rates + Rates.of(gold)
+    for name in sorted(corpus.reviewed):
+        empty, asking = sentence_flags(corpus, name)
+        gold = corpus.labels(name, by_document.get(name, []))
+        samples.append((corpus.analysis(name), gold, ~empty & ~asking, corpus.decided(name, gold)))
     in_lane = name_record.in_lane() & gate.in_lane()
     cues = CueWords.learn(samples, len(uuids)) if calibration.cues is not None else None
     out: dict[str, list[dict[str, Any]]] = {}
