@@ -26,6 +26,8 @@ import numpy as np
 
 from ..nlp.pipeline import Analysis
 from .base import EngineScores
+from .corpus import CodingEntry, Corpus
+from .queue import sentence_flags
 
 CUE_ENGINE = "cues"
 """The engine name a suggestion a cue word made likely carries in ``SuggestionInfo.engines``."""
@@ -53,6 +55,18 @@ def sentence_lemmas(analysis: Analysis) -> list[set[str]]:
 
 Sample = tuple[Analysis, np.ndarray, np.ndarray, "np.ndarray | None"]
 """A document to learn from: analysis, gold, ordinary sentences, what is known (None: all)."""
+
+
+def reviewed_samples(
+    corpus: Corpus, by_document: dict[str, list[CodingEntry]]
+) -> dict[str, Sample]:
+    """What each reviewed document teaches (:meth:`.corpus.Corpus.decided`), by name."""
+    out: dict[str, Sample] = {}
+    for name in sorted(corpus.reviewed):
+        empty, asking = sentence_flags(corpus, name)
+        gold = corpus.labels(name, by_document.get(name, []))
+        out[name] = (corpus.analysis(name), gold, ~empty & ~asking, corpus.decided(name, gold))
+    return out
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from ..errors import Hint, QualcodeError
 from .base import CorpusStats, DocumentView
 from .baseline import KeywordBaseline, NameBaseline
 from .corpus import load_corpus
-from .cues import CueWords, Sample
+from .cues import CueWords, Sample, reviewed_samples
 from .engines import THRESHOLDS, build_engines
 from .keys import evaluation_key
 from .parts import for_evaluation
@@ -180,10 +180,7 @@ def evaluate(
         names = baselines["names"].score(view, corpus.documents[name].text).matrix
         name_records[name] = NameRecord.of(names, gold, ~empty & ~asking)
         rates[name] = Rates.of(gold)
-    for name in sorted(corpus.reviewed):  # what the coder decided there, in every fold
-        empty, asking = sentence_flags(corpus, name)
-        gold = corpus.labels(name, by_document.get(name, []))
-        samples[name] = (corpus.analysis(name), gold, ~empty & ~asking, corpus.decided(name, gold))
+    samples.update(reviewed_samples(corpus, by_document))  # learned from in every fold
     all_records = sum(records.values(), TermRecord.empty(len(uuids)))
     all_name_records = sum(name_records.values(), NameRecord.empty(len(uuids)))
     all_rates = sum(rates.values(), Rates.empty(len(uuids)))

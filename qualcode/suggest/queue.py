@@ -129,6 +129,11 @@ class Habits:
         return ok
 
 
+def _binned(curve: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The value of ``curve`` (one per score bin of :data:`BINS`) at each score."""
+    return curve[np.clip(np.digitize(scores, BINS) - 1, 0, len(curve) - 1)]
+
+
 @dataclass
 class Calibration:
     """Combined score -> probability of being right (see the module docstring)."""
@@ -149,13 +154,11 @@ class Calibration:
         fitted curve: a cue's record on the documents it was found in overstates it)."""
         if self.cues is None:
             return np.zeros(scores.shape, dtype=np.float32)
-        index = np.clip(np.digitize(scores, BINS) - 1, 0, len(self.cues) - 1)
-        return np.where(scores > 0, self.cues[index], 0.0).astype(np.float32)
+        return np.where(scores > 0, _binned(self.cues, scores), 0.0).astype(np.float32)
 
     def probability(self, combined: np.ndarray, factors: np.ndarray) -> np.ndarray:
         """``sentences x codes`` probabilities; ``factors`` per code column."""
-        index = np.clip(np.digitize(combined, BINS) - 1, 0, len(self.curve) - 1)
-        return np.minimum(1.0, self.curve[index] * factors[None, :]).astype(np.float32)
+        return np.minimum(1.0, _binned(self.curve, combined) * factors[None, :]).astype(np.float32)
 
     def factors(
         self, uuids: Sequence[str], decisions: dict[int, tuple[int, int]] | None = None
@@ -437,10 +440,14 @@ class Gate:
     def empty(cls, codes: int) -> Gate:
         return cls(np.zeros(codes, dtype=np.int64), np.zeros(codes, dtype=np.int64))
 
+    def share(self) -> float:
+        """The share accepted over all codes' decided suggestions (1 before any)."""
+        total = int(self.shown.sum())
+        return float(self.right.sum()) / total if total else 1.0
+
     def caps(self) -> np.ndarray:
         """Per code: its cap (1 for a code without decisions)."""
-        total = int(self.shown.sum())
-        share = float(self.right.sum()) / total if total else 1.0
+        share = self.share()
         capped = (self.right + GATE_PRIOR * share) / (self.shown + GATE_PRIOR)
         return np.where(self.shown > 0, capped, 1.0).astype(np.float32)
 
@@ -451,9 +458,7 @@ class Gate:
         """Per code: whether the coder's decisions leave it in the name lane, namely while its
         cap is at least :data:`LANE_SHARE` of the share accepted over all codes (a code whose
         suggestions the coder rejected six times or more, accepting none, leaves it)."""
-        total = int(self.shown.sum())
-        share = float(self.right.sum()) / total if total else 1.0
-        return self.caps() >= LANE_SHARE * share - 1e-9
+        return self.caps() >= LANE_SHARE * self.share() - 1e-9
 
 
 RATE_TIMES = 5.0

@@ -28,7 +28,7 @@ import numpy as np
 from ..errors import Hint, NotFoundError, QualcodeError
 from .baseline import NameBaseline
 from .corpus import Corpus, load_corpus, mark_overlaps, training_coder
-from .cues import CUE_ENGINE, CueWords, Sample
+from .cues import CUE_ENGINE, CueWords, Sample, reviewed_samples
 from .engines import CONTRIBUTES, build_engines, contributions
 from .keys import cache_key, evaluation_key
 from .parts import for_evaluation
@@ -314,10 +314,7 @@ def _compute(
         found = names.score(view, corpus.documents[name].text).matrix
         name_record = name_record + NameRecord.of(found, gold, ~empty & ~asking)
         rates = rates + Rates.of(gold)
-    for name in sorted(corpus.reviewed):
-        empty, asking = sentence_flags(corpus, name)
-        gold = corpus.labels(name, by_document.get(name, []))
-        samples.append((corpus.analysis(name), gold, ~empty & ~asking, corpus.decided(name, gold)))
+    samples.extend(reviewed_samples(corpus, by_document).values())
     in_lane = name_record.in_lane() & gate.in_lane()
     cues = CueWords.learn(samples, len(uuids)) if calibration.cues is not None else None
     out: dict[str, list[dict[str, Any]]] = {}
