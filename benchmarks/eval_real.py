@@ -290,9 +290,12 @@ def show(report: dict, label: str, per_code: bool = False) -> None:  # type: ign
             for t, m in report["queue_at"].items()
         )
     )
-    chosen = Counter((s["threshold"], s["names"]) for s in report["settings_nested"]).most_common()
+    chosen = Counter(
+        (s["threshold"], s["names"], tuple(sorted(s.get("lanes", {}).items())))
+        for s in report["settings_nested"]
+    ).most_common()
     print(
-        "  queue setting chosen on the other folds (threshold, name lane) x folds: "
+        "  queue setting chosen on the other folds (threshold, name lane, lanes) x folds: "
         + ", ".join(f"{k} x{n}" for k, n in chosen)
         + f"; on all folds (what suggest uses): {report['setting']}"
     )

@@ -19,7 +19,8 @@ calibrated per code, capped per sentence, content-free and interviewer sentences
 unless the coder codes them, name hits raised to the code's record, each code limited by how
 often the coder uses it. The calibration a held-out document is judged with comes from the
 *other* folds' held-out suggestions (its own are subtracted), so no document grades itself.
-The combined queue's setting (a threshold, with or without the name lane:
+The combined queue's setting (a threshold, with or without the name lane, and with or without
+each lane of :data:`~.queue.LANES` at each of :data:`~.queue.LANE_THRESHOLDS`:
 :class:`~.queue.Setting`) is chosen the same way: each fold is
 judged with the setting :func:`~.queue.choose` picks on the other folds (``settings_nested``),
 and ``setting``, chosen on every fold, is what is stored for :func:`~.run.suggest`.
@@ -47,6 +48,8 @@ from .keys import evaluation_key
 from .parts import for_evaluation
 from .progress import Steps
 from .queue import (
+    LANE_THRESHOLDS,
+    LANES,
     QUEUE_THRESHOLD,
     SETTINGS,
     TRIED,
@@ -265,12 +268,18 @@ def evaluate(
                 lane = name_lane(
                     matrices["names"], allowed, codes=fold_name_records[fold].in_lane()
                 )
+                at = {t: select(probability, allowed, threshold=t, limits=limits) for t in TRIED}
+                by_lane = {
+                    (name, t): select(found[name], allowed, threshold=t, limits=limits)
+                    for name in LANES
+                    for t in LANE_THRESHOLDS
+                }
                 for setting in SETTINGS:
-                    chosen = select(
-                        probability, allowed, threshold=setting.threshold, limits=limits
-                    )
+                    chosen = at.get(setting.threshold, np.zeros_like(lane)).copy()
                     if setting.names:
                         chosen |= lane
+                    for key in setting.lanes:
+                        chosen |= by_lane[key]
                     _count(by_setting[setting][fold], chosen[:, used], gold[:, used])
                 _count(
                     baseline_folds[fold],
@@ -330,6 +339,7 @@ def evaluate(
         calibration = totals["combined"].fit(uuids)
         calibration.setting = overall
         calibration.cues = totals["cues"].fit(uuids).curve
+        calibration.terms = totals["terms"].fit(uuids)
         uuid_of = {corpus.codes[i].path: corpus.codes[i].uuid for i in used}
         _save(project, corpus.coder, report, uuid_of, calibration, all_codings)
     return report

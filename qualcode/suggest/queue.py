@@ -11,8 +11,9 @@ how likely a suggestion is to be *right* on this project. Four rules:
    had held-out suggestions, the curve stays level: no evidence says a higher score is more
    often right there. Without an evaluation the curve is the identity and every factor 1.
 2. **A threshold on that probability**, :data:`QUEUE_THRESHOLD` (0.5: more likely right than
-   wrong), unless the project's evaluation chose another :class:`Setting` (a lower threshold,
-   the name lane, or both) that was better on the coder's held-out codings.
+   wrong), unless the project's evaluation chose another :class:`Setting` (another threshold,
+   the name lane, the lanes of cue words and of a code's own words, or several) that was
+   better on the coder's held-out codings.
 3. **A cap per sentence**: its best code, and others only when their probability is within
    :data:`CLOSE` of the best (at most :data:`MAX_PER_SENTENCE`).
 4. **No content-free sentences** ("N/A", "yes", "Unsure", ``"1.``) **and no interviewer
@@ -27,6 +28,7 @@ of the queue), :class:`Gate` (the coder's decisions on its suggestions cap its p
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -51,10 +53,11 @@ FLOOR = 0.1
 """Combined scores below this are never candidates."""
 BINS = np.linspace(0.0, 1.0, 21)
 SHRINK = 2.0
-CALIBRATION_VERSION = 4
+CALIBRATION_VERSION = 5
 """Raised when how a calibration is fitted, or what its setting chooses between, changes: a
 stored one of another version is measured again by the next ``suggest`` (3: the name lane
-leaves out codes whose name hits the coder did not code; 4: the curve of cue words)."""
+leaves out codes whose name hits the coder did not code; 4: the curve of cue words; 5: the
+lanes of cue words and of a code's own words, with the terms engine's own curve)."""
 SEEN = 1
 """Held-out suggestions a score bin needs to count as seen; above the highest bin seen, the
 curve stays at that bin's value."""
@@ -148,6 +151,10 @@ class Calibration:
     cues: np.ndarray | None = None
     """Probability per score bin of the cue words' score (:mod:`.cues`), fitted like
     :attr:`curve` on held-out documents; None: cue words count for nothing."""
+    terms: Calibration | None = None
+    """The codebook terms engine's score alone, calibrated like the combined score (its own
+    curve and per-code record), for the lane of a code's own words (:class:`Setting`); None:
+    no such lane."""
 
     def cue_probability(self, scores: np.ndarray) -> np.ndarray:
         """``sentences x codes``: how likely a cue word's suggestion is right (0 without a
@@ -155,6 +162,18 @@ class Calibration:
         if self.cues is None:
             return np.zeros(scores.shape, dtype=np.float32)
         return np.where(scores > 0, _binned(self.cues, scores), 0.0).astype(np.float32)
+
+    def terms_probability(
+        self,
+        scores: np.ndarray,
+        uuids: Sequence[str],
+        decisions: dict[int, tuple[int, int]] | None = None,
+    ) -> np.ndarray:
+        """``sentences x codes``: how likely the terms engine's suggestion is right, by its own
+        curve and per-code record (0 without them)."""
+        if self.terms is None:
+            return np.zeros(scores.shape, dtype=np.float32)
+        return self.terms.probability(scores, self.terms.factors(uuids, decisions))
 
     def probability(self, combined: np.ndarray, factors: np.ndarray) -> np.ndarray:
         """``sentences x codes`` probabilities; ``factors`` per code column."""
@@ -182,6 +201,13 @@ class Calibration:
             "record": {k: [round(a, 3), round(b, 3)] for k, (a, b) in self.record.items()},
             "setting": (self.setting or Setting()).to_json(),
             **({} if self.cues is None else {"cues": [round(float(v), 4) for v in self.cues]}),
+            **({} if self.terms is None else {"terms": self.terms._curve_json()}),
+        }
+
+    def _curve_json(self) -> dict[str, Any]:
+        return {
+            "curve": [round(float(v), 4) for v in self.curve],
+            "record": {k: [round(a, 3), round(b, 3)] for k, (a, b) in self.record.items()},
         }
 
     @classmethod
@@ -190,6 +216,7 @@ class Calibration:
             return cls()
         record = {k: (float(v[0]), float(v[1])) for k, v in data.get("record", {}).items()}
         cues = data.get("cues")
+        terms = data.get("terms")
         return cls(
             np.array(data["curve"], dtype=np.float32),
             record,
@@ -198,7 +225,12 @@ class Calibration:
             np.array(cues, dtype=np.float32)
             if isinstance(cues, list) and len(cues) == len(BINS) - 1
             else None,
+            _fitted(cls.from_json(terms)) if isinstance(terms, dict) else None,
         )
+
+
+def _fitted(calibration: Calibration) -> Calibration | None:
+    return calibration if calibration.fitted else None
 
 
 @dataclass
@@ -524,19 +556,34 @@ MIN_NAME_HITS = 20
 queue's setting may be chosen against (a precision from eight hits is noise)."""
 
 
+LANES = ("cues", "terms")
+"""Evidence with a calibrated probability of its own that may enter the queue by itself, at a
+threshold of its own (:class:`Setting`): cue words (:mod:`.cues`) and a code's own words (the
+terms engine, raised by :class:`TermRecord`)."""
+LANE_THRESHOLDS = (0.5, 0.6)
+"""The thresholds an evaluation tries for each lane: more likely right than wrong, or more."""
+_LANE_WORDS = {"cues": "by cue words", "terms": "by the code's own words"}
+
+
 @dataclass(frozen=True)
 class Setting:
     """How the review queue chooses, measured per project and coder by the evaluation: the
-    lowest probability it shows, and whether every sentence holding a code's name enters too
+    lowest probability it shows, whether every sentence holding a code's name enters too
     (the *name lane*: the text search NVivo and QualCoder offer, where it has been the better
     search on the coder's own codings, less the codes whose names the coder does not code:
-    :meth:`NameRecord.in_lane`). The default is the precision-first queue alone."""
+    :meth:`NameRecord.in_lane`), and the *lanes* (:data:`LANES`): a suggestion whose cue
+    words, or whose code's own words, alone make it at least this likely right enters whatever
+    its combined probability. Each source of evidence is calibrated on its own, and where one
+    has proved more precise than the combination at the same probability, it gets its own
+    threshold. The default is the precision-first queue alone."""
 
     threshold: float = QUEUE_THRESHOLD
     names: bool = False
+    lanes: tuple[tuple[str, float], ...] = ()
+    """``(lane, threshold)`` pairs, in :data:`LANES` order."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"threshold": self.threshold, "names": self.names}
+        return {"threshold": self.threshold, "names": self.names, "lanes": dict(self.lanes)}
 
     @classmethod
     def from_json(cls, data: Any) -> Setting:
@@ -545,18 +592,35 @@ class Setting:
         threshold, names = data.get("threshold"), data.get("names")
         if not isinstance(threshold, int | float) or not isinstance(names, bool):
             return cls()
-        return cls(float(threshold), names)
+        lanes = data.get("lanes") or {}
+        if not isinstance(lanes, dict):
+            return cls()
+        kept = tuple(
+            (lane, float(lanes[lane]))
+            for lane in LANES
+            if isinstance(lanes.get(lane), int | float) and 0.0 <= lanes[lane] <= 1.0
+        )
+        return cls(float(threshold), names, kept)
 
-    def shows(self, score: float, engines: Sequence[str]) -> bool:
-        """Whether a cached suggestion (its probability and engines) is in this queue."""
-        return score >= self.threshold or (self.names and NAME_ENGINE in engines)
+    def shows(
+        self, score: float, engines: Sequence[str], lanes: dict[str, float] | None = None
+    ) -> bool:
+        """Whether a cached suggestion (its probability, engines and lane probabilities) is in
+        this queue."""
+        if score >= self.threshold or (self.names and NAME_ENGINE in engines):
+            return True
+        found = lanes or {}
+        return any(found.get(lane, 0.0) >= at for lane, at in self.lanes)
 
     def describe(self) -> str:
         """In a researcher's words, for the TUI's title and the CLI."""
-        if self.threshold > 1.0:
-            return "sentences holding a code's name"
-        likely = f"likely right ≥ {self.threshold:.0%}"
-        return f"{likely}, and sentences holding a code's name" if self.names else likely
+        likely = [] if self.threshold > 1.0 else [f"≥ {self.threshold:.0%}"]
+        likely += [f"≥ {at:.0%} {_LANE_WORDS[lane]} alone" for lane, at in self.lanes]
+        text = f"likely right {', or '.join(likely)}" if likely else ""
+        if self.names:
+            name = "sentences holding a code's name"
+            text = f"{text}, and {name}" if text else name
+        return text
 
 
 NAME_ENGINE = "names"
@@ -565,16 +629,23 @@ NAMES_ONLY = 1.01
 """A threshold no probability reaches: with the name lane, the queue is the name search."""
 TRIED = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8)
 """The thresholds an evaluation compares."""
+_LANE_CHOICES: tuple[tuple[tuple[str, float], ...], ...] = tuple(
+    tuple((lane, at) for lane, at in zip(LANES, ats, strict=True) if at is not None)
+    for ats in itertools.product(*((None, *LANE_THRESHOLDS) for _lane in LANES))
+)
 SETTINGS: tuple[Setting, ...] = (
     Setting(),
     *(
-        Setting(t, names)
+        Setting(t, names, lanes)
+        for lanes in _LANE_CHOICES
         for t in (*TRIED, NAMES_ONLY)
         for names in (False, True)
-        if (t, names) != (QUEUE_THRESHOLD, False) and (t, names) != (NAMES_ONLY, False)
+        if (t, names, lanes) != (QUEUE_THRESHOLD, False, ())
+        and not (t == NAMES_ONLY and not names and not lanes)
     ),
 )
-"""The settings an evaluation compares, the default first (it wins ties)."""
+"""The settings an evaluation compares, the default first (it wins ties), then those without
+lanes."""
 
 
 def _f1(counts: np.ndarray) -> float:

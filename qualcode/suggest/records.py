@@ -52,11 +52,16 @@ class SuggestionInfo:
     scores: tuple[tuple[str, float], ...] = ()
     """The combined score and each contributing engine's own score, for the curious (and
     the TUI's detail line)."""
+    lanes: tuple[tuple[str, float], ...] = ()
+    """The queue's lanes (:data:`~.queue.LANES`) this suggestion is in, each with its own
+    probability of being right: a queue setting with that lane shows it at that probability
+    whatever :attr:`score` is (:class:`~.queue.Setting`)."""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["engines"] = list(self.engines)
         data["scores"] = dict(self.scores)
+        data["lanes"] = dict(self.lanes)
         return data
 
     @classmethod
@@ -65,4 +70,5 @@ class SuggestionInfo:
         values = dict(data)
         values["engines"] = tuple(values.get("engines", ()))
         values["scores"] = tuple((k, float(v)) for k, v in dict(values.get("scores", {})).items())
+        values["lanes"] = tuple((k, float(v)) for k, v in dict(values.get("lanes", {})).items())
         return cls(**values)

@@ -35,6 +35,7 @@ from .parts import for_evaluation
 from .progress import Steps
 from .queue import (
     CALIBRATION_VERSION,
+    LANE_THRESHOLDS,
     NAME_ENGINE,
     Calibration,
     Gate,
@@ -54,11 +55,14 @@ if TYPE_CHECKING:
 
 MIN_DECISIONS = 5
 """Decided suggestions of a code needed before its precision comes from them."""
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 """Raised whenever what a run computes changes, so old caches are not read."""
 CACHE_FLOOR = 0.1
 """A run keeps every suggestion at least this likely (the cap per sentence does not depend on
 the threshold), so asking again with another ``min_score`` above it reads the same cache."""
+LANE_FLOOR = min(LANE_THRESHOLDS)
+"""A run keeps every suggestion a lane alone makes at least this likely, whatever the stored
+setting's lanes (a setting's own lane thresholds filter them, as ``min_score`` does scores)."""
 REEVALUATE = 0.25
 """Share by which the training codings must grow before the calibration is measured again."""
 
@@ -172,7 +176,7 @@ def suggest(
         SuggestionInfo.from_json(item)
         for name in targets
         for item in cache[name]
-        if setting.shows(item["score"], item["engines"])
+        if setting.shows(item["score"], item["engines"], item.get("lanes"))
     ]
     if wanted_code is not None:
         out = [s for s in out if s.code_uuid == corpus.codes[wanted_code].uuid]
@@ -295,6 +299,13 @@ def _compute(
     calibration = Calibration.from_json(evaluation.get("calibration"))
     uuids = [c.uuid for c in corpus.codes]
     factors = calibration.factors(uuids, corpus.decisions)
+    own = dict((calibration.setting or Setting()).lanes)
+
+    def shown_at(laned: tuple[tuple[str, float], ...]) -> list[float]:
+        """The probabilities by which the stored setting's lanes show a suggestion: it is
+        ranked, and said to be likely right, by the higher of these and its own."""
+        return [p for lane_name, p in laned if p >= own.get(lane_name, 2.0)]
+
     habits = habits_of(corpus, corpus.codings)
     helper = engines.helper_weights
     by_document = corpus.codings_by_document()
@@ -337,11 +348,25 @@ def _compute(
         by_engines = probability
         probability = gate.apply(np.maximum(probability, by_cue))
         allowed = habits.allowed(*sentence_flags(corpus, name))
-        chosen = select(
-            probability, allowed, blocked, threshold=threshold, limits=rates.limits(len(analysis))
-        )
+        limits = rates.limits(len(analysis))
+        chosen = select(probability, allowed, blocked, threshold=threshold, limits=limits)
         lane = name_lane(named, allowed, blocked, in_lane)
         chosen |= lane
+        # The lanes: cue words, and a code's own words, each on its own calibration.
+        by_terms = record.raise_(
+            calibration.terms_probability(scores["terms"].matrix, uuids, corpus.decisions),
+            scores["terms"].matrix,
+        )
+        lanes = {
+            lane_name: (p, select(p, allowed, blocked, threshold=LANE_FLOOR, limits=limits))
+            for lane_name, p in (
+                ("cues", gate.apply(by_cue)),
+                ("terms", gate.apply(by_terms) if calibration.terms else None),
+            )
+            if p is not None
+        }
+        for _p, in_this in lanes.values():
+            chosen |= in_this
         text = corpus.documents[name].text
         found_here: list[dict[str, Any]] = []
         rows, cols = np.nonzero(chosen)
@@ -361,6 +386,11 @@ def _compute(
                 reasons.insert(0 if first else len(reasons), cued.explain(sentence, index))
             if not found:
                 continue
+            laned = tuple(
+                (lane_name, round(float(p[sentence, index]), 4))
+                for lane_name, (p, in_this) in lanes.items()
+                if in_this[sentence, index]
+            )
             start, end = analysis.spans[sentence]
             if "similar" not in {e for e, _s in found}:
                 reasons.append(scores["similar"].explain(sentence, index))
@@ -374,7 +404,7 @@ def _compute(
                     start=start,
                     end=end,
                     text=text[start:end],
-                    score=round(float(probability[sentence, index]), 4),
+                    score=round(max([float(probability[sentence, index]), *shown_at(laned)]), 4),
                     engine=found[0][0],
                     explanation=explanation,
                     engines=tuple(e for e, _s in found),
@@ -384,6 +414,7 @@ def _compute(
                         ("combined", round(float(combined[sentence, index]), 4)),
                         *((e, round(s, 4)) for e, s in found),
                     ),
+                    lanes=laned,
                 ).to_json()
             )
         out[name] = found_here
