@@ -16,7 +16,9 @@ repository, the projects are built in a temporary folder and deleted):
 ``games``
     Games-as-art answers coded by the LLMCode authors: 90 survey answers, 325 coded spans, 31
     inductive codes whose only codebook text is a one-sentence description. The many-codes,
-    few-examples, definitions-only case.
+    few-examples, definitions-only case. ``--games-coded N`` keeps the codings of the first N
+    answers only (the rest stay uncoded in the project): fewer codings per code to learn from,
+    as early in a study; ``--folds 2`` is the other way to see that.
 
 ``qdpx:<file>``
     Every REFI-QDA project in ``../shared/interop/qdpx`` with 50 or more codings after
@@ -182,8 +184,10 @@ def build_annomi(folder: Path, source: Path, transcripts: int | None) -> Path | 
 _SPAN = re.compile(r"\*\*(.+?)\*\*<sup>(.+?)</sup>", re.DOTALL)
 
 
-def build_games(folder: Path, source: Path) -> Path | None:
-    """A project of the games-as-art answers, codes from their descriptions only."""
+def build_games(folder: Path, source: Path, coded: int | None = None) -> Path | None:
+    """A project of the games-as-art answers, codes from their descriptions only; with
+    ``coded``, only the first that many answers keep their codings (the others stay in the
+    project, uncoded: a study early in its coding)."""
     base = source / "test_data" / "games_as_art"
     texts_csv = base / "bopp_test_coded_texts.csv"
     codes_csv = base / "bopp_test_code_descriptions.csv"
@@ -208,7 +212,7 @@ def build_games(folder: Path, source: Path) -> Path | None:
         with codings.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["document", "code", "coder", "quote"])
-            for i, row in enumerate(answers, 1):
+            for i, row in enumerate(answers[:coded] if coded else answers, 1):
                 for match in _SPAN.finditer(row["coded_text"]):
                     quote = " ".join(match.group(1).split())
                     for code in match.group(2).split(";"):
@@ -345,6 +349,12 @@ def main() -> None:
         "--transcripts", type=int, default=None, help="AnnoMI: only the first N transcripts by id."
     )
     parser.add_argument("--only", choices=["annomi", "games", "qdpx"], default=None)
+    parser.add_argument(
+        "--games-coded",
+        type=int,
+        default=None,
+        help="Games as art: only the first N answers keep their codings (few codings per code).",
+    )
     parser.add_argument("--per-code", action="store_true", help="Print each code's figures.")
     args = parser.parse_args()
     folds = args.folds or None
@@ -361,7 +371,7 @@ def main() -> None:
                     report = evaluate(project, CODER, folds=folds, save=False)
                     show(report, "annomi", args.per_code)
         if args.only in (None, "games"):
-            path = build_games(folder, args.data / "games-as-art-llmcode")
+            path = build_games(folder, args.data / "games-as-art-llmcode", args.games_coded)
             if path is None:
                 print("games: skipped (folder absent)")
             else:
