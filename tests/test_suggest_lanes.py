@@ -17,6 +17,7 @@ from qualcode.suggest.queue import (
     LANE_THRESHOLDS,
     LANES,
     NAMES_ONLY,
+    OWN_CURVES,
     SETTINGS,
     Calibration,
     Setting,
@@ -37,6 +38,12 @@ def _counts(tp: int, fp: int, fn: int) -> np.ndarray:
 
 def test_a_setting_with_lanes_round_trips_and_says_what_it_shows() -> None:
     both = Setting(0.7, True, (("cues", 0.5), ("terms", 0.6)))
+    every = Setting(0.6, False, (("cues", 0.5), ("terms", 0.5), ("names", 0.6)))
+    assert Setting.from_json(json.loads(json.dumps(every.to_json()))) == every
+    assert every.describe() == (
+        "likely right ≥ 60%, or ≥ 50% by cue words alone, or ≥ 50% by the code's own words "
+        "alone, or ≥ 60% by the code's name alone"
+    )
     assert Setting.from_json(json.loads(json.dumps(both.to_json()))) == both
     assert Setting.from_json({"threshold": 0.5, "names": False}) == Setting()  # stored before
     damaged = {"threshold": 0.7, "names": False, "lanes": {"cues": 2, "weather": 0.5}}
@@ -73,18 +80,24 @@ def test_every_combination_of_lanes_is_compared_and_one_wins_only_where_it_is_pr
     assert choose(counts, baseline) == strict
 
 
-def test_a_calibration_keeps_the_terms_engines_own_curve() -> None:
+def test_a_calibration_keeps_the_own_curves_of_the_terms_engine_and_the_name_search() -> None:
+    assert OWN_CURVES == ("terms", "names") and set(OWN_CURVES) < set(LANES)
     curve = np.linspace(0.0, 0.9, len(BINS) - 1).astype(np.float32)
-    fitted = Calibration(terms=Calibration(curve, {"u1": (1.0, 4.0)}, True))
+    fitted = Calibration(own={"terms": Calibration(curve, {"u1": (1.0, 4.0)}, True)})
     again = Calibration.from_json(json.loads(json.dumps(fitted.to_json())))
-    assert again.terms is not None and np.allclose(again.terms.curve, curve, atol=1e-4)
+    assert set(again.own) == {"terms"} and np.allclose(again.own["terms"].curve, curve, atol=1e-4)
     scores = np.array([[0.0, 0.62], [0.62, 0.62]], dtype=np.float32)
     # The code u1 was right once where its curve expected four: (1 + 3) / (4 + 3).
-    probability = again.terms_probability(scores, ["u0", "u1"])
+    probability = again.own_probability("terms", scores, ["u0", "u1"])
     assert probability[1, 0] == pytest.approx(curve[12], abs=1e-4)
     assert probability[1, 1] == pytest.approx(curve[12] * 4 / 7, abs=1e-4)
-    assert not Calibration().terms_probability(scores, ["u0", "u1"]).any()
-    assert Calibration.from_json({**fitted.to_json(), "terms": {"curve": [0.5]}}).terms is None
+    # Two rejected suggestions of u1 count as two expected halves, none right: (1 + 3) / (5 + 3).
+    decided = again.own_probability("terms", scores, ["u0", "u1"], {1: (0, 2)})
+    assert decided[1, 1] == pytest.approx(curve[12] * 4 / 8, abs=1e-4)
+    assert not again.own_probability("names", scores, ["u0", "u1"]).any()  # no curve: nothing
+    assert not Calibration().own_probability("terms", scores, ["u0", "u1"]).any()
+    damaged = {**fitted.to_json(), "own": {"terms": {"curve": [0.5]}, "weather": {}}}
+    assert Calibration.from_json(damaged).own == {}
 
 
 def test_a_cue_lane_stored_by_the_evaluation_shows_what_cue_words_alone_make_likely(
@@ -96,7 +109,8 @@ def test_a_cue_lane_stored_by_the_evaluation_shows_what_cue_words_alone_make_lik
     probability kept in the suggestion (and its JSON), and nothing without the lane is."""
     evaluate(study, "ann")
     stored = json.loads(study.setting(evaluation_key("ann")) or "{}")
-    assert len(stored["calibration"]["terms"]["curve"]) == len(BINS) - 1
+    for lane in OWN_CURVES:
+        assert len(stored["calibration"]["own"][lane]["curve"]) == len(BINS) - 1
     lane_only = Setting(NAMES_ONLY, False, (("cues", 0.5),))
     stored["calibration"]["setting"] = lane_only.to_json()
     with study._write() as session:
@@ -115,3 +129,25 @@ def test_a_cue_lane_stored_by_the_evaluation_shows_what_cue_words_alone_make_lik
     everything = suggest(study, document="new", coder="ann", min_score=0.1)
     assert len(everything) > len(found)
     assert all(s.score >= 0.1 for s in everything)
+
+
+def test_a_name_lane_on_its_own_curve_shows_name_hits_the_record_makes_likely(
+    study: Project,  # noqa: F811
+) -> None:
+    """The calibrated lane of a code's name: only sentences holding the name, each said so in
+    its reason, each at least as likely as the lane's threshold by the name's own record."""
+    evaluate(study, "ann")
+    stored = json.loads(study.setting(evaluation_key("ann")) or "{}")
+    names_only = Setting(NAMES_ONLY, False, (("names", 0.5),))
+    stored["calibration"]["setting"] = names_only.to_json()
+    with study._write() as session:
+        session.get(SettingRow, evaluation_key("ann")).value = json.dumps(stored)
+    found = suggest(study, document="new", coder="ann")
+    assert found
+    text = study.document_text("new")
+    for each in found:
+        assert dict(each.lanes).get("names", 0.0) >= 0.5
+        name = each.code.rsplit("/", 1)[-1].lower()
+        assert all(w in text[each.start : each.end].lower() for w in name.split())
+        assert "code name" in each.explanation or "holds the code's name" in each.explanation
+    assert _find(found, "I couldn't sleep at night", "Barriers/Sleep")

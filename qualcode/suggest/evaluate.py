@@ -50,6 +50,7 @@ from .progress import Steps
 from .queue import (
     LANE_THRESHOLDS,
     LANES,
+    OWN_CURVES,
     QUEUE_THRESHOLD,
     SETTINGS,
     TRIED,
@@ -268,19 +269,24 @@ def evaluate(
                 lane = name_lane(
                     matrices["names"], allowed, codes=fold_name_records[fold].in_lane()
                 )
-                at = {t: select(probability, allowed, threshold=t, limits=limits) for t in TRIED}
+                # What each part of a setting shows, once; a setting is their union.
+                at = {
+                    t: select(probability, allowed, threshold=t, limits=limits)[:, used]
+                    for t in TRIED
+                }
                 by_lane = {
-                    (name, t): select(found[name], allowed, threshold=t, limits=limits)
+                    (name, t): select(found[name], allowed, threshold=t, limits=limits)[:, used]
                     for name in LANES
                     for t in LANE_THRESHOLDS
                 }
+                named, judged, nothing = lane[:, used], gold[:, used], np.zeros_like(gold[:, used])
                 for setting in SETTINGS:
-                    chosen = at.get(setting.threshold, np.zeros_like(lane)).copy()
+                    chosen = at.get(setting.threshold, nothing)
                     if setting.names:
-                        chosen |= lane
+                        chosen = chosen | named
                     for key in setting.lanes:
-                        chosen |= by_lane[key]
-                    _count(by_setting[setting][fold], chosen[:, used], gold[:, used])
+                        chosen = chosen | by_lane[key]
+                    _count(by_setting[setting][fold], chosen, judged)
                 _count(
                     baseline_folds[fold],
                     matrices["names"][:, used] >= THRESHOLDS["names"],
@@ -339,7 +345,7 @@ def evaluate(
         calibration = totals["combined"].fit(uuids)
         calibration.setting = overall
         calibration.cues = totals["cues"].fit(uuids).curve
-        calibration.terms = totals["terms"].fit(uuids)
+        calibration.own = {lane: totals[lane].fit(uuids) for lane in OWN_CURVES}
         uuid_of = {corpus.codes[i].path: corpus.codes[i].uuid for i in used}
         _save(project, corpus.coder, report, uuid_of, calibration, all_codings)
     return report

@@ -12,8 +12,8 @@ how likely a suggestion is to be *right* on this project. Four rules:
    often right there. Without an evaluation the curve is the identity and every factor 1.
 2. **A threshold on that probability**, :data:`QUEUE_THRESHOLD` (0.5: more likely right than
    wrong), unless the project's evaluation chose another :class:`Setting` (another threshold,
-   the name lane, the lanes of cue words and of a code's own words, or several) that was
-   better on the coder's held-out codings.
+   the name lane, the lanes of cue words, of a code's own words and of its name, or several)
+   that was better on the coder's held-out codings.
 3. **A cap per sentence**: its best code, and others only when their probability is within
    :data:`CLOSE` of the best (at most :data:`MAX_PER_SENTENCE`).
 4. **No content-free sentences** ("N/A", "yes", "Unsure", ``"1.``) **and no interviewer
@@ -57,7 +57,8 @@ CALIBRATION_VERSION = 5
 """Raised when how a calibration is fitted, or what its setting chooses between, changes: a
 stored one of another version is measured again by the next ``suggest`` (3: the name lane
 leaves out codes whose name hits the coder did not code; 4: the curve of cue words; 5: the
-lanes of cue words and of a code's own words, with the terms engine's own curve)."""
+lanes of cue words, of a code's own words and of its name, with the terms engine's and the
+name search's own curves)."""
 SEEN = 1
 """Held-out suggestions a score bin needs to count as seen; above the highest bin seen, the
 curve stays at that bin's value."""
@@ -151,10 +152,10 @@ class Calibration:
     cues: np.ndarray | None = None
     """Probability per score bin of the cue words' score (:mod:`.cues`), fitted like
     :attr:`curve` on held-out documents; None: cue words count for nothing."""
-    terms: Calibration | None = None
-    """The codebook terms engine's score alone, calibrated like the combined score (its own
-    curve and per-code record), for the lane of a code's own words (:class:`Setting`); None:
-    no such lane."""
+    own: dict[str, Calibration] = field(default_factory=dict)
+    """Per lane of :data:`OWN_CURVES` (the terms engine, the name search): that score alone,
+    calibrated like the combined score (its own curve and per-code record), for the lane's
+    probability (:class:`Setting`); a lane without one shows nothing."""
 
     def cue_probability(self, scores: np.ndarray) -> np.ndarray:
         """``sentences x codes``: how likely a cue word's suggestion is right (0 without a
@@ -163,17 +164,19 @@ class Calibration:
             return np.zeros(scores.shape, dtype=np.float32)
         return np.where(scores > 0, _binned(self.cues, scores), 0.0).astype(np.float32)
 
-    def terms_probability(
+    def own_probability(
         self,
+        lane: str,
         scores: np.ndarray,
         uuids: Sequence[str],
         decisions: dict[int, tuple[int, int]] | None = None,
     ) -> np.ndarray:
-        """``sentences x codes``: how likely the terms engine's suggestion is right, by its own
-        curve and per-code record (0 without them)."""
-        if self.terms is None:
+        """``sentences x codes``: how likely a suggestion of the ``lane``'s engine alone is
+        right, by that engine's own curve and per-code record (0 without them)."""
+        own = self.own.get(lane)
+        if own is None:
             return np.zeros(scores.shape, dtype=np.float32)
-        return self.terms.probability(scores, self.terms.factors(uuids, decisions))
+        return own.probability(scores, own.factors(uuids, decisions))
 
     def probability(self, combined: np.ndarray, factors: np.ndarray) -> np.ndarray:
         """``sentences x codes`` probabilities; ``factors`` per code column."""
@@ -201,7 +204,7 @@ class Calibration:
             "record": {k: [round(a, 3), round(b, 3)] for k, (a, b) in self.record.items()},
             "setting": (self.setting or Setting()).to_json(),
             **({} if self.cues is None else {"cues": [round(float(v), 4) for v in self.cues]}),
-            **({} if self.terms is None else {"terms": self.terms._curve_json()}),
+            "own": {lane: own._curve_json() for lane, own in self.own.items()},
         }
 
     def _curve_json(self) -> dict[str, Any]:
@@ -216,7 +219,14 @@ class Calibration:
             return cls()
         record = {k: (float(v[0]), float(v[1])) for k, v in data.get("record", {}).items()}
         cues = data.get("cues")
-        terms = data.get("terms")
+        stored = data.get("own")
+        own = {
+            lane: calibration
+            for lane in OWN_CURVES
+            if isinstance(stored, dict)
+            and isinstance(stored.get(lane), dict)
+            and (calibration := cls.from_json(stored[lane])).fitted
+        }
         return cls(
             np.array(data["curve"], dtype=np.float32),
             record,
@@ -225,12 +235,8 @@ class Calibration:
             np.array(cues, dtype=np.float32)
             if isinstance(cues, list) and len(cues) == len(BINS) - 1
             else None,
-            _fitted(cls.from_json(terms)) if isinstance(terms, dict) else None,
+            own,
         )
-
-
-def _fitted(calibration: Calibration) -> Calibration | None:
-    return calibration if calibration.fitted else None
 
 
 @dataclass
@@ -556,13 +562,21 @@ MIN_NAME_HITS = 20
 queue's setting may be chosen against (a precision from eight hits is noise)."""
 
 
-LANES = ("cues", "terms")
+LANES = ("cues", "terms", "names")
 """Evidence with a calibrated probability of its own that may enter the queue by itself, at a
-threshold of its own (:class:`Setting`): cue words (:mod:`.cues`) and a code's own words (the
-terms engine, raised by :class:`TermRecord`)."""
+threshold of its own (:class:`Setting`): cue words (:mod:`.cues`), a code's own words (the
+terms engine, raised by :class:`TermRecord`) and a code's name (the name search, raised by
+:class:`NameRecord`)."""
+OWN_CURVES = ("terms", "names")
+"""The lanes whose probability comes from a calibration of their own kept in
+:attr:`Calibration.own` (cue words have :attr:`Calibration.cues`)."""
 LANE_THRESHOLDS = (0.5, 0.6)
 """The thresholds an evaluation tries for each lane: more likely right than wrong, or more."""
-_LANE_WORDS = {"cues": "by cue words", "terms": "by the code's own words"}
+_LANE_WORDS = {
+    "cues": "by cue words",
+    "terms": "by the code's own words",
+    "names": "by the code's name",
+}
 
 
 @dataclass(frozen=True)
@@ -572,10 +586,10 @@ class Setting:
     (the *name lane*: the text search NVivo and QualCoder offer, where it has been the better
     search on the coder's own codings, less the codes whose names the coder does not code:
     :meth:`NameRecord.in_lane`), and the *lanes* (:data:`LANES`): a suggestion whose cue
-    words, or whose code's own words, alone make it at least this likely right enters whatever
-    its combined probability. Each source of evidence is calibrated on its own, and where one
-    has proved more precise than the combination at the same probability, it gets its own
-    threshold. The default is the precision-first queue alone."""
+    words, code's own words or code's name alone make it at least this likely right enters
+    whatever its combined probability. Each source of evidence is calibrated on its own, and
+    where one has proved more precise than the combination at the same probability, it gets
+    its own threshold. The default is the precision-first queue alone."""
 
     threshold: float = QUEUE_THRESHOLD
     names: bool = False

@@ -37,6 +37,7 @@ from .queue import (
     CALIBRATION_VERSION,
     LANE_THRESHOLDS,
     NAME_ENGINE,
+    OWN_CURVES,
     Calibration,
     Gate,
     NameRecord,
@@ -335,8 +336,9 @@ def _compute(
         scores, combined = engines.score(view)
         blocked = corpus.labels(name, by_document.get(name, []))
         mark_overlaps(blocked, analysis, corpus.rejected.get(name, []))
+        terms = scores["terms"].matrix
         probability = calibration.probability(combined, factors)
-        probability = record.raise_(probability, scores["terms"].matrix)
+        probability = record.raise_(probability, terms)
         named = names.score(view, corpus.documents[name].text).matrix
         probability = name_record.raise_(probability, named)
         cued = cues.score(analysis) if cues is not None else None
@@ -353,17 +355,20 @@ def _compute(
         lane = name_lane(named, allowed, blocked, in_lane)
         chosen |= lane
         # The lanes: cue words, and a code's own words, each on its own calibration.
-        by_terms = record.raise_(
-            calibration.terms_probability(scores["terms"].matrix, uuids, corpus.decisions),
-            scores["terms"].matrix,
-        )
+        by_own = {
+            "terms": record.raise_(
+                calibration.own_probability("terms", terms, uuids, corpus.decisions), terms
+            ),
+            "names": name_record.raise_(
+                calibration.own_probability("names", named, uuids, corpus.decisions), named
+            ),
+        }
         lanes = {
             lane_name: (p, select(p, allowed, blocked, threshold=LANE_FLOOR, limits=limits))
             for lane_name, p in (
                 ("cues", gate.apply(by_cue)),
-                ("terms", gate.apply(by_terms) if calibration.terms else None),
+                *((n, gate.apply(by_own[n])) for n in OWN_CURVES if n in calibration.own),
             )
-            if p is not None
         }
         for _p, in_this in lanes.values():
             chosen |= in_this
@@ -374,10 +379,16 @@ def _compute(
             entry = corpus.codes[index]
             found = contributions(scores, sentence, index, float(helper[index]))
             reasons = [scores[e].explain(sentence, index) for e, _score in found]
+            laned = tuple(
+                (lane_name, round(float(p[sentence, index]), 4))
+                for lane_name, (p, in_this) in lanes.items()
+                if in_this[sentence, index]
+            )
             if lane[sentence, index]:
                 found.append((NAME_ENGINE, 1.0))
-                if not any("(code name" in r for r in reasons):
-                    reasons.insert(0, names.explain(index))
+            holds_name = lane[sentence, index] or "names" in dict(laned)
+            if holds_name and not any("(code name" in r for r in reasons):
+                reasons.insert(0, names.explain(index))
             if cued is not None and by_cue[sentence, index] >= CONTRIBUTES:
                 # First when the cue is what made the suggestion likely, else last.
                 first = by_cue[sentence, index] > by_engines[sentence, index]
@@ -386,11 +397,6 @@ def _compute(
                 reasons.insert(0 if first else len(reasons), cued.explain(sentence, index))
             if not found:
                 continue
-            laned = tuple(
-                (lane_name, round(float(p[sentence, index]), 4))
-                for lane_name, (p, in_this) in lanes.items()
-                if in_this[sentence, index]
-            )
             start, end = analysis.spans[sentence]
             if "similar" not in {e for e, _s in found}:
                 reasons.append(scores["similar"].explain(sentence, index))
