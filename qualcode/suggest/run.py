@@ -354,7 +354,7 @@ def _compute(
         chosen = select(probability, allowed, blocked, threshold=threshold, limits=limits)
         lane = name_lane(named, allowed, blocked, in_lane)
         chosen |= lane
-        # The lanes: cue words, and a code's own words, each on its own calibration.
+        # The lanes: cue words, a code's own words and its name, each on its own calibration.
         by_own = {
             "terms": record.raise_(
                 calibration.own_probability("terms", terms, uuids, corpus.decisions), terms
