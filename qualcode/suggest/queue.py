@@ -53,12 +53,12 @@ FLOOR = 0.1
 """Combined scores below this are never candidates."""
 BINS = np.linspace(0.0, 1.0, 21)
 SHRINK = 2.0
-CALIBRATION_VERSION = 5
+CALIBRATION_VERSION = 6
 """Raised when how a calibration is fitted, or what its setting chooses between, changes: a
 stored one of another version is measured again by the next ``suggest`` (3: the name lane
 leaves out codes whose name hits the coder did not code; 4: the curve of cue words; 5: the
-lanes of cue words, of a code's own words and of its name, with the terms engine's and the
-name search's own curves)."""
+lanes of cue words and of a code's own words; 6: the lane of a code's name, the own curves
+kept under ``own``)."""
 SEEN = 1
 """Held-out suggestions a score bin needs to count as seen; above the highest bin seen, the
 curve stays at that bin's value."""

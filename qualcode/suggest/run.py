@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
 MIN_DECISIONS = 5
 """Decided suggestions of a code needed before its precision comes from them."""
-CACHE_VERSION = 7
+CACHE_VERSION = 8
 """Raised whenever what a run computes changes, so old caches are not read."""
 CACHE_FLOOR = 0.1
 """A run keeps every suggestion at least this likely (the cap per sentence does not depend on
