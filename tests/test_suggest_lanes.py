@@ -41,8 +41,12 @@ def test_a_setting_with_lanes_round_trips_and_says_what_it_shows() -> None:
     every = Setting(0.6, False, (("cues", 0.5), ("terms", 0.5), ("names", 0.6)))
     assert Setting.from_json(json.loads(json.dumps(every.to_json()))) == every
     assert every.describe() == (
-        "likely right ≥ 60%, or ≥ 50% by cue words alone, or ≥ 50% by the code's own words "
-        "alone, or ≥ 60% by the code's name alone"
+        "likely right ≥ 60%, or ≥ 50% by cue words or the code's words alone, or ≥ 60% by the "
+        "code's name alone"
+    )
+    all_three = Setting(0.7, False, (("cues", 0.5), ("terms", 0.5), ("names", 0.5)))
+    assert all_three.describe() == (
+        "likely right ≥ 70%, or ≥ 50% by cue words, the code's words or name alone"
     )
     assert Setting.from_json(json.loads(json.dumps(both.to_json()))) == both
     assert Setting.from_json({"threshold": 0.5, "names": False}) == Setting()  # stored before
@@ -51,11 +55,11 @@ def test_a_setting_with_lanes_round_trips_and_says_what_it_shows() -> None:
     assert Setting.from_json({"threshold": 0.7, "names": False, "lanes": [1]}) == Setting()
     assert CUES.describe() == "likely right ≥ 70%, or ≥ 50% by cue words alone"
     assert both.describe() == (
-        "likely right ≥ 70%, or ≥ 50% by cue words alone, or ≥ 60% by the code's own words "
-        "alone, and sentences holding a code's name"
+        "likely right ≥ 70%, or ≥ 50% by cue words alone, or ≥ 60% by the code's words alone, "
+        "and sentences holding a code's name"
     )
     alone = Setting(NAMES_ONLY, False, (("terms", 0.6),))
-    assert alone.describe() == "likely right ≥ 60% by the code's own words alone"
+    assert alone.describe() == "likely right ≥ 60% by the code's words alone"
     # A suggestion below the threshold is shown when a lane of the setting alone reaches it.
     assert CUES.shows(0.8, ("learned",)) and CUES.shows(0.3, ("cues",), {"cues": 0.55})
     assert not CUES.shows(0.3, ("cues",), {"cues": 0.45})

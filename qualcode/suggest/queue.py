@@ -572,11 +572,7 @@ OWN_CURVES = ("terms", "names")
 :attr:`Calibration.own` (cue words have :attr:`Calibration.cues`)."""
 LANE_THRESHOLDS = (0.5, 0.6)
 """The thresholds an evaluation tries for each lane: more likely right than wrong, or more."""
-_LANE_WORDS = {
-    "cues": "by cue words",
-    "terms": "by the code's own words",
-    "names": "by the code's name",
-}
+_LANE_WORDS = {"cues": "cue words", "terms": "the code's words", "names": "the code's name"}
 
 
 @dataclass(frozen=True)
@@ -629,7 +625,15 @@ class Setting:
     def describe(self) -> str:
         """In a researcher's words, for the TUI's title and the CLI."""
         likely = [] if self.threshold > 1.0 else [f"≥ {self.threshold:.0%}"]
-        likely += [f"≥ {at:.0%} {_LANE_WORDS[lane]} alone" for lane, at in self.lanes]
+        by_threshold: dict[float, list[str]] = {}
+        for lane, at in self.lanes:
+            by_threshold.setdefault(at, []).append(_LANE_WORDS[lane])
+        for at, words in sorted(by_threshold.items()):
+            either = " or ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+            either = either.replace(
+                "the code's words or the code's name", "the code's words or name"
+            )
+            likely.append(f"≥ {at:.0%} by {either} alone")
         text = f"likely right {', or '.join(likely)}" if likely else ""
         if self.names:
             name = "sentences holding a code's name"
