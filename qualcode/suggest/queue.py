@@ -200,8 +200,7 @@ class Calibration:
     def to_json(self) -> dict[str, Any]:
         return {
             "version": CALIBRATION_VERSION,
-            "curve": [round(float(v), 4) for v in self.curve],
-            "record": {k: [round(a, 3), round(b, 3)] for k, (a, b) in self.record.items()},
+            **self._curve_json(),
             "setting": (self.setting or Setting()).to_json(),
             **({} if self.cues is None else {"cues": [round(float(v), 4) for v in self.cues]}),
             "own": {lane: own._curve_json() for lane, own in self.own.items()},
