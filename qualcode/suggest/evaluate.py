@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -254,61 +255,58 @@ def evaluate(
                 probability = np.maximum(probability, found["cues"])
             found[engine] = probability
         probabilities.append(found)
-    # ... limited per code by the training documents' rates, under each setting.
+    # ... limited per code by the training documents' rates, under each setting: per setting
+    # and fold the pooled counts (what the nested choice needs), per code only where reported.
     queued = {name: np.zeros((len(used), 3), dtype=np.int64) for name in QUEUED}
     unlimited = np.zeros((len(used), 3), dtype=np.int64)
-    by_setting = {k: [np.zeros((len(used), 3), dtype=np.int64) for _g in groups] for k in SETTINGS}
-    baseline_folds = [np.zeros((len(used), 3), dtype=np.int64) for _g in groups]
-    for (fold, matrices, gold, allowed), found in zip(held, probabilities, strict=True):
+    pooled = {k: np.zeros((len(groups), 3), dtype=np.int64) for k in SETTINGS}
+    at_codes = {t: np.zeros((len(used), 3), dtype=np.int64) for t in TRIED}
+    baseline_folds = np.zeros((len(groups), 3), dtype=np.int64)
+
+    def shown_in(index: int) -> Parts:
+        fold, matrices, gold, allowed = held[index]
+        return Parts.of(
+            probabilities[index],
+            matrices["names"],
+            allowed,
+            fold_rates[fold].limits(len(gold)),
+            fold_name_records[fold].in_lane(),
+            gold,
+            used,
+        )
+
+    for index, ((fold, matrices, gold, allowed), found) in enumerate(
+        zip(held, probabilities, strict=True)
+    ):
         limits = fold_rates[fold].limits(len(gold))
         for engine in QUEUED:
-            probability = found[engine]
-            chosen = select(probability, allowed, threshold=QUEUE_THRESHOLD, limits=limits)
+            chosen = select(found[engine], allowed, threshold=QUEUE_THRESHOLD, limits=limits)
             _count(queued[engine], chosen[:, used], gold[:, used])
-            if engine == "combined":
-                lane = name_lane(
-                    matrices["names"], allowed, codes=fold_name_records[fold].in_lane()
-                )
-                # What each part of a setting shows, once; a setting is their union.
-                at = {
-                    t: select(probability, allowed, threshold=t, limits=limits)[:, used]
-                    for t in TRIED
-                }
-                by_lane = {
-                    (name, t): select(found[name], allowed, threshold=t, limits=limits)[:, used]
-                    for name in LANES
-                    for t in LANE_THRESHOLDS
-                }
-                named, judged, nothing = lane[:, used], gold[:, used], np.zeros_like(gold[:, used])
-                for setting in SETTINGS:
-                    chosen = at.get(setting.threshold, nothing)
-                    if setting.names:
-                        chosen = chosen | named
-                    for key in setting.lanes:
-                        chosen = chosen | by_lane[key]
-                    _count(by_setting[setting][fold], chosen, judged)
-                _count(
-                    baseline_folds[fold],
-                    matrices["names"][:, used] >= THRESHOLDS["names"],
-                    gold[:, used],
-                )
-                chosen = select(probability, allowed, threshold=QUEUE_THRESHOLD)
-                _count(unlimited, chosen[:, used], gold[:, used])
+        shown = shown_in(index)
+        for setting in SETTINGS:
+            pooled[setting][fold] += shown.pooled(setting)
+        for t in TRIED:
+            _count(at_codes[t], shown.at[t], shown.gold)
+        baseline = matrices["names"][:, used] >= THRESHOLDS["names"]
+        baseline_folds[fold] += _pooled(baseline, gold[:, used])
+        chosen = select(found["combined"], allowed, threshold=QUEUE_THRESHOLD)
+        _count(unlimited, chosen[:, used], gold[:, used])
     # The queue's setting for a held-out document is chosen on the other folds (nested), so
     # what is reported was not chosen on the document it is reported for.
-    chosen_settings: list[Setting] = []
-    nested = np.zeros((len(used), 3), dtype=np.int64)
-    for fold in range(len(groups)):
-        others = [f for f in range(len(groups)) if f != fold]
-        setting = choose(
-            {k: sum(v[f] for f in others).sum(axis=0) for k, v in by_setting.items()},
-            sum(baseline_folds[f] for f in others).sum(axis=0),
+    totals_by_setting = {k: v.sum(axis=0) for k, v in pooled.items()}
+    baseline_total = baseline_folds.sum(axis=0)
+    chosen_settings = [
+        choose(
+            {k: total - pooled[k][fold] for k, total in totals_by_setting.items()},
+            baseline_total - baseline_folds[fold],
         )
-        chosen_settings.append(setting)
-        nested += by_setting[setting][fold]
-    overall = choose(
-        {k: sum(v).sum(axis=0) for k, v in by_setting.items()}, sum(baseline_folds).sum(axis=0)
-    )
+        for fold in range(len(groups))
+    ]
+    nested = np.zeros((len(used), 3), dtype=np.int64)
+    for index, (fold, _matrices, _gold, _allowed) in enumerate(held):
+        shown = shown_in(index)
+        _count(nested, shown.of_setting(chosen_settings[fold]), shown.gold)
+    overall = choose(totals_by_setting, baseline_total)
     report: dict[str, Any] = {
         "coder": coder,
         "unit": "sentence",
@@ -331,10 +329,7 @@ def evaluate(
         },
         "queue_names": _summary(queued["names"], paths, words),
         "queue_threshold": QUEUE_THRESHOLD,
-        "queue_at": {
-            str(t): _summary(sum(by_setting[Setting(t, False)]), paths, words)["micro"]
-            for t in TRIED
-        },
+        "queue_at": {str(t): _summary(at_codes[t], paths, words)["micro"] for t in TRIED},
         "queue_unlimited": _summary(unlimited, paths, words)["micro"],
         "queue_fixed": _summary(queued["combined"], paths, words),
         "setting": overall.to_json(),
@@ -349,6 +344,62 @@ def evaluate(
         uuid_of = {corpus.codes[i].path: corpus.codes[i].uuid for i in used}
         _save(project, corpus.coder, report, uuid_of, calibration, all_codings)
     return report
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What each part of a queue setting shows in one held-out document (the evaluated codes'
+    columns), computed once: a setting shows their union (:meth:`of_setting`)."""
+
+    at: dict[float, np.ndarray]
+    """Per threshold of :data:`TRIED`: the combined probability's queue."""
+    lanes: dict[tuple[str, float], np.ndarray]
+    """Per lane and threshold: what that lane alone shows."""
+    named: np.ndarray
+    """The name lane."""
+    gold: np.ndarray
+
+    @classmethod
+    def of(
+        cls,
+        found: dict[str, np.ndarray],
+        names: np.ndarray,
+        allowed: np.ndarray,
+        limits: np.ndarray | None,
+        in_lane: np.ndarray,
+        gold: np.ndarray,
+        used: list[int],
+    ) -> Parts:
+        """``found``: the queue's probability per engine (``combined`` and each lane's)."""
+
+        def shown(probability: np.ndarray, threshold: float) -> np.ndarray:
+            return select(probability, allowed, threshold=threshold, limits=limits)[:, used]
+
+        return cls(
+            {t: shown(found["combined"], t) for t in TRIED},
+            {(n, t): shown(found[n], t) for n in LANES for t in LANE_THRESHOLDS},
+            name_lane(names, allowed, codes=in_lane)[:, used],
+            gold[:, used],
+        )
+
+    def of_setting(self, setting: Setting) -> np.ndarray:
+        chosen = self.at.get(setting.threshold)
+        if chosen is None:
+            chosen = np.zeros_like(self.gold)
+        if setting.names:
+            chosen = chosen | self.named
+        for key in setting.lanes:
+            chosen = chosen | self.lanes[key]
+        return chosen
+
+    def pooled(self, setting: Setting) -> np.ndarray:
+        return _pooled(self.of_setting(setting), self.gold)
+
+
+def _pooled(predicted: np.ndarray, gold: np.ndarray) -> np.ndarray:
+    """tp, fp, fn over every code."""
+    tp = int((predicted & gold).sum())
+    return np.array([tp, int(predicted.sum()) - tp, int(gold.sum()) - tp], dtype=np.int64)
 
 
 def _count(counts: np.ndarray, predicted: np.ndarray, gold: np.ndarray) -> None:
