@@ -355,20 +355,17 @@ def _compute(
         lane = name_lane(named, allowed, blocked, in_lane)
         chosen |= lane
         # The lanes: cue words, a code's own words and its name, each on its own calibration.
-        by_own = {
-            "terms": record.raise_(
-                calibration.own_probability("terms", terms, uuids, corpus.decisions), terms
-            ),
-            "names": name_record.raise_(
-                calibration.own_probability("names", named, uuids, corpus.decisions), named
-            ),
-        }
+        # (Each own curve's score is raised by its record, as in the evaluation.)
+        own_scores = {"terms": (terms, record), "names": (named, name_record)}
+        by_lane = {"cues": by_cue}
+        for lane_name in OWN_CURVES:
+            if lane_name in calibration.own:
+                matrix, its_record = own_scores[lane_name]
+                alone = calibration.own_probability(lane_name, matrix, uuids, corpus.decisions)
+                by_lane[lane_name] = its_record.raise_(alone, matrix)
         lanes = {
             lane_name: (p, select(p, allowed, blocked, threshold=LANE_FLOOR, limits=limits))
-            for lane_name, p in (
-                ("cues", gate.apply(by_cue)),
-                *((n, gate.apply(by_own[n])) for n in OWN_CURVES if n in calibration.own),
-            )
+            for lane_name, p in ((n, gate.apply(q)) for n, q in by_lane.items())
         }
         for _p, in_this in lanes.values():
             chosen |= in_this
