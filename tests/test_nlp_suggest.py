@@ -305,11 +305,15 @@ def test_the_command_line(study: Project, capsys: pytest.CaptureFixture[str]) ->
     code, out, _err = run("suggest", path, "--coder", "ann", "--code", "Sleep", "--limit", "1")
     assert code == 0 and "Barriers/Sleep" in out and "(in d01)" in out
     code, out, _err = run("suggest", path, "--coder", "ann", "--evaluate", "--json")
-    assert code == 0 and json.loads(out)["engines"]["combined"]["micro"]["f1"] is not None
+    report = json.loads(out)
+    assert code == 0 and report["engines"]["combined"]["micro"]["f1"] is not None
     code, out, _err = run("suggest", path, "--coder", "ann", "--evaluate", "--folds", "2")
     assert code == 0 and "keywords" in out and "combined" in out and "2 folds" in out
     assert "review queue (combined)" in out and "text search: code names" in out
     assert "per 1,000 words" in out
+    reasons = ("at least as precise as", "made too few suggestions", "less than half the time")
+    assert "; the queue's figures above chose it" in out and any(r in out for r in reasons)
+    assert any(r in report["setting_why"] for r in reasons)
     code, out, err = run("suggest", path, "--document", "nope")
     assert code == 1 and err.strip() == (
         "qualcode: error: no document named 'nope' (see: qualcode documents)"

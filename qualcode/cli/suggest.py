@@ -62,10 +62,10 @@ def _print_evaluation(report: dict[str, Any]) -> None:
         )
     from ..suggest.queue import Setting
 
+    why = report["setting_why"]
     click.echo(
         f"\nthe review queue now shows: {Setting.from_json(report['setting']).describe()} "
-        "(the setting with the best held-out F1 at least as precise as the text search on "
-        "code names; the queue's figures above chose it on the other folds)"
+        f"({why}; the queue's figures above chose it on the other folds)"
     )
     width = max([len(p) for p in report["codes"]] + [4])
     click.echo("\nper code (review queue; names = text search on the code's name):")

@@ -66,6 +66,7 @@ from .queue import (
     name_lane,
     select,
     sentence_flags,
+    why_chosen,
 )
 from .records import Cancelled, Progress
 from .terms import TermsEngine
@@ -333,6 +334,7 @@ def evaluate(
         "queue_unlimited": _summary(unlimited, paths, words)["micro"],
         "queue_fixed": _summary(queued["combined"], paths, words),
         "setting": overall.to_json(),
+        "setting_why": why_chosen(overall, baseline_total),
         "settings_nested": [s.to_json() for s in chosen_settings],
         "seconds": round(time.perf_counter() - started, 2),
     }

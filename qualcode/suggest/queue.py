@@ -53,12 +53,12 @@ FLOOR = 0.1
 """Combined scores below this are never candidates."""
 BINS = np.linspace(0.0, 1.0, 21)
 SHRINK = 2.0
-CALIBRATION_VERSION = 6
+CALIBRATION_VERSION = 7
 """Raised when how a calibration is fitted, or what its setting chooses between, changes: a
 stored one of another version is measured again by the next ``suggest`` (3: the name lane
 leaves out codes whose name hits the coder did not code; 4: the curve of cue words; 5: the
 lanes of cue words and of a code's own words; 6: the lane of a code's name, the own curves
-kept under ``own``)."""
+kept under ``own``; 7: a default measured mostly wrong gives way to the name search)."""
 SEEN = 1
 """Held-out suggestions a score bin needs to count as seen; above the highest bin seen, the
 curve stays at that bin's value."""
@@ -676,10 +676,12 @@ def choose(counts: dict[Setting, np.ndarray], baseline: np.ndarray) -> Setting:
     at least :data:`QUEUE_THRESHOLD` too: a lower threshold may widen the queue only while it
     stays more often right than wrong; the name lane is held to the name search it is. The
     default unless the name search made :data:`MIN_NAME_HITS` suggestions or more: without a
-    measured rival the precision-first queue stands."""
+    measured rival the precision-first queue stands, unless it was itself measured wrong more
+    often than right (:data:`MIN_NAME_HITS` suggestions or more): then the name search alone
+    (:func:`_kept`)."""
     tp, fp, _fn = (int(v) for v in baseline)
     if tp + fp < MIN_NAME_HITS:
-        return Setting()
+        return _kept(counts)
     floor = tp / (tp + fp)
     best, best_f1 = Setting(), -1.0
     for setting in SETTINGS:
@@ -693,6 +695,36 @@ def choose(counts: dict[Setting, np.ndarray], baseline: np.ndarray) -> Setting:
         if _f1(found) > best_f1 + 1e-12:
             best, best_f1 = setting, _f1(found)
     return best
+
+
+def why_chosen(setting: Setting, baseline: np.ndarray) -> str:
+    """Why :func:`choose` picked ``setting`` against the name search's pooled ``baseline``
+    counts, in a researcher's words."""
+    if int(baseline[0] + baseline[1]) >= MIN_NAME_HITS:
+        return "the best held-out F1 at least as precise as the text search on code names"
+    if setting == Setting():
+        return (
+            "the text search on code names made too few suggestions on your held-out codings "
+            "to compare with"
+        )
+    return (
+        "the other suggestions were right less than half the time on your held-out codings, "
+        "and the text search on code names made too few suggestions to compare with"
+    )
+
+
+def _kept(counts: dict[Setting, np.ndarray]) -> Setting:
+    """Without a measured rival: the default, unless its held-out suggestions were measured
+    (:data:`MIN_NAME_HITS` or more) and fewer than half were right. A calibration that broke
+    its promise on the coder's own codings is not trusted with another threshold either: the
+    queue is then the name search alone, which says why it suggests what it does."""
+    found = counts.get(Setting())
+    if found is None:
+        return Setting()
+    shown = int(found[0] + found[1])
+    if shown < MIN_NAME_HITS or found[0] / shown >= QUEUE_THRESHOLD:
+        return Setting()
+    return Setting(NAMES_ONLY, True)
 
 
 def name_lane(
