@@ -19,6 +19,7 @@ chose rather than the codebook.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -37,18 +38,30 @@ CUE_PRIOR = 3.0
 """Pseudo-count pulling a cue's record towards the code's rate of coded sentences."""
 
 
-def sentence_lemmas(analysis: Analysis) -> list[set[str]]:
+_LEMMAS: weakref.WeakKeyDictionary[Analysis, list[frozenset[str]]] = weakref.WeakKeyDictionary()
+""":func:`sentence_lemmas` per analysis while it lives: an evaluation learns cues from the
+same documents in every fold."""
+
+
+def sentence_lemmas(analysis: Analysis) -> list[frozenset[str]]:
     """Per sentence: its content lemmas that no negation governs ("not the music" says
     nothing for *audio*)."""
-    out: list[set[str]] = []
+    found = _LEMMAS.get(analysis)
+    if found is None:
+        found = _LEMMAS[analysis] = _sentence_lemmas(analysis)
+    return found
+
+
+def _sentence_lemmas(analysis: Analysis) -> list[frozenset[str]]:
+    out: list[frozenset[str]] = []
     for i in range(len(analysis)):
         start, end = int(analysis.bounds[i]), int(analysis.bounds[i + 1])
         out.append(
-            {
+            frozenset(
                 analysis.lemmas[j]
                 for j in range(start, end)
                 if analysis.content[j] and not analysis.negated[j]
-            }
+            )
         )
     return out
 
