@@ -704,8 +704,8 @@ def why_chosen(setting: Setting, baseline: np.ndarray) -> str:
         return "the best held-out F1 at least as precise as the text search on code names"
     if setting == Setting():
         return (
-            "the text search on code names made too few suggestions on your held-out codings "
-            "to compare with"
+            "the default: the text search on code names made too few suggestions on your "
+            "held-out codings to compare with"
         )
     return (
         "the other suggestions were right less than half the time on your held-out codings, "
