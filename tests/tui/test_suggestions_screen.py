@@ -106,3 +106,6 @@ async def test_a_coder_without_codings_is_told_why_there_is_nothing(demo_path: P
         status = str(screen.query_one("#suggest-status").render())
         assert "learn from your own codings" in status and "newcomer" in status
         assert "no coder named" not in status
+        # Nothing is computing: no bar stuck at 0%, and no error raised for a new coder.
+        assert not screen.query_one("#suggest-progress").display
+        assert not any(n.severity == "error" for n in app._notifications)

@@ -128,6 +128,7 @@ class SuggestionsScreen(UsesApp, ShowsWorkerFailures, Screen[None]):
                 self._failed,
                 f"Suggestions learn from your own codings, and {coder} has none yet: code a "
                 "few excerpts first, and they will follow.",
+                notify=False,  # not an error: where to start
             )
             return
 
@@ -177,6 +178,8 @@ class SuggestionsScreen(UsesApp, ShowsWorkerFailures, Screen[None]):
     def _failed(self, message: str, notify: bool = True) -> None:
         self.running = False
         if self.is_attached:
+            # Nothing is computing any more: a bar left at 0% would say it still is.
+            self.query_one("#suggest-progress", ProgressBar).display = False
             self.query_one("#suggest-status", Static).update(safe_text(message))
             if notify:
                 self.notify(message, severity="error")
