@@ -304,6 +304,12 @@ def test_the_command_line(study: Project, capsys: pytest.CaptureFixture[str]) ->
     }
     code, out, _err = run("suggest", path, "--coder", "ann", "--code", "Sleep", "--limit", "1")
     assert code == 0 and "Barriers/Sleep" in out and "(in d01)" in out
+    # The list says which queue it is: the stored setting in words, unless --min-score replaced it.
+    from qualcode.suggest import queue_setting
+
+    assert f"the review queue shows: {queue_setting(study, 'ann').describe()} (" in out
+    code, out, _err = run("suggest", path, "--coder", "ann", "--min-score", "0.99")
+    assert code == 0 and out.startswith("1.00  new") and "review queue" not in out
     code, out, _err = run("suggest", path, "--coder", "ann", "--evaluate", "--json")
     report = json.loads(out)
     assert code == 0 and report["engines"]["combined"]["micro"]["f1"] is not None

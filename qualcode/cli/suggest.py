@@ -82,10 +82,20 @@ def _print_evaluation(report: dict[str, Any]) -> None:
         )
 
 
-def _print_suggestions(found: list[Any], total: int, min_score: float | None) -> None:
+def _print_suggestions(found: list[Any], total: int, min_score: float | None, setting: str) -> None:
+    """The list, then, unless ``min_score`` replaced it, which queue it is: ``setting``, the
+    stored setting in words."""
     if not found:
-        if min_score is None or min_score > 0.1:
-            click.echo("no suggestions likely to be right (see --min-score 0.1 for the unlikely)")
+        if min_score is None:
+            click.echo(
+                f"no suggestions in the review queue, which shows: {setting} (--evaluate says "
+                "how it was chosen; --min-score 0.1 shows the unlikely too)"
+            )
+        elif min_score > 0.1:
+            click.echo(
+                f"no suggestions at least {min_score:.0%} likely to be right "
+                "(see --min-score 0.1 for the unlikely)"
+            )
         else:
             click.echo("no suggestions")
         return
@@ -98,8 +108,16 @@ def _print_suggestions(found: list[Any], total: int, min_score: float | None) ->
         click.echo(f'      "{" ".join(s.text.split())}"')
         if s.explanation:
             click.echo(f"      {s.explanation}")
-    if total > len(found):
-        click.echo(f"\n{len(found)} of {total} suggestions shown (see --limit)")
+    lines = (
+        [f"{len(found)} of {total} suggestions shown (see --limit)"] if total > len(found) else []
+    )
+    if min_score is None:
+        lines.append(
+            f"the review queue shows: {setting} "
+            "(qualcode suggest --evaluate says how it was chosen)"
+        )
+    if lines:
+        click.echo("\n" + "\n".join(lines))
 
 
 @cli.command("suggest")
@@ -111,7 +129,8 @@ def _print_suggestions(found: list[Any], total: int, min_score: float | None) ->
     "--min-score",
     type=click.FloatRange(0, 1),
     default=None,
-    help="Lowest probability of being right shown (default 0.5).",
+    help="Lowest probability of being right shown, instead of the review queue's setting "
+    "(measured on your held-out codings; 0.5 until it is).",
 )
 @click.option(
     "--limit",
@@ -168,6 +187,7 @@ def suggest_command(
                 min_score=min_score,
                 progress=show,
             )
+            setting = "" if as_json else engine.queue_setting(opened, coder).describe()
     if evaluate:
         if as_json:
             echo_json(report)
@@ -178,4 +198,4 @@ def suggest_command(
         chosen = found[:limit] if limit else found
         echo_json([{key: getattr(s, key) for key in JSON_KEYS} for s in chosen])
     else:
-        _print_suggestions(found[: limit or TEXT_LIMIT], len(found), min_score)
+        _print_suggestions(found[: limit or TEXT_LIMIT], len(found), min_score, setting)

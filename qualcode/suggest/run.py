@@ -2,7 +2,8 @@
 
 Every document's sentences are scored by the three engines and the combination; the review
 queue (:mod:`.queue`) turns the combined score into a calibrated probability of being right and
-shows a sentence for a code when that reaches ``min_score`` (default 0.5), at most a few codes
+shows a sentence for a code when that reaches ``min_score`` (default: the stored setting,
+:func:`queue_setting`, 0.5 until an evaluation measured one), at most a few codes
 per sentence, no content-free or interviewer sentences unless the coder codes them, and never a
 code the coder (every coder, when none is named) already coded on an overlapping span or whose
 suggestion there was rejected. The list is ranked by that probability (then document and
