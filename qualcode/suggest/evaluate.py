@@ -264,26 +264,16 @@ def evaluate(
     at_codes = {t: np.zeros((len(used), 3), dtype=np.int64) for t in TRIED}
     baseline_folds = np.zeros((len(groups), 3), dtype=np.int64)
 
-    def shown_in(index: int) -> Parts:
-        fold, matrices, gold, allowed = held[index]
-        return Parts.of(
-            probabilities[index],
-            matrices["names"],
-            allowed,
-            fold_rates[fold].limits(len(gold)),
-            fold_name_records[fold].in_lane(),
-            gold,
-            used,
-        )
-
-    for index, ((fold, matrices, gold, allowed), found) in enumerate(
-        zip(held, probabilities, strict=True)
-    ):
+    parts: list[Parts] = []  # per held-out document, for the nested count below
+    for (fold, matrices, gold, allowed), found in zip(held, probabilities, strict=True):
         limits = fold_rates[fold].limits(len(gold))
         for engine in QUEUED:
             chosen = select(found[engine], allowed, threshold=QUEUE_THRESHOLD, limits=limits)
             _count(queued[engine], chosen[:, used], gold[:, used])
-        shown = shown_in(index)
+        shown = Parts.of(
+            found, matrices["names"], allowed, limits, fold_name_records[fold].in_lane(), gold, used
+        )
+        parts.append(shown)
         for setting in SETTINGS:
             pooled[setting][fold] += shown.pooled(setting)
         for t in TRIED:
@@ -304,8 +294,7 @@ def evaluate(
         for fold in range(len(groups))
     ]
     nested = np.zeros((len(used), 3), dtype=np.int64)
-    for index, (fold, _matrices, _gold, _allowed) in enumerate(held):
-        shown = shown_in(index)
+    for (fold, _matrices, _gold, _allowed), shown in zip(held, parts, strict=True):
         _count(nested, shown.of_setting(chosen_settings[fold]), shown.gold)
     overall = choose(totals_by_setting, baseline_total)
     report: dict[str, Any] = {

@@ -626,12 +626,12 @@ class Setting:
         likely = [] if self.threshold > 1.0 else [f"≥ {self.threshold:.0%}"]
         by_threshold: dict[float, list[str]] = {}
         for lane, at in self.lanes:
-            by_threshold.setdefault(at, []).append(_LANE_WORDS[lane])
-        for at, words in sorted(by_threshold.items()):
+            by_threshold.setdefault(at, []).append(lane)
+        for at, lanes in sorted(by_threshold.items()):
+            words = [_LANE_WORDS[lane] for lane in lanes]
+            if lanes[-2:] == ["terms", "names"]:  # "the code's words or name"
+                words[-1] = "name"
             either = " or ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
-            either = either.replace(
-                "the code's words or the code's name", "the code's words or name"
-            )
             likely.append(f"≥ {at:.0%} by {either} alone")
         text = f"likely right {', or '.join(likely)}" if likely else ""
         if self.names:

@@ -364,11 +364,11 @@ def _compute(
                 matrix, its_record = own_scores[lane_name]
                 alone = calibration.own_probability(lane_name, matrix, uuids, corpus.decisions)
                 by_lane[lane_name] = its_record.raise_(alone, matrix)
-        lanes = {
-            lane_name: (p, select(p, allowed, blocked, threshold=LANE_FLOOR, limits=limits))
-            for lane_name, p in ((n, gate.apply(q)) for n, q in by_lane.items())
-        }
-        for _p, in_this in lanes.values():
+        lanes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for lane_name, alone in by_lane.items():
+            p = gate.apply(alone)
+            in_this = select(p, allowed, blocked, threshold=LANE_FLOOR, limits=limits)
+            lanes[lane_name] = (p, in_this)
             chosen |= in_this
         text = corpus.documents[name].text
         found_here: list[dict[str, Any]] = []
